@@ -1,0 +1,9 @@
+/** The handlers an actor system installs by default. */
+import type { HandlerDefinition } from '@theater/kernel';
+import { messageServerHandler } from './messageServerHandler.js';
+import { runtimeHandler } from './runtimeHandler.js';
+
+/** Every handler this package provides, for `createActorSystem({ handlers: defaultHandlers() })`. */
+export function defaultHandlers(): readonly HandlerDefinition[] {
+  return [runtimeHandler, messageServerHandler] as readonly HandlerDefinition[];
+}

@@ -1,0 +1,4 @@
+/** @theater/handlers: host capabilities for actors, one module per theater:simple interface. */
+export { defaultHandlers } from './defaultHandlers.js';
+export { runtimeHandler } from './runtimeHandler.js';
+export { messageServerHandler } from './messageServerHandler.js';

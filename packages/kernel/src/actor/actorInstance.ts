@@ -1,0 +1,341 @@
+/**
+ * One actor: its mailbox, its sandbox, its state and its chain. Operations run one at a time in mailbox order;
+ * several may be handed to the worker at once (it runs them in order), but each one's events are recorded in the
+ * order they happened and its state is committed before its caller hears the result.
+ */
+import { randomUUID } from 'node:crypto';
+import { encodeEventData, type ChainEvent, type EventChain } from '@theater/event-chain';
+import { WIT_INTERFACES } from '../generated/witInterfaces.js';
+import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
+import type { Inspector } from '../inspection.js';
+import { KernelError } from '../kernelError.js';
+import type { Manifest } from '../manifest/index.js';
+import { toJsName } from '../component/interfaceDeclarations.js';
+import type { Sandbox, SandboxFailure } from '../sandbox/sandbox.js';
+import type { HostReply } from '../sandbox/protocol.js';
+import type { Actor, ActorExit, ActorStatus } from './actor.js';
+import type { ActorFailure, FailureReason } from './actorFailure.js';
+import { Mailbox } from './mailbox.js';
+
+const ACTOR = 'theater:simple/actor';
+const MESSAGES = 'theater:simple/message-server-client';
+/** How many operations may be handed to the worker ahead of their results. */
+const MAX_IN_FLIGHT = 64;
+
+interface Operation {
+  readonly id: number;
+  readonly iface: string;
+  readonly fn: string;
+  readonly params: readonly unknown[];
+  readonly timeoutMs: number;
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  callRecorded: boolean;
+}
+
+/** Everything an actor needs from its system. */
+export interface ActorInstanceOptions {
+  readonly id: string;
+  readonly manifest: Manifest;
+  readonly componentHash: string;
+  readonly chain: EventChain;
+  readonly inspector: Inspector;
+  readonly now: () => number;
+}
+
+/** The kernel's implementation of an actor. */
+export class ActorInstance implements Actor {
+  readonly id: string;
+  readonly manifest: Manifest;
+  readonly componentHash: string;
+  readonly exited: Promise<ActorExit>;
+  readonly #chain: EventChain;
+  readonly #inspect: Inspector;
+  readonly #now: () => number;
+  readonly #mailbox: Mailbox<Operation>;
+  readonly #inFlight = new Map<number, Operation>();
+  #host: HostImplementation = {};
+  #sandbox: Sandbox | undefined;
+  #status: ActorStatus = 'starting';
+  #failure: ActorFailure | undefined;
+  #state: ActorState;
+  #nextOp = 0;
+  #pumpScheduled = false;
+  #shutdownRequest: { data: ActorState } | undefined;
+  #resolveExit!: (exit: ActorExit) => void;
+  #stopping: Promise<void> | undefined;
+  /** Waiters for the next committed or failed operation (used while stopping). */
+  readonly #progress: (() => void)[] = [];
+
+  constructor(options: ActorInstanceOptions) {
+    this.id = options.id;
+    this.manifest = options.manifest;
+    this.componentHash = options.componentHash;
+    this.#chain = options.chain;
+    this.#inspect = options.inspector;
+    this.#now = options.now;
+    this.#mailbox = new Mailbox(options.manifest.limits.mailbox);
+    this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
+  }
+
+  get name(): string {
+    return this.manifest.name;
+  }
+
+  get status(): ActorStatus {
+    return this.#status;
+  }
+
+  get failure(): ActorFailure | undefined {
+    return this.#failure;
+  }
+
+  state(): ActorState {
+    return this.#state;
+  }
+
+  events(): readonly ChainEvent[] {
+    return this.#chain.events();
+  }
+
+  /** Records an event in the actor's chain and tells inspectors. */
+  record(type: string, payload: unknown, time = this.#now()): void {
+    const event = this.#chain.append({ type, data: encodeEventData(payload), time });
+    this.#inspect({ type: 'actor.event', actorId: this.id, event });
+  }
+
+  /** Called by the runtime handler: stop once the running operation has committed. */
+  requestShutdown(data: ActorState): void {
+    this.#shutdownRequest ??= { data };
+  }
+
+  /** Attaches the loaded sandbox and host functions, then runs `init`; throws a KernelError if init fails. */
+  async start(sandbox: Sandbox, host: HostImplementation, state: ActorState): Promise<void> {
+    this.#sandbox = sandbox;
+    this.#host = host;
+    this.#state = state;
+    this.#status = 'running';
+    try {
+      await this.#enqueue(ACTOR, 'init', [this.id], this.manifest.limits.initTimeoutMs);
+    } catch (error) {
+      if (this.#failure !== undefined) {
+        throw new KernelError('init-failed', `actor ${this.name} (${this.id}) failed to start: ${this.#failure.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async send(message: Uint8Array): Promise<void> {
+    assertBytes(message, 'message');
+    await this.#enqueue(MESSAGES, 'handle-send', [message], this.manifest.limits.callTimeoutMs);
+  }
+
+  async request(message: Uint8Array): Promise<Uint8Array | undefined> {
+    assertBytes(message, 'message');
+    const output = await this.#enqueue(MESSAGES, 'handle-request', [randomUUID(), message], this.manifest.limits.callTimeoutMs);
+    return (output as [Uint8Array | undefined] | undefined)?.[0];
+  }
+
+  call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
+    if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
+    return this.#enqueue(iface, fn, params, this.manifest.limits.callTimeoutMs);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop('request', undefined);
+    return this.#stopping;
+  }
+
+  /** Marks an actor that never got a sandbox as failed (instantiation refused). */
+  failBeforeStart(reason: FailureReason, message: string): void {
+    this.#fail({ reason, message, during: undefined });
+  }
+
+  #enqueue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
+    if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
+      const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
+      return Promise.reject(new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`));
+    }
+    return new Promise((resolve, reject) => {
+      const op: Operation = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false };
+      if (!this.#mailbox.offer(op)) {
+        reject(new KernelError('mailbox-full', `actor ${this.name} (${this.id}) has ${this.#mailbox.capacity} operations waiting; try again later`));
+        return;
+      }
+      this.#schedulePump();
+    });
+  }
+
+  // Pumping on a microtask lets messages sent in the same tick travel to the worker together.
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    const sandbox = this.#sandbox;
+    if (sandbox === undefined || this.#status !== 'running' || this.#shutdownRequest !== undefined) return;
+    // Refill only once half the window has drained, so the worker gets work in chunks, not one op per result.
+    if (this.#inFlight.size > MAX_IN_FLIGHT / 2 || this.#mailbox.size === 0) return;
+    const room = MAX_IN_FLIGHT - this.#inFlight.size;
+    const batch = this.#mailbox.take(room);
+    for (const op of batch) this.#inFlight.set(op.id, op);
+    sandbox.run(
+      batch.map((op) => ({ id: op.id, iface: op.iface, fn: toJsName(op.fn), params: op.params, timeoutMs: op.timeoutMs })),
+    );
+  }
+
+  #recordCall(op: Operation, startedAt: number): void {
+    if (op.callRecorded) return;
+    op.callRecorded = true;
+    this.record('wasm.call', { interface: op.iface, function: op.fn, params: op.params }, startedAt);
+  }
+
+  /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
+  readonly listener = {
+    hostCall: (opId: number, startedAt: number, iface: string, fn: string, args: readonly unknown[]): HostReply | Promise<HostReply> => {
+      const op = this.#inFlight.get(opId);
+      if (op !== undefined) this.#recordCall(op, startedAt);
+      const implementation = this.#host[iface]?.[toJsName(fn)] as ((...a: readonly unknown[]) => unknown) | undefined;
+      const type = `${iface}.${fn}`;
+      if (implementation === undefined) {
+        this.record(type, { args, error: 'not granted' });
+        return { ok: false, error: `${iface}#${fn} is not granted to this actor`, fatal: true };
+      }
+      const settle = (outcome: { value: unknown } | { error: unknown }): HostReply => {
+        if ('value' in outcome) {
+          this.record(type, { args, result: outcome.value ?? null });
+          return { ok: true, value: outcome.value };
+        }
+        const { error } = outcome;
+        const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
+        this.record(type, { args, error: message });
+        return { ok: false, error: message, fatal: false };
+      };
+      try {
+        const value = implementation(...args);
+        // Synchronous host functions are recorded at once, keeping the chain in the order the guest acted.
+        if (!(value instanceof Promise)) return settle({ value });
+        return value.then((resolved: unknown) => settle({ value: resolved }), (error: unknown) => settle({ error }));
+      } catch (error) {
+        return settle({ error });
+      }
+    },
+
+    done: (opId: number, startedAt: number, state: ActorState, output: unknown): void => {
+      const op = this.#inFlight.get(opId);
+      if (op === undefined) return;
+      this.#recordCall(op, startedAt);
+      this.#inFlight.delete(opId);
+      this.#state = state;
+      this.record('wasm.result', { interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null });
+      op.resolve(output);
+      this.#notifyProgress();
+      if (this.#shutdownRequest !== undefined) {
+        this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
+      } else {
+        this.#pump();
+      }
+    },
+
+    failed: (opId: number | undefined, failure: SandboxFailure): void => {
+      const op = opId === undefined ? undefined : this.#inFlight.get(opId);
+      const during = op === undefined ? undefined : `${op.iface}#${op.fn}`;
+      const reason: FailureReason =
+        op?.iface === ACTOR && failure.kind !== 'operation-timeout' && failure.kind !== 'out-of-memory'
+          ? 'init-failed'
+          : failure.kind;
+      if (op !== undefined) {
+        this.#recordCall(op, this.#now());
+        this.record('wasm.error', { interface: op.iface, function: op.fn, reason, message: failure.message });
+      }
+      this.#fail({ reason, message: failure.message, during });
+    },
+  };
+
+  #fail(failure: ActorFailure): void {
+    if (this.#status === 'failed' || this.#status === 'stopped') return;
+    this.#status = 'failed';
+    this.#failure = failure;
+    this.record('actor.fail', failure);
+    const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
+    this.#rejectPending(error);
+    void this.#sandbox?.terminate();
+    this.#inspect({ type: 'actor.failed', actorId: this.id, reason: failure.reason, message: failure.message });
+    this.#resolveExit({ status: 'failed', failure });
+    this.#notifyProgress();
+  }
+
+  async #stop(by: 'request' | 'self', data: ActorState): Promise<void> {
+    if (this.#status === 'stopped' || this.#status === 'failed') return;
+    this.#status = 'stopping';
+    const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
+    for (const op of this.#mailbox.drain()) op.reject(refused);
+    // Let the operations already in the worker finish (each is bounded by its deadline), unless the actor itself asked to stop.
+    if (by === 'request') {
+      while (this.#inFlight.size > 0 && (this.#status as ActorStatus) === 'stopping') await this.#anyProgress();
+    }
+    if ((this.#status as ActorStatus) === 'failed') return;
+    this.#rejectPending(refused);
+    await this.#sandbox?.terminate();
+    this.#status = 'stopped';
+    this.record('actor.stop', { by, data: data ?? null });
+    this.#inspect({ type: 'actor.stopped', actorId: this.id, by, data });
+    this.#resolveExit({ status: 'stopped', by, data });
+  }
+
+  #anyProgress(): Promise<void> {
+    return new Promise((resolve) => this.#progress.push(resolve));
+  }
+
+  #notifyProgress(): void {
+    for (const resolve of this.#progress.splice(0)) resolve();
+  }
+
+  #rejectPending(error: KernelError): void {
+    for (const op of this.#inFlight.values()) op.reject(error);
+    this.#inFlight.clear();
+    for (const op of this.#mailbox.drain()) op.reject(error);
+  }
+}
+
+function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`expected ${what} as a Uint8Array, got ${typeof value}`);
+}
+
+/** Maps the guest-visible functions of each imported interface: JS name to WIT name. */
+export function importedFunctions(
+  imports: readonly string[],
+  declarations: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = {};
+  for (const iface of imports) {
+    const reference = WIT_INTERFACES[iface];
+    const declared = declarations[iface] ?? {};
+    result[iface] = {};
+    for (const [witName, jsName] of Object.entries(reference?.functions ?? {})) {
+      if (jsName in declared) result[iface][jsName] = witName;
+    }
+  }
+  return result;
+}
+
+/** Every fallible (result-returning) function, as `interface#wit-name`. */
+export function fallibleFunctions(): string[] {
+  return Object.entries(WIT_INTERFACES).flatMap(([iface, { fallible }]) => fallible.map((fn) => `${iface}#${fn}`));
+}
+
+/** Functions that return nothing and cannot fail, as `interface#wit-name`: the guest need not wait for them. */
+export function oneWayFunctions(): string[] {
+  return Object.entries(WIT_INTERFACES).flatMap(([iface, { functions, fallible, declarations }]) =>
+    Object.entries(functions)
+      .filter(([wit, js]) => !fallible.includes(wit) && declarations[js]?.endsWith('): void;') === true)
+      .map(([wit]) => `${iface}#${wit}`),
+  );
+}

@@ -1,0 +1,209 @@
+/**
+ * The actor system: spawns actors from manifests, finds and stops them, and closes everything it owns. Guest code
+ * runs in sandbox workers; the system's own event loop only moves messages and performs host calls.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { createMemoryChain } from '@theater/event-chain';
+import type { Actor } from './actor/actor.js';
+import { ActorInstance, fallibleFunctions, importedFunctions, oneWayFunctions } from './actor/actorInstance.js';
+import { checkCompatibility } from './component/checkCompatibility.js';
+import { ComponentCache } from './component/componentCache.js';
+import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
+import type { InspectionEvent, Inspector } from './inspection.js';
+import { KernelError } from './kernelError.js';
+import { loadManifest, type Manifest } from './manifest/index.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import { WorkerPool } from './sandbox/workerPool.js';
+import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
+
+/** Options for `createActorSystem`. */
+export interface ActorSystemOptions {
+  /** The handlers actors may be granted (see `@theater/handlers`). */
+  readonly handlers: readonly HandlerDefinition[];
+  /** Theater home; default `$THEATER_HOME` or `~/.theater`. */
+  readonly home?: string;
+  /** Started workers kept ready for spawns; default 2. */
+  readonly poolSize?: number;
+  /** Wall clock in ms since the epoch; default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+/** Options for one spawn. */
+export interface SpawnOptions {
+  /** Initial state; wins over the manifest's `init_state`. */
+  readonly initState?: Uint8Array;
+  /** The actor's id; default a new UUID. */
+  readonly id?: string;
+}
+
+/** Timings of one spawn, for benchmarks and `theater run`. */
+export interface SpawnTimings {
+  readonly cache: 'memory' | 'disk' | 'transpiled';
+  readonly transpileMs: number;
+  readonly instantiateMs: number;
+  readonly totalMs: number;
+}
+
+/** An actor system. */
+export interface ActorSystem extends AsyncDisposable {
+  readonly home: TheaterHome;
+  /** Spawns an actor from a manifest (or its path) and runs its `init`. */
+  spawn(manifest: Manifest | string, options?: SpawnOptions): Promise<Actor>;
+  /** Timings of the last spawn of an actor, if it was spawned by this system. */
+  spawnTimings(actorId: string): SpawnTimings | undefined;
+  get(actorId: string): Actor | undefined;
+  list(): readonly Actor[];
+  /** Stops an actor; throws `actor-not-found` for an unknown id. */
+  stop(actorId: string): Promise<void>;
+  /** Subscribes to inspection events; returns the unsubscribe function. */
+  inspect(inspector: Inspector): () => void;
+  /** Waits until the pool has its ready workers (useful before measuring spawns). */
+  warm(): Promise<void>;
+  /** Stops every actor and releases every worker. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an actor system.
+ * @example
+ * await using system = createActorSystem({ handlers: defaultHandlers() });
+ * const counter = await system.spawn('examples/counter/manifest.toml');
+ * await counter.send(new TextEncoder().encode('hello'));
+ */
+export function createActorSystem(options: ActorSystemOptions): ActorSystem {
+  const home = resolveTheaterHome(options.home);
+  const clock = options.clock ?? Date.now;
+  const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
+  const cache = new ComponentCache(home.cacheDir);
+  const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
+  const actors = new Map<string, ActorInstance>();
+  const timings = new Map<string, SpawnTimings>();
+  const inspectors = new Set<Inspector>();
+  const fallible = fallibleFunctions();
+  const oneWay = oneWayFunctions();
+  let closing: Promise<void> | undefined;
+
+  const emit = (event: InspectionEvent): void => {
+    for (const inspector of inspectors) inspector(event);
+  };
+
+  async function spawn(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions = {}): Promise<Actor> {
+    if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
+    const started = performance.now();
+    const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath) : manifestOrPath;
+    const granted = manifest.handlers.map((config) => {
+      const handler = handlers.get(config.type);
+      if (handler === undefined) throw new KernelError('unknown-handler', `no "${config.type}" handler is installed in this actor system`);
+      return handler;
+    });
+    const componentPath = manifest.componentPath ?? resolveRelative(manifest, manifest.component);
+    const { component, outcome, transpileMs } = await cache.load(componentPath);
+    if (outcome === 'transpiled') emit({ type: 'component.transpiled', hash: component.hash, durationMs: transpileMs });
+    checkCompatibility(component, granted, [...handlers.values()]);
+    const [modules, state] = await Promise.all([
+      cache.compile(component, manifest.limits.memoryMb),
+      initialState(manifest, spawnOptions.initState),
+    ]);
+
+    const id = spawnOptions.id ?? randomUUID();
+    if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
+    const actor = new ActorInstance({ id, manifest, componentHash: component.hash, chain: createMemoryChain(), inspector: emit, now: clock });
+    actors.set(id, actor);
+    emit({ type: 'actor.spawned', actorId: id, name: manifest.name, componentHash: component.hash });
+    actor.record('actor.spawn', { name: manifest.name, version: manifest.version, component: component.hash, manifest, state: state ?? null });
+
+    const host: Record<string, HostImplementation[string]> = {};
+    for (const [index, handler] of granted.entries()) {
+      const config = manifest.handlers[index]!;
+      Object.assign(
+        host,
+        handler.create({
+          actorId: id,
+          manifest,
+          config,
+          state: () => actor.state(),
+          events: () => actor.events(),
+          log: (message) => emit({ type: 'actor.log', actorId: id, message, time: clock() }),
+          shutdown: (data: ActorState) => actor.requestShutdown(data),
+          now: clock,
+        }),
+      );
+    }
+
+    let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
+    try {
+      loaded = await Sandbox.load(
+        await pool.take(),
+        {
+          gluePath: component.gluePath,
+          modules,
+          imports: importedFunctions(component.imports, component.declarations),
+          fallible,
+          oneWay,
+          state,
+          memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
+        },
+        actor.listener,
+      );
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
+      throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause });
+    }
+    await actor.start(loaded.sandbox, host, state);
+    const totalMs = performance.now() - started;
+    timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, totalMs });
+    emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
+    return actor;
+  }
+
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
+      await pool.close();
+    })();
+    return closing;
+  }
+
+  return {
+    home,
+    spawn,
+    spawnTimings: (id) => timings.get(id),
+    get: (id) => actors.get(id),
+    list: () => [...actors.values()],
+    async stop(id) {
+      const actor = actors.get(id);
+      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${id}`);
+      await actor.stop();
+    },
+    inspect(inspector) {
+      inspectors.add(inspector);
+      return () => inspectors.delete(inspector);
+    },
+    warm: () => pool.warm(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function resolveRelative(manifest: Manifest, path: string): string {
+  if (isAbsolute(path)) return path;
+  if (manifest.baseDir === undefined) {
+    throw new KernelError('component-not-found', `${path} is relative, but the manifest's directory is unknown`);
+  }
+  return resolve(manifest.baseDir, path);
+}
+
+async function initialState(manifest: Manifest, given: Uint8Array | undefined): Promise<ActorState> {
+  if (given !== undefined) return given;
+  if (manifest.initState === undefined) return undefined;
+  const path = resolveRelative(manifest, manifest.initState);
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (cause) {
+    throw new KernelError('component-not-found', `init_state file not found: ${path}`, { cause });
+  }
+}

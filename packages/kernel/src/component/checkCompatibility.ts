@@ -1,0 +1,64 @@
+/**
+ * Compares a component's imports and exports with what the actor's granted handlers provide and require, before
+ * anything is instantiated: every import must come from a granted handler with the exact WIT types, and every
+ * export a handler needs must be there with the exact WIT types.
+ */
+import { WIT_INTERFACES } from '../generated/witInterfaces.js';
+import type { HandlerDefinition } from '../handler.js';
+import { KernelError } from '../kernelError.js';
+import type { LoadedComponent } from './componentCache.js';
+import { toJsName } from './interfaceDeclarations.js';
+
+const ACTOR_INTERFACE = 'theater:simple/actor';
+
+/** Throws a KernelError naming the first import or export that does not fit the granted handlers. */
+export function checkCompatibility(
+  component: LoadedComponent,
+  granted: readonly HandlerDefinition[],
+  known: readonly HandlerDefinition[],
+): void {
+  for (const name of component.imports) {
+    if (!granted.some((handler) => handler.provides.includes(name))) {
+      const provider = known.find((handler) => handler.provides.includes(name));
+      const hint = provider === undefined ? 'no handler provides it' : `grant it with [[handler]] type = "${provider.type}"`;
+      throw new KernelError('import-not-granted', `the component imports ${name}, which its manifest does not grant (${hint})`);
+    }
+  }
+  // Every interface the component names (imported, exported or used for types) must match ours exactly.
+  for (const [name, declarations] of Object.entries(component.declarations)) {
+    const reference = WIT_INTERFACES[name];
+    const exported = component.exports.includes(name);
+    const code = exported ? 'export-mismatch' : 'import-mismatch';
+    if (reference === undefined) {
+      if (exported) continue; // extra exports of other packages are never called
+      throw new KernelError('import-not-granted', `the component uses ${name}, which Theater does not provide`);
+    }
+    for (const [item, declaration] of Object.entries(declarations)) {
+      const expected = reference.declarations[item];
+      if (expected === undefined) {
+        throw new KernelError(code, `${name}#${item} is not part of ${name}`);
+      }
+      if (expected !== declaration) {
+        throw new KernelError(code, `${name}#${item} has the wrong type: expected \`${expected}\`, found \`${declaration}\``);
+      }
+    }
+  }
+  requireExport(component, ACTOR_INTERFACE, Object.keys(WIT_INTERFACES[ACTOR_INTERFACE]?.functions ?? {}), 'every actor');
+  for (const handler of granted) {
+    for (const [name, functions] of Object.entries(handler.requiredExports)) {
+      requireExport(component, name, functions, `the ${handler.type} handler`);
+    }
+  }
+}
+
+function requireExport(component: LoadedComponent, name: string, functions: readonly string[], who: string): void {
+  if (!component.exports.includes(name)) {
+    throw new KernelError('export-missing', `the component does not export ${name}, which ${who} requires`);
+  }
+  const declarations = component.declarations[name] ?? {};
+  for (const fn of functions) {
+    if (!(toJsName(fn) in declarations)) {
+      throw new KernelError('export-missing', `the component's ${name} export lacks ${fn}, which ${who} requires`);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/** @module Interface theater:simple/http-framework **/
+export function createServer(config: ServerConfig): ServerId;
+export function getServerInfo(serverId: ServerId): ServerInfo;
+export function startServer(serverId: ServerId): number;
+export function stopServer(serverId: ServerId): void;
+export function destroyServer(serverId: ServerId): void;
+export function registerHandler(handlerName: string): HandlerId;
+export function addRoute(serverId: ServerId, path: string, method: string, handlerId: HandlerId): RouteId;
+export function removeRoute(routeId: RouteId): void;
+export function addMiddleware(serverId: ServerId, path: string, handlerId: HandlerId): MiddlewareId;
+export function removeMiddleware(middlewareId: MiddlewareId): void;
+export function enableWebsocket(serverId: ServerId, path: string, connectHandlerId: HandlerId | undefined, messageHandlerId: HandlerId, disconnectHandlerId: HandlerId | undefined): void;
+export function sendWebsocketMessage(serverId: ServerId, connectionId: bigint, message: WebsocketMessage): void;
+export function closeWebsocket(serverId: ServerId, connectionId: bigint): void;
+export type ServerConfig = import('./theater-simple-http-types.js').ServerConfig;
+export type ServerId = bigint;
+export type ServerInfo = import('./theater-simple-http-types.js').ServerInfo;
+export type HandlerId = bigint;
+export type RouteId = bigint;
+export type MiddlewareId = bigint;
+export type WebsocketMessage = import('./theater-simple-websocket-types.js').WebsocketMessage;

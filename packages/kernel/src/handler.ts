@@ -1,0 +1,65 @@
+/**
+ * The contract between the kernel and host handlers: a handler provides WIT interfaces to an actor, may require
+ * exports from it, and is created once per actor with a context that exposes only that actor.
+ */
+import type { ChainEvent } from '@theater/event-chain';
+import type { ImportObject } from './generated/host/world.js';
+import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
+
+/** An actor's state: opaque bytes, `undefined` before the first commit. */
+export type ActorState = Uint8Array | undefined;
+
+/** What a handler may see and do of the one actor it serves. */
+export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
+  readonly actorId: string;
+  readonly manifest: Manifest;
+  /** This handler's entry of the manifest. */
+  readonly config: C;
+  /** The last committed state. */
+  state(): ActorState;
+  /** The events recorded so far. */
+  events(): readonly ChainEvent[];
+  /** Emits a log line from the actor (as an inspection event). */
+  log(message: string): void;
+  /** Stops the actor once the current operation has committed, reporting `data` as its result. */
+  shutdown(data: ActorState): void;
+  /** The system's clock, in ms since the epoch. */
+  now(): number;
+}
+
+/**
+ * A host function. Arguments and return values use jco's JavaScript mapping of the WIT types. For a function
+ * returning `result<T, string>`, return `T` (or a promise of it) for ok and throw a `HostCallError` for err.
+ */
+export type HostFunction = (...args: never[]) => unknown;
+
+/** Host functions by interface (`theater:simple/runtime`) and JS function name (`getState`), as jco names them. */
+export type HostImplementation = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+
+/**
+ * The host side of every theater:simple interface, typed from the WIT by jco; a host function may also return a
+ * promise of its result. Handlers implement a `Pick` of this.
+ */
+export type HostInterfaces = {
+  readonly [I in keyof ImportObject]: {
+    readonly [F in keyof ImportObject[I]]: ImportObject[I][F] extends (...args: infer A) => infer R
+      ? (...args: A) => R | Promise<R>
+      : never;
+  };
+};
+
+/** A kind of handler, as named by `[[handler]] type = …` in manifests. */
+export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
+  readonly type: HandlerType;
+  /** The interfaces this handler provides to actors. */
+  readonly provides: readonly string[];
+  /** Exports an actor must have when granted this handler: interface to function names. */
+  readonly requiredExports: Readonly<Record<string, readonly string[]>>;
+  /** Creates this handler's host functions for one actor. */
+  create(context: HandlerContext<C>): HostImplementation;
+}
+
+/** Thrown by a host function to return `err(message)` to the guest. */
+export class HostCallError extends Error {
+  override readonly name = 'HostCallError';
+}

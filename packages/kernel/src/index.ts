@@ -1,0 +1,18 @@
+/** @theater/kernel: runs WebAssembly component actors in sandboxed workers. */
+export { createActorSystem, type ActorSystem, type ActorSystemOptions, type SpawnOptions, type SpawnTimings } from './actorSystem.js';
+export type { Actor, ActorExit, ActorStatus } from './actor/actor.js';
+export type { ActorFailure, FailureReason } from './actor/actorFailure.js';
+export {
+  HostCallError,
+  type ActorState,
+  type HandlerContext,
+  type HandlerDefinition,
+  type HostFunction,
+  type HostImplementation,
+  type HostInterfaces,
+} from './handler.js';
+export type { InspectionEvent, Inspector } from './inspection.js';
+export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
+export { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
+export { WIT_INTERFACES, type WitInterface } from './generated/witInterfaces.js';
+export * from './manifest/index.js';

@@ -1,0 +1,36 @@
+/** The kernel's error class: every failure the kernel reports carries a stable `code`. */
+
+/** Stable error codes; see the package README. */
+export type KernelErrorCode =
+  | 'component-not-found'
+  | 'invalid-component'
+  | 'component-too-large'
+  | 'import-not-granted'
+  | 'export-missing'
+  | 'export-mismatch'
+  | 'import-mismatch'
+  | 'unknown-handler'
+  | 'instantiation-failed'
+  | 'init-failed'
+  | 'actor-not-found'
+  | 'actor-exists'
+  | 'actor-not-running'
+  | 'actor-failed'
+  | 'mailbox-full'
+  | 'system-closed';
+
+/** An error raised by the kernel, with a stable `code` and the underlying `cause`. */
+export class KernelError extends Error {
+  override readonly name = 'KernelError';
+  readonly code: KernelErrorCode;
+
+  constructor(code: KernelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `error` is a KernelError, optionally with the given code. */
+export function isKernelError(error: unknown, code?: KernelErrorCode): error is KernelError {
+  return error instanceof KernelError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,136 @@
+/**
+ * Turns manifest text (or a manifest file) into a validated {@link Manifest}, or throws a {@link ManifestError}
+ * listing every problem found, each with its field and line.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import type { z } from 'zod';
+import { findDuplicateHandlers } from './handlerSchema.js';
+import { createLineLocator, type LineLocator } from './locateLine.js';
+import type { Manifest } from './manifest.js';
+import { ManifestError, type ManifestProblem } from './manifestError.js';
+import { manifestSchema } from './manifestSchema.js';
+
+/** Options of {@link parseManifest}. */
+export interface ParseManifestOptions {
+  /** The manifest's directory, against which a relative `component` path resolves. */
+  readonly baseDir?: string | undefined;
+  /** Where the text came from (a file path), to name in error messages. */
+  readonly source?: string | undefined;
+}
+
+/**
+ * Parses and validates a TOML manifest.
+ *
+ * @example
+ * const manifest = parseManifest(text, { baseDir: '/srv/actors/counter', source: 'counter.toml' });
+ * manifest.limits.memoryMb; // 256 unless the manifest says otherwise
+ */
+export function parseManifest(text: string, options: ParseManifestOptions = {}): Manifest {
+  const { source } = options;
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    throw new ManifestError([tomlProblem(error)], source, { cause: error });
+  }
+
+  const result = manifestSchema.safeParse(document);
+  const duplicates = findDuplicateHandlers(isRecord(document) ? document['handler'] : undefined);
+  if (!result.success || duplicates.length > 0) {
+    const locate = createLineLocator(text);
+    const issues = result.success ? [] : result.error.issues;
+    const problems = [
+      ...issues.flatMap((issue) => issueProblems(issue, locate)),
+      ...duplicates.map((duplicate) => problem(duplicate.path, duplicate.message, locate)),
+    ];
+    throw new ManifestError(sortByLine(unique(problems)), source, { cause: result.error });
+  }
+
+  const baseDir = options.baseDir === undefined ? undefined : resolve(options.baseDir);
+  return { ...result.data, componentPath: componentPath(result.data.component, baseDir), baseDir };
+}
+
+/**
+ * Reads and parses the manifest file at `path`; relative paths in it resolve against its directory.
+ *
+ * @example
+ * const manifest = await loadManifest('examples/counter/manifest.toml');
+ */
+export async function loadManifest(path: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ManifestError([{ field: '(file)', message: readFailure(error) }], path, {
+      cause: error,
+      code: 'manifest-not-found',
+    });
+  }
+  return parseManifest(text.replace(/^\uFEFF/, ''), { baseDir: dirname(resolve(path)), source: path });
+}
+
+function tomlProblem(error: TomlError): ManifestProblem {
+  const summary = (error.message.split('\n')[0] ?? error.message).replace(/^Invalid TOML document: /, '');
+  return { field: '(toml)', message: `invalid TOML: ${summary}`, line: error.line, column: error.column };
+}
+
+/** One problem per issue, except unknown keys: one problem per key, so each names its own field. */
+function issueProblems(issue: z.core.$ZodIssue, locate: LineLocator): ManifestProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => problem([...issue.path, key], issue.message, locate));
+  }
+  return [problem(issue.path, issue.message, locate)];
+}
+
+function problem(path: readonly PropertyKey[], message: string, locate: LineLocator): ManifestProblem {
+  const line = locate(path);
+  const field = fieldName(path);
+  return line === undefined ? { field, message } : { field, message, line };
+}
+
+/** `['handler', 2, 'allowed_hosts']` → `handler[2].allowed_hosts`. */
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = '';
+  for (const part of path) {
+    if (typeof part === 'number') name += `[${part}]`;
+    else name += name === '' ? String(part) : `.${String(part)}`;
+  }
+  return name === '' ? '(manifest)' : name;
+}
+
+/** A value failing several checks of one schema reports the same message more than once. */
+function unique(problems: readonly ManifestProblem[]): ManifestProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** In reading order; problems with no line (missing top-level fields) first. */
+function sortByLine(problems: ManifestProblem[]): ManifestProblem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** A component with a URI scheme (`store:…`, `https://…`) is a reference, not a path. */
+function componentPath(component: string, baseDir: string | undefined): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(component)) return undefined;
+  if (isAbsolute(component)) return resolve(component);
+  return baseDir === undefined ? undefined : resolve(baseDir, component);
+}
+
+function readFailure(error: unknown): string {
+  const code = isRecord(error) ? error['code'] : undefined;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no manifest file at this path';
+  if (code === 'EISDIR') return 'is a directory, not a manifest file';
+  return `cannot read the manifest file (${error instanceof Error ? error.message : String(error)})`;
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
+}

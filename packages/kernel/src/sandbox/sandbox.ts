@@ -1,0 +1,186 @@
+/**
+ * The kernel's side of one actor's sandbox worker: loads the component into it, hands it operations, answers its
+ * host calls, and enforces deadlines by terminating the worker when an operation runs past its own.
+ */
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import {
+  CONTROL,
+  type FromWorker,
+  type GuestFailure,
+  type HostReply,
+  type OperationMessage,
+  type WorkerReport,
+} from './protocol.js';
+
+/** What the sandbox reports about each operation, in order. */
+export interface SandboxListener {
+  /**
+   * The guest made a host call during operation `op`; the reply goes back to the guest. A synchronous reply must
+   * have been recorded before returning, so reports that follow it are recorded after it.
+   */
+  hostCall(op: number, startedAt: number, iface: string, fn: string, args: readonly unknown[]): HostReply | Promise<HostReply>;
+  /** Operation `op` returned. */
+  done(op: number, startedAt: number, state: Uint8Array | undefined, output: unknown): void;
+  /** Operation `op` failed; the sandbox is dead and runs nothing more. */
+  failed(op: number | undefined, failure: SandboxFailure): void;
+}
+
+/** Why a sandbox stopped running operations. */
+export type SandboxFailure = GuestFailure | { readonly kind: 'operation-timeout'; readonly message: string };
+
+/** Options for loading a component into a sandbox. */
+export interface SandboxLoad {
+  readonly gluePath: string;
+  readonly modules: Readonly<Record<string, WebAssembly.Module>>;
+  readonly imports: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly fallible: readonly string[];
+  readonly oneWay: readonly string[];
+  readonly state: Uint8Array | undefined;
+  readonly memoryLimitBytes: number;
+}
+
+/** One actor's worker. */
+export class Sandbox {
+  readonly #worker: Worker;
+  readonly #listener: SandboxListener;
+  readonly #control = new SharedArrayBuffer(CONTROL.bytes);
+  readonly #flags = new Int32Array(this.#control);
+  readonly #startedAt = new Float64Array(this.#control, CONTROL.startedAtByte, 1);
+  readonly #hostPort: MessageChannel;
+  /** Deadline (ms) of each dispatched, unfinished operation. */
+  readonly #timeouts = new Map<number, number>();
+  #watchdog: NodeJS.Timeout | undefined;
+  #dead = false;
+
+  private constructor(worker: Worker, listener: SandboxListener) {
+    this.#worker = worker;
+    this.#listener = listener;
+    this.#hostPort = new MessageChannel();
+    this.#hostPort.port1.unref();
+  }
+
+  /** Loads a component into `worker`; rejects with the instantiation error if it cannot start. */
+  static async load(worker: Worker, load: SandboxLoad, listener: SandboxListener): Promise<{ sandbox: Sandbox; instantiateMs: number }> {
+    const sandbox = new Sandbox(worker, listener);
+    Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
+    const loaded = new Promise<number>((resolve, reject) => {
+      worker.once('message', (message: FromWorker) => {
+        if (message.kind === 'loaded') resolve(message.instantiateMs);
+        else if (message.kind === 'load-failed') reject(new Error(message.message));
+        else reject(new Error(`unexpected message from sandbox worker: ${message.kind}`));
+      });
+      worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
+    });
+    worker.postMessage({ kind: 'load', ...load, control: sandbox.#control, hostPort: sandbox.#hostPort.port2 }, [
+      sandbox.#hostPort.port2,
+    ]);
+    try {
+      const instantiateMs = await loaded;
+      worker.removeAllListeners('exit');
+      sandbox.#listen();
+      return { sandbox, instantiateMs };
+    } catch (error) {
+      await sandbox.terminate();
+      throw error;
+    }
+  }
+
+  /** Queues operations; each is reported to the listener in order. `timeoutMs` bounds each one. */
+  run(ops: readonly (OperationMessage & { readonly timeoutMs: number })[]): void {
+    if (this.#dead) throw new Error('sandbox is dead');
+    for (const op of ops) this.#timeouts.set(op.id, op.timeoutMs);
+    this.#worker.postMessage({ kind: 'run', ops: ops.map(({ timeoutMs: _t, ...op }) => op) });
+    this.#armWatchdog();
+  }
+
+  /** Terminates the worker; idempotent. */
+  async terminate(): Promise<void> {
+    this.#dead = true;
+    this.#clearWatchdog();
+    this.#hostPort.port1.close();
+    await this.#worker.terminate();
+  }
+
+  #listen(): void {
+    this.#worker.on('message', (message: FromWorker) => {
+      if (message.kind !== 'batch') return;
+      for (const report of message.items) {
+        if (this.#dead) return;
+        this.#handle(report);
+      }
+    });
+    this.#worker.on('error', (error: Error & { code?: string }) => {
+      const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.#die(undefined, { kind: oom ? 'out-of-memory' : 'internal', message: String(error) });
+    });
+    this.#worker.on('exit', (code) => {
+      this.#die(undefined, { kind: 'internal', message: `sandbox worker exited unexpectedly (code ${code})` });
+    });
+  }
+
+  #handle(report: WorkerReport): void {
+    switch (report.kind) {
+      case 'host-call': {
+        const reply = this.#listener.hostCall(report.op, report.startedAt, report.iface, report.fn, report.args);
+        if (!report.oneWay) void this.#answer(report, reply);
+        break;
+      }
+      case 'done':
+        this.#timeouts.delete(report.op);
+        this.#listener.done(report.op, report.startedAt, report.state, report.output);
+        break;
+      case 'failed':
+        this.#die(report.op, report.failure);
+        break;
+    }
+  }
+
+  async #answer(call: Extract<WorkerReport, { kind: 'host-call' }>, pending: HostReply | Promise<HostReply>): Promise<void> {
+    let reply: HostReply;
+    try {
+      reply = await pending;
+    } catch (error) {
+      reply = { ok: false, error: `internal error in ${call.iface}#${call.fn}: ${String(error)}`, fatal: true };
+    }
+    if (this.#dead) return;
+    this.#hostPort.port1.postMessage(reply);
+    Atomics.store(this.#flags, CONTROL.replyReady, 1);
+    Atomics.notify(this.#flags, CONTROL.replyReady);
+  }
+
+  #die(op: number | undefined, failure: SandboxFailure): void {
+    if (this.#dead) return;
+    void this.terminate();
+    this.#listener.failed(op, failure);
+  }
+
+  // The watchdog sleeps until the running operation's deadline; V8 cannot interrupt wasm, so it terminates the worker.
+  #armWatchdog(): void {
+    if (this.#watchdog !== undefined || this.#dead) return;
+    const running = Atomics.load(this.#flags, CONTROL.runningOp);
+    const timeout = this.#timeouts.get(running);
+    const next = this.#timeouts.values().next();
+    let delay: number;
+    if (running >= 0 && timeout !== undefined) {
+      delay = this.#startedAt[0]! + timeout - Date.now();
+    } else if (!next.done) {
+      delay = next.value; // not started yet: look again no later than one timeout from now
+    } else {
+      return;
+    }
+    if (delay <= 0 && running >= 0 && timeout !== undefined) {
+      this.#die(running, { kind: 'operation-timeout', message: `operation ran past its ${timeout} ms deadline` });
+      return;
+    }
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = undefined;
+      this.#armWatchdog();
+    }, Math.max(1, delay));
+    this.#watchdog.unref();
+  }
+
+  #clearWatchdog(): void {
+    if (this.#watchdog !== undefined) clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+  }
+}

@@ -1,0 +1,189 @@
+// @ts-check
+/**
+ * The sandbox: runs one actor's component in this worker thread, so guest code never runs on the kernel's event
+ * loop. Host calls block this thread (Atomics.wait) while the kernel performs them, which keeps them synchronous
+ * for the guest. The glue receives only the imports built here: no WASI, no Node APIs.
+ */
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+
+const REPLY_READY = 0;
+const RUNNING_OP = 1;
+const STARTED_AT_BYTE = 8;
+
+if (parentPort === null) throw new Error('sandboxWorker must run in a worker thread');
+const port = parentPort;
+
+/** @type {Record<string, any> | undefined} */
+let instance;
+/** @type {Uint8Array | undefined} */
+let state;
+/** @type {Int32Array} */
+let control = new Int32Array(new SharedArrayBuffer(16));
+/** @type {Float64Array} */
+let startedAt = new Float64Array(control.buffer, STARTED_AT_BYTE, 1);
+/** @type {import('node:worker_threads').MessagePort | undefined} */
+let hostPort;
+/** @type {WebAssembly.Memory[]} */
+const memories = [];
+let memoryLimit = Infinity;
+let currentOp = -1;
+/** @type {Set<string>} */
+let oneWay = new Set();
+/** Reports not yet sent: batching them keeps the cost of a message off each operation. */
+/** @type {import('./protocol.js').WorkerReport[]} */
+let outbox = [];
+let lastFlush = 0;
+/** How long finished results may wait in the outbox while later operations run. */
+const FLUSH_INTERVAL_MS = 1;
+
+/** Marks errors thrown by a host call so they are not mistaken for guest errors. */
+class HostFailure extends Error {}
+
+port.on('message', (/** @type {import('./protocol.js').ToWorker} */ message) => {
+  if (message.kind === 'load') void load(message);
+  else if (message.kind === 'run') runAll(message.ops);
+});
+
+/**
+ * Runs a batch, then any batches that arrived meanwhile, before reporting: under load, results travel in few
+ * messages instead of one each.
+ * @param {readonly import('./protocol.js').OperationMessage[]} ops
+ */
+function runAll(ops) {
+  let next = ops;
+  while (next !== undefined && run(next)) {
+    const pending = receiveMessageOnPort(port);
+    next = pending?.message.kind === 'run' ? pending.message.ops : undefined;
+  }
+  flush();
+}
+port.postMessage({ kind: 'ready' });
+
+/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'load' }>} message */
+async function load(message) {
+  const started = performance.now();
+  try {
+    control = new Int32Array(message.control);
+    startedAt = new Float64Array(message.control, STARTED_AT_BYTE, 1);
+    hostPort = message.hostPort;
+    state = message.state;
+    memoryLimit = message.memoryLimitBytes;
+    const fallible = new Set(message.fallible);
+    oneWay = new Set(message.oneWay);
+    /** @type {Record<string, Record<string, Function>>} */
+    const imports = {};
+    for (const [iface, functions] of Object.entries(message.imports)) {
+      imports[iface] = {};
+      for (const [jsName, witName] of Object.entries(functions)) {
+        const returnsResult = fallible.has(`${iface}#${witName}`);
+        imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => hostCall(iface, witName, args, returnsResult);
+      }
+    }
+    const glue = await import(pathToFileURL(message.gluePath).href);
+    instance = await glue.instantiate(
+      (/** @type {string} */ file) => {
+        const module = message.modules[file];
+        if (module === undefined) throw new Error(`no compiled core module ${file}`);
+        return module;
+      },
+      imports,
+      async (/** @type {WebAssembly.Module} */ module, /** @type {WebAssembly.Imports | undefined} */ moduleImports) => {
+        const created = await WebAssembly.instantiate(module, moduleImports);
+        for (const value of Object.values(created.exports)) {
+          if (value instanceof WebAssembly.Memory) memories.push(value);
+        }
+        return created;
+      },
+    );
+    port.postMessage({ kind: 'loaded', instantiateMs: performance.now() - started });
+  } catch (error) {
+    port.postMessage({ kind: 'load-failed', message: describe(error) });
+  }
+}
+
+/**
+ * Runs operations in order; returns false once one has failed (the actor is then dead).
+ * @param {readonly import('./protocol.js').OperationMessage[]} ops
+ */
+function run(ops) {
+  for (const op of ops) {
+    if (outbox.length > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS) flush();
+    currentOp = op.id;
+    const opStarted = Date.now();
+    startedAt[0] = opStarted;
+    Atomics.store(control, RUNNING_OP, op.id);
+    try {
+      const target = instance?.[op.iface];
+      const fn = target?.[op.fn];
+      if (typeof fn !== 'function') throw new TypeError(`the component has no export ${op.iface}#${op.fn}`);
+      const result = fn.call(target, state, op.params);
+      state = result[0];
+      outbox.push({ kind: 'done', op: op.id, startedAt: opStarted, state, output: result[1] });
+    } catch (error) {
+      Atomics.store(control, RUNNING_OP, -1);
+      outbox.push({ kind: 'failed', op: op.id, startedAt: opStarted, failure: classify(error) });
+      return false; // the actor has failed: nothing after this operation runs
+    }
+  }
+  Atomics.store(control, RUNNING_OP, -1);
+  currentOp = -1;
+  return true;
+}
+
+function flush() {
+  if (outbox.length === 0) return;
+  port.postMessage({ kind: 'batch', items: outbox });
+  outbox = [];
+  lastFlush = Date.now();
+}
+
+/**
+ * Performs a host call synchronously: post the request, sleep until the kernel signals, read the reply.
+ * @param {string} iface @param {string} fn @param {unknown[]} args @param {boolean} returnsResult
+ */
+function hostCall(iface, fn, args, returnsResult) {
+  if (hostPort === undefined) throw new HostFailure('host port not ready');
+  const call = { kind: /** @type {const} */ ('host-call'), op: currentOp, startedAt: startedAt[0] ?? 0, iface, fn, args };
+  if (oneWay.has(`${iface}#${fn}`)) {
+    outbox.push({ ...call, oneWay: true });
+    return undefined;
+  }
+  Atomics.store(control, REPLY_READY, 0);
+  outbox.push({ ...call, oneWay: false });
+  flush();
+  Atomics.wait(control, REPLY_READY, 0);
+  let received = receiveMessageOnPort(hostPort);
+  while (received === undefined) {
+    Atomics.wait(control, REPLY_READY, 1, 1);
+    received = receiveMessageOnPort(hostPort);
+  }
+  const reply = /** @type {import('./protocol.js').HostReply} */ (received.message);
+  if (reply.ok) return reply.value;
+  if (returnsResult && !reply.fatal) throw Object.assign(new Error(reply.error), { payload: reply.error });
+  throw new HostFailure(reply.error);
+}
+
+/** @param {unknown} error @returns {import('./protocol.js').GuestFailure} */
+function classify(error) {
+  const message = describe(error);
+  const memoryFull = memories.some((memory) => memory.buffer.byteLength >= memoryLimit * 0.9);
+  if (/out of memory|allocation failed|cannot allocate/i.test(message) || (memoryFull && !(error instanceof HostFailure))) {
+    return { kind: 'out-of-memory', message };
+  }
+  if (error instanceof HostFailure) return { kind: 'internal', message: `host call failed: ${message}` };
+  if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) return { kind: 'trap', message };
+  if (error !== null && typeof error === 'object' && 'payload' in error) {
+    return { kind: 'guest-error', message: String(/** @type {{ payload: unknown }} */ (error).payload) };
+  }
+  return { kind: 'trap', message };
+}
+
+/** @param {unknown} error */
+function describe(error) {
+  if (error instanceof Error) {
+    const payload = /** @type {{ payload?: unknown }} */ (error).payload;
+    return payload === undefined ? `${error.name}: ${error.message}` : String(payload);
+  }
+  return String(error);
+}

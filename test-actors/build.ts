@@ -1,0 +1,79 @@
+/**
+ * Builds every test actor into `dist/<name>.wasm` with the SDK (two at a time: a componentize-js build takes
+ * ~10 s and ~800 MB). Unchanged actors come straight from the SDK's build cache.
+ *
+ * Usage: `pnpm build:actors [name...]` (all by default).
+ */
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { buildActor, witPath, type BuiltActor } from '@theater/sdk';
+import { isTestActorName, TEST_ACTORS, testActorComponent, type TestActorName } from './index.js';
+
+interface ActorBuild {
+  readonly entry: string;
+  readonly world: string;
+  /** Another WIT folder than the repository's `wit/`. */
+  readonly witPath?: () => Promise<string>;
+}
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** The repository's WIT plus `store-wit/` (world `store-actor`), assembled under `dist/` since a package is one folder. */
+async function storeWit(): Promise<string> {
+  const dir = here('./dist/wit-store-actor/');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await cp(witPath, dir, { recursive: true });
+  await cp(here('./store-wit/'), dir, { recursive: true });
+  return dir;
+}
+
+const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
+  echo: { entry: 'actors/echo.ts', world: 'message-server-actor' },
+  'init-error': { entry: 'actors/init-error.ts', world: 'minimal-actor' },
+  trapper: { entry: 'actors/trapper.ts', world: 'message-server-actor' },
+  'needs-store': { entry: 'actors/needs-store.ts', world: 'store-actor', witPath: storeWit },
+  'bad-export': { entry: 'actors/bad-export.wat', world: 'bad-export-actor', witPath: async () => here('./bad-wit/') },
+  spinner: { entry: 'actors/spinner.ts', world: 'message-server-actor' },
+  'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-server-actor' },
+  small: { entry: 'actors/small.wat', world: 'message-server-actor' },
+};
+
+const CONCURRENCY = 2;
+
+const requested = process.argv.slice(2);
+for (const name of requested) {
+  if (!isTestActorName(name)) throw new RangeError(`unknown test actor ${name}; expected one of ${TEST_ACTORS.join(', ')}`);
+}
+const names: TestActorName[] = requested.length > 0 ? requested.filter(isTestActorName) : [...TEST_ACTORS];
+
+async function build(name: TestActorName): Promise<BuiltActor> {
+  const spec = BUILDS[name];
+  const wit = spec.witPath === undefined ? undefined : await spec.witPath();
+  return buildActor({
+    entry: here(`./${spec.entry}`),
+    world: spec.world,
+    outFile: testActorComponent(name),
+    ...(wit === undefined ? {} : { witPath: wit }),
+  });
+}
+
+const started = performance.now();
+const queue = [...names];
+let failures = 0;
+await Promise.all(
+  Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      try {
+        const built = await build(name);
+        const how = built.cached ? 'cached' : 'built ';
+        console.log(`${how} ${name.padEnd(12)} ${(built.bytes / 1024).toFixed(0).padStart(6)} KiB  ${(built.durationMs / 1000).toFixed(1).padStart(5)} s  ${built.hash.slice(0, 12)}`);
+      } catch (error) {
+        failures += 1;
+        console.error(`failed ${name}:`, error);
+      }
+    }
+  }),
+);
+console.log(`${names.length - failures}/${names.length} test actors ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (failures > 0) process.exitCode = 1;
