@@ -29,14 +29,14 @@ async function storeWit(): Promise<string> {
 }
 
 const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
-  echo: { entry: 'actors/echo.ts', world: 'message-server-actor' },
+  echo: { entry: 'actors/echo.ts', world: 'message-receiver-actor' },
   'init-error': { entry: 'actors/init-error.ts', world: 'minimal-actor' },
-  trapper: { entry: 'actors/trapper.ts', world: 'message-server-actor' },
+  trapper: { entry: 'actors/trapper.ts', world: 'message-receiver-actor' },
   'needs-store': { entry: 'actors/needs-store.ts', world: 'store-actor', witPath: storeWit },
   'bad-export': { entry: 'actors/bad-export.wat', world: 'bad-export-actor', witPath: async () => here('./bad-wit/') },
-  spinner: { entry: 'actors/spinner.ts', world: 'message-server-actor' },
-  'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-server-actor' },
-  small: { entry: 'actors/small.wat', world: 'message-server-actor' },
+  spinner: { entry: 'actors/spinner.ts', world: 'message-receiver-actor' },
+  'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
+  small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
 };
 
 const CONCURRENCY = 2;

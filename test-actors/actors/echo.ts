@@ -1,5 +1,5 @@
 /**
- * echo (world message-server-actor): counts sends and channel messages in its JSON state `{"count": n}`.
+ * echo (world message-receiver-actor): counts sends and channel messages in its JSON state `{"count": n}`.
  *
  * Sends log `got <text>`. Requests reply `echo:<bytes>`, except `state` (the JSON state), `chain` (the number of
  * events in the actor's chain) and `shutdown` (asks the runtime to stop the actor with data `bye`).

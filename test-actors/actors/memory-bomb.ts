@@ -1,5 +1,5 @@
 /**
- * memory-bomb (world message-server-actor): a send `bomb` allocates 1 MiB blocks, touching each, until allocation
+ * memory-bomb (world message-receiver-actor): a send `bomb` allocates 1 MiB blocks, touching each, until allocation
  * fails. Under a memory cap the engine raises `out of memory`, which the export returns as its error; the blocks are
  * then released so the actor can go on. Any other send is counted in the JSON state `{"count": n}`.
  */

@@ -1,5 +1,5 @@
 /**
- * spinner (world message-server-actor): a send or request `spin` never returns (`while (true) {}`); any other send
+ * spinner (world message-receiver-actor): a send or request `spin` never returns (`while (true) {}`); any other send
  * is counted in the JSON state `{"count": n}` and any other request replies with that state.
  */
 import type * as Actor from 'theater:simple/actor';

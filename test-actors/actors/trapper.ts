@@ -1,5 +1,5 @@
 /**
- * trapper (world message-server-actor): the message `trap` makes a real WebAssembly trap; `fail` a guest error.
+ * trapper (world message-receiver-actor): the message `trap` makes a real WebAssembly trap; `fail` a guest error.
  *
  * A send or request `trap` returns a state that is not `Uint8Array | undefined`. componentize-js cannot lower it
  * and executes `unreachable`, so the host sees a `WebAssembly.RuntimeError` (and the instance is dead), not a

@@ -1,7 +1,7 @@
 /** Builds an actor (TypeScript, JavaScript or WAT) into a WebAssembly component, cached by content hash. */
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { bundleActor } from './internal/bundle.js';
 import { cachedComponentPath, defaultCacheDir, readCachedComponent, writeFileAtomic } from './internal/buildCache.js';
 import { componentizeInChild } from './internal/componentize.js';
@@ -117,9 +117,7 @@ export async function buildActor(options: BuildActorOptions): Promise<BuiltActor
   let path = cacheFile;
   if (options.outFile !== undefined) {
     path = resolve(options.outFile);
-    await mkdir(dirname(path), { recursive: true });
-    if (cached) await copyFile(cacheFile, path);
-    else await writeFileAtomic(path, component);
+    await writeFileAtomic(path, component);
   }
 
   return {

@@ -156,7 +156,8 @@ export class Sandbox {
 
   // The watchdog sleeps until the running operation's deadline; V8 cannot interrupt wasm, so it terminates the worker.
   #armWatchdog(): void {
-    if (this.#watchdog !== undefined || this.#dead) return;
+    this.#clearWatchdog();
+    if (this.#dead) return;
     const running = Atomics.load(this.#flags, CONTROL.runningOp);
     const timeout = this.#timeouts.get(running);
     const next = this.#timeouts.values().next();

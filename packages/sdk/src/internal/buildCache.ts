@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** `$THEATER_HOME/cache/builds`, with `THEATER_HOME` defaulting to `~/.theater`. */
 export function defaultCacheDir(): string {
@@ -26,7 +26,7 @@ export async function readCachedComponent(path: string): Promise<Uint8Array | un
 
 /** Writes `bytes` to `path` through a temporary file and a rename, so readers never see a partial file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(resolve(path, '..'), { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, bytes);

@@ -1,0 +1,14 @@
+/** The CLI's exit-code policy: every command ends with one of these. */
+
+/** Exit codes of every `theater` command. */
+export const EXIT = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** The work ran and failed: the actor failed (init, trap, guest error, timeout, out of memory) or the build failed. */
+  failed: 1,
+  /** Bad input, refused before anything ran: an invalid manifest, a component the manifest does not allow, a missing file. */
+  badInput: 2,
+} as const;
+
+/** One of the {@link EXIT} codes. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,37 @@
+/** Maps the errors the libraries report (manifest, kernel, SDK) to command failures with the CLI's exit codes. */
+import { isKernelError, isManifestError, type KernelErrorCode } from '@theater/kernel';
+import { isSdkError, type SdkErrorCode } from '@theater/sdk';
+import { CommandFailure } from './commandFailure.js';
+import { EXIT } from './exitCodes.js';
+
+/** Kernel codes that mean the actor ran and failed; every other kernel code is a refusal of bad input. */
+const KERNEL_FAILURES: ReadonlySet<KernelErrorCode> = new Set(['init-failed', 'instantiation-failed', 'actor-failed']);
+
+/** SDK codes that mean the build ran and failed; the others are bad input. */
+const SDK_FAILURES: ReadonlySet<SdkErrorCode> = new Set(['bundle-failed', 'componentize-failed']);
+
+/** The failure to report for an error a library threw, or `undefined` when the error is not one we expect. */
+export function toCommandFailure(error: unknown): CommandFailure | undefined {
+  if (error instanceof CommandFailure) return error;
+  if (isManifestError(error)) {
+    // The ManifestError message already holds one line per problem, each naming its field and line.
+    const lines = error.message.split('\n');
+    return new CommandFailure(
+      EXIT.badInput,
+      lines,
+      { error: { code: error.code, message: error.message, source: error.source ?? null, problems: error.problems } },
+      { cause: error },
+    );
+  }
+  if (isKernelError(error)) {
+    const exitCode = KERNEL_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
+    return new CommandFailure(exitCode, `${error.code}: ${error.message}`.split('\n'), { error: { code: error.code, message: error.message } }, { cause: error });
+  }
+  if (isSdkError(error)) {
+    // SDK messages carry the bundler's or componentize-js's diagnostics on the following lines.
+    const exitCode = SDK_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
+    const lines = `${error.code}: ${error.message}`.split('\n');
+    return new CommandFailure(exitCode, lines, { error: { code: error.code, message: error.message } }, { cause: error });
+  }
+  return undefined;
+}

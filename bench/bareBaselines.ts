@@ -1,0 +1,72 @@
+/**
+ * Raw baselines measured beside the kernel in the same run: a bare `instantiate` of a cached component, and a bare
+ * loop of direct `handle-send` calls inside one worker, both with no kernel in between.
+ */
+import { Worker } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const CORE_MODULES = ['actor.core.wasm', 'actor.core2.wasm', 'actor.core3.wasm'];
+const NO_OP_RUNTIME = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
+
+type Glue = {
+  instantiate(get: (file: string) => WebAssembly.Module, imports: object): Promise<Record<string, Record<string, (...a: unknown[]) => unknown>>>;
+};
+
+/** Milliseconds of each of `count` bare instantiations of the cached component in `dir` (modules precompiled). */
+export async function bareInstantiate(dir: string, count: number): Promise<number[]> {
+  const modules: Record<string, WebAssembly.Module> = {};
+  for (const file of CORE_MODULES) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
+  const glue = (await import(pathToFileURL(join(dir, 'actor.js')).href)) as Glue;
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await glue.instantiate((file) => modules[file]!, { 'theater:simple/runtime': NO_OP_RUNTIME });
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+const LOOP_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { instantiate } = await import(workerData.glue);
+  const modules = workerData.modules;
+  const runtime = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
+  const instance = await instantiate((file) => modules[file], { 'theater:simple/runtime': runtime });
+  const actor = instance['theater:simple/actor'];
+  const messages = instance['theater:simple/message-server-client'];
+  let [state] = actor.init(undefined, ['bare']);
+  const message = new TextEncoder().encode('x');
+  for (let i = 0; i < workerData.warmup; i++) [state] = messages.handleSend(state, [message]);
+  const results = [];
+  for (let round = 0; round < workerData.rounds; round++) {
+    const started = performance.now();
+    for (let i = 0; i < workerData.count; i++) [state] = messages.handleSend(state, [message]);
+    results.push(workerData.count / ((performance.now() - started) / 1000));
+  }
+  parentPort.postMessage(results);
+})().catch((error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+/** handle-send calls per second of a bare loop in one worker, one figure per round. */
+export async function bareSendLoop(dir: string, options: { warmup: number; count: number; rounds: number }): Promise<number[]> {
+  const modules: Record<string, WebAssembly.Module> = {};
+  for (const file of CORE_MODULES) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
+  const worker = new Worker(LOOP_WORKER, {
+    eval: true,
+    env: {},
+    workerData: { glue: pathToFileURL(join(dir, 'actor.js')).href, modules, ...options },
+  });
+  try {
+    const result = await new Promise<number[] | { error: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (!Array.isArray(result)) throw new Error(result.error);
+    return result;
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `pnpm bench`: spawn latency, handle-send throughput and memory per actor through the kernel, each beside a raw
+ * baseline measured in the same run. Prints a table and writes JSON to bench/results/.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createActorSystem, loadManifest, type Actor } from '@theater/kernel';
+import { defaultHandlers } from '@theater/handlers';
+import { testActorManifest } from '@theater/test-actors';
+import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
+import { median, percentile } from './stats.js';
+
+const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
+const SPAWNS = 40;
+const SEND_WARMUP = 5_000;
+const SEND_COUNT = 20_000;
+const ROUNDS = 3;
+const LIVE_ACTORS = 20;
+
+const home = await mkdtemp(join(tmpdir(), 'theater-bench-'));
+const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2 });
+const rows: { metric: string; theater: string; baseline: string; ratio: string; target: string }[] = [];
+const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+const encoder = new TextEncoder();
+
+try {
+  const counter = await loadManifest(COUNTER);
+  const small = await loadManifest(testActorManifest('small'));
+
+  // Spawn latency, warm component cache and warm pool.
+  for (const [label, manifest] of [['componentize-js counter', counter], ['small WAT actor', small]] as const) {
+    const first = await system.spawn(manifest); // fills the caches
+    await first.stop();
+    const cacheDir = join(system.home.cacheDir, 'components', first.componentHash);
+    const spawnMs: number[] = [];
+    for (let i = 0; i < SPAWNS; i++) {
+      await system.warm();
+      const started = performance.now();
+      const actor = await system.spawn(manifest);
+      spawnMs.push(performance.now() - started);
+      await actor.stop();
+    }
+    const bare = await bareInstantiate(cacheDir, SPAWNS);
+    const target = label === 'small WAT actor' ? 'p50 <= 2 ms' : 'p50 <= 25 ms';
+    rows.push({
+      metric: `spawn p50 / p99, ${label}`,
+      theater: `${median(spawnMs).toFixed(2)} / ${percentile(spawnMs, 99).toFixed(2)} ms`,
+      baseline: `${median(bare).toFixed(2)} / ${percentile(bare, 99).toFixed(2)} ms (bare instantiate)`,
+      ratio: `${(median(spawnMs) / median(bare)).toFixed(2)}x`,
+      target,
+    });
+    results[`spawn:${label}`] = { spawnMs, bareInstantiateMs: bare };
+  }
+
+  // handle-send throughput of the counter through the kernel vs a bare loop in one worker.
+  const actor = await system.spawn(counter);
+  const cacheDir = join(system.home.cacheDir, 'components', actor.componentHash);
+  await sendMany(actor, SEND_WARMUP);
+  const kernelRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = performance.now();
+    await sendMany(actor, SEND_COUNT);
+    kernelRates.push(SEND_COUNT / ((performance.now() - started) / 1000));
+  }
+  await actor.stop();
+  const bareRates = await bareSendLoop(cacheDir, { warmup: SEND_WARMUP, count: SEND_COUNT, rounds: ROUNDS });
+  rows.push({
+    metric: 'handle-send throughput (counter)',
+    theater: `${Math.round(median(kernelRates))} msg/s`,
+    baseline: `${Math.round(median(bareRates))} calls/s (bare loop in a worker)`,
+    ratio: `${((median(kernelRates) / median(bareRates)) * 100).toFixed(0)}%`,
+    target: '>= 70%',
+  });
+  results['throughput'] = { kernelRates, bareRates };
+
+  // Memory per live actor.
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const live: Actor[] = [];
+  for (let i = 0; i < LIVE_ACTORS; i++) {
+    await system.warm();
+    live.push(await system.spawn(counter));
+  }
+  await Promise.all(live.map((a) => a.send(encoder.encode('hello'))));
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  const rssPerActor = (after.rss - before.rss) / LIVE_ACTORS / 2 ** 20;
+  const externalPerActor = (after.external - before.external) / LIVE_ACTORS / 2 ** 20;
+  rows.push({
+    metric: 'memory per live actor (counter)',
+    theater: `${rssPerActor.toFixed(1)} MB RSS`,
+    baseline: `${externalPerActor.toFixed(1)} MB of it outside the JS heap (wasm memory, glue)`,
+    ratio: '',
+    target: '<= 20 MB',
+  });
+  results['memory'] = { liveActors: LIVE_ACTORS, rssPerActorMb: rssPerActor, externalPerActorMb: externalPerActor };
+  await Promise.all(live.map((a) => a.stop()));
+} finally {
+  await system.close();
+  await rm(home, { recursive: true, force: true });
+}
+
+console.table(rows);
+const out = fileURLToPath(new URL('./results/', import.meta.url));
+await mkdir(out, { recursive: true });
+const file = join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+await writeFile(file, JSON.stringify({ rows, ...results }, null, 2));
+console.log(`results written to ${file}`);
+
+async function sendMany(target: Actor, count: number): Promise<void> {
+  const window = 512; // stays under the default mailbox of 1024
+  for (let sent = 0; sent < count; sent += window) {
+    const batch: Promise<void>[] = [];
+    for (let i = 0; i < Math.min(window, count - sent); i++) batch.push(target.send(encoder.encode('x')));
+    await Promise.all(batch);
+  }
+}

@@ -1,0 +1,34 @@
+/** Shared set-up for kernel tests: a temp Theater home and an actor system with the default handlers. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultHandlers } from '@theater/handlers';
+import { testActorManifest, type TestActorName } from '@theater/test-actors';
+import { createActorSystem, loadManifest, type ActorSystem, type Manifest } from '../src/index.js';
+
+export const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+export const decode = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
+
+/** A temp directory removed by `await using`. */
+export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await mkdtemp(join(tmpdir(), 'theater-test-'));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** An actor system over a fresh temp home, closed (and the home removed) by `await using`. */
+export async function testSystem(options: { poolSize?: number } = {}): Promise<ActorSystem & { homeDir: string }> {
+  const home = await tempDir();
+  const system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: options.poolSize ?? 1 });
+  const closeSystem = system.close;
+  const close = async (): Promise<void> => {
+    await closeSystem();
+    await home[Symbol.asyncDispose]();
+  };
+  return Object.assign(system, { homeDir: home.path, close, [Symbol.asyncDispose]: close });
+}
+
+/** A test actor's manifest, with some fields replaced. */
+export async function manifestOf(name: TestActorName, changes: Partial<Manifest> = {}): Promise<Manifest> {
+  const manifest = await loadManifest(testActorManifest(name));
+  return { ...manifest, ...changes };
+}
