@@ -7,17 +7,23 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const CORE_MODULES = ['actor.core.wasm', 'actor.core2.wasm', 'actor.core3.wasm'];
 const NO_OP_RUNTIME = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
 
 type Glue = {
   instantiate(get: (file: string) => WebAssembly.Module, imports: object): Promise<Record<string, Record<string, (...a: unknown[]) => unknown>>>;
 };
 
+/** The cached component's core modules, compiled. */
+async function compileCoreModules(dir: string): Promise<Record<string, WebAssembly.Module>> {
+  const { coreModules } = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { coreModules: string[] };
+  const modules: Record<string, WebAssembly.Module> = {};
+  for (const file of coreModules) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
+  return modules;
+}
+
 /** Milliseconds of each of `count` bare instantiations of the cached component in `dir` (modules precompiled). */
 export async function bareInstantiate(dir: string, count: number): Promise<number[]> {
-  const modules: Record<string, WebAssembly.Module> = {};
-  for (const file of CORE_MODULES) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
+  const modules = await compileCoreModules(dir);
   const glue = (await import(pathToFileURL(join(dir, 'actor.js')).href)) as Glue;
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -52,8 +58,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 /** handle-send calls per second of a bare loop in one worker, one figure per round. */
 export async function bareSendLoop(dir: string, options: { warmup: number; count: number; rounds: number }): Promise<number[]> {
-  const modules: Record<string, WebAssembly.Module> = {};
-  for (const file of CORE_MODULES) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
+  const modules = await compileCoreModules(dir);
   const worker = new Worker(LOOP_WORKER, {
     eval: true,
     env: {},

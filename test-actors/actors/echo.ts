@@ -2,11 +2,11 @@
  * echo (world message-receiver-actor): counts sends and channel messages in its JSON state `{"count": n}`.
  *
  * Sends log `got <text>`. Requests reply `echo:<bytes>`, except `state` (the JSON state), `chain` (the number of
- * events in the actor's chain) and `shutdown` (asks the runtime to stop the actor with data `bye`).
+ * events in the actor's chain), `chain-json` (type and hash sizes of each event), `stored` (runtime get-state) and `shutdown` (asks the runtime to stop the actor with data `bye`).
  */
 import type * as Actor from 'theater:simple/actor';
 import type * as MessageServerClient from 'theater:simple/message-server-client';
-import { getChain, log, shutdown } from 'theater:simple/runtime';
+import { getChain, getState, log, shutdown } from 'theater:simple/runtime';
 import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
 
 interface EchoState {
@@ -36,6 +36,11 @@ export const messageServerClient: typeof MessageServerClient = {
     const text = decodeText(message);
     if (text === 'state') return [state, [state ?? encodeJson(EMPTY)]];
     if (text === 'chain') return [state, [encodeText(String(getChain().length))]];
+    if (text === 'chain-json') {
+      const events = getChain().map((e) => ({ type: e.eventType, parent: e.parentHash?.length ?? 0, hash: e.hash.length, t: Number(e.timestamp) }));
+      return [state, [encodeText(JSON.stringify(events))]];
+    }
+    if (text === 'stored') return [state, [getState() ?? encodeText('none')]];
     if (text === 'shutdown') {
       shutdown(encodeText('bye'));
       return [state, [encodeText('bye')]];

@@ -5,14 +5,24 @@ const BIGINT = '$bigint';
 
 /** Encodes a payload as UTF-8 JSON; `Uint8Array`s become `{"$bytes": base64}`, bigints `{"$bigint": "…"}`. */
 export function encodeEventData(value: unknown): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-      const raw = (this as Record<string, unknown>)[key];
-      if (raw instanceof Uint8Array) return { [BYTES]: Buffer.from(raw).toString('base64') };
-      if (typeof v === 'bigint') return { [BIGINT]: v.toString() };
-      return v;
-    }),
-  );
+  return encoder.encode(JSON.stringify(toJsonValue(value)));
+}
+
+const encoder = new TextEncoder();
+
+// A walk before stringify is several times cheaper than a JSON.stringify replacer, and this runs for every event.
+function toJsonValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'bigint' ? { [BIGINT]: value.toString() } : value;
+  }
+  if (value instanceof Uint8Array) return { [BYTES]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) out[key] = toJsonValue(item);
+  }
+  return out;
 }
 
 /** Decodes what `encodeEventData` produced. */

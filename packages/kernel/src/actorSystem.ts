@@ -15,6 +15,7 @@ import type { ActorState, HandlerDefinition, HostImplementation } from './handle
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError } from './kernelError.js';
 import { loadManifest, type Manifest } from './manifest/index.js';
+import type { InstanceSpec } from './sandbox/protocol.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './sandbox/workerPool.js';
 import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
@@ -43,7 +44,10 @@ export interface SpawnOptions {
 export interface SpawnTimings {
   readonly cache: 'memory' | 'disk' | 'transpiled';
   readonly transpileMs: number;
+  /** Time to instantiate (or, for a worker that had instantiated it ahead of time, to attach). */
   readonly instantiateMs: number;
+  /** True when the worker had instantiated the component ahead of time. */
+  readonly prepared: boolean;
   readonly totalMs: number;
 }
 
@@ -133,29 +137,33 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       );
     }
 
+    const spec: InstanceSpec = {
+      key: `${component.hash}:${manifest.limits.memoryMb}`,
+      gluePath: component.gluePath,
+      modules,
+      imports: importedFunctions(component.imports, component.declarations),
+      fallible,
+      oneWay,
+      memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
+    };
     let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
     try {
-      loaded = await Sandbox.load(
-        await pool.take(),
-        {
-          gluePath: component.gluePath,
-          modules,
-          imports: importedFunctions(component.imports, component.declarations),
-          fallible,
-          oneWay,
-          state,
-          memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
-        },
-        actor.listener,
-      );
+      loaded = await Sandbox.load(await pool.take(spec.key), { ...spec, state }, actor.listener);
     } catch (cause) {
+      pool.refill();
       const message = cause instanceof Error ? cause.message : String(cause);
       actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause });
     }
-    await actor.start(loaded.sandbox, host, state);
+    try {
+      await actor.start(loaded.sandbox, host, state);
+    } finally {
+      // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
+      pool.prepare(spec);
+      pool.refill();
+    }
     const totalMs = performance.now() - started;
-    timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, totalMs });
+    timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
     emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
     return actor;
   }

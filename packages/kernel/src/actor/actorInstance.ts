@@ -20,7 +20,7 @@ import { Mailbox } from './mailbox.js';
 const ACTOR = 'theater:simple/actor';
 const MESSAGES = 'theater:simple/message-server-client';
 /** How many operations may be handed to the worker ahead of their results. */
-const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT = 256;
 
 interface Operation {
   readonly id: number;
@@ -186,9 +186,7 @@ export class ActorInstance implements Actor {
     const room = MAX_IN_FLIGHT - this.#inFlight.size;
     const batch = this.#mailbox.take(room);
     for (const op of batch) this.#inFlight.set(op.id, op);
-    sandbox.run(
-      batch.map((op) => ({ id: op.id, iface: op.iface, fn: toJsName(op.fn), params: op.params, timeoutMs: op.timeoutMs })),
-    );
+    sandbox.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs })));
   }
 
   #recordCall(op: Operation, startedAt: number): void {

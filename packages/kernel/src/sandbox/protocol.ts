@@ -12,33 +12,34 @@ export const CONTROL = {
   bytes: 16,
 } as const;
 
-/** One export call to make. */
-export interface OperationMessage {
-  readonly id: number;
-  /** Export interface, e.g. `theater:simple/message-server-client`. */
-  readonly iface: string;
-  /** JS name of the function, e.g. `handleSend`. */
-  readonly fn: string;
-  readonly params: readonly unknown[];
+/** One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params. */
+export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[]];
+
+/** What a worker needs to instantiate a component (before any actor is attached to it). */
+export interface InstanceSpec {
+  /** Identifies the component and memory cap: a worker prepared for the same key can skip instantiation. */
+  readonly key: string;
+  readonly gluePath: string;
+  readonly modules: Readonly<Record<string, WebAssembly.Module>>;
+  /** Imported interfaces and their functions: JS name to WIT name. */
+  readonly imports: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Functions returning `result`, as `interface#wit-name`. */
+  readonly fallible: readonly string[];
+  /** Functions that return nothing and cannot fail (`runtime.log`): the guest does not wait for them. */
+  readonly oneWay: readonly string[];
+  readonly memoryLimitBytes: number;
 }
 
 /** Kernel to worker. */
 export type ToWorker =
-  | {
+  /** Instantiate ahead of time, so a later spawn of the same component only attaches. */
+  | ({ readonly kind: 'prepare' } & InstanceSpec)
+  | ({
       readonly kind: 'load';
-      readonly gluePath: string;
-      readonly modules: Readonly<Record<string, WebAssembly.Module>>;
-      /** Imported interfaces and their functions: JS name to WIT name. */
-      readonly imports: Readonly<Record<string, Readonly<Record<string, string>>>>;
-      /** Functions returning `result`, as `interface#wit-name`. */
-      readonly fallible: readonly string[];
-      /** Functions that return nothing and cannot fail (`runtime.log`): the guest does not wait for them. */
-      readonly oneWay: readonly string[];
       readonly control: SharedArrayBuffer;
       readonly hostPort: MessagePort;
       readonly state: Uint8Array | undefined;
-      readonly memoryLimitBytes: number;
-    }
+    } & InstanceSpec)
   | { readonly kind: 'run'; readonly ops: readonly OperationMessage[] };
 
 /** How an operation failed inside the guest. */
@@ -50,31 +51,29 @@ export interface GuestFailure {
 /** Worker to kernel. */
 export type FromWorker =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'loaded'; readonly instantiateMs: number }
+  | { readonly kind: 'prepared'; readonly key: string; readonly ok: boolean }
+  | { readonly kind: 'loaded'; readonly instantiateMs: number; readonly prepared: boolean }
   | { readonly kind: 'load-failed'; readonly message: string }
   /** What the guest did since the last batch, in order. */
   | { readonly kind: 'batch'; readonly items: readonly WorkerReport[] };
 
-/** One report of a batch. */
+/**
+ * One report of a batch, as a tuple: reports cross threads by structured clone for every operation, and tuples
+ * with a numeric function index clone several times faster than objects with named fields.
+ */
 export type WorkerReport =
-  | {
-      readonly kind: 'host-call';
-      /** True when the guest is not waiting for a reply. */
-      readonly oneWay: boolean;
-      readonly op: number;
-      readonly startedAt: number;
-      readonly iface: string;
-      readonly fn: string;
-      readonly args: readonly unknown[];
-    }
-  | {
-      readonly kind: 'done';
-      readonly op: number;
-      readonly startedAt: number;
-      readonly state: Uint8Array | undefined;
-      readonly output: unknown;
-    }
-  | { readonly kind: 'failed'; readonly op: number; readonly startedAt: number; readonly failure: GuestFailure };
+  /** A host call: `fn` indexes `importTable(spec.imports)`; `oneWay` is 1 when the guest does not wait. */
+  | readonly [tag: typeof REPORT.hostCall, op: number, startedAt: number, fn: number, args: readonly unknown[], oneWay: 0 | 1]
+  | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown]
+  | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure];
+
+/** Tags of `WorkerReport`s. */
+export const REPORT = { hostCall: 0, done: 1, failed: 2 } as const;
+
+/** The imported functions as `[interface, wit-name]`, in the order both threads number them. */
+export function importTable(imports: InstanceSpec['imports']): (readonly [iface: string, fn: string])[] {
+  return Object.entries(imports).flatMap(([iface, functions]) => Object.values(functions).map((fn) => [iface, fn] as const));
+}
 
 /** The kernel's answer to a host call. */
 export type HostReply =

@@ -8,8 +8,11 @@ import {
   type FromWorker,
   type GuestFailure,
   type HostReply,
+  type InstanceSpec,
   type OperationMessage,
   type WorkerReport,
+  importTable,
+  REPORT,
 } from './protocol.js';
 
 /** What the sandbox reports about each operation, in order. */
@@ -29,14 +32,8 @@ export interface SandboxListener {
 export type SandboxFailure = GuestFailure | { readonly kind: 'operation-timeout'; readonly message: string };
 
 /** Options for loading a component into a sandbox. */
-export interface SandboxLoad {
-  readonly gluePath: string;
-  readonly modules: Readonly<Record<string, WebAssembly.Module>>;
-  readonly imports: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  readonly fallible: readonly string[];
-  readonly oneWay: readonly string[];
+export interface SandboxLoad extends InstanceSpec {
   readonly state: Uint8Array | undefined;
-  readonly memoryLimitBytes: number;
 }
 
 /** One actor's worker. */
@@ -52,33 +49,43 @@ export class Sandbox {
   #watchdog: NodeJS.Timeout | undefined;
   #dead = false;
 
-  private constructor(worker: Worker, listener: SandboxListener) {
+  /** The imported functions, numbered as the worker numbers them in its reports. */
+  readonly #imports: (readonly [iface: string, fn: string])[];
+
+  private constructor(worker: Worker, listener: SandboxListener, imports: InstanceSpec['imports']) {
     this.#worker = worker;
+    this.#imports = importTable(imports);
     this.#listener = listener;
     this.#hostPort = new MessageChannel();
     this.#hostPort.port1.unref();
   }
 
   /** Loads a component into `worker`; rejects with the instantiation error if it cannot start. */
-  static async load(worker: Worker, load: SandboxLoad, listener: SandboxListener): Promise<{ sandbox: Sandbox; instantiateMs: number }> {
-    const sandbox = new Sandbox(worker, listener);
+  static async load(
+    worker: Worker,
+    load: SandboxLoad,
+    listener: SandboxListener,
+  ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
+    const sandbox = new Sandbox(worker, listener, load.imports);
     Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
-    const loaded = new Promise<number>((resolve, reject) => {
-      worker.once('message', (message: FromWorker) => {
-        if (message.kind === 'loaded') resolve(message.instantiateMs);
-        else if (message.kind === 'load-failed') reject(new Error(message.message));
-        else reject(new Error(`unexpected message from sandbox worker: ${message.kind}`));
-      });
+    const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.kind !== 'loaded' && message.kind !== 'load-failed') return; // e.g. a late 'prepared'
+        worker.off('message', onMessage);
+        if (message.kind === 'loaded') resolve(message);
+        else reject(new Error(message.message));
+      };
+      worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
     });
     worker.postMessage({ kind: 'load', ...load, control: sandbox.#control, hostPort: sandbox.#hostPort.port2 }, [
       sandbox.#hostPort.port2,
     ]);
     try {
-      const instantiateMs = await loaded;
+      const { instantiateMs, prepared } = await loaded;
       worker.removeAllListeners('exit');
       sandbox.#listen();
-      return { sandbox, instantiateMs };
+      return { sandbox, instantiateMs, prepared };
     } catch (error) {
       await sandbox.terminate();
       throw error;
@@ -86,10 +93,10 @@ export class Sandbox {
   }
 
   /** Queues operations; each is reported to the listener in order. `timeoutMs` bounds each one. */
-  run(ops: readonly (OperationMessage & { readonly timeoutMs: number })[]): void {
+  run(ops: readonly { readonly operation: OperationMessage; readonly timeoutMs: number }[]): void {
     if (this.#dead) throw new Error('sandbox is dead');
-    for (const op of ops) this.#timeouts.set(op.id, op.timeoutMs);
-    this.#worker.postMessage({ kind: 'run', ops: ops.map(({ timeoutMs: _t, ...op }) => op) });
+    for (const { operation, timeoutMs } of ops) this.#timeouts.set(operation[0], timeoutMs);
+    this.#worker.postMessage({ kind: 'run', ops: ops.map(({ operation }) => operation) });
     this.#armWatchdog();
   }
 
@@ -119,28 +126,30 @@ export class Sandbox {
   }
 
   #handle(report: WorkerReport): void {
-    switch (report.kind) {
-      case 'host-call': {
-        const reply = this.#listener.hostCall(report.op, report.startedAt, report.iface, report.fn, report.args);
-        if (!report.oneWay) void this.#answer(report, reply);
+    switch (report[0]) {
+      case REPORT.hostCall: {
+        const [, op, startedAt, index, args, oneWay] = report;
+        const [iface, fn] = this.#imports[index] ?? ['(unknown)', `#${index}`];
+        const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
+        if (oneWay === 0) void this.#answer(iface, fn, reply);
         break;
       }
-      case 'done':
-        this.#timeouts.delete(report.op);
-        this.#listener.done(report.op, report.startedAt, report.state, report.output);
+      case REPORT.done:
+        this.#timeouts.delete(report[1]);
+        this.#listener.done(report[1], report[2], report[3], report[4]);
         break;
-      case 'failed':
-        this.#die(report.op, report.failure);
+      case REPORT.failed:
+        this.#die(report[1], report[3]);
         break;
     }
   }
 
-  async #answer(call: Extract<WorkerReport, { kind: 'host-call' }>, pending: HostReply | Promise<HostReply>): Promise<void> {
+  async #answer(iface: string, fn: string, pending: HostReply | Promise<HostReply>): Promise<void> {
     let reply: HostReply;
     try {
       reply = await pending;
     } catch (error) {
-      reply = { ok: false, error: `internal error in ${call.iface}#${call.fn}: ${String(error)}`, fatal: true };
+      reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
     if (this.#dead) return;
     this.#hostPort.port1.postMessage(reply);

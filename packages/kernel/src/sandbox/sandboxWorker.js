@@ -7,6 +7,10 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
+// Report tags and the import numbering mirror protocol.ts (REPORT, importTable): this file runs untranspiled.
+const HOST_CALL = 0;
+const DONE = 1;
+const FAILED = 2;
 const REPLY_READY = 0;
 const RUNNING_OP = 1;
 const STARTED_AT_BYTE = 8;
@@ -35,14 +39,21 @@ let oneWay = new Set();
 let outbox = [];
 let lastFlush = 0;
 /** How long finished results may wait in the outbox while later operations run. */
-const FLUSH_INTERVAL_MS = 1;
+const FLUSH_INTERVAL_MS = 2;
 
 /** Marks errors thrown by a host call so they are not mistaken for guest errors. */
 class HostFailure extends Error {}
 
+/** Key of the component instantiated ahead of time, if any. */
+/** @type {string | undefined} */
+let preparedKey;
+/** Instantiation is asynchronous: later messages wait for it. */
+let settled = Promise.resolve();
+
 port.on('message', (/** @type {import('./protocol.js').ToWorker} */ message) => {
-  if (message.kind === 'load') void load(message);
-  else if (message.kind === 'run') runAll(message.ops);
+  if (message.kind === 'run') runAll(message.ops);
+  else if (message.kind === 'prepare') settled = settled.then(() => prepareAhead(message));
+  else if (message.kind === 'load') settled = settled.then(() => load(message));
 });
 
 /**
@@ -60,6 +71,18 @@ function runAll(ops) {
 }
 port.postMessage({ kind: 'ready' });
 
+/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'prepare' }>} spec */
+async function prepareAhead(spec) {
+  try {
+    await instantiate(spec);
+    port.postMessage({ kind: 'prepared', key: spec.key, ok: true });
+  } catch {
+    instance = undefined;
+    preparedKey = undefined;
+    port.postMessage({ kind: 'prepared', key: spec.key, ok: false });
+  }
+}
+
 /** @param {Extract<import('./protocol.js').ToWorker, { kind: 'load' }>} message */
 async function load(message) {
   const started = performance.now();
@@ -68,38 +91,55 @@ async function load(message) {
     startedAt = new Float64Array(message.control, STARTED_AT_BYTE, 1);
     hostPort = message.hostPort;
     state = message.state;
-    memoryLimit = message.memoryLimitBytes;
-    const fallible = new Set(message.fallible);
-    oneWay = new Set(message.oneWay);
-    /** @type {Record<string, Record<string, Function>>} */
-    const imports = {};
-    for (const [iface, functions] of Object.entries(message.imports)) {
-      imports[iface] = {};
-      for (const [jsName, witName] of Object.entries(functions)) {
-        const returnsResult = fallible.has(`${iface}#${witName}`);
-        imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => hostCall(iface, witName, args, returnsResult);
-      }
-    }
-    const glue = await import(pathToFileURL(message.gluePath).href);
-    instance = await glue.instantiate(
-      (/** @type {string} */ file) => {
-        const module = message.modules[file];
-        if (module === undefined) throw new Error(`no compiled core module ${file}`);
-        return module;
-      },
-      imports,
-      async (/** @type {WebAssembly.Module} */ module, /** @type {WebAssembly.Imports | undefined} */ moduleImports) => {
-        const created = await WebAssembly.instantiate(module, moduleImports);
-        for (const value of Object.values(created.exports)) {
-          if (value instanceof WebAssembly.Memory) memories.push(value);
-        }
-        return created;
-      },
-    );
-    port.postMessage({ kind: 'loaded', instantiateMs: performance.now() - started });
+    const prepared = preparedKey === message.key && instance !== undefined;
+    if (!prepared) await instantiate(message);
+    port.postMessage({ kind: 'loaded', instantiateMs: performance.now() - started, prepared });
   } catch (error) {
     port.postMessage({ kind: 'load-failed', message: describe(error) });
   }
+}
+
+/**
+ * Instantiates the component with imports that forward to the kernel. No guest export runs here; host calls made
+ * before an actor is attached fail.
+ * @param {import('./protocol.js').InstanceSpec} spec
+ */
+async function instantiate(spec) {
+  instance = undefined;
+  preparedKey = undefined;
+  memories.length = 0;
+  memoryLimit = spec.memoryLimitBytes;
+  const fallible = new Set(spec.fallible);
+  oneWay = new Set(spec.oneWay);
+  /** @type {Record<string, Record<string, Function>>} */
+  const imports = {};
+  let index = 0;
+  for (const [iface, functions] of Object.entries(spec.imports)) {
+    imports[iface] = {};
+    for (const [jsName, witName] of Object.entries(functions)) {
+      const fn = index++;
+      const returnsResult = fallible.has(`${iface}#${witName}`);
+      const isOneWay = oneWay.has(`${iface}#${witName}`) ? 1 : 0;
+      imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => hostCall(fn, isOneWay, args, returnsResult);
+    }
+  }
+  const glue = await import(pathToFileURL(spec.gluePath).href);
+  instance = await glue.instantiate(
+    (/** @type {string} */ file) => {
+      const module = spec.modules[file];
+      if (module === undefined) throw new Error(`no compiled core module ${file}`);
+      return module;
+    },
+    imports,
+    async (/** @type {WebAssembly.Module} */ module, /** @type {WebAssembly.Imports | undefined} */ moduleImports) => {
+      const created = await WebAssembly.instantiate(module, moduleImports);
+      for (const value of Object.values(created.exports)) {
+        if (value instanceof WebAssembly.Memory) memories.push(value);
+      }
+      return created;
+    },
+  );
+  preparedKey = spec.key;
 }
 
 /**
@@ -109,20 +149,21 @@ async function load(message) {
 function run(ops) {
   for (const op of ops) {
     if (outbox.length > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS) flush();
-    currentOp = op.id;
+    const [id, iface, name, params] = op;
+    currentOp = id;
     const opStarted = Date.now();
     startedAt[0] = opStarted;
-    Atomics.store(control, RUNNING_OP, op.id);
+    Atomics.store(control, RUNNING_OP, id);
     try {
-      const target = instance?.[op.iface];
-      const fn = target?.[op.fn];
-      if (typeof fn !== 'function') throw new TypeError(`the component has no export ${op.iface}#${op.fn}`);
-      const result = fn.call(target, state, op.params);
+      const target = instance?.[iface];
+      const fn = target?.[name];
+      if (typeof fn !== 'function') throw new TypeError(`the component has no export ${iface}#${name}`);
+      const result = fn.call(target, state, params);
       state = result[0];
-      outbox.push({ kind: 'done', op: op.id, startedAt: opStarted, state, output: result[1] });
+      outbox.push([DONE, id, opStarted, state, result[1]]);
     } catch (error) {
       Atomics.store(control, RUNNING_OP, -1);
-      outbox.push({ kind: 'failed', op: op.id, startedAt: opStarted, failure: classify(error) });
+      outbox.push([FAILED, id, opStarted, classify(error)]);
       return false; // the actor has failed: nothing after this operation runs
     }
   }
@@ -140,17 +181,13 @@ function flush() {
 
 /**
  * Performs a host call synchronously: post the request, sleep until the kernel signals, read the reply.
- * @param {string} iface @param {string} fn @param {unknown[]} args @param {boolean} returnsResult
+ * @param {number} fn @param {0 | 1} isOneWay @param {unknown[]} args @param {boolean} returnsResult
  */
-function hostCall(iface, fn, args, returnsResult) {
+function hostCall(fn, isOneWay, args, returnsResult) {
   if (hostPort === undefined) throw new HostFailure('host port not ready');
-  const call = { kind: /** @type {const} */ ('host-call'), op: currentOp, startedAt: startedAt[0] ?? 0, iface, fn, args };
-  if (oneWay.has(`${iface}#${fn}`)) {
-    outbox.push({ ...call, oneWay: true });
-    return undefined;
-  }
+  outbox.push([HOST_CALL, currentOp, startedAt[0] ?? 0, fn, args, isOneWay]);
+  if (isOneWay === 1) return undefined;
   Atomics.store(control, REPLY_READY, 0);
-  outbox.push({ ...call, oneWay: false });
   flush();
   Atomics.wait(control, REPLY_READY, 0);
   let received = receiveMessageOnPort(hostPort);

@@ -1,20 +1,31 @@
 /**
- * A warm pool of started sandbox workers, so spawning an actor does not pay worker start-up (~60 ms). Workers are
- * never reused: an actor's worker is terminated when the actor ends, and the pool starts a fresh one.
+ * A warm pool of started sandbox workers, so spawning an actor pays neither worker start-up (~60 ms) nor, for the
+ * component spawned most recently, instantiation: idle workers instantiate it ahead of time, and a spawn of the
+ * same component (with the same memory cap) only attaches to one. Workers are never reused across actors: an
+ * actor's worker is terminated when the actor ends, and the pool starts a fresh one.
  */
 import { Worker } from 'node:worker_threads';
-import type { FromWorker } from './protocol.js';
+import type { FromWorker, InstanceSpec } from './protocol.js';
 
 const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
 
 /** Limits for the JavaScript heap of a worker (the glue's, not the guest's linear memory). */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
 
+interface Idle {
+  readonly worker: Worker;
+  /** The component this worker has instantiated ahead of time, once it has. */
+  prepared: string | undefined;
+  /** Settles when the worker has finished preparing. */
+  preparing: Promise<void>;
+}
+
 /** A pool of ready sandbox workers. */
 export class WorkerPool {
   readonly #size: number;
-  readonly #ready: Worker[] = [];
-  readonly #starting = new Set<Promise<Worker>>();
+  readonly #idle: Idle[] = [];
+  readonly #starting = new Set<Promise<void>>();
+  #spec: InstanceSpec | undefined;
   #closed = false;
 
   constructor(size: number) {
@@ -23,42 +34,78 @@ export class WorkerPool {
     this.#fill();
   }
 
-  /** Takes a ready worker (starting one if the pool is empty) and starts a replacement. */
-  async take(): Promise<Worker> {
+  /** Asks idle workers (now and later) to instantiate `spec` ahead of time. */
+  prepare(spec: InstanceSpec): void {
+    if (this.#spec?.key === spec.key) return;
+    this.#spec = spec;
+    for (const idle of this.#idle) this.#prepareIdle(idle);
+  }
+
+  /**
+   * Takes a ready worker, preferring one prepared for `key`. The replacement starts on `refill()`, which the caller
+   * invokes once its spawn is done, so starting it does not compete with the spawn for the CPU.
+   */
+  async take(key: string): Promise<Worker> {
     if (this.#closed) throw new Error('worker pool is closed');
-    const worker = this.#ready.shift() ?? (await startWorker());
-    this.#fill();
+    const index = this.#idle.findIndex((idle) => idle.prepared === key);
+    const [idle] = this.#idle.splice(index >= 0 ? index : 0, 1);
+    const worker = idle?.worker ?? (await startWorker());
+    worker.removeAllListeners('message');
     return worker;
   }
 
-  /** Number of workers ready to be taken. */
-  get available(): number {
-    return this.#ready.length;
+  /** Starts workers until the pool is full again. */
+  refill(): void {
+    this.#fill();
   }
 
-  /** Resolves once the pool holds its full complement of ready workers. */
+  /** Resolves once the pool holds its ready workers, prepared if a component was named. */
   async warm(): Promise<void> {
     while (this.#starting.size > 0) await Promise.all(this.#starting);
+    await Promise.all(this.#idle.map((idle) => idle.preparing));
   }
 
   /** Terminates every idle worker. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled(this.#starting);
-    await Promise.all(this.#ready.splice(0).map((worker) => worker.terminate()));
+    await Promise.all(this.#idle.splice(0).map((idle) => idle.worker.terminate()));
   }
 
   #fill(): void {
-    while (!this.#closed && this.#ready.length + this.#starting.size < this.#size) {
-      const starting = startWorker();
+    while (!this.#closed && this.#idle.length + this.#starting.size < this.#size) {
+      const starting = startWorker().then(
+        async (worker) => {
+          if (this.#closed) {
+            await worker.terminate();
+            return;
+          }
+          const idle: Idle = { worker, prepared: undefined, preparing: Promise.resolve() };
+          this.#idle.push(idle);
+          this.#prepareIdle(idle);
+        },
+        () => {},
+      );
       this.#starting.add(starting);
-      starting
-        .then(async (worker) => {
-          if (this.#closed) await worker.terminate();
-          else this.#ready.push(worker);
-        }, () => {})
-        .finally(() => this.#starting.delete(starting));
+      void starting.finally(() => this.#starting.delete(starting));
     }
+  }
+
+  #prepareIdle(idle: Idle): void {
+    const spec = this.#spec;
+    if (spec === undefined || idle.prepared === spec.key) return;
+    const { worker } = idle;
+    idle.preparing = new Promise((resolve) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.kind !== 'prepared' || message.key !== spec.key) return;
+        worker.off('message', onMessage);
+        if (message.ok) idle.prepared = spec.key;
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', () => resolve());
+      worker.postMessage({ kind: 'prepare', ...spec });
+    });
   }
 }
 

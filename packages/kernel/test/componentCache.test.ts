@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testActorComponent } from '@theater/test-actors';
+import { ComponentCache } from '../src/component/componentCache.js';
+import { tempDir } from './helpers.js';
+
+describe('component cache', () => {
+  it('transpiles once, then serves from memory and, in a new cache, from disk', async () => {
+    await using home = await tempDir();
+    const path = testActorComponent('small');
+    const first = new ComponentCache(home.path);
+    const a = await first.load(path);
+    const b = await first.load(path);
+    const c = await new ComponentCache(home.path).load(path);
+    expect([a.outcome, b.outcome, c.outcome]).toEqual(['transpiled', 'memory', 'disk']);
+    expect(c.component).toEqual(a.component);
+    expect(a.component.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await readdir(join(home.path, 'components'))).toEqual([a.component.hash]);
+  });
+
+  it('identifies a component by the SHA-256 of its bytes', async () => {
+    await using home = await tempDir();
+    const path = testActorComponent('small');
+    const { createHash } = await import('node:crypto');
+    const expected = createHash('sha256').update(await readFile(path)).digest('hex');
+    expect((await new ComponentCache(home.path).load(path)).component.hash).toBe(expected);
+  });
+
+  it('replaces a damaged or outdated cache entry instead of failing', async () => {
+    await using home = await tempDir();
+    const path = testActorComponent('small');
+    const { component } = await new ComponentCache(home.path).load(path);
+    const meta = join(home.path, 'components', component.hash, 'meta.json');
+    await writeFile(meta, '{"format":"an-old-format"}');
+    const again = await new ComponentCache(home.path).load(path);
+    expect(again.outcome).toBe('transpiled');
+    expect(JSON.parse(await readFile(meta, 'utf8'))).toMatchObject({ hash: component.hash });
+  });
+
+  it('compiles core modules once per memory cap', async () => {
+    await using home = await tempDir();
+    const cache = new ComponentCache(home.path);
+    const { component } = await cache.load(testActorComponent('small'));
+    const first = await cache.compile(component, 16);
+    expect(await cache.compile(component, 16)).toBe(first);
+    expect(await cache.compile(component, 32)).not.toBe(first);
+    expect(Object.keys(first)).toEqual(component.coreModules);
+  });
+});
