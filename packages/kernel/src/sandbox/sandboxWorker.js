@@ -148,10 +148,10 @@ async function instantiate(spec) {
  */
 function run(ops) {
   for (const op of ops) {
-    if (outbox.length > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS) flush();
+    const opStarted = Date.now();
+    if (outbox.length > 0 && opStarted - lastFlush >= FLUSH_INTERVAL_MS) flush();
     const [id, iface, name, params] = op;
     currentOp = id;
-    const opStarted = Date.now();
     startedAt[0] = opStarted;
     Atomics.store(control, RUNNING_OP, id);
     try {
