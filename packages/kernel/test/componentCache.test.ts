@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testActorComponent } from '@theater/test-actors';
 import { ComponentCache } from '../src/component/componentCache.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './tempDir.js';
 
 describe('component cache', () => {
   it('transpiles once, then serves from memory and, in a new cache, from disk', async () => {

@@ -51,5 +51,11 @@ export function toRunJson(report: RunReport): RunJson {
 
 function roundTimings(timings: SpawnTimings): SpawnTimings {
   const round = (ms: number): number => Math.round(ms * 100) / 100;
-  return { cache: timings.cache, transpileMs: round(timings.transpileMs), instantiateMs: round(timings.instantiateMs), totalMs: round(timings.totalMs) };
+  return {
+    cache: timings.cache,
+    transpileMs: round(timings.transpileMs),
+    instantiateMs: round(timings.instantiateMs),
+    prepared: timings.prepared,
+    totalMs: round(timings.totalMs),
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest, type TestActorName } from '@theater/test-actors';
-import { createActorSystem, loadManifest, type ActorSystem, type Manifest } from '../src/index.js';
+import { createActorSystem, loadManifest, type ActorSystem, type Manifest } from '@theater/kernel';
 
 export const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 export const decode = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);

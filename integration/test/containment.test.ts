@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from '../src/index.js';
+import type { InspectionEvent } from '@theater/kernel';
 import { decode, manifestOf, testSystem, text } from './helpers.js';
 
 describe('failure containment', () => {

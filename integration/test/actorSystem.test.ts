@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
-import { isKernelError, type InspectionEvent } from '../src/index.js';
+import { isKernelError, type InspectionEvent } from '@theater/kernel';
 import { decode, manifestOf, testSystem, text } from './helpers.js';
 
 describe('actor system', () => {
@@ -114,7 +114,7 @@ describe('actor system', () => {
     const b = await first.spawn(manifest);
     expect(['transpiled', 'disk']).toContain(first.spawnTimings(a.id)?.cache);
     expect(first.spawnTimings(b.id)?.cache).toBe('memory');
-    const { createActorSystem } = await import('../src/index.js');
+    const { createActorSystem } = await import('@theater/kernel');
     const { defaultHandlers } = await import('@theater/handlers');
     await using second = createActorSystem({ handlers: defaultHandlers(), home: first.homeDir, poolSize: 1 });
     const c = await second.spawn(manifest);

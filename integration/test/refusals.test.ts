@@ -35,7 +35,7 @@ describe('spawn refusals', () => {
 
   it('refuses a handler type the system does not have', async () => {
     await using home = await tempDir();
-    const { createActorSystem } = await import('../src/index.js');
+    const { createActorSystem } = await import('@theater/kernel');
     const { runtimeHandler } = await import('@theater/handlers');
     await using system = createActorSystem({ handlers: [runtimeHandler], home: home.path, poolSize: 0 });
     await expect(system.spawn(await manifestOf('echo'))).rejects.toMatchObject({
