@@ -129,3 +129,19 @@ describe('actor system', () => {
     expect(isKernelError(new TypeError('x'))).toBe(false);
   });
 });
+
+describe('message ownership', () => {
+  it('records the bytes the guest received even when the caller reuses its buffer', async () => {
+    await using system = await testSystem();
+    const echo = await system.spawn(await manifestOf('echo'));
+    const buffer = text('first');
+    const sent = echo.send(buffer);
+    buffer.set(text('XXXXX'));
+    await sent;
+    const call = echo.events().filter((e) => e.type === 'wasm.call').at(-1)!;
+    expect(decodeEventData(call.data)).toMatchObject({ params: [text('first')] });
+    expect(echo.events().map((e) => e.type)).toContain('theater:simple/runtime.log');
+    const log = echo.events().filter((e) => e.type === 'theater:simple/runtime.log').at(-1)!;
+    expect(decodeEventData(log.data)).toEqual({ args: ['got first'], result: null });
+  });
+});

@@ -22,7 +22,7 @@ export const WASI_FEATURES: readonly WasiFeature[] = ['stdio', 'random', 'clocks
 export interface BuildActorOptions {
   /** The actor's source: a `.ts`/`.js` module (bundled, then componentized) or a `.wat` core module. */
   readonly entry: string;
-  /** The WIT world the component implements, e.g. `message-server-actor`. */
+  /** The WIT world the component implements, e.g. `message-receiver-actor`. */
   readonly world: string;
   /** Where to write the component; by default the result points into the cache. */
   readonly outFile?: string;
@@ -68,7 +68,7 @@ const CACHE_FORMAT = 1;
  * `.wit` file, the enabled features and the toolchain versions.
  *
  * @example
- * const built = await buildActor({ entry: 'src/counter.ts', world: 'message-server-actor', outFile: 'dist/counter.wasm' });
+ * const built = await buildActor({ entry: 'src/counter.ts', world: 'message-receiver-actor', outFile: 'dist/counter.wasm' });
  * console.log(built.path, built.hash, built.cached);
  */
 export async function buildActor(options: BuildActorOptions): Promise<BuiltActor> {

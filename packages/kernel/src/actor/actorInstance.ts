@@ -129,18 +129,19 @@ export class ActorInstance implements Actor {
 
   async send(message: Uint8Array): Promise<void> {
     assertBytes(message, 'message');
-    await this.#enqueue(MESSAGES, 'handle-send', [message], this.manifest.limits.callTimeoutMs);
+    // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
+    await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], this.manifest.limits.callTimeoutMs);
   }
 
   async request(message: Uint8Array): Promise<Uint8Array | undefined> {
     assertBytes(message, 'message');
-    const output = await this.#enqueue(MESSAGES, 'handle-request', [randomUUID(), message], this.manifest.limits.callTimeoutMs);
+    const output = await this.#enqueue(MESSAGES, 'handle-request', [randomUUID(), message.slice()], this.manifest.limits.callTimeoutMs);
     return (output as [Uint8Array | undefined] | undefined)?.[0];
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
     if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
-    return this.#enqueue(iface, fn, params, this.manifest.limits.callTimeoutMs);
+    return this.#enqueue(iface, fn, structuredClone(params), this.manifest.limits.callTimeoutMs);
   }
 
   stop(): Promise<void> {
