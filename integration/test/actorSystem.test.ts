@@ -145,3 +145,75 @@ describe('message ownership', () => {
     expect(decodeEventData(log.data)).toEqual({ args: ['got first'], result: null });
   });
 });
+
+describe('stopping and closing', () => {
+  it('finishes the running operation on stop and refuses those not started', async () => {
+    await using system = await testSystem();
+    const echo = await system.spawn(await manifestOf('echo'));
+    const sends = Array.from({ length: 300 }, (_, i) => echo.send(text(`m${i}`)));
+    const settled = Promise.allSettled(sends);
+    await sends[0];
+    await echo.stop();
+    const outcomes = await settled;
+    const done = outcomes.filter((o) => o.status === 'fulfilled').length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(300);
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'actor-not-running' });
+    }
+    expect(JSON.parse(decode(echo.state()))).toEqual({ count: done });
+    expect(echo.events().at(-1)?.type).toBe('actor.stop');
+  });
+
+  it('ends spawns in flight when the system closes, leaving no actor behind', async () => {
+    const system = await testSystem();
+    const manifest = await manifestOf('echo');
+    const spawning = system.spawn(manifest);
+    await system.close();
+    const outcome = await spawning.then((actor) => actor.status, (error: { code: string }) => error.code);
+    expect(['stopped', 'system-closed', 'actor-not-running']).toContain(outcome);
+    expect(system.list()).toEqual([]);
+  });
+
+  it('removes ended actors from the registry but keeps them readable', async () => {
+    await using system = await testSystem();
+    const echo = await system.spawn(await manifestOf('echo'));
+    await echo.send(text('x'));
+    await echo.stop();
+    expect(system.get(echo.id)).toBeUndefined();
+    expect(JSON.parse(decode(echo.state()))).toEqual({ count: 1 });
+  });
+});
+
+describe('bad input', () => {
+  it('refuses a call to an export the actor lacks without touching the actor', async () => {
+    await using system = await testSystem();
+    const echo = await system.spawn(await manifestOf('echo'));
+    const events = echo.events().length;
+    await expect(echo.call('theater:simple/supervisor-handlers', 'handle-child-exit', ['x', undefined])).rejects.toMatchObject({
+      code: 'export-missing',
+      message: `actor echo (${echo.id}) does not export theater:simple/supervisor-handlers#handle-child-exit`,
+    });
+    expect(echo.status).toBe('running');
+    expect(echo.events()).toHaveLength(events);
+    expect(decode(await echo.request(text('still')))).toBe('echo:still');
+  });
+
+  it('refuses params that cannot be sent to the worker with TypeError', async () => {
+    await using system = await testSystem();
+    const echo = await system.spawn(await manifestOf('echo'));
+    await expect(echo.call('theater:simple/message-server-client', 'handle-send', [() => 1])).rejects.toThrow(TypeError);
+    expect(echo.status).toBe('running');
+    expect(decode(await echo.request(text('fine')))).toBe('echo:fine');
+  });
+
+  it('keeps running when an inspector throws', async () => {
+    await using system = await testSystem();
+    system.inspect(() => {
+      throw new Error('broken inspector');
+    });
+    const echo = await system.spawn(await manifestOf('echo'));
+    await echo.send(text('a'));
+    expect(decode(await echo.request(text('b')))).toBe('echo:b');
+  });
+});

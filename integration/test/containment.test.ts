@@ -10,10 +10,8 @@ describe('failure containment', () => {
     const error = await system.spawn(await manifestOf('init-error')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'init-failed' });
     expect((error as Error).message).toContain('init refused: bad config');
-    const [failed] = system.list();
-    expect(failed?.status).toBe('failed');
-    expect(failed?.failure).toEqual({ reason: 'init-failed', message: 'init refused: bad config', during: 'theater:simple/actor#init' });
-    expect(failures).toMatchObject([{ type: 'actor.failed', reason: 'init-failed' }]);
+    expect(failures).toMatchObject([{ type: 'actor.failed', reason: 'init-failed', message: 'init refused: bad config' }]);
+    expect(system.list()).toEqual([]);
     const echo = await system.spawn(await manifestOf('echo'));
     expect(decode(await echo.request(text('ok')))).toBe('echo:ok');
   });

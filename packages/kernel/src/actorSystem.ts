@@ -7,13 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createMemoryChain } from '@theater/event-chain';
+import { WIT_INTERFACES } from './generated/witInterfaces.js';
 import type { Actor } from './actor/actor.js';
 import { ActorInstance, fallibleFunctions, importedFunctions, oneWayFunctions } from './actor/actorInstance.js';
 import { checkCompatibility } from './component/checkCompatibility.js';
-import { ComponentCache } from './component/componentCache.js';
+import { ComponentCache, type LoadedComponent } from './component/componentCache.js';
 import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
-import { KernelError } from './kernelError.js';
+import { KernelError, isKernelError } from './kernelError.js';
 import { loadManifest, type Manifest } from './manifest/index.js';
 import type { InstanceSpec } from './sandbox/protocol.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -90,12 +91,29 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const oneWay = oneWayFunctions();
   let closing: Promise<void> | undefined;
 
+  const spawning = new Set<Promise<unknown>>();
   const emit = (event: InspectionEvent): void => {
-    for (const inspector of inspectors) inspector(event);
+    for (const inspector of inspectors) {
+      try {
+        inspector(event);
+      } catch {
+        // An inspector's failure is its own: it must not break the actor whose event it was watching.
+      }
+    }
+  };
+  const assertOpen = (): void => {
+    if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
   };
 
-  async function spawn(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions = {}): Promise<Actor> {
-    if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
+  function spawn(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions = {}): Promise<Actor> {
+    const spawned = spawnActor(manifestOrPath, spawnOptions);
+    spawning.add(spawned);
+    void spawned.finally(() => spawning.delete(spawned)).catch(() => {});
+    return spawned;
+  }
+
+  async function spawnActor(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions): Promise<Actor> {
+    assertOpen();
     const started = performance.now();
     const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath) : manifestOrPath;
     const granted = manifest.handlers.map((config) => {
@@ -112,10 +130,24 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       initialState(manifest, spawnOptions.initState),
     ]);
 
+    assertOpen();
     const id = spawnOptions.id ?? randomUUID();
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
-    const actor = new ActorInstance({ id, manifest, componentHash: component.hash, chain: createMemoryChain(), inspector: emit, now: clock });
+    const actor = new ActorInstance({
+      id,
+      manifest,
+      componentHash: component.hash,
+      chain: createMemoryChain(),
+      inspector: emit,
+      now: clock,
+      exports: exportedFunctions(component),
+    });
     actors.set(id, actor);
+    // An ended actor leaves the registry (its chain with it); whoever holds it can still read it.
+    void actor.exited.then(() => {
+      actors.delete(id);
+      timings.delete(id);
+    });
     emit({ type: 'actor.spawned', actorId: id, name: manifest.name, componentHash: component.hash });
     actor.record('actor.spawn', { name: manifest.name, version: manifest.version, component: component.hash, manifest, state: state ?? null });
 
@@ -148,9 +180,14 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     };
     let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
     try {
-      loaded = await Sandbox.load(await pool.take(spec.key), { ...spec, state }, actor.listener);
+      assertOpen();
+      loaded = await Sandbox.load(await pool.take(spec.key), { ...spec, state }, actor.listener, manifest.limits.initTimeoutMs);
     } catch (cause) {
-      pool.refill();
+      if (closing === undefined) pool.refill();
+      if (isKernelError(cause, 'system-closed')) {
+        actor.failBeforeStart('init-failed', 'the actor system closed before the actor started');
+        throw cause;
+      }
       const message = cause instanceof Error ? cause.message : String(cause);
       actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause });
@@ -158,9 +195,11 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     try {
       await actor.start(loaded.sandbox, host, state);
     } finally {
-      // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
-      pool.prepare(spec);
-      pool.refill();
+      if (closing === undefined) {
+        // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
+        pool.prepare(spec);
+        pool.refill();
+      }
     }
     const totalMs = performance.now() - started;
     timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
@@ -170,6 +209,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   async function close(): Promise<void> {
     closing ??= (async () => {
+      // Spawns in flight see `closing` at their next step and end; wait for them so none outlives the system.
+      await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
+      await Promise.allSettled([...spawning]);
       await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
       await pool.close();
     })();
@@ -195,6 +237,18 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The component's export functions as `interface#wit-name`. */
+function exportedFunctions(component: LoadedComponent): Set<string> {
+  const names = new Set<string>();
+  for (const iface of component.exports) {
+    const declared = component.declarations[iface] ?? {};
+    for (const [witName, jsName] of Object.entries(WIT_INTERFACES[iface]?.functions ?? {})) {
+      if (jsName in declared) names.add(`${iface}#${witName}`);
+    }
+  }
+  return names;
 }
 
 function resolveRelative(manifest: Manifest, path: string): string {

@@ -41,6 +41,8 @@ export interface ActorInstanceOptions {
   readonly chain: EventChain;
   readonly inspector: Inspector;
   readonly now: () => number;
+  /** The export functions the component has, as `interface#wit-name`. */
+  readonly exports: ReadonlySet<string>;
 }
 
 /** The kernel's implementation of an actor. */
@@ -52,6 +54,7 @@ export class ActorInstance implements Actor {
   readonly #chain: EventChain;
   readonly #inspect: Inspector;
   readonly #now: () => number;
+  readonly #exports: ReadonlySet<string>;
   readonly #mailbox: Mailbox<Operation>;
   readonly #inFlight = new Map<number, Operation>();
   #host: HostImplementation = {};
@@ -74,6 +77,7 @@ export class ActorInstance implements Actor {
     this.#chain = options.chain;
     this.#inspect = options.inspector;
     this.#now = options.now;
+    this.#exports = options.exports;
     this.#mailbox = new Mailbox(options.manifest.limits.mailbox);
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
@@ -111,6 +115,11 @@ export class ActorInstance implements Actor {
 
   /** Attaches the loaded sandbox and host functions, then runs `init`; throws a KernelError if init fails. */
   async start(sandbox: Sandbox, host: HostImplementation, state: ActorState): Promise<void> {
+    if (this.#status !== 'starting') {
+      // Stopped (or the system closed) while it was being instantiated: it never runs.
+      await sandbox.terminate();
+      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) was stopped before it started`);
+    }
     this.#sandbox = sandbox;
     this.#host = host;
     this.#state = state;
@@ -141,7 +150,13 @@ export class ActorInstance implements Actor {
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
     if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
-    return this.#enqueue(iface, fn, structuredClone(params), this.manifest.limits.callTimeoutMs);
+    let copy: readonly unknown[];
+    try {
+      copy = structuredClone(params);
+    } catch (error) {
+      return Promise.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
+    }
+    return this.#enqueue(iface, fn, copy, this.manifest.limits.callTimeoutMs);
   }
 
   stop(): Promise<void> {
@@ -158,6 +173,9 @@ export class ActorInstance implements Actor {
     if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
       const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
       return Promise.reject(new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`));
+    }
+    if (!this.#exports.has(`${iface}#${fn}`)) {
+      return Promise.reject(new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`));
     }
     return new Promise((resolve, reject) => {
       const op: Operation = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false };
@@ -186,8 +204,15 @@ export class ActorInstance implements Actor {
     if (this.#inFlight.size > MAX_IN_FLIGHT / 2 || this.#mailbox.size === 0) return;
     const room = MAX_IN_FLIGHT - this.#inFlight.size;
     const batch = this.#mailbox.take(room);
+    try {
+      sandbox.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs })));
+    } catch (error) {
+      // Only `call()` can pass params that cannot be cloned to the worker; nothing of the batch was sent.
+      for (const op of batch) op.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
+      this.#schedulePump();
+      return;
+    }
     for (const op of batch) this.#inFlight.set(op.id, op);
-    sandbox.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs })));
   }
 
   #recordCall(op: Operation, startedAt: number): void {
@@ -243,6 +268,13 @@ export class ActorInstance implements Actor {
       }
     },
 
+    halted: (): void => {
+      const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) stopped before this operation ran`);
+      for (const op of this.#inFlight.values()) op.reject(refused);
+      this.#inFlight.clear();
+      this.#notifyProgress();
+    },
+
     failed: (opId: number | undefined, failure: SandboxFailure): void => {
       const op = opId === undefined ? undefined : this.#inFlight.get(opId);
       const during = op === undefined ? undefined : `${op.iface}#${op.fn}`;
@@ -276,8 +308,9 @@ export class ActorInstance implements Actor {
     this.#status = 'stopping';
     const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
     for (const op of this.#mailbox.drain()) op.reject(refused);
-    // Let the operations already in the worker finish (each is bounded by its deadline), unless the actor itself asked to stop.
-    if (by === 'request') {
+    // The operation running now finishes (bounded by its deadline); those queued in the worker never start.
+    if (by === 'request' && this.#inFlight.size > 0) {
+      this.#sandbox?.halt();
       while (this.#inFlight.size > 0 && (this.#status as ActorStatus) === 'stopping') await this.#anyProgress();
     }
     if ((this.#status as ActorStatus) === 'failed') return;

@@ -117,6 +117,8 @@ export class ComponentCache {
     try {
       const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as CacheMetadata;
       if (meta.format !== CACHE_FORMAT || meta.hash !== hash) return undefined;
+      // A damaged entry (a file gone) is treated as absent, and replaced.
+      await Promise.all([`${GLUE_NAME}.js`, ...meta.coreModules].map((file) => stat(join(dir, file))));
       const { format: _format, ...component } = meta;
       return { ...component, gluePath: join(dir, `${GLUE_NAME}.js`) };
     } catch {

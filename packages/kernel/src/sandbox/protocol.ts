@@ -7,6 +7,8 @@ export const CONTROL = {
   replyReady: 0,
   /** Id of the operation the guest is running, -1 when idle. */
   runningOp: 1,
+  /** Set to 1 by the kernel to stop the worker before its next operation. */
+  halt: 2,
   /** Byte offset of the Float64 holding when that operation started (ms since epoch). */
   startedAtByte: 8,
   bytes: 16,
@@ -65,10 +67,12 @@ export type WorkerReport =
   /** A host call: `fn` indexes `importTable(spec.imports)`; `oneWay` is 1 when the guest does not wait. */
   | readonly [tag: typeof REPORT.hostCall, op: number, startedAt: number, fn: number, args: readonly unknown[], oneWay: 0 | 1]
   | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown]
-  | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure];
+  | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure]
+  /** The worker saw `halt` and runs nothing more. */
+  | readonly [tag: typeof REPORT.halted];
 
 /** Tags of `WorkerReport`s. */
-export const REPORT = { hostCall: 0, done: 1, failed: 2 } as const;
+export const REPORT = { hostCall: 0, done: 1, failed: 2, halted: 3 } as const;
 
 /** The imported functions as `[interface, wit-name]`, in the order both threads number them. */
 export function importTable(imports: InstanceSpec['imports']): (readonly [iface: string, fn: string])[] {

@@ -26,6 +26,8 @@ export interface SandboxListener {
   done(op: number, startedAt: number, state: Uint8Array | undefined, output: unknown): void;
   /** Operation `op` failed; the sandbox is dead and runs nothing more. */
   failed(op: number | undefined, failure: SandboxFailure): void;
+  /** After `halt()`: the worker has stopped; operations not reported done never ran. */
+  halted(): void;
 }
 
 /** Why a sandbox stopped running operations. */
@@ -60,14 +62,19 @@ export class Sandbox {
     this.#hostPort.port1.unref();
   }
 
-  /** Loads a component into `worker`; rejects with the instantiation error if it cannot start. */
+  /**
+   * Loads a component into `worker`; rejects with the instantiation error if it cannot start. Instantiation may run
+   * guest start code, so it has a deadline like any other guest work.
+   */
   static async load(
     worker: Worker,
     load: SandboxLoad,
     listener: SandboxListener,
+    timeoutMs: number,
   ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
     const sandbox = new Sandbox(worker, listener, load.imports);
     Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
+    let deadline: NodeJS.Timeout | undefined;
     const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
         if (message.kind !== 'loaded' && message.kind !== 'load-failed') return; // e.g. a late 'prepared'
@@ -77,6 +84,7 @@ export class Sandbox {
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
+      deadline = setTimeout(() => reject(new Error(`instantiation ran past its ${timeoutMs} ms deadline`)), timeoutMs);
     });
     worker.postMessage({ kind: 'load', ...load, control: sandbox.#control, hostPort: sandbox.#hostPort.port2 }, [
       sandbox.#hostPort.port2,
@@ -89,14 +97,25 @@ export class Sandbox {
     } catch (error) {
       await sandbox.terminate();
       throw error;
+    } finally {
+      clearTimeout(deadline);
     }
+  }
+
+  /**
+   * Asks the worker to stop before its next operation; the listener's `halted` (or `done`/`failed` for the ones
+   * already running) follows.
+   */
+  halt(): void {
+    Atomics.store(this.#flags, CONTROL.halt, 1);
   }
 
   /** Queues operations; each is reported to the listener in order. `timeoutMs` bounds each one. */
   run(ops: readonly { readonly operation: OperationMessage; readonly timeoutMs: number }[]): void {
     if (this.#dead) throw new Error('sandbox is dead');
-    for (const { operation, timeoutMs } of ops) this.#timeouts.set(operation[0], timeoutMs);
+    // Throws (and queues nothing) when the params cannot be cloned to the worker.
     this.#worker.postMessage({ kind: 'run', ops: ops.map(({ operation }) => operation) });
+    for (const { operation, timeoutMs } of ops) this.#timeouts.set(operation[0], timeoutMs);
     this.#armWatchdog();
   }
 
@@ -118,10 +137,10 @@ export class Sandbox {
     });
     this.#worker.on('error', (error: Error & { code?: string }) => {
       const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.#die(undefined, { kind: oom ? 'out-of-memory' : 'internal', message: String(error) });
+      this.#die(this.#runningOp(), { kind: oom ? 'out-of-memory' : 'internal', message: String(error) });
     });
     this.#worker.on('exit', (code) => {
-      this.#die(undefined, { kind: 'internal', message: `sandbox worker exited unexpectedly (code ${code})` });
+      this.#die(this.#runningOp(), { kind: 'internal', message: `sandbox worker exited unexpectedly (code ${code})` });
     });
   }
 
@@ -141,7 +160,16 @@ export class Sandbox {
       case REPORT.failed:
         this.#die(report[1], report[3]);
         break;
+      case REPORT.halted:
+        this.#timeouts.clear();
+        this.#listener.halted();
+        break;
     }
+  }
+
+  #runningOp(): number | undefined {
+    const op = Atomics.load(this.#flags, CONTROL.runningOp);
+    return op >= 0 ? op : undefined;
   }
 
   async #answer(iface: string, fn: string, pending: HostReply | Promise<HostReply>): Promise<void> {
@@ -152,7 +180,12 @@ export class Sandbox {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
     if (this.#dead) return;
-    this.#hostPort.port1.postMessage(reply);
+    try {
+      this.#hostPort.port1.postMessage(reply);
+    } catch (error) {
+      // The host function returned something that cannot cross to the worker: the guest gets an error instead.
+      this.#hostPort.port1.postMessage({ ok: false, error: `${iface}#${fn} returned an unsendable value: ${String(error)}`, fatal: true });
+    }
     Atomics.store(this.#flags, CONTROL.replyReady, 1);
     Atomics.notify(this.#flags, CONTROL.replyReady);
   }
@@ -166,21 +199,18 @@ export class Sandbox {
   // The watchdog sleeps until the running operation's deadline; V8 cannot interrupt wasm, so it terminates the worker.
   #armWatchdog(): void {
     this.#clearWatchdog();
-    if (this.#dead) return;
+    if (this.#dead || this.#timeouts.size === 0) return;
     const running = Atomics.load(this.#flags, CONTROL.runningOp);
     const timeout = this.#timeouts.get(running);
-    const next = this.#timeouts.values().next();
-    let delay: number;
+    // A queued operation cannot start before now, so none can pass its deadline before now + the smallest timeout.
+    let delay = Math.min(...this.#timeouts.values());
     if (running >= 0 && timeout !== undefined) {
-      delay = this.#startedAt[0]! + timeout - Date.now();
-    } else if (!next.done) {
-      delay = next.value; // not started yet: look again no later than one timeout from now
-    } else {
-      return;
-    }
-    if (delay <= 0 && running >= 0 && timeout !== undefined) {
-      this.#die(running, { kind: 'operation-timeout', message: `operation ran past its ${timeout} ms deadline` });
-      return;
+      const remaining = this.#startedAt[0]! + timeout - Date.now();
+      if (remaining <= 0) {
+        this.#die(running, { kind: 'operation-timeout', message: `operation ran past its ${timeout} ms deadline` });
+        return;
+      }
+      delay = Math.min(delay, remaining);
     }
     this.#watchdog = setTimeout(() => {
       this.#watchdog = undefined;

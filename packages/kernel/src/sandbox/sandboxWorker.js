@@ -11,6 +11,10 @@ import { pathToFileURL } from 'node:url';
 const HOST_CALL = 0;
 const DONE = 1;
 const FAILED = 2;
+const HALTED = 3;
+const HALT = 2;
+/** One-way calls queued beyond this are sent at once, so a guest logging in a loop cannot build a huge batch. */
+const MAX_OUTBOX = 256;
 const REPLY_READY = 0;
 const RUNNING_OP = 1;
 const STARTED_AT_BYTE = 8;
@@ -38,6 +42,7 @@ let oneWay = new Set();
 /** @type {import('./protocol.js').WorkerReport[]} */
 let outbox = [];
 let lastFlush = 0;
+let halted = false;
 /** How long finished results may wait in the outbox while later operations run. */
 const FLUSH_INTERVAL_MS = 2;
 
@@ -62,11 +67,13 @@ port.on('message', (/** @type {import('./protocol.js').ToWorker} */ message) => 
  * @param {readonly import('./protocol.js').OperationMessage[]} ops
  */
 function runAll(ops) {
+  if (halted) return;
   let next = ops;
   while (next !== undefined && run(next)) {
     const pending = receiveMessageOnPort(port);
     next = pending?.message.kind === 'run' ? pending.message.ops : undefined;
   }
+  if (halted) outbox.push([HALTED]);
   flush();
 }
 port.postMessage({ kind: 'ready' });
@@ -89,10 +96,11 @@ async function load(message) {
   try {
     control = new Int32Array(message.control);
     startedAt = new Float64Array(message.control, STARTED_AT_BYTE, 1);
-    hostPort = message.hostPort;
     state = message.state;
     const prepared = preparedKey === message.key && instance !== undefined;
     if (!prepared) await instantiate(message);
+    // Attached only now: a host call made while instantiating (a start function) fails instead of waiting.
+    hostPort = message.hostPort;
     port.postMessage({ kind: 'loaded', instantiateMs: performance.now() - started, prepared });
   } catch (error) {
     port.postMessage({ kind: 'load-failed', message: describe(error) });
@@ -148,6 +156,11 @@ async function instantiate(spec) {
  */
 function run(ops) {
   for (const op of ops) {
+    // The kernel is stopping this actor: what has not started never will.
+    if (Atomics.load(control, HALT) === 1) {
+      halted = true;
+      return false;
+    }
     const opStarted = Date.now();
     if (outbox.length > 0 && opStarted - lastFlush >= FLUSH_INTERVAL_MS) flush();
     const [id, iface, name, params] = op;
@@ -186,7 +199,10 @@ function flush() {
 function hostCall(fn, isOneWay, args, returnsResult) {
   if (hostPort === undefined) throw new HostFailure('host port not ready');
   outbox.push([HOST_CALL, currentOp, startedAt[0] ?? 0, fn, args, isOneWay]);
-  if (isOneWay === 1) return undefined;
+  if (isOneWay === 1) {
+    if (outbox.length >= MAX_OUTBOX) flush();
+    return undefined;
+  }
   Atomics.store(control, REPLY_READY, 0);
   flush();
   Atomics.wait(control, REPLY_READY, 0);

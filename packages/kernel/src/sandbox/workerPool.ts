@@ -16,8 +16,10 @@ interface Idle {
   readonly worker: Worker;
   /** The component this worker has instantiated ahead of time, once it has. */
   prepared: string | undefined;
-  /** Settles when the worker has finished preparing. */
+  /** Settles when the worker has finished (or given up) preparing. */
   preparing: Promise<void>;
+  /** Stops waiting for preparation (the worker was taken or died). */
+  abandon: () => void;
 }
 
 /** A pool of ready sandbox workers. */
@@ -47,10 +49,13 @@ export class WorkerPool {
    */
   async take(key: string): Promise<Worker> {
     if (this.#closed) throw new Error('worker pool is closed');
+    this.#dropDead();
     const index = this.#idle.findIndex((idle) => idle.prepared === key);
     const [idle] = this.#idle.splice(index >= 0 ? index : 0, 1);
+    idle?.abandon();
     const worker = idle?.worker ?? (await startWorker());
     worker.removeAllListeners('message');
+    worker.removeAllListeners('exit');
     return worker;
   }
 
@@ -80,8 +85,13 @@ export class WorkerPool {
             await worker.terminate();
             return;
           }
-          const idle: Idle = { worker, prepared: undefined, preparing: Promise.resolve() };
+          const idle: Idle = { worker, prepared: undefined, preparing: Promise.resolve(), abandon: () => {} };
           this.#idle.push(idle);
+          worker.once('exit', () => {
+            idle.abandon();
+            this.#dropDead();
+            this.#fill();
+          });
           this.#prepareIdle(idle);
         },
         () => {},
@@ -95,17 +105,26 @@ export class WorkerPool {
     const spec = this.#spec;
     if (spec === undefined || idle.prepared === spec.key) return;
     const { worker } = idle;
+    idle.abandon();
     idle.preparing = new Promise((resolve) => {
       const onMessage = (message: FromWorker): void => {
         if (message.kind !== 'prepared' || message.key !== spec.key) return;
-        worker.off('message', onMessage);
         if (message.ok) idle.prepared = spec.key;
+        idle.abandon();
+      };
+      idle.abandon = () => {
+        worker.off('message', onMessage);
         resolve();
       };
       worker.on('message', onMessage);
-      worker.once('exit', () => resolve());
       worker.postMessage({ kind: 'prepare', ...spec });
     });
+  }
+
+  #dropDead(): void {
+    for (let i = this.#idle.length - 1; i >= 0; i--) {
+      if (this.#idle[i]!.worker.threadId === -1) this.#idle.splice(i, 1);
+    }
   }
 }
 
