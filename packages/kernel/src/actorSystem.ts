@@ -181,7 +181,8 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
     try {
       assertOpen();
-      loaded = await Sandbox.load(await pool.take(spec.key), { ...spec, state }, actor.listener, manifest.limits.initTimeoutMs);
+      const { worker, prepared } = await pool.take(spec.key);
+      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, manifest.limits.initTimeoutMs);
     } catch (cause) {
       if (closing === undefined) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
@@ -195,11 +196,13 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     try {
       await actor.start(loaded.sandbox, host, state);
     } finally {
-      if (closing === undefined) {
+      // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
+      setImmediate(() => {
+        if (closing !== undefined) return;
         // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
         pool.prepare(spec);
         pool.refill();
-      }
+      });
     }
     const totalMs = performance.now() - started;
     timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });

@@ -41,7 +41,9 @@ export type ToWorker =
       readonly control: SharedArrayBuffer;
       readonly hostPort: MessagePort;
       readonly state: Uint8Array | undefined;
-    } & InstanceSpec)
+      /** Absent when the worker is known to have instantiated this component already. */
+      readonly modules: InstanceSpec['modules'] | undefined;
+    } & Omit<InstanceSpec, 'modules'>)
   | { readonly kind: 'run'; readonly ops: readonly OperationMessage[] };
 
 /** How an operation failed inside the guest. */

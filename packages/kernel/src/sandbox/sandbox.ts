@@ -36,6 +36,8 @@ export type SandboxFailure = GuestFailure | { readonly kind: 'operation-timeout'
 /** Options for loading a component into a sandbox. */
 export interface SandboxLoad extends InstanceSpec {
   readonly state: Uint8Array | undefined;
+  /** True when the worker has instantiated this component ahead of time (its modules need not be sent). */
+  readonly prepared: boolean;
 }
 
 /** One actor's worker. */
@@ -86,9 +88,15 @@ export class Sandbox {
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
       deadline = setTimeout(() => reject(new Error(`instantiation ran past its ${timeoutMs} ms deadline`)), timeoutMs);
     });
-    worker.postMessage({ kind: 'load', ...load, control: sandbox.#control, hostPort: sandbox.#hostPort.port2 }, [
-      sandbox.#hostPort.port2,
-    ]);
+    const { prepared: _prepared, ...spec } = load;
+    const message = {
+      kind: 'load',
+      ...spec,
+      modules: load.prepared ? undefined : load.modules,
+      control: sandbox.#control,
+      hostPort: sandbox.#hostPort.port2,
+    };
+    worker.postMessage(message, [sandbox.#hostPort.port2]);
     try {
       const { instantiateMs, prepared } = await loaded;
       worker.removeAllListeners('exit');

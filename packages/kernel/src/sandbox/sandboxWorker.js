@@ -98,7 +98,10 @@ async function load(message) {
     startedAt = new Float64Array(message.control, STARTED_AT_BYTE, 1);
     state = message.state;
     const prepared = preparedKey === message.key && instance !== undefined;
-    if (!prepared) await instantiate(message);
+    if (!prepared) {
+      if (message.modules === undefined) throw new Error('the component was not instantiated ahead of time and no modules came');
+      await instantiate({ ...message, modules: message.modules });
+    }
     // Attached only now: a host call made while instantiating (a start function) fails instead of waiting.
     hostPort = message.hostPort;
     port.postMessage({ kind: 'loaded', instantiateMs: performance.now() - started, prepared });

@@ -44,10 +44,10 @@ export class WorkerPool {
   }
 
   /**
-   * Takes a ready worker, preferring one prepared for `key`. The replacement starts on `refill()`, which the caller
+   * Takes a ready worker, preferring one prepared for `key` (`prepared` says whether it is). The replacement starts on `refill()`, which the caller
    * invokes once its spawn is done, so starting it does not compete with the spawn for the CPU.
    */
-  async take(key: string): Promise<Worker> {
+  async take(key: string): Promise<{ worker: Worker; prepared: boolean }> {
     if (this.#closed) throw new Error('worker pool is closed');
     this.#dropDead();
     const index = this.#idle.findIndex((idle) => idle.prepared === key);
@@ -56,7 +56,7 @@ export class WorkerPool {
     const worker = idle?.worker ?? (await startWorker());
     worker.removeAllListeners('message');
     worker.removeAllListeners('exit');
-    return worker;
+    return { worker, prepared: idle?.prepared === key };
   }
 
   /** Starts workers until the pool is full again. */
