@@ -136,7 +136,7 @@ describe('message ownership', () => {
     const echo = await system.spawn(await manifestOf('echo'));
     const buffer = text('first');
     const sent = echo.send(buffer);
-    buffer.set(text('XXXXX'));
+    buffer.set(text('later'));
     await sent;
     const call = echo.events().filter((e) => e.type === 'wasm.call').at(-1)!;
     expect(decodeEventData(call.data)).toMatchObject({ params: [text('first')] });

@@ -11,6 +11,10 @@ describe('failure containment', () => {
     expect(error).toMatchObject({ code: 'init-failed' });
     expect((error as Error).message).toContain('init refused: bad config');
     expect(failures).toMatchObject([{ type: 'actor.failed', reason: 'init-failed', message: 'init refused: bad config' }]);
+    expect((error as { actor?: { status: string; failure: unknown } }).actor).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'init-failed', message: 'init refused: bad config', during: 'theater:simple/actor#init' },
+    });
     expect(system.list()).toEqual([]);
     const echo = await system.spawn(await manifestOf('echo'));
     expect(decode(await echo.request(text('ok')))).toBe('echo:ok');

@@ -191,7 +191,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       }
       const message = cause instanceof Error ? cause.message : String(cause);
       actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
-      throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause });
+      throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
     }
     try {
       await actor.start(loaded.sandbox, host, state);

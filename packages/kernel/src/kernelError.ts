@@ -1,4 +1,5 @@
 /** The kernel's error class: every failure the kernel reports carries a stable `code`. */
+import type { Actor } from './actor/actor.js';
 
 /** Stable error codes; see the package README. */
 export type KernelErrorCode =
@@ -23,10 +24,13 @@ export type KernelErrorCode =
 export class KernelError extends Error {
   override readonly name = 'KernelError';
   readonly code: KernelErrorCode;
+  /** For `init-failed`: the actor that failed (status `failed`, with its `failure` and events). */
+  readonly actor: Actor | undefined;
 
-  constructor(code: KernelErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: KernelErrorCode, message: string, options?: { cause?: unknown; actor?: Actor }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.actor = options?.actor;
   }
 }
 

@@ -80,8 +80,8 @@ export async function runActor(options: RunActorOptions): Promise<RunReport> {
     try {
       actor = await system.spawn(options.manifest, { id: actorId });
     } catch (error) {
-      const failed = system.get(actorId);
-      if (failed?.failure === undefined || !isKernelError(error)) throw error;
+      const failed = isKernelError(error) ? error.actor : undefined;
+      if (failed?.failure === undefined) throw error;
       return { ...baseReport(failed, logs, replies), spawn: undefined, delivered: 0, failure: failed.failure, stoppedItself: false };
     }
     const spawn = system.spawnTimings(actorId);

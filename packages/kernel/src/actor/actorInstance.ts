@@ -130,6 +130,7 @@ export class ActorInstance implements Actor {
       if (this.#failure !== undefined) {
         throw new KernelError('init-failed', `actor ${this.name} (${this.id}) failed to start: ${this.#failure.message}`, {
           cause: error,
+          actor: this,
         });
       }
       throw error;
