@@ -19,6 +19,20 @@ describe('component cache', () => {
     expect(await readdir(join(home.path, 'components'))).toEqual([a.component.hash]);
   });
 
+  it('writes glue that imports no module, so an actor gets nothing but the imports the kernel hands it', async () => {
+    await using home = await tempDir();
+    for (const name of ['small', 'echo'] as const) {
+      const { component } = await new ComponentCache(home.path).load(testActorComponent(name));
+      const glue = await readFile(component.gluePath, 'utf8');
+      expect(glue).not.toMatch(/^\s*import\s/m);
+      expect(glue).not.toMatch(/\brequire\s*\(/);
+      expect(glue).not.toContain('preview2-shim');
+      // The one dynamic import is jco's fallback core-module loader, unused: the kernel passes getCoreModule.
+      expect([...glue.matchAll(/\bimport\s*\(\s*'([^']+)'\s*\)/g)].map((m) => m[1])).toEqual(['node:fs/promises']);
+      expect(glue).toMatch(/if \(!getCoreModule\) getCoreModule = /);
+    }
+  });
+
   it('identifies a component by the SHA-256 of its bytes', async () => {
     await using home = await tempDir();
     const path = testActorComponent('small');
