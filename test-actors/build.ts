@@ -6,7 +6,7 @@
  */
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { buildActor, witPath, type BuiltActor } from '@theater/sdk';
+import { buildActor, witPath, type BuiltActor, type WasiFeature } from '@theater/sdk';
 import { isTestActorName, TEST_ACTORS, testActorComponent, type TestActorName } from './index.js';
 
 interface ActorBuild {
@@ -14,6 +14,8 @@ interface ActorBuild {
   readonly world: string;
   /** Another WIT folder than the repository's `wit/`. */
   readonly witPath?: () => Promise<string>;
+  /** WASI features componentize-js keeps (all are disabled otherwise). */
+  readonly enableFeatures?: readonly WasiFeature[];
 }
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -37,6 +39,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   spinner: { entry: 'actors/spinner.ts', world: 'message-receiver-actor' },
   'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
   small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
+  'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
 };
 
 const CONCURRENCY = 2;
@@ -55,6 +58,7 @@ async function build(name: TestActorName): Promise<BuiltActor> {
     world: spec.world,
     outFile: testActorComponent(name),
     ...(wit === undefined ? {} : { witPath: wit }),
+    ...(spec.enableFeatures === undefined ? {} : { enableFeatures: [...spec.enableFeatures] }),
   });
 }
 

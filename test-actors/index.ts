@@ -16,6 +16,7 @@ export const TEST_ACTORS = [
   'spinner',
   'memory-bomb',
   'small',
+  'wasi-stdio',
 ] as const;
 
 /** The name of a test actor. */

@@ -15,6 +15,14 @@ describe('spawn refusals', () => {
     expect(system.list()).toEqual([]);
   });
 
+  it('refuses a component importing WASI, which Theater never hands to an actor', async () => {
+    await using system = await testSystem();
+    const error = await system.spawn(await manifestOf('wasi-stdio')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'import-not-granted' });
+    expect((error as Error).message).toMatch(/^the component imports wasi:[a-z-]+\/[a-z-]+(@[0-9.]+)?, which its manifest does not grant \(no handler provides it\)$/);
+    expect(system.list()).toEqual([]);
+  });
+
   it('refuses a component whose export has the wrong type, naming the function', async () => {
     await using system = await testSystem();
     const error = await system.spawn(await manifestOf('bad-export')).catch((e: unknown) => e);
