@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { createEvent, decodeRecordedEvent, encodeEventFields, encodeRecordedEvent, type RecordedEvent } from '../src/eventFormat.js';
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+/** A fixed sequence: changing the format changes these hashes, which is a breaking change. */
+function vectorChain(): RecordedEvent[] {
+  const inputs = [
+    { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000 },
+    { type: 'wasm.call', data: text('{"function":"init"}'), time: 1_700_000_000_001 },
+    { type: 'theater:simple/runtime.log', data: text('{"args":["hello"]}'), time: 1_700_000_000_002 },
+    { type: 'wasm.result', data: new Uint8Array(0), time: 1_700_000_000_002 },
+  ];
+  const events: RecordedEvent[] = [];
+  for (const input of inputs) events.push(createEvent(events.at(-1), input));
+  return events;
+}
+
+describe('event format v1', () => {
+  it('encodes the hashed fields as canonical DAG-CBOR', () => {
+    const [first] = vectorChain();
+    expect(bytesToHex(encodeEventFields(first!))).toBe(
+      'a661760163736571006464617461527b226e616d65223a22636f756e746572227d6474696d651b0000018bcfe568006474797065\
+6b6163746f722e737061776e66706172656e74f6',
+    );
+  });
+
+  it('hashes a fixed sequence to known values', () => {
+    expect(vectorChain().map((e) => bytesToHex(e.hash))).toMatchInlineSnapshot(`
+      [
+        "5cbc65f0f84735b66734a2c5827f46e8bf22149e1a46c7de0886cf00caf89d7a",
+        "f568bebdcc654252224ffcce7ddc85b562cc8d8dffe6b54c79b93ea8dbd93c0e",
+        "4b0535dc7060eb088146e39bc48f69e5bfaeddeb7858c7dee21bfa8eda6a838b",
+        "fc4f8564201a0dfc236a8b94c3d5c9c61c76c2f202f6673491293e3bd9be9dc9",
+      ]
+    `);
+  });
+
+  it('links each event to its predecessor and numbers them from 0', () => {
+    const events = vectorChain();
+    events.forEach((event, i) => {
+      expect(event.seq).toBe(i);
+      expect(event.parent).toEqual(i === 0 ? null : events[i - 1]!.hash);
+    });
+  });
+
+  it('round-trips an event through its stored encoding', () => {
+    for (const event of vectorChain()) expect(decodeRecordedEvent(encodeRecordedEvent(event))).toEqual(event);
+  });
+
+  it('refuses malformed events with TypeError naming the field', () => {
+    const [first] = vectorChain();
+    expect(() => encodeEventFields({ ...first!, time: 1.5 })).toThrow('expected time as a non-negative integer (ms), got 1.5');
+    expect(() => encodeEventFields({ ...first!, seq: 1 })).toThrow('expected parent null exactly for seq 0');
+    expect(() => encodeEventFields({ ...first!, type: '' })).toThrow('expected type as a non-empty string');
+    expect(() => decodeRecordedEvent(text('not cbor'))).toThrow();
+  });
+});
