@@ -10,6 +10,7 @@ import { createActorSystem, loadManifest, type Actor } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest } from '@theater/test-actors';
 import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
+import { measureVerify } from './chainBench.js';
 import { median, percentile } from './stats.js';
 
 const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
@@ -98,6 +99,16 @@ try {
   });
   results['memory'] = { liveActors: LIVE_ACTORS, rssPerActorMb: rssPerActor };
   await Promise.all(live.map((a) => a.stop()));
+  // Chain verification.
+  const verify = await measureVerify(100_000, 3);
+  rows.push({
+    metric: 'verify, 100k-event chain',
+    theater: `${Math.round(verify.verifyPerSecond)} events/s`,
+    baseline: `${Math.round(verify.hashPerSecond)} SHA-256/s of the same encodings`,
+    ratio: `${((verify.verifyPerSecond / verify.hashPerSecond) * 100).toFixed(0)}%`,
+    target: '>= 200k events/s',
+  });
+  results['verify'] = verify;
 } finally {
   await system.close();
   await rm(home, { recursive: true, force: true });

@@ -1,5 +1,40 @@
-/** @theater/event-chain: what happened to each actor, recorded in order and hash-linked. */
+/** @theater/event-chain: what happened to each actor, recorded in order, hash-linked, signed, persisted and verifiable. */
 export type { ChainEvent, EventInput } from './chainEvent.js';
 export { createMemoryChain, type EventChain } from './memoryChain.js';
 export { encodeEventData, decodeEventData } from './eventData.js';
 export { hashEvent } from './eventHash.js';
+export {
+  EVENT_FORMAT_VERSION,
+  createEvent,
+  decodeRecordedEvent,
+  encodeEventFields,
+  encodeRecordedEvent,
+  hashEventFields,
+  type EventFields,
+  type RecordedEvent,
+} from './eventFormat.js';
+export { ChainError, isChainError, type ChainErrorCode } from './chainError.js';
+export { loadOrCreateNodeKey, NODE_PUBLIC_KEY_FILE, NODE_SECRET_KEY_FILE, type NodeKey } from './nodeKey.js';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  createCheckpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  encodeCheckpointFields,
+  verifyCheckpointSignature,
+  type Checkpoint,
+  type CheckpointFields,
+} from './checkpoint.js';
+export { verifyChain, type VerifyOptions, type VerifyResult } from './verifyChain.js';
+export {
+  CHAIN_FILE_FORMAT,
+  CHAIN_FILE_VERSION,
+  openChainStore,
+  type AppendInput,
+  type ChainStore,
+  type ChainStoreOptions,
+  type ImportedChain,
+  type ReadRange,
+  type StoredCheckpoint,
+  type SubscribeOptions,
+} from './chainStore.js';

@@ -1,0 +1,835 @@
+/**
+ * The durable chain store: every actor's event chain in one level (LevelDB) database, appended in atomic batches,
+ * read back by range or as a stream, followed live, and exported to / imported from a portable chain file.
+ *
+ * Key layout (all keys utf8, all values raw bytes; `seq16` is the seq as 16-digit zero-padded decimal, so that
+ * lexicographic order is numeric order for every safe integer; actor ids never contain `\x00`, so the range
+ * `[actor\x00, actor\x01)` holds exactly one actor's keys):
+ *
+ * | sublevel       | key                   | value                                                         |
+ * |----------------|-----------------------|---------------------------------------------------------------|
+ * | `!events!`     | `${actor}\x00${seq16}`| `encodeRecordedEvent(event)`                                  |
+ * | `!heads!`      | `${actor}`            | DAG-CBOR unsigned integer: the seq of the actor's last event  |
+ * | `!checkpoints!`| `${actor}\x00${seq16}`| the checkpoint's opaque bytes                                 |
+ * | `!imports!`    | `${actor}`            | empty: an import is staging this actor's keys (see below)     |
+ *
+ * An actor's chain exists exactly when it has a head; reads never go past the head. An append writes its events
+ * and the new head in one batch. An import stages the file's events and checkpoints under the target actor in
+ * bounded batches (after marking the actor in `!imports!`), then commits by writing the head and removing the mark
+ * in one batch; a failed import removes what it staged, and `openChainStore` removes leftovers of an import that a
+ * crash interrupted. So a chain becomes visible whole or not at all.
+ *
+ * Chain file format v1 (what `exportChain` writes and `importChain` reads): a sequence of frames, each a 4-byte
+ * big-endian unsigned length followed by that many bytes:
+ *
+ *     frame 0          DAG-CBOR { format: 'theater-chain', v: 1, actor: string, events: n, checkpoints: m }
+ *     frames 1..n      the events in increasing seq order, each exactly as stored: encodeRecordedEvent(event)
+ *     frames n+1..n+m  the checkpoints in increasing seq order, each DAG-CBOR { seq: uint, bytes: bytes }
+ *
+ * Nothing follows the last frame. The counts come first so a reader knows where the file ends; the header frame
+ * is at most 64 KiB. Both directions stream in constant memory.
+ */
+import * as dagCbor from '@ipld/dag-cbor';
+import { Level } from 'level';
+import { ChainError } from './chainError.js';
+import { createEvent, decodeRecordedEvent, encodeRecordedEvent, type RecordedEvent } from './eventFormat.js';
+
+/** What the caller records for one step; `createEvent` adds v, seq, parent and hash. */
+export interface AppendInput {
+  readonly type: string;
+  readonly data: Uint8Array;
+  /** Wall-clock time, integer ms since the epoch. */
+  readonly time: number;
+}
+
+/** A range of seqs: `from` (inclusive, default 0), `to` (exclusive, default past the head), at most `limit` events. */
+export interface ReadRange {
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+}
+
+/** Opaque checkpoint bytes stored for an actor at a seq (their format is defined elsewhere). */
+export interface StoredCheckpoint {
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Where a subscription starts, and who hears about a listener that threw (it is then unsubscribed). */
+export interface SubscribeOptions {
+  readonly from?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** What `importChain` stored. */
+export interface ImportedChain {
+  readonly actorId: string;
+  readonly events: number;
+  readonly checkpoints: number;
+}
+
+/** Options of `openChainStore`. */
+export interface ChainStoreOptions {
+  /**
+   * `false` (default): an append resolves once LevelDB has written the batch to its log through the OS, so it
+   * survives a crash of this process. `true`: each write is also fsynced, so it survives an OS crash or power loss
+   * (much slower).
+   */
+  readonly sync?: boolean;
+}
+
+/** The durable store of actor chains; see the module header for its key layout and file format. */
+export interface ChainStore {
+  /**
+   * Appends events after the actor's head, written with the new head in one batch; resolves once written.
+   * Appends for one actor run one after the other in call order; different actors do not wait for each other.
+   */
+  append(actorId: string, inputs: readonly AppendInput[]): Promise<RecordedEvent[]>;
+  /** The actor's last event, or undefined when it has no chain. */
+  head(actorId: string): Promise<RecordedEvent | undefined>;
+  /** Ids of every actor with a chain, sorted. */
+  actors(): Promise<string[]>;
+  /** The actor's events in `[from, to)`, at most `limit`, in seq order. */
+  read(actorId: string, range?: ReadRange): Promise<RecordedEvent[]>;
+  /** The actor's events from `from` (up to the head when iteration starts) in seq order, read in small chunks. */
+  stream(actorId: string, range?: Omit<ReadRange, 'limit'>): AsyncIterable<RecordedEvent>;
+  /** Stores opaque checkpoint bytes for the actor at `seq` (an event it has), replacing any at that seq; in order with appends. */
+  putCheckpoint(actorId: string, seq: number, bytes: Uint8Array): Promise<void>;
+  /** The actor's checkpoints in seq order. */
+  checkpoints(actorId: string): Promise<StoredCheckpoint[]>;
+  /**
+   * Calls `listener` with the actor's events from `from` (default 0): first the stored history, then each append,
+   * in seq order without gaps or repeats. Resolves once the history has been delivered, with an unsubscribe function.
+   */
+  subscribe(actorId: string, options: SubscribeOptions, listener: (event: RecordedEvent) => void): Promise<() => void>;
+  /** The actor's chain as a chain file (see the module header), in chunks, from a consistent snapshot; `unknown-actor` if none. */
+  exportChain(actorId: string): AsyncIterable<Uint8Array>;
+  /**
+   * Reads a chain file and stores its events and checkpoints as they are (hashes are `verify`'s job) under
+   * `actorId` (default: the file's actor). Rejects with `invalid-chain-file` or `chain-exists`, having stored nothing.
+   * Appends to that actor wait until the import has ended; its subscribers then receive the imported events.
+   */
+  importChain(source: AsyncIterable<Uint8Array> | Uint8Array, options?: { readonly actorId?: string }): Promise<ImportedChain>;
+  /** Waits for started appends, ends subscriptions and closes the database; idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The `format` field of a chain file header. */
+export const CHAIN_FILE_FORMAT = 'theater-chain';
+/** The chain file format version this store writes and reads. */
+export const CHAIN_FILE_VERSION = 1;
+
+const SEQ_DIGITS = 16;
+const HEADER_MAX_BYTES = 64 * 1024;
+const FRAME_MAX_BYTES = 0xffff_ffff;
+const READ_CHUNK = 256;
+const IMPORT_BATCH_OPS = 1000;
+const IMPORT_BATCH_BYTES = 4 * 1024 * 1024;
+const EXPORT_CHUNK_BYTES = 64 * 1024;
+const EMPTY = new Uint8Array(0);
+
+type Database = Level<string, Uint8Array>;
+type Sublevel = ReturnType<typeof openSublevel>;
+type Snapshot = ReturnType<Database['snapshot']>;
+type Operation =
+  | { type: 'put'; sublevel: Sublevel; key: string; value: Uint8Array }
+  | { type: 'del'; sublevel: Sublevel; key: string };
+
+interface Subscription {
+  readonly actorId: string;
+  readonly listener: (event: RecordedEvent) => void;
+  readonly onError: ((error: unknown) => void) | undefined;
+  /** The next seq this subscriber may receive; anything lower was already delivered. */
+  nextSeq: number;
+  /** Live events that arrive while history is being read; undefined once live. */
+  buffer: RecordedEvent[] | undefined;
+  active: boolean;
+}
+
+interface ChainFileHeader {
+  readonly actor: string;
+  readonly events: number;
+  readonly checkpoints: number;
+}
+
+/**
+ * Opens (creating if needed) the chain store at `path`.
+ * @example
+ * await using store = await openChainStore('/var/lib/theater/chains');
+ * const [spawn] = await store.append('counter-1', [{ type: 'actor.spawn', data, time: Date.now() }]);
+ */
+export async function openChainStore(path: string, options: ChainStoreOptions = {}): Promise<ChainStore> {
+  if (typeof path !== 'string' || path === '') throw new TypeError('expected path as a non-empty string');
+  const writeOptions = { sync: options.sync ?? false };
+  const db: Database = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    await db.open();
+  } catch (error) {
+    throw new ChainError('open-failed', `cannot open the chain store at ${path}: ${messageOf(error)}`, { cause: error });
+  }
+  const eventsDb = openSublevel(db, 'events');
+  const headsDb = openSublevel(db, 'heads');
+  const checkpointsDb = openSublevel(db, 'checkpoints');
+  const importsDb = openSublevel(db, 'imports');
+
+  /** Heads of actors this store has appended to or loaded under the actor's lock; never individual events. */
+  const heads = new Map<string, RecordedEvent>();
+  /** The tail of each actor's queue of exclusive operations; removed when the queue empties. */
+  const tails = new Map<string, Promise<void>>();
+  const subscriptions = new Map<string, Set<Subscription>>();
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  function assertOpen(): void {
+    if (closed) throw new ChainError('store-closed', 'the chain store is closed');
+  }
+
+  function failure(error: unknown, what: string): unknown {
+    if (error instanceof ChainError || error instanceof TypeError || error instanceof RangeError) return error;
+    if (closed) return new ChainError('store-closed', `the chain store was closed during ${what}`, { cause: error });
+    return new ChainError('storage-failed', `${what} failed: ${messageOf(error)}`, { cause: error });
+  }
+
+  async function guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw failure(error, what);
+    }
+  }
+
+  /** Runs `task` after every earlier exclusive task of the same actor has settled. */
+  function exclusive<T>(actorId: string, task: () => Promise<T>): Promise<T> {
+    const run = (tails.get(actorId) ?? Promise.resolve()).then(task);
+    const tail = run.then(noop, noop);
+    tails.set(actorId, tail);
+    void tail.then(() => {
+      if (tails.get(actorId) === tail) tails.delete(actorId);
+    });
+    return run;
+  }
+
+  function decodeStored(actorId: string, bytes: Uint8Array): RecordedEvent {
+    try {
+      return decodeRecordedEvent(bytes);
+    } catch (error) {
+      throw new ChainError('corrupt-chain', `a stored event of actor ${JSON.stringify(actorId)} cannot be decoded: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** Reads the head from the database (or an explicit snapshot), without touching the cache. */
+  async function loadHead(actorId: string, snapshot?: Snapshot): Promise<RecordedEvent | undefined> {
+    const read = snapshot === undefined ? {} : { snapshot };
+    const raw = await guard('reading a head', () => headsDb.get(actorId, read));
+    if (raw === undefined) return undefined;
+    const seq = decodeHeadSeq(actorId, raw);
+    const bytes = await guard('reading a head event', () => eventsDb.get(eventKey(actorId, seq), read));
+    if (bytes === undefined) {
+      throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} names seq ${seq}, which is not stored`);
+    }
+    return decodeStored(actorId, bytes);
+  }
+
+  /** The head as seen by readers: the cache, else the database (not cached, so it cannot race an append). */
+  async function currentHead(actorId: string): Promise<RecordedEvent | undefined> {
+    return heads.get(actorId) ?? (await loadHead(actorId));
+  }
+
+  /** The head as seen under the actor's lock, where caching it is safe. */
+  async function lockedHead(actorId: string): Promise<RecordedEvent | undefined> {
+    const cached = heads.get(actorId);
+    if (cached !== undefined) return cached;
+    const loaded = await loadHead(actorId);
+    if (loaded !== undefined) heads.set(actorId, loaded);
+    return loaded;
+  }
+
+  /** Events of `actorId` with seq in `[from, end)`, read through a level iterator in chunks. */
+  async function* iterateEvents(actorId: string, from: number, end: number): AsyncGenerator<RecordedEvent> {
+    if (from >= end) return;
+    const iterator = eventsDb.values({ gte: eventKey(actorId, from), lt: eventKey(actorId, end) });
+    try {
+      for (;;) {
+        const values = await guard('reading events', () => iterator.nextv(READ_CHUNK));
+        if (values.length === 0) return;
+        for (const value of values) yield decodeStored(actorId, value);
+      }
+    } finally {
+      await iterator.close().catch(noop);
+    }
+  }
+
+  function deliver(subscription: Subscription, event: RecordedEvent): void {
+    if (!subscription.active || event.seq < subscription.nextSeq) return;
+    subscription.nextSeq = event.seq + 1;
+    try {
+      subscription.listener(event);
+    } catch (error) {
+      unsubscribe(subscription);
+      subscription.onError?.(error);
+    }
+  }
+
+  function notify(actorId: string, events: readonly RecordedEvent[]): void {
+    const set = subscriptions.get(actorId);
+    if (set === undefined) return;
+    for (const subscription of [...set]) {
+      for (const event of events) {
+        if (subscription.buffer !== undefined) subscription.buffer.push(event);
+        else deliver(subscription, event);
+      }
+    }
+  }
+
+  function unsubscribe(subscription: Subscription): void {
+    subscription.active = false;
+    const set = subscriptions.get(subscription.actorId);
+    if (set === undefined) return;
+    set.delete(subscription);
+    if (set.size === 0) subscriptions.delete(subscription.actorId);
+  }
+
+  async function clearActor(actorId: string): Promise<void> {
+    const range = actorRange(actorId);
+    await eventsDb.clear(range);
+    await checkpointsDb.clear(range);
+    await importsDb.del(actorId);
+  }
+
+  // Leftovers of imports that a crash interrupted are removed before anyone can see them.
+  await guard('removing interrupted imports', async () => {
+    for (const actorId of await importsDb.keys().all()) await clearActor(actorId);
+  }).catch(async (error: unknown) => {
+    await db.close().catch(noop);
+    throw error;
+  });
+
+  async function importStaged(actorId: string, header: ChainFileHeader, reader: FrameReader): Promise<ImportedChain> {
+    assertOpen();
+    if ((await lockedHead(actorId)) !== undefined) {
+      throw new ChainError('chain-exists', `actor ${JSON.stringify(actorId)} already has a chain; import refuses to overwrite it`);
+    }
+    await guard('staging an import', async () => {
+      await importsDb.put(actorId, EMPTY);
+      await eventsDb.clear(actorRange(actorId));
+      await checkpointsDb.clear(actorRange(actorId));
+    });
+    try {
+      let ops: Operation[] = [];
+      let bytes = 0;
+      const flush = async (): Promise<void> => {
+        if (ops.length === 0) return;
+        const batch = ops;
+        ops = [];
+        bytes = 0;
+        await guard('staging an import', () => db.batch(batch));
+      };
+      let last: RecordedEvent | undefined;
+      for (let index = 0; index < header.events; index += 1) {
+        assertOpen();
+        const payload = await reader.frame(`event ${index}`, FRAME_MAX_BYTES);
+        let event: RecordedEvent;
+        try {
+          event = decodeRecordedEvent(payload);
+        } catch (error) {
+          throw invalidFile(`event ${index} is not an encoded event: ${messageOf(error)}`, error);
+        }
+        if (last !== undefined && event.seq <= last.seq) {
+          throw invalidFile(`event ${index} has seq ${event.seq}, not after the previous event's seq ${last.seq}`);
+        }
+        last = event;
+        ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: payload });
+        bytes += payload.length;
+        if (ops.length >= IMPORT_BATCH_OPS || bytes >= IMPORT_BATCH_BYTES) await flush();
+      }
+      if (last === undefined) throw invalidFile('the file holds no events');
+      let lastCheckpoint = -1;
+      for (let index = 0; index < header.checkpoints; index += 1) {
+        assertOpen();
+        const payload = await reader.frame(`checkpoint ${index}`, FRAME_MAX_BYTES);
+        const checkpoint = decodeCheckpoint(payload, index);
+        if (checkpoint.seq <= lastCheckpoint) {
+          throw invalidFile(`checkpoint ${index} has seq ${checkpoint.seq}, not after the previous checkpoint's seq ${lastCheckpoint}`);
+        }
+        if (checkpoint.seq > last.seq) {
+          throw invalidFile(`checkpoint ${index} has seq ${checkpoint.seq}, beyond the last event's seq ${last.seq}`);
+        }
+        lastCheckpoint = checkpoint.seq;
+        ops.push({ type: 'put', sublevel: checkpointsDb, key: eventKey(actorId, checkpoint.seq), value: checkpoint.bytes });
+        bytes += checkpoint.bytes.length;
+        if (ops.length >= IMPORT_BATCH_OPS || bytes >= IMPORT_BATCH_BYTES) await flush();
+      }
+      if (!(await reader.atEnd())) {
+        throw invalidFile(`unexpected bytes after the last frame (byte ${reader.position})`);
+      }
+      await flush();
+      assertOpen();
+      await guard('committing an import', () =>
+        db.batch(
+          [
+            { type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(last.seq) },
+            { type: 'del', sublevel: importsDb, key: actorId },
+          ],
+          writeOptions,
+        ),
+      );
+      heads.set(actorId, last);
+    } catch (error) {
+      // If this cleanup fails too, the `!imports!` mark stays and the next open removes the staged keys.
+      await guard('discarding a failed import', () => clearActor(actorId)).catch(noop);
+      throw error;
+    }
+    // Subscribers waiting for this actor hear about the imported events like appended ones (still under the lock,
+    // so appends cannot overtake them). The import is committed; a failure here only cuts their delivery short.
+    if (subscriptions.has(actorId)) {
+      try {
+        let chunk: RecordedEvent[] = [];
+        for await (const event of iterateEvents(actorId, 0, (heads.get(actorId)?.seq ?? -1) + 1)) {
+          chunk.push(event);
+          if (chunk.length >= READ_CHUNK) {
+            notify(actorId, chunk);
+            chunk = [];
+          }
+        }
+        notify(actorId, chunk);
+      } catch {
+        // Nothing to undo: see above.
+      }
+    }
+    return { actorId, events: header.events, checkpoints: header.checkpoints };
+  }
+
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      closed = true;
+      await Promise.all(tails.values());
+      for (const set of subscriptions.values()) for (const subscription of set) subscription.active = false;
+      subscriptions.clear();
+      heads.clear();
+      await db.close();
+    })();
+    return closing;
+  }
+
+  return {
+    async append(actorId, inputs) {
+      assertOpen();
+      assertActorId(actorId);
+      if (!Array.isArray(inputs)) throw new TypeError('expected inputs as an array');
+      return exclusive(actorId, async () => {
+        assertOpen();
+        let previous = await lockedHead(actorId);
+        if (inputs.length === 0) return [];
+        const events: RecordedEvent[] = [];
+        const ops: Operation[] = [];
+        for (const input of inputs) {
+          const event = createEvent(previous, { type: input.type, data: input.data, time: input.time });
+          events.push(event);
+          ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: encodeRecordedEvent(event) });
+          previous = event;
+        }
+        const head = events[events.length - 1]!;
+        ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(head.seq) });
+        await guard('appending events', () => db.batch(ops, writeOptions));
+        heads.set(actorId, head);
+        notify(actorId, events);
+        return events;
+      });
+    },
+
+    async head(actorId) {
+      assertOpen();
+      assertActorId(actorId);
+      return currentHead(actorId);
+    },
+
+    async actors() {
+      assertOpen();
+      return guard('listing actors', () => headsDb.keys().all());
+    },
+
+    async read(actorId, range = {}) {
+      assertOpen();
+      assertActorId(actorId);
+      const from = seqOption(range.from, 'from') ?? 0;
+      const to = seqOption(range.to, 'to');
+      const limit = limitOption(range.limit);
+      const head = await currentHead(actorId);
+      if (head === undefined || limit === 0) return [];
+      const end = Math.min(to ?? Infinity, head.seq + 1);
+      if (from >= end) return [];
+      const values = await guard('reading events', () =>
+        eventsDb.values({ gte: eventKey(actorId, from), lt: eventKey(actorId, end), limit: limit ?? Infinity }).all(),
+      );
+      return values.map((value) => decodeStored(actorId, value));
+    },
+
+    async *stream(actorId, range = {}) {
+      assertOpen();
+      assertActorId(actorId);
+      const from = seqOption(range.from, 'from') ?? 0;
+      const to = seqOption(range.to, 'to');
+      const head = await currentHead(actorId);
+      if (head === undefined) return;
+      yield* iterateEvents(actorId, from, Math.min(to ?? Infinity, head.seq + 1));
+    },
+
+    async putCheckpoint(actorId, seq, bytes) {
+      assertOpen();
+      assertActorId(actorId);
+      if (seqOption(seq, 'seq') === undefined) throw new RangeError('expected seq as a non-negative integer');
+      if (!(bytes instanceof Uint8Array)) throw new TypeError('expected checkpoint bytes as a Uint8Array');
+      await exclusive(actorId, async () => {
+        assertOpen();
+        const head = await lockedHead(actorId);
+        if (head === undefined) throw new ChainError('unknown-actor', `actor ${JSON.stringify(actorId)} has no chain to checkpoint`);
+        if (seq > head.seq) {
+          throw new ChainError('seq-beyond-head', `cannot checkpoint actor ${JSON.stringify(actorId)} at seq ${seq}: its head is seq ${head.seq}`);
+        }
+        await guard('storing a checkpoint', () =>
+          db.batch([{ type: 'put', sublevel: checkpointsDb, key: eventKey(actorId, seq), value: bytes }], writeOptions),
+        );
+      });
+    },
+
+    async checkpoints(actorId) {
+      assertOpen();
+      assertActorId(actorId);
+      const head = await currentHead(actorId);
+      if (head === undefined) return [];
+      const entries = await guard('reading checkpoints', () =>
+        checkpointsDb.iterator({ gte: eventKey(actorId, 0), lt: eventKey(actorId, head.seq + 1) }).all(),
+      );
+      // classic-level hands back Buffers even for the 'view' encoding; callers get plain Uint8Arrays.
+      return entries.map(([key, bytes]) => ({ seq: seqOfKey(key), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
+    },
+
+    async subscribe(actorId, options, listener) {
+      assertOpen();
+      assertActorId(actorId);
+      const from = seqOption(options.from, 'from') ?? 0;
+      if (typeof listener !== 'function') throw new TypeError('expected listener as a function');
+      const subscription: Subscription = { actorId, listener, onError: options.onError, nextSeq: from, buffer: [], active: true };
+      // Registered before the head is read and the history iterator takes its snapshot: an append that is not in
+      // the snapshot notifies after this point, so it lands in the buffer; one in both is dropped by seq.
+      let set = subscriptions.get(actorId);
+      if (set === undefined) subscriptions.set(actorId, (set = new Set()));
+      set.add(subscription);
+      try {
+        const head = await currentHead(actorId);
+        if (head !== undefined) {
+          for await (const event of iterateEvents(actorId, from, head.seq + 1)) {
+            deliver(subscription, event);
+            if (!subscription.active) break;
+          }
+        }
+        assertOpen();
+      } catch (error) {
+        unsubscribe(subscription);
+        throw failure(error, 'reading history');
+      }
+      const buffered = subscription.buffer ?? [];
+      subscription.buffer = undefined;
+      for (const event of buffered) deliver(subscription, event);
+      return () => unsubscribe(subscription);
+    },
+
+    async *exportChain(actorId) {
+      assertOpen();
+      assertActorId(actorId);
+      const snapshot = db.snapshot();
+      try {
+        const head = await loadHead(actorId, snapshot);
+        if (head === undefined) throw new ChainError('unknown-actor', `actor ${JSON.stringify(actorId)} has no chain`);
+        const range = { gte: eventKey(actorId, 0), lt: eventKey(actorId, head.seq + 1), snapshot };
+        const events = await countKeys(eventsDb, range);
+        const checkpoints = await countKeys(checkpointsDb, range);
+        const chunks = createChunker();
+        chunks.add(dagCbor.encode({ format: CHAIN_FILE_FORMAT, v: CHAIN_FILE_VERSION, actor: actorId, events, checkpoints }));
+        const values = eventsDb.values(range);
+        try {
+          for (let batch = await guard('exporting events', () => values.nextv(READ_CHUNK)); batch.length > 0; batch = await guard('exporting events', () => values.nextv(READ_CHUNK))) {
+            for (const value of batch) {
+              const full = chunks.add(value);
+              if (full !== undefined) yield full;
+            }
+          }
+        } finally {
+          await values.close().catch(noop);
+        }
+        const entries = checkpointsDb.iterator(range);
+        try {
+          for (let batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK)); batch.length > 0; batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK))) {
+            for (const [key, bytes] of batch) {
+              const full = chunks.add(dagCbor.encode({ seq: seqOfKey(key), bytes }));
+              if (full !== undefined) yield full;
+            }
+          }
+        } finally {
+          await entries.close().catch(noop);
+        }
+        const rest = chunks.flush();
+        if (rest !== undefined) yield rest;
+      } catch (error) {
+        throw failure(error, 'exporting a chain');
+      } finally {
+        await snapshot.close().catch(noop);
+      }
+    },
+
+    async importChain(source, options = {}) {
+      assertOpen();
+      if (!(source instanceof Uint8Array) && !isAsyncIterable(source)) {
+        throw new TypeError('expected source as a Uint8Array or an AsyncIterable of Uint8Array');
+      }
+      const reader = createFrameReader(source);
+      try {
+        const header = decodeHeader(await reader.frame('header', HEADER_MAX_BYTES));
+        const actorId = options.actorId ?? header.actor;
+        assertActorId(actorId);
+        return await exclusive(actorId, () => importStaged(actorId, header, reader));
+      } finally {
+        await reader.close();
+      }
+    },
+
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function openSublevel(db: Database, name: string) {
+  return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
+}
+
+/** True for a non-empty, well-formed string without `\x00` (lone surrogates would not survive utf8 keys). */
+function isActorId(actorId: unknown): actorId is string {
+  return typeof actorId === 'string' && actorId !== '' && !actorId.includes('\x00') && !/[\uD800-\uDFFF]/u.test(actorId);
+}
+
+/** Throws `invalid-actor-id` unless `isActorId(actorId)`. */
+function assertActorId(actorId: unknown): asserts actorId is string {
+  if (!isActorId(actorId)) {
+    throw new ChainError(
+      'invalid-actor-id',
+      `expected an actor id as a non-empty, well-formed string without \\x00, got ${typeof actorId === 'string' ? JSON.stringify(actorId) : typeof actorId}`,
+    );
+  }
+}
+
+function eventKey(actorId: string, seq: number): string {
+  return `${actorId}\x00${String(seq).padStart(SEQ_DIGITS, '0')}`;
+}
+
+function actorRange(actorId: string): { gte: string; lt: string } {
+  return { gte: `${actorId}\x00`, lt: `${actorId}\x01` };
+}
+
+function seqOfKey(key: string): number {
+  return Number(key.slice(-SEQ_DIGITS));
+}
+
+function decodeHeadSeq(actorId: string, raw: Uint8Array): number {
+  let seq: unknown;
+  try {
+    seq = dagCbor.decode(raw);
+  } catch (error) {
+    throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} cannot be decoded`, { cause: error });
+  }
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} is not a seq`);
+  }
+  return seq;
+}
+
+function seqOption(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`expected ${name} as a non-negative integer, got ${String(value)}`);
+  return value;
+}
+
+function limitOption(value: number | undefined): number | undefined {
+  if (value === undefined || value === Infinity) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`expected limit as a non-negative integer, got ${String(value)}`);
+  return value;
+}
+
+async function countKeys(
+  sublevel: Sublevel,
+  range: { gte: string; lt: string; snapshot: Snapshot },
+): Promise<number> {
+  const keys = sublevel.keys(range);
+  let count = 0;
+  try {
+    for (let batch = await keys.nextv(1000); batch.length > 0; batch = await keys.nextv(1000)) count += batch.length;
+  } finally {
+    await keys.close().catch(noop);
+  }
+  return count;
+}
+
+function invalidFile(problem: string, cause?: unknown): ChainError {
+  return new ChainError('invalid-chain-file', `invalid chain file: ${problem}`, cause === undefined ? undefined : { cause });
+}
+
+function decodeHeader(payload: Uint8Array): ChainFileHeader {
+  let header: unknown;
+  try {
+    header = dagCbor.decode(payload);
+  } catch (error) {
+    throw invalidFile('the header is not DAG-CBOR', error);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalidFile('the header is not a map');
+  const fields = header as Record<string, unknown>;
+  if (fields['format'] !== CHAIN_FILE_FORMAT) {
+    throw invalidFile(`the header's format is ${JSON.stringify(fields['format'])}, expected ${JSON.stringify(CHAIN_FILE_FORMAT)}`);
+  }
+  if (fields['v'] !== CHAIN_FILE_VERSION) throw invalidFile(`unsupported version ${String(fields['v'])}, expected ${CHAIN_FILE_VERSION}`);
+  const { actor, events, checkpoints } = fields;
+  if (!isActorId(actor)) throw invalidFile('the header has no valid actor id');
+  if (!isCount(events)) throw invalidFile('the header has no events count');
+  if (!isCount(checkpoints)) throw invalidFile('the header has no checkpoints count');
+  return { actor, events, checkpoints };
+}
+
+function decodeCheckpoint(payload: Uint8Array, index: number): StoredCheckpoint {
+  let value: unknown;
+  try {
+    value = dagCbor.decode(payload);
+  } catch (error) {
+    throw invalidFile(`checkpoint ${index} is not DAG-CBOR`, error);
+  }
+  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { seq, bytes } = fields;
+  if (!isCount(seq) || !(bytes instanceof Uint8Array)) throw invalidFile(`checkpoint ${index} is not { seq, bytes }`);
+  return { seq, bytes };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+}
+
+/** Frames (4-byte big-endian length, then the bytes) read from a chunked source. */
+interface FrameReader {
+  /** Bytes consumed so far. */
+  readonly position: number;
+  /** The next frame's bytes; `invalid-chain-file` naming `label` when the source ends first or it is too long. */
+  frame(label: string, maxBytes: number): Promise<Uint8Array>;
+  /** True when the source has no bytes left. */
+  atEnd(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function createFrameReader(source: AsyncIterable<unknown> | Uint8Array): FrameReader {
+  const iterator = (source instanceof Uint8Array ? once(source) : source)[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let buffered = 0;
+  let ended = false;
+  let position = 0;
+
+  async function fill(bytes: number): Promise<boolean> {
+    while (buffered < bytes && !ended) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        ended = true;
+        break;
+      }
+      const chunk: unknown = next.value;
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('expected the chain file source to yield Uint8Array chunks');
+      if (chunk.length === 0) continue;
+      chunks.push(chunk);
+      buffered += chunk.length;
+    }
+    return buffered >= bytes;
+  }
+
+  function take(bytes: number): Uint8Array {
+    const out = new Uint8Array(bytes);
+    let written = 0;
+    while (written < bytes) {
+      const first = chunks[0]!;
+      const wanted = bytes - written;
+      if (first.length <= wanted) {
+        out.set(first, written);
+        written += first.length;
+        chunks.shift();
+      } else {
+        out.set(first.subarray(0, wanted), written);
+        chunks[0] = first.subarray(wanted);
+        written += wanted;
+      }
+    }
+    buffered -= bytes;
+    position += bytes;
+    return out;
+  }
+
+  return {
+    get position() {
+      return position;
+    },
+    async frame(label, maxBytes) {
+      const at = position;
+      if (!(await fill(4))) {
+        throw invalidFile(buffered === 0 ? `truncated: ${label} is missing (end of file at byte ${at})` : `truncated: ${label}'s length at byte ${at} is cut short`);
+      }
+      const prefix = take(4);
+      const length = new DataView(prefix.buffer, prefix.byteOffset, 4).getUint32(0);
+      if (length > maxBytes) throw invalidFile(`${label} at byte ${at} declares ${length} bytes, more than its limit of ${maxBytes}`);
+      if (!(await fill(length))) {
+        throw invalidFile(`truncated: ${label} at byte ${at} declares ${length} bytes but only ${buffered} remain`);
+      }
+      return take(length);
+    },
+    async atEnd() {
+      return !(await fill(1));
+    },
+    async close() {
+      if (!ended) await iterator.return?.();
+    },
+  };
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/** Collects frames into chunks of about EXPORT_CHUNK_BYTES, so a consumer sees few, large writes. */
+function createChunker(): { add(payload: Uint8Array): Uint8Array | undefined; flush(): Uint8Array | undefined } {
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  const flush = (): Uint8Array | undefined => {
+    if (size === 0) return undefined;
+    const out = new Uint8Array(size);
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    parts = [];
+    size = 0;
+    return out;
+  };
+  return {
+    add(payload) {
+      if (payload.length > FRAME_MAX_BYTES) throw new RangeError(`a frame holds at most ${FRAME_MAX_BYTES} bytes, got ${payload.length}`);
+      const prefix = new Uint8Array(4);
+      new DataView(prefix.buffer).setUint32(0, payload.length);
+      parts.push(prefix, payload);
+      size += 4 + payload.length;
+      return size >= EXPORT_CHUNK_BYTES ? flush() : undefined;
+    },
+    flush,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function noop(): void {}

@@ -1,0 +1,526 @@
+/** The level-backed chain store, against real databases in temp directories. */
+import { describe, expect, it } from 'vitest';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as dagCbor from '@ipld/dag-cbor';
+import { Level } from 'level';
+import { openChainStore, type AppendInput, type ChainStore } from '../src/chainStore.js';
+import { ChainError, isChainError, type ChainErrorCode } from '../src/chainError.js';
+import { encodeRecordedEvent, hashEventFields, type RecordedEvent } from '../src/eventFormat.js';
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await mkdtemp(join(tmpdir(), 'theater-chain-store-'));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+function inputs(count: number, start = 0): AppendInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    type: 'test.tick',
+    data: text(`tick ${start + i}`),
+    time: 1_700_000_000_000 + start + i,
+  }));
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Seqs from 0 without gaps, each parent the previous hash, each hash recomputed from the fields. */
+function expectLinkedChain(events: readonly RecordedEvent[]): void {
+  events.forEach((event, index) => {
+    expect(event.seq).toBe(index);
+    expect(event.parent).toEqual(index === 0 ? null : events[index - 1]!.hash);
+    const { hash, ...fields } = event;
+    expect(hashEventFields(fields)).toEqual(hash);
+  });
+}
+
+async function expectCode(promise: Promise<unknown>, code: ChainErrorCode): Promise<ChainError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ChainError);
+  expect((error as ChainError).code).toBe(code);
+  return error as ChainError;
+}
+
+/** Every raw key of the database at `path` (the store must be closed). */
+async function rawKeys(path: string): Promise<string[]> {
+  const db = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    return await db.keys().all();
+  } finally {
+    await db.close();
+  }
+}
+
+async function exportBytes(store: ChainStore, actorId: string): Promise<Uint8Array> {
+  return concat(await collect(store.exportChain(actorId)));
+}
+
+describe('chain store: appending and reading', () => {
+  it('appends events after the head and reads them back in seq order', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const first = await store.append('counter', inputs(3));
+    const second = await store.append('counter', inputs(2, 3));
+    expect([...first, ...second].map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+    const stored = await store.read('counter');
+    expectLinkedChain(stored);
+    expect(stored).toEqual([...first, ...second]);
+    expect(stored.map((e) => new TextDecoder().decode(e.data))).toEqual(['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4']);
+    expect(await store.append('counter', [])).toEqual([]);
+  });
+
+  it('reads a range [from, to) and honours limit', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('counter', inputs(10));
+    const seqs = async (range: Parameters<ChainStore['read']>[1]): Promise<number[]> =>
+      (await store.read('counter', range)).map((e) => e.seq);
+    expect(await seqs({ from: 3, to: 7 })).toEqual([3, 4, 5, 6]);
+    expect(await seqs({ from: 5, limit: 2 })).toEqual([5, 6]);
+    expect(await seqs({ to: 2 })).toEqual([0, 1]);
+    expect(await seqs({ from: 8, to: 100 })).toEqual([8, 9]);
+    expect(await seqs({ from: 10 })).toEqual([]);
+    expect(await seqs({ from: 4, to: 4 })).toEqual([]);
+    expect(await seqs({ limit: 0 })).toEqual([]);
+    expect(await store.read('nobody')).toEqual([]);
+    await expect(store.read('counter', { from: -1 })).rejects.toThrow(RangeError);
+    await expect(store.read('counter', { limit: 1.5 })).rejects.toThrow(RangeError);
+  });
+
+  it('streams events in seq order from a position, reading in chunks', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    for (let start = 0; start < 1000; start += 100) await store.append('counter', inputs(100, start));
+    const streamed = await collect(store.stream('counter', { from: 100 }));
+    expect(streamed.map((e) => e.seq)).toEqual(Array.from({ length: 900 }, (_, i) => 100 + i));
+    expect((await collect(store.stream('counter', { from: 10, to: 13 }))).map((e) => e.seq)).toEqual([10, 11, 12]);
+    expectLinkedChain(await collect(store.stream('counter')));
+    expect(await collect(store.stream('nobody'))).toEqual([]);
+  });
+
+  it('reports heads and lists the actors that have chains', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    expect(await store.head('b')).toBeUndefined();
+    expect(await store.actors()).toEqual([]);
+    await store.append('b', inputs(2));
+    const [a] = await store.append('a', inputs(1));
+    expect((await store.head('b'))?.seq).toBe(1);
+    expect(await store.head('a')).toEqual(a);
+    expect(await store.actors()).toEqual(['a', 'b']);
+  });
+
+  it('keeps events and heads across close and reopen, and continues the chain after them', async () => {
+    await using dir = await tempDir();
+    const store = await openChainStore(dir.path);
+    await store.append('counter', inputs(5));
+    const head = await store.head('counter');
+    await store.close();
+
+    await using reopened = await openChainStore(dir.path);
+    expect(await reopened.head('counter')).toEqual(head);
+    expect(await reopened.actors()).toEqual(['counter']);
+    const [next] = await reopened.append('counter', inputs(1, 5));
+    expect(next?.seq).toBe(5);
+    expect(next?.parent).toEqual(head?.hash);
+    expectLinkedChain(await reopened.read('counter'));
+  });
+
+  it('serialises concurrent appends for one actor in call order without forking the chain', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const calls = Array.from({ length: 60 }, (_, i) => store.append('counter', inputs((i % 3) + 1, i * 10)));
+    const results = await Promise.all(calls);
+    const seqs = results.flat().map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
+    const stored = await store.read('counter');
+    expect(stored).toHaveLength(seqs.length);
+    expectLinkedChain(stored);
+    // Call order is chain order: call i's first input was tick i*10.
+    expect(results.map((events) => new TextDecoder().decode(events[0]!.data))).toEqual(results.map((_, i) => `tick ${i * 10}`));
+  });
+
+  it('keeps the chains of different actors apart, even when one id prefixes another', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const ids = ['a', 'ab', 'a b', 'a\x01', 'b'];
+    await Promise.all(ids.flatMap((id, n) => Array.from({ length: 5 }, (_, i) => store.append(id, inputs(n + 1, i * 100)))));
+    for (const [n, id] of ids.entries()) {
+      const events = await store.read(id);
+      expect(events).toHaveLength(5 * (n + 1));
+      expectLinkedChain(events);
+    }
+    expect(await store.actors()).toEqual([...ids].sort());
+  });
+
+  it('lets other actors append while one actor has a failing append', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('a', inputs(2));
+    const failing = store.append('a', [{ type: 'test.tick', data: text('x'), time: 1.5 }]);
+    const other = store.append('b', inputs(3));
+    await expect(failing).rejects.toThrow(TypeError);
+    expect((await other).map((e) => e.seq)).toEqual([0, 1, 2]);
+    // Nothing of the failed batch was written: the chain continues from the old head.
+    const [next] = await store.append('a', inputs(1, 2));
+    expect(next?.seq).toBe(2);
+    expectLinkedChain(await store.read('a'));
+  });
+
+  it('rejects actor ids that are empty, hold \\x00 or a lone surrogate, or are not strings', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    for (const id of ['', 'a\x00b', 'bad\uD800', 42 as unknown as string]) {
+      await expectCode(store.append(id, inputs(1)), 'invalid-actor-id');
+      await expectCode(store.read(id), 'invalid-actor-id');
+    }
+    expect(await store.actors()).toEqual([]);
+  });
+});
+
+describe('chain store: subscriptions', () => {
+  it('delivers history from a position, then live appends, until unsubscribed', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('counter', inputs(5));
+    const seen: number[] = [];
+    const unsubscribe = await store.subscribe('counter', { from: 2 }, (event) => seen.push(event.seq));
+    expect(seen).toEqual([2, 3, 4]);
+    await store.append('counter', inputs(2, 5));
+    expect(seen).toEqual([2, 3, 4, 5, 6]);
+    unsubscribe();
+    await store.append('counter', inputs(1, 7));
+    expect(seen).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('delivers from a position beyond the head only once the chain gets there', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const seen: number[] = [];
+    await store.subscribe('later', { from: 3 }, (event) => seen.push(event.seq));
+    await store.append('later', inputs(2));
+    expect(seen).toEqual([]);
+    await store.append('later', inputs(3, 2));
+    expect(seen).toEqual([3, 4]);
+  });
+
+  it('has no gap and no duplicate when appends race the history read', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    for (let start = 0; start < 5000; start += 500) await store.append('counter', inputs(500, start));
+    for (const from of [0, 1234]) {
+      const seen: RecordedEvent[] = [];
+      let subscribed = false;
+      let appendedDuringHistory = 0;
+      const subscription = store.subscribe('counter', { from }, (event) => seen.push(event));
+      void subscription.then(() => (subscribed = true));
+      const appends: Promise<unknown>[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        appends.push(store.append('counter', inputs(3)).then(() => !subscribed && (appendedDuringHistory += 1)));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const unsubscribe = await subscription;
+      await Promise.all(appends);
+      await store.append('counter', inputs(2));
+      unsubscribe();
+      // The race did happen: some appends finished while the history was still being delivered.
+      expect(appendedDuringHistory).toBeGreaterThan(0);
+      const head = await store.head('counter');
+      expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: head!.seq + 1 - from }, (_, i) => from + i));
+      expect(seen).toEqual(await store.read('counter', { from }));
+    }
+  });
+
+  it('ends the subscription of a listener that throws and reports its error', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const errors: unknown[] = [];
+    const seen: number[] = [];
+    const boom = new Error('listener failed');
+    await store.subscribe('counter', { onError: (error) => errors.push(error) }, (event) => {
+      seen.push(event.seq);
+      if (event.seq === 1) throw boom;
+    });
+    await store.append('counter', inputs(3));
+    await store.append('counter', inputs(1, 3));
+    expect(seen).toEqual([0, 1]);
+    expect(errors).toEqual([boom]);
+  });
+});
+
+describe('chain store: checkpoints', () => {
+  it('stores checkpoints in numeric seq order, replacing one at the same seq', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('counter', inputs(120));
+    await store.putCheckpoint('counter', 100, text('c100'));
+    await store.putCheckpoint('counter', 9, text('c9'));
+    await store.putCheckpoint('counter', 20, text('old'));
+    await store.putCheckpoint('counter', 20, text('c20'));
+    expect(await store.checkpoints('counter')).toEqual([
+      { seq: 9, bytes: text('c9') },
+      { seq: 20, bytes: text('c20') },
+      { seq: 100, bytes: text('c100') },
+    ]);
+    expect(await store.checkpoints('nobody')).toEqual([]);
+  });
+
+  it('refuses a checkpoint beyond the head', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('counter', inputs(3));
+    await expectCode(store.putCheckpoint('counter', 3, text('x')), 'seq-beyond-head');
+    await expectCode(store.putCheckpoint('nobody', 0, text('x')), 'unknown-actor');
+    await expect(store.putCheckpoint('counter', -1, text('x'))).rejects.toThrow(RangeError);
+    expect(await store.checkpoints('counter')).toEqual([]);
+  });
+});
+
+describe('chain store: export and import', () => {
+  async function populated(path: string): Promise<ChainStore> {
+    const store = await openChainStore(path);
+    for (let start = 0; start < 2500; start += 250) await store.append('counter', inputs(250, start));
+    await store.putCheckpoint('counter', 999, text('checkpoint 999'));
+    await store.putCheckpoint('counter', 2499, text('checkpoint 2499'));
+    await store.append('other', inputs(4));
+    return store;
+  }
+
+  it('writes a DAG-CBOR header naming the format, actor and counts', async () => {
+    await using dir = await tempDir();
+    await using store = await populated(dir.path);
+    const file = await exportBytes(store, 'counter');
+    const length = new DataView(file.buffer, file.byteOffset).getUint32(0);
+    expect(dagCbor.decode(file.subarray(4, 4 + length))).toEqual({
+      format: 'theater-chain',
+      v: 1,
+      actor: 'counter',
+      events: 2500,
+      checkpoints: 2,
+    });
+  });
+
+  it('exports a chain to a file and imports it into a fresh store with byte-identical events', async () => {
+    await using source = await tempDir();
+    await using target = await tempDir();
+    await using files = await tempDir();
+    await using from = await populated(source.path);
+    const file = join(files.path, 'counter.chain');
+    {
+      await pipeline(Readable.from(from.exportChain('counter')), createWriteStream(file));
+      await using to = await openChainStore(target.path);
+      expect(await to.importChain(createReadStream(file, { highWaterMark: 1000 }))).toEqual({
+        actorId: 'counter',
+        events: 2500,
+        checkpoints: 2,
+      });
+      const original = await from.read('counter');
+      const imported = await to.read('counter');
+      expect(imported.map(encodeRecordedEvent)).toEqual(original.map(encodeRecordedEvent));
+      expect(await to.head('counter')).toEqual(await from.head('counter'));
+      expect(await to.checkpoints('counter')).toEqual(await from.checkpoints('counter'));
+      expect(await to.actors()).toEqual(['counter']);
+      // Exporting the imported chain gives the same file, byte for byte.
+      expect(await exportBytes(to, 'counter')).toEqual(await exportBytes(from, 'counter'));
+      // The imported chain continues like the original.
+      const [next] = await to.append('counter', inputs(1, 2500));
+      expect(next?.parent).toEqual(original.at(-1)?.hash);
+    }
+  });
+
+  it('imports under another actor id when asked, and tells subscribers waiting for it', async () => {
+    await using dir = await tempDir();
+    await using store = await populated(dir.path);
+    const file = await exportBytes(store, 'other');
+    const seen: number[] = [];
+    await store.subscribe('copy', {}, (event) => seen.push(event.seq));
+    expect(await store.importChain(file, { actorId: 'copy' })).toEqual({ actorId: 'copy', events: 4, checkpoints: 0 });
+    expect(await store.read('copy')).toEqual(await store.read('other'));
+    expect(seen).toEqual([0, 1, 2, 3]);
+  });
+
+  it('refuses to import over an existing chain', async () => {
+    await using dir = await tempDir();
+    await using store = await populated(dir.path);
+    const file = await exportBytes(store, 'other');
+    await store.append('taken', inputs(1));
+    await expectCode(store.importChain(file), 'chain-exists');
+    await expectCode(store.importChain(file, { actorId: 'taken' }), 'chain-exists');
+    expect(await store.read('other')).toHaveLength(4);
+    expect(await store.read('taken')).toHaveLength(1);
+  });
+
+  it('refuses to export an actor without a chain', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await expectCode(collect(store.exportChain('nobody')), 'unknown-actor');
+  });
+
+  it('rejects truncated files and garbage with invalid-chain-file and writes nothing', async () => {
+    await using source = await tempDir();
+    await using target = await tempDir();
+    const file = await (async () => {
+      await using store = await populated(source.path);
+      return await exportBytes(store, 'counter');
+    })();
+    const headerLength = 4 + new DataView(file.buffer, file.byteOffset).getUint32(0);
+    const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
+    const cases: [string, Uint8Array | AsyncIterable<Uint8Array>, RegExp][] = [
+      ['empty', new Uint8Array(0), /header is missing/],
+      ['cut in the first length', file.subarray(0, 2), /header's length .* cut short/],
+      ['cut in the header', file.subarray(0, headerLength - 1), /truncated: header/],
+      ['header only', file.subarray(0, headerLength), /truncated: event 0 is missing/],
+      ['cut in the middle of the events', file.subarray(0, Math.floor(file.length / 2)), /truncated: event \d+/],
+      ['cut in the last event', file.subarray(0, file.length - 40), /truncated: (event 2499|checkpoint)/],
+      ['one byte short', file.subarray(0, file.length - 1), /truncated: checkpoint 1/],
+      ['trailing bytes', concat([file, text('x')]), /unexpected bytes after the last frame/],
+      ['garbage', random, /invalid chain file/],
+      ['text', text('hello, this is not a chain file'), /invalid chain file/],
+      ['chunked truncation', Readable.from([file.subarray(0, 100_000), file.subarray(100_000, file.length - 40)]), /truncated/],
+      ['a header of another format', concat([frame(dagCbor.encode({ format: 'zip', v: 1, actor: 'x', events: 1, checkpoints: 0 }))]), /format is "zip"/],
+      ['a newer version', concat([frame(dagCbor.encode({ format: 'theater-chain', v: 2, actor: 'x', events: 1, checkpoints: 0 }))]), /unsupported version 2/],
+      ['an invalid actor id', frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'a\x00b', events: 1, checkpoints: 0 })), /no valid actor id/],
+      ['no events', frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'x', events: 0, checkpoints: 0 })), /no events/],
+      ['an event that is not one', concat([file.subarray(0, headerLength), frame(text('nope'))]), /event 0 is not an encoded event/],
+    ];
+    {
+      await using store = await openChainStore(target.path);
+      for (const [name, bytes, message] of cases) {
+        const error = await expectCode(store.importChain(bytes), 'invalid-chain-file');
+        expect(error.message, name).toMatch(message);
+        expect(await store.actors(), name).toEqual([]);
+        expect(await store.read('counter'), name).toEqual([]);
+      }
+    }
+    // Not even staged keys remain.
+    expect(await rawKeys(target.path)).toEqual([]);
+  });
+
+  it('rejects a file whose events repeat or go back in seq', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const events = await store.append('source', inputs(3));
+    const header = (n: number): Uint8Array => frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'dup', events: n, checkpoints: 0 }));
+    const [e0, e1, e2] = events.map((e) => frame(encodeRecordedEvent(e)));
+    const error = await expectCode(store.importChain(concat([header(3), e0!, e2!, e1!])), 'invalid-chain-file');
+    expect(error.message).toMatch(/event 2 has seq 1, not after the previous event's seq 2/);
+    await expectCode(store.importChain(concat([header(2), e0!, e0!])), 'invalid-chain-file');
+    expect(await store.actors()).toEqual(['source']);
+  });
+
+  it('removes the staged keys of an import interrupted by a crash when it opens', async () => {
+    await using dir = await tempDir();
+    {
+      await using store = await openChainStore(dir.path);
+      await store.append('kept', inputs(2));
+    }
+    const db = new Level<string, Uint8Array>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db.batch([
+      { type: 'put', key: '!imports!half', value: new Uint8Array(0) },
+      { type: 'put', key: '!events!half\x000000000000000000', value: text('staged') },
+      { type: 'put', key: '!checkpoints!half\x000000000000000000', value: text('staged') },
+    ]);
+    await db.close();
+    {
+      await using store = await openChainStore(dir.path);
+      expect(await store.actors()).toEqual(['kept']);
+    }
+    expect((await rawKeys(dir.path)).filter((key) => key.includes('half'))).toEqual([]);
+  });
+});
+
+describe('chain store: lifecycle and memory', () => {
+  it('refuses to open a database another store holds open', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await expectCode(openChainStore(dir.path), 'open-failed');
+    expect(await store.actors()).toEqual([]);
+  });
+
+  it('closes idempotently and then rejects every operation with store-closed', async () => {
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    await store.append('counter', inputs(3));
+    const file = await exportBytes(store, 'counter');
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    await expectCode(store.append('counter', inputs(1)), 'store-closed');
+    await expectCode(store.head('counter'), 'store-closed');
+    await expectCode(store.actors(), 'store-closed');
+    await expectCode(store.read('counter'), 'store-closed');
+    await expectCode(collect(store.stream('counter')), 'store-closed');
+    await expectCode(store.putCheckpoint('counter', 0, text('x')), 'store-closed');
+    await expectCode(store.checkpoints('counter'), 'store-closed');
+    await expectCode(store.subscribe('counter', {}, () => {}), 'store-closed');
+    await expectCode(collect(store.exportChain('counter')), 'store-closed');
+    await expectCode(store.importChain(file, { actorId: 'copy' }), 'store-closed');
+  });
+
+  it('lets queued appends settle on close: each one that resolved is stored, none half-written', async () => {
+    await using dir = await tempDir();
+    const store = await openChainStore(dir.path);
+    await store.append('counter', inputs(1));
+    const appends = Array.from({ length: 20 }, (_, i) => store.append('counter', inputs(2, 1 + i * 2)));
+    const settled = Promise.allSettled(appends);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await store.close();
+    const outcomes = await settled;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(isChainError(outcome.reason, 'store-closed')).toBe(true);
+    }
+    const acknowledged = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+    await using reopened = await openChainStore(dir.path);
+    const stored = await reopened.read('counter');
+    expectLinkedChain(stored);
+    expect(stored.slice(1)).toEqual(acknowledged);
+  });
+
+  it('keeps no appended event alive except the head (memory stays flat)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await using dir = await tempDir();
+    await using store = await openChainStore(dir.path);
+    const refs: WeakRef<RecordedEvent>[] = [];
+    for (let start = 0; start < 20_000; start += 100) {
+      for (const event of await store.append('long-running', inputs(100, start))) refs.push(new WeakRef(event));
+    }
+    for (let round = 0; round < 3; round += 1) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      gc();
+    }
+    const alive = refs.filter((ref) => ref.deref() !== undefined).map((ref) => ref.deref()!.seq);
+    expect(alive).toEqual([19_999]);
+    expect((await store.head('long-running'))?.seq).toBe(19_999);
+  });
+});
+
+function frame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + payload.length);
+  new DataView(out.buffer).setUint32(0, payload.length);
+  out.set(payload, 4);
+  return out;
+}
