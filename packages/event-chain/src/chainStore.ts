@@ -19,7 +19,7 @@
  * in one batch; a failed import removes what it staged, and `openChainStore` removes leftovers of an import that a
  * crash interrupted. So a chain becomes visible whole or not at all.
  *
- * Chain file format v1 (what `exportChain` writes and `importChain` reads): a sequence of frames, each a 4-byte
+ * Chain file format v1 (what `exportChain` writes and `importChain` reads with `readChainFile`): a sequence of frames, each a 4-byte
  * big-endian unsigned length followed by that many bytes:
  *
  *     frame 0          DAG-CBOR { format: 'theater-chain', v: 1, actor: string, events: n, checkpoints: m }
@@ -31,6 +31,7 @@
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
+import { CHAIN_FILE_FORMAT, CHAIN_FILE_VERSION, isActorId, readChainFile, type ChainFileHeader, type ChainFileReader } from './chainFile.js';
 import { ChainError } from './chainError.js';
 import { createEvent, decodeRecordedEvent, encodeRecordedEvent, type RecordedEvent } from './eventFormat.js';
 
@@ -115,13 +116,7 @@ export interface ChainStore {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** The `format` field of a chain file header. */
-export const CHAIN_FILE_FORMAT = 'theater-chain';
-/** The chain file format version this store writes and reads. */
-export const CHAIN_FILE_VERSION = 1;
-
 const SEQ_DIGITS = 16;
-const HEADER_MAX_BYTES = 64 * 1024;
 const FRAME_MAX_BYTES = 0xffff_ffff;
 const READ_CHUNK = 256;
 const IMPORT_BATCH_OPS = 1000;
@@ -145,12 +140,6 @@ interface Subscription {
   /** Live events that arrive while history is being read; undefined once live. */
   buffer: RecordedEvent[] | undefined;
   active: boolean;
-}
-
-interface ChainFileHeader {
-  readonly actor: string;
-  readonly events: number;
-  readonly checkpoints: number;
 }
 
 /**
@@ -305,7 +294,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     throw error;
   });
 
-  async function importStaged(actorId: string, header: ChainFileHeader, reader: FrameReader): Promise<ImportedChain> {
+  async function importStaged(actorId: string, header: ChainFileHeader, file: ChainFileReader): Promise<ImportedChain> {
     assertOpen();
     if ((await lockedHead(actorId)) !== undefined) {
       throw new ChainError('chain-exists', `actor ${JSON.stringify(actorId)} already has a chain; import refuses to overwrite it`);
@@ -325,44 +314,24 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
         bytes = 0;
         await guard('staging an import', () => db.batch(batch));
       };
+      // The reader checks the file's structure; the events are stored as the very bytes the file holds.
       let last: RecordedEvent | undefined;
-      for (let index = 0; index < header.events; index += 1) {
+      for await (const { event, bytes: payload } of file.eventFrames()) {
         assertOpen();
-        const payload = await reader.frame(`event ${index}`, FRAME_MAX_BYTES);
-        let event: RecordedEvent;
-        try {
-          event = decodeRecordedEvent(payload);
-        } catch (error) {
-          throw invalidFile(`event ${index} is not an encoded event: ${messageOf(error)}`, error);
-        }
-        if (last !== undefined && event.seq <= last.seq) {
-          throw invalidFile(`event ${index} has seq ${event.seq}, not after the previous event's seq ${last.seq}`);
-        }
         last = event;
         ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: payload });
         bytes += payload.length;
         if (ops.length >= IMPORT_BATCH_OPS || bytes >= IMPORT_BATCH_BYTES) await flush();
       }
-      if (last === undefined) throw invalidFile('the file holds no events');
-      let lastCheckpoint = -1;
-      for (let index = 0; index < header.checkpoints; index += 1) {
+      assertOpen();
+      for await (const checkpoint of file.checkpoints()) {
         assertOpen();
-        const payload = await reader.frame(`checkpoint ${index}`, FRAME_MAX_BYTES);
-        const checkpoint = decodeCheckpoint(payload, index);
-        if (checkpoint.seq <= lastCheckpoint) {
-          throw invalidFile(`checkpoint ${index} has seq ${checkpoint.seq}, not after the previous checkpoint's seq ${lastCheckpoint}`);
-        }
-        if (checkpoint.seq > last.seq) {
-          throw invalidFile(`checkpoint ${index} has seq ${checkpoint.seq}, beyond the last event's seq ${last.seq}`);
-        }
-        lastCheckpoint = checkpoint.seq;
         ops.push({ type: 'put', sublevel: checkpointsDb, key: eventKey(actorId, checkpoint.seq), value: checkpoint.bytes });
         bytes += checkpoint.bytes.length;
         if (ops.length >= IMPORT_BATCH_OPS || bytes >= IMPORT_BATCH_BYTES) await flush();
       }
-      if (!(await reader.atEnd())) {
-        throw invalidFile(`unexpected bytes after the last frame (byte ${reader.position})`);
-      }
+      // The reader refuses a file without events, so this holds; it is checked for the compiler.
+      if (last === undefined) throw new ChainError('invalid-chain-file', 'invalid chain file: the file holds no events');
       await flush();
       assertOpen();
       await guard('committing an import', () =>
@@ -580,18 +549,11 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
 
     async importChain(source, options = {}) {
       assertOpen();
-      if (!(source instanceof Uint8Array) && !isAsyncIterable(source)) {
-        throw new TypeError('expected source as a Uint8Array or an AsyncIterable of Uint8Array');
-      }
-      const reader = createFrameReader(source);
-      try {
-        const header = decodeHeader(await reader.frame('header', HEADER_MAX_BYTES));
-        const actorId = options.actorId ?? header.actor;
-        assertActorId(actorId);
-        return await exclusive(actorId, () => importStaged(actorId, header, reader));
-      } finally {
-        await reader.close();
-      }
+      await using file = readChainFile(source);
+      const header = await file.header();
+      const actorId = options.actorId ?? header.actor;
+      assertActorId(actorId);
+      return await exclusive(actorId, () => importStaged(actorId, header, file));
     },
 
     close,
@@ -601,11 +563,6 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
 
 function openSublevel(db: Database, name: string) {
   return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
-}
-
-/** True for a non-empty, well-formed string without `\x00` (lone surrogates would not survive utf8 keys). */
-function isActorId(actorId: unknown): actorId is string {
-  return typeof actorId === 'string' && actorId !== '' && !actorId.includes('\x00') && !/[\uD800-\uDFFF]/u.test(actorId);
 }
 
 /** Throws `invalid-actor-id` unless `isActorId(actorId)`. */
@@ -667,136 +624,6 @@ async function countKeys(
     await keys.close().catch(noop);
   }
   return count;
-}
-
-function invalidFile(problem: string, cause?: unknown): ChainError {
-  return new ChainError('invalid-chain-file', `invalid chain file: ${problem}`, cause === undefined ? undefined : { cause });
-}
-
-function decodeHeader(payload: Uint8Array): ChainFileHeader {
-  let header: unknown;
-  try {
-    header = dagCbor.decode(payload);
-  } catch (error) {
-    throw invalidFile('the header is not DAG-CBOR', error);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalidFile('the header is not a map');
-  const fields = header as Record<string, unknown>;
-  if (fields['format'] !== CHAIN_FILE_FORMAT) {
-    throw invalidFile(`the header's format is ${JSON.stringify(fields['format'])}, expected ${JSON.stringify(CHAIN_FILE_FORMAT)}`);
-  }
-  if (fields['v'] !== CHAIN_FILE_VERSION) throw invalidFile(`unsupported version ${String(fields['v'])}, expected ${CHAIN_FILE_VERSION}`);
-  const { actor, events, checkpoints } = fields;
-  if (!isActorId(actor)) throw invalidFile('the header has no valid actor id');
-  if (!isCount(events)) throw invalidFile('the header has no events count');
-  if (!isCount(checkpoints)) throw invalidFile('the header has no checkpoints count');
-  return { actor, events, checkpoints };
-}
-
-function decodeCheckpoint(payload: Uint8Array, index: number): StoredCheckpoint {
-  let value: unknown;
-  try {
-    value = dagCbor.decode(payload);
-  } catch (error) {
-    throw invalidFile(`checkpoint ${index} is not DAG-CBOR`, error);
-  }
-  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const { seq, bytes } = fields;
-  if (!isCount(seq) || !(bytes instanceof Uint8Array)) throw invalidFile(`checkpoint ${index} is not { seq, bytes }`);
-  return { seq, bytes };
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
-}
-
-/** Frames (4-byte big-endian length, then the bytes) read from a chunked source. */
-interface FrameReader {
-  /** Bytes consumed so far. */
-  readonly position: number;
-  /** The next frame's bytes; `invalid-chain-file` naming `label` when the source ends first or it is too long. */
-  frame(label: string, maxBytes: number): Promise<Uint8Array>;
-  /** True when the source has no bytes left. */
-  atEnd(): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-function createFrameReader(source: AsyncIterable<unknown> | Uint8Array): FrameReader {
-  const iterator = (source instanceof Uint8Array ? once(source) : source)[Symbol.asyncIterator]();
-  const chunks: Uint8Array[] = [];
-  let buffered = 0;
-  let ended = false;
-  let position = 0;
-
-  async function fill(bytes: number): Promise<boolean> {
-    while (buffered < bytes && !ended) {
-      const next = await iterator.next();
-      if (next.done === true) {
-        ended = true;
-        break;
-      }
-      const chunk: unknown = next.value;
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('expected the chain file source to yield Uint8Array chunks');
-      if (chunk.length === 0) continue;
-      chunks.push(chunk);
-      buffered += chunk.length;
-    }
-    return buffered >= bytes;
-  }
-
-  function take(bytes: number): Uint8Array {
-    const out = new Uint8Array(bytes);
-    let written = 0;
-    while (written < bytes) {
-      const first = chunks[0]!;
-      const wanted = bytes - written;
-      if (first.length <= wanted) {
-        out.set(first, written);
-        written += first.length;
-        chunks.shift();
-      } else {
-        out.set(first.subarray(0, wanted), written);
-        chunks[0] = first.subarray(wanted);
-        written += wanted;
-      }
-    }
-    buffered -= bytes;
-    position += bytes;
-    return out;
-  }
-
-  return {
-    get position() {
-      return position;
-    },
-    async frame(label, maxBytes) {
-      const at = position;
-      if (!(await fill(4))) {
-        throw invalidFile(buffered === 0 ? `truncated: ${label} is missing (end of file at byte ${at})` : `truncated: ${label}'s length at byte ${at} is cut short`);
-      }
-      const prefix = take(4);
-      const length = new DataView(prefix.buffer, prefix.byteOffset, 4).getUint32(0);
-      if (length > maxBytes) throw invalidFile(`${label} at byte ${at} declares ${length} bytes, more than its limit of ${maxBytes}`);
-      if (!(await fill(length))) {
-        throw invalidFile(`truncated: ${label} at byte ${at} declares ${length} bytes but only ${buffered} remain`);
-      }
-      return take(length);
-    },
-    async atEnd() {
-      return !(await fill(1));
-    },
-    async close() {
-      if (!ended) await iterator.return?.();
-    },
-  };
-}
-
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
 }
 
 /** Collects frames into chunks of about EXPORT_CHUNK_BYTES, so a consumer sees few, large writes. */

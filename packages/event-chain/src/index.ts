@@ -27,8 +27,6 @@ export {
 } from './checkpoint.js';
 export { verifyChain, type VerifyOptions, type VerifyResult } from './verifyChain.js';
 export {
-  CHAIN_FILE_FORMAT,
-  CHAIN_FILE_VERSION,
   openChainStore,
   type AppendInput,
   type ChainStore,
@@ -38,3 +36,15 @@ export {
   type StoredCheckpoint,
   type SubscribeOptions,
 } from './chainStore.js';
+export {
+  CHAIN_FILE_FORMAT,
+  CHAIN_FILE_VERSION,
+  readChainFile,
+  verifyChainFile,
+  type ChainFileEvent,
+  type ChainFileHeader,
+  type ChainFileReader,
+  type ChainFileSource,
+  type ChainFileVerdict,
+  type VerifyChainFileOptions,
+} from './chainFile.js';

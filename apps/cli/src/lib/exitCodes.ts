@@ -4,7 +4,7 @@
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,
-  /** The work ran and failed: the actor failed (init, trap, guest error, timeout, out of memory) or the build failed. */
+  /** The work ran and failed: the actor failed (init, trap, guest error, timeout, out of memory), the build failed, or a chain did not verify. */
   failed: 1,
   /** Bad input, refused before anything ran: an invalid manifest, a component the manifest does not allow, a missing file. */
   badInput: 2,
