@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createMemoryChain } from '@theater/event-chain';
-import { WIT_INTERFACES } from './generated/witInterfaces.js';
 import type { Actor } from './actor/actor.js';
-import { ActorInstance, fallibleFunctions, importedFunctions, oneWayFunctions } from './actor/actorInstance.js';
+import { ActorInstance } from './actor/actorInstance.js';
+import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunctions } from './component/witFunctions.js';
 import { checkCompatibility } from './component/checkCompatibility.js';
-import { ComponentCache, type LoadedComponent } from './component/componentCache.js';
+import { ComponentCache } from './component/componentCache.js';
 import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
@@ -173,7 +173,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       key: `${component.hash}:${manifest.limits.memoryMb}`,
       gluePath: component.gluePath,
       modules,
-      imports: importedFunctions(component.imports, component.declarations),
+      imports: importedFunctions(component),
       fallible,
       oneWay,
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
@@ -240,18 +240,6 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** The component's export functions as `interface#wit-name`. */
-function exportedFunctions(component: LoadedComponent): Set<string> {
-  const names = new Set<string>();
-  for (const iface of component.exports) {
-    const declared = component.declarations[iface] ?? {};
-    for (const [witName, jsName] of Object.entries(WIT_INTERFACES[iface]?.functions ?? {})) {
-      if (jsName in declared) names.add(`${iface}#${witName}`);
-    }
-  }
-  return names;
 }
 
 function resolveRelative(manifest: Manifest, path: string): string {

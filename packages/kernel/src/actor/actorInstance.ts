@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeEventData, type ChainEvent, type EventChain } from '@theater/event-chain';
-import { WIT_INTERFACES } from '../generated/witInterfaces.js';
 import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
 import type { Inspector } from '../inspection.js';
 import { KernelError } from '../kernelError.js';
@@ -340,35 +339,4 @@ export class ActorInstance implements Actor {
 
 function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`expected ${what} as a Uint8Array, got ${typeof value}`);
-}
-
-/** Maps the guest-visible functions of each imported interface: JS name to WIT name. */
-export function importedFunctions(
-  imports: readonly string[],
-  declarations: Readonly<Record<string, Readonly<Record<string, string>>>>,
-): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
-  for (const iface of imports) {
-    const reference = WIT_INTERFACES[iface];
-    const declared = declarations[iface] ?? {};
-    result[iface] = {};
-    for (const [witName, jsName] of Object.entries(reference?.functions ?? {})) {
-      if (jsName in declared) result[iface][jsName] = witName;
-    }
-  }
-  return result;
-}
-
-/** Every fallible (result-returning) function, as `interface#wit-name`. */
-export function fallibleFunctions(): string[] {
-  return Object.entries(WIT_INTERFACES).flatMap(([iface, { fallible }]) => fallible.map((fn) => `${iface}#${fn}`));
-}
-
-/** Functions that return nothing and cannot fail, as `interface#wit-name`: the guest need not wait for them. */
-export function oneWayFunctions(): string[] {
-  return Object.entries(WIT_INTERFACES).flatMap(([iface, { functions, fallible, declarations }]) =>
-    Object.entries(functions)
-      .filter(([wit, js]) => !fallible.includes(wit) && declarations[js]?.endsWith('): void;') === true)
-      .map(([wit]) => `${iface}#${wit}`),
-  );
 }

@@ -52,5 +52,13 @@ function count(text: string, char: string): number {
 
 /** Converts a WIT kebab-case name to the camelCase name jco gives it in JavaScript. */
 export function toJsName(kebab: string): string {
-  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  // Called per operation and per host call: the set of names is small (the WIT's), so remember them.
+  let name = jsNames.get(kebab);
+  if (name === undefined) {
+    name = kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (jsNames.size < 4096) jsNames.set(kebab, name);
+  }
+  return name;
 }
+
+const jsNames = new Map<string, string>();
