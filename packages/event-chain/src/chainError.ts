@@ -19,7 +19,8 @@ export type ChainErrorCode =
   | 'unknown-actor'
   | 'seq-beyond-head'
   | 'corrupt-chain'
-  | 'chain-exists';
+  | 'chain-exists'
+  | 'not-linked';
 
 /** An error raised by the event chain, with a stable `code` and the underlying `cause`. */
 export class ChainError extends Error {

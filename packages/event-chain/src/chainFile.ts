@@ -5,7 +5,7 @@
  * Format v1: a sequence of frames, each a 4-byte big-endian unsigned length followed by that many bytes:
  *
  *     frame 0          DAG-CBOR { format: 'theater-chain', v: 1, actor: string, events: n, checkpoints: m }
- *     frames 1..n      the events in increasing seq order, each exactly as stored: encodeRecordedEvent(event)
+ *     frames 1..n      the events in increasing seq order, each exactly as stored: encodeStoredEvent(event)
  *     frames n+1..n+m  the checkpoints in increasing seq order, each DAG-CBOR { seq: uint, bytes: bytes }
  *
  * Nothing follows the last frame; the header frame is at most 64 KiB. The reader checks this structure (frames
@@ -17,7 +17,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { ChainError } from './chainError.js';
 import { decodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
-import { decodeRecordedEvent, type RecordedEvent } from './eventFormat.js';
+import { decodeStoredEvent, type ChainEvent } from './eventFormat.js';
 import { verifyChain, type VerifyResult } from './verifyChain.js';
 
 /** The `format` field of a chain file header. */
@@ -34,7 +34,7 @@ export interface ChainFileHeader {
 
 /** An event read from a chain file, with its bytes exactly as in the file (what the store keeps). */
 export interface ChainFileEvent {
-  readonly event: RecordedEvent;
+  readonly event: ChainEvent;
   readonly bytes: Uint8Array;
 }
 
@@ -50,7 +50,7 @@ export interface ChainFileReader extends AsyncDisposable {
   /** The header (read on the first call). */
   header(): Promise<ChainFileHeader>;
   /** The events not read yet, decoded, in file order; the hashes are not checked. */
-  events(): AsyncIterable<RecordedEvent>;
+  events(): AsyncIterable<ChainEvent>;
   /** Like `events()`, with each event's frame bytes as they are in the file. */
   eventFrames(): AsyncIterable<ChainFileEvent>;
   /**
@@ -129,9 +129,9 @@ export function readChainFile(source: ChainFileSource): ChainFileReader {
       }
       const index = eventsRead;
       const payload = await frames.frame(`event ${index}`, Infinity);
-      let event: RecordedEvent;
+      let event: ChainEvent;
       try {
-        event = decodeRecordedEvent(payload);
+        event = decodeStoredEvent(payload);
       } catch (error) {
         throw invalidFile(`event ${index} is not an encoded event: ${messageOf(error)}`, error);
       }

@@ -8,7 +8,7 @@
  *
  * | sublevel       | key                   | value                                                         |
  * |----------------|-----------------------|---------------------------------------------------------------|
- * | `!events!`     | `${actor}\x00${seq16}`| `encodeRecordedEvent(event)`                                  |
+ * | `!events!`     | `${actor}\x00${seq16}`| `encodeStoredEvent(event)`                                  |
  * | `!heads!`      | `${actor}`            | DAG-CBOR unsigned integer: the seq of the actor's last event  |
  * | `!checkpoints!`| `${actor}\x00${seq16}`| the checkpoint's opaque bytes                                 |
  * | `!imports!`    | `${actor}`            | empty: an import is staging this actor's keys (see below)     |
@@ -23,7 +23,7 @@
  * big-endian unsigned length followed by that many bytes:
  *
  *     frame 0          DAG-CBOR { format: 'theater-chain', v: 1, actor: string, events: n, checkpoints: m }
- *     frames 1..n      the events in increasing seq order, each exactly as stored: encodeRecordedEvent(event)
+ *     frames 1..n      the events in increasing seq order, each exactly as stored: encodeStoredEvent(event)
  *     frames n+1..n+m  the checkpoints in increasing seq order, each DAG-CBOR { seq: uint, bytes: bytes }
  *
  * Nothing follows the last frame. The counts come first so a reader knows where the file ends; the header frame
@@ -31,17 +31,11 @@
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
+import { MemoryLevel } from 'memory-level';
 import { CHAIN_FILE_FORMAT, CHAIN_FILE_VERSION, isActorId, readChainFile, type ChainFileHeader, type ChainFileReader } from './chainFile.js';
 import { ChainError } from './chainError.js';
-import { createEvent, decodeRecordedEvent, encodeRecordedEvent, type RecordedEvent } from './eventFormat.js';
+import { createEvent, decodeStoredEvent, encodeStoredEvent, type ChainEvent, type EventInput } from './eventFormat.js';
 
-/** What the caller records for one step; `createEvent` adds v, seq, parent and hash. */
-export interface AppendInput {
-  readonly type: string;
-  readonly data: Uint8Array;
-  /** Wall-clock time, integer ms since the epoch. */
-  readonly time: number;
-}
 
 /** A range of seqs: `from` (inclusive, default 0), `to` (exclusive, default past the head), at most `limit` events. */
 export interface ReadRange {
@@ -85,15 +79,21 @@ export interface ChainStore {
    * Appends events after the actor's head, written with the new head in one batch; resolves once written.
    * Appends for one actor run one after the other in call order; different actors do not wait for each other.
    */
-  append(actorId: string, inputs: readonly AppendInput[]): Promise<RecordedEvent[]>;
+  append(actorId: string, inputs: readonly EventInput[]): Promise<ChainEvent[]>;
+  /**
+   * Appends events already built with `createEvent` (the first linked to the current head, each to the one before),
+   * in one batch; rejects with `not-linked`, writing nothing, when they do not continue the chain. In order with
+   * `append`.
+   */
+  appendEvents(actorId: string, events: readonly ChainEvent[]): Promise<void>;
   /** The actor's last event, or undefined when it has no chain. */
-  head(actorId: string): Promise<RecordedEvent | undefined>;
+  head(actorId: string): Promise<ChainEvent | undefined>;
   /** Ids of every actor with a chain, sorted. */
   actors(): Promise<string[]>;
   /** The actor's events in `[from, to)`, at most `limit`, in seq order. */
-  read(actorId: string, range?: ReadRange): Promise<RecordedEvent[]>;
+  read(actorId: string, range?: ReadRange): Promise<ChainEvent[]>;
   /** The actor's events from `from` (up to the head when iteration starts) in seq order, read in small chunks. */
-  stream(actorId: string, range?: Omit<ReadRange, 'limit'>): AsyncIterable<RecordedEvent>;
+  stream(actorId: string, range?: Omit<ReadRange, 'limit'>): AsyncIterable<ChainEvent>;
   /** Stores opaque checkpoint bytes for the actor at `seq` (an event it has), replacing any at that seq; in order with appends. */
   putCheckpoint(actorId: string, seq: number, bytes: Uint8Array): Promise<void>;
   /** The actor's checkpoints in seq order. */
@@ -102,7 +102,7 @@ export interface ChainStore {
    * Calls `listener` with the actor's events from `from` (default 0): first the stored history, then each append,
    * in seq order without gaps or repeats. Resolves once the history has been delivered, with an unsubscribe function.
    */
-  subscribe(actorId: string, options: SubscribeOptions, listener: (event: RecordedEvent) => void): Promise<() => void>;
+  subscribe(actorId: string, options: SubscribeOptions, listener: (event: ChainEvent) => void): Promise<() => void>;
   /** The actor's chain as a chain file (see the module header), in chunks, from a consistent snapshot; `unknown-actor` if none. */
   exportChain(actorId: string): AsyncIterable<Uint8Array>;
   /**
@@ -133,12 +133,12 @@ type Operation =
 
 interface Subscription {
   readonly actorId: string;
-  readonly listener: (event: RecordedEvent) => void;
+  readonly listener: (event: ChainEvent) => void;
   readonly onError: ((error: unknown) => void) | undefined;
   /** The next seq this subscriber may receive; anything lower was already delivered. */
   nextSeq: number;
   /** Live events that arrive while history is being read; undefined once live. */
-  buffer: RecordedEvent[] | undefined;
+  buffer: ChainEvent[] | undefined;
   active: boolean;
 }
 
@@ -150,20 +150,41 @@ interface Subscription {
  */
 export async function openChainStore(path: string, options: ChainStoreOptions = {}): Promise<ChainStore> {
   if (typeof path !== 'string' || path === '') throw new TypeError('expected path as a non-empty string');
-  const writeOptions = { sync: options.sync ?? false };
   const db: Database = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     await db.open();
   } catch (error) {
-    throw new ChainError('open-failed', `cannot open the chain store at ${path}: ${messageOf(error)}`, { cause: error });
+    const locked = (error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED';
+    throw new ChainError(
+      'open-failed',
+      locked
+        ? `the chain store at ${path} is in use by another process or actor system (only one may open a Theater home at a time)`
+        : `cannot open the chain store at ${path}: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
+  return storeOver(db, { sync: options.sync ?? false });
+}
+
+/**
+ * Opens a chain store that lives only in this process's memory (for actors with `save_chain = false`, replays and
+ * tests): the same behaviour as `openChainStore`, but nothing survives `close()`.
+ */
+export async function openMemoryChainStore(): Promise<ChainStore> {
+  // memory-level implements the same abstract-level interface as classic-level; only the class differs.
+  const db = new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Database;
+  await db.open();
+  return storeOver(db, { sync: false });
+}
+
+async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise<ChainStore> {
   const eventsDb = openSublevel(db, 'events');
   const headsDb = openSublevel(db, 'heads');
   const checkpointsDb = openSublevel(db, 'checkpoints');
   const importsDb = openSublevel(db, 'imports');
 
   /** Heads of actors this store has appended to or loaded under the actor's lock; never individual events. */
-  const heads = new Map<string, RecordedEvent>();
+  const heads = new Map<string, ChainEvent>();
   /** The tail of each actor's queue of exclusive operations; removed when the queue empties. */
   const tails = new Map<string, Promise<void>>();
   const subscriptions = new Map<string, Set<Subscription>>();
@@ -199,16 +220,16 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     return run;
   }
 
-  function decodeStored(actorId: string, bytes: Uint8Array): RecordedEvent {
+  function decodeStored(actorId: string, bytes: Uint8Array): ChainEvent {
     try {
-      return decodeRecordedEvent(bytes);
+      return decodeStoredEvent(bytes);
     } catch (error) {
       throw new ChainError('corrupt-chain', `a stored event of actor ${JSON.stringify(actorId)} cannot be decoded: ${messageOf(error)}`, { cause: error });
     }
   }
 
   /** Reads the head from the database (or an explicit snapshot), without touching the cache. */
-  async function loadHead(actorId: string, snapshot?: Snapshot): Promise<RecordedEvent | undefined> {
+  async function loadHead(actorId: string, snapshot?: Snapshot): Promise<ChainEvent | undefined> {
     const read = snapshot === undefined ? {} : { snapshot };
     const raw = await guard('reading a head', () => headsDb.get(actorId, read));
     if (raw === undefined) return undefined;
@@ -221,12 +242,12 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
   }
 
   /** The head as seen by readers: the cache, else the database (not cached, so it cannot race an append). */
-  async function currentHead(actorId: string): Promise<RecordedEvent | undefined> {
+  async function currentHead(actorId: string): Promise<ChainEvent | undefined> {
     return heads.get(actorId) ?? (await loadHead(actorId));
   }
 
   /** The head as seen under the actor's lock, where caching it is safe. */
-  async function lockedHead(actorId: string): Promise<RecordedEvent | undefined> {
+  async function lockedHead(actorId: string): Promise<ChainEvent | undefined> {
     const cached = heads.get(actorId);
     if (cached !== undefined) return cached;
     const loaded = await loadHead(actorId);
@@ -235,7 +256,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
   }
 
   /** Events of `actorId` with seq in `[from, end)`, read through a level iterator in chunks. */
-  async function* iterateEvents(actorId: string, from: number, end: number): AsyncGenerator<RecordedEvent> {
+  async function* iterateEvents(actorId: string, from: number, end: number): AsyncGenerator<ChainEvent> {
     if (from >= end) return;
     const iterator = eventsDb.values({ gte: eventKey(actorId, from), lt: eventKey(actorId, end) });
     try {
@@ -249,7 +270,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     }
   }
 
-  function deliver(subscription: Subscription, event: RecordedEvent): void {
+  function deliver(subscription: Subscription, event: ChainEvent): void {
     if (!subscription.active || event.seq < subscription.nextSeq) return;
     subscription.nextSeq = event.seq + 1;
     try {
@@ -260,7 +281,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     }
   }
 
-  function notify(actorId: string, events: readonly RecordedEvent[]): void {
+  function notify(actorId: string, events: readonly ChainEvent[]): void {
     const set = subscriptions.get(actorId);
     if (set === undefined) return;
     for (const subscription of [...set]) {
@@ -294,6 +315,17 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     throw error;
   });
 
+  /** Writes linked events and the new head in one batch, then tells subscribers; runs under the actor's lock. */
+  async function writeEvents(actorId: string, events: readonly ChainEvent[]): Promise<void> {
+    const head = events[events.length - 1];
+    if (head === undefined) return;
+    const ops: Operation[] = events.map((event) => ({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: encodeStoredEvent(event) }));
+    ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(head.seq) });
+    await guard('appending events', () => db.batch(ops, writeOptions));
+    heads.set(actorId, head);
+    notify(actorId, events);
+  }
+
   async function importStaged(actorId: string, header: ChainFileHeader, file: ChainFileReader): Promise<ImportedChain> {
     assertOpen();
     if ((await lockedHead(actorId)) !== undefined) {
@@ -315,7 +347,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
         await guard('staging an import', () => db.batch(batch));
       };
       // The reader checks the file's structure; the events are stored as the very bytes the file holds.
-      let last: RecordedEvent | undefined;
+      let last: ChainEvent | undefined;
       for await (const { event, bytes: payload } of file.eventFrames()) {
         assertOpen();
         last = event;
@@ -353,7 +385,7 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     // so appends cannot overtake them). The import is committed; a failure here only cuts their delivery short.
     if (subscriptions.has(actorId)) {
       try {
-        let chunk: RecordedEvent[] = [];
+        let chunk: ChainEvent[] = [];
         for await (const event of iterateEvents(actorId, 0, (heads.get(actorId)?.seq ?? -1) + 1)) {
           chunk.push(event);
           if (chunk.length >= READ_CHUNK) {
@@ -389,21 +421,34 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
       return exclusive(actorId, async () => {
         assertOpen();
         let previous = await lockedHead(actorId);
-        if (inputs.length === 0) return [];
-        const events: RecordedEvent[] = [];
-        const ops: Operation[] = [];
+        const events: ChainEvent[] = [];
         for (const input of inputs) {
-          const event = createEvent(previous, { type: input.type, data: input.data, time: input.time });
-          events.push(event);
-          ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: encodeRecordedEvent(event) });
+          previous = createEvent(previous, { type: input.type, data: input.data, time: input.time });
+          events.push(previous);
+        }
+        await writeEvents(actorId, events);
+        return events;
+      });
+    },
+
+    async appendEvents(actorId, events) {
+      assertOpen();
+      assertActorId(actorId);
+      if (!Array.isArray(events)) throw new TypeError('expected events as an array');
+      await exclusive(actorId, async () => {
+        assertOpen();
+        let previous = await lockedHead(actorId);
+        for (const event of events) {
+          const seq = previous === undefined ? 0 : previous.seq + 1;
+          if (event.seq !== seq || !sameBytes(event.parent, previous?.hash ?? null)) {
+            throw new ChainError(
+              'not-linked',
+              `event seq ${String(event.seq)} does not follow the head of actor ${JSON.stringify(actorId)} (next seq ${seq}, linked to its hash)`,
+            );
+          }
           previous = event;
         }
-        const head = events[events.length - 1]!;
-        ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(head.seq) });
-        await guard('appending events', () => db.batch(ops, writeOptions));
-        heads.set(actorId, head);
-        notify(actorId, events);
-        return events;
+        await writeEvents(actorId, events);
       });
     },
 
@@ -559,6 +604,13 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function openSublevel(db: Database, name: string) {

@@ -6,7 +6,7 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ChainError } from './chainError.js';
-import type { RecordedEvent } from './eventFormat.js';
+import type { ChainEvent } from './eventFormat.js';
 import type { NodeKey } from './nodeKey.js';
 
 /** The checkpoint format version written into every checkpoint. */
@@ -50,7 +50,7 @@ export function encodeCheckpointFields(fields: CheckpointFields): Uint8Array {
  * @example
  * const checkpoint = createCheckpoint('counter-1', lastEvent, nodeKey, Date.now());
  */
-export function createCheckpoint(actorId: string, headEvent: RecordedEvent, nodeKey: NodeKey, time: number): Checkpoint {
+export function createCheckpoint(actorId: string, headEvent: ChainEvent, nodeKey: NodeKey, time: number): Checkpoint {
   const fields: CheckpointFields = {
     v: CHECKPOINT_FORMAT_VERSION,
     actor: actorId,

@@ -5,10 +5,10 @@ const BIGINT = '$bigint';
 
 /** Encodes a payload as UTF-8 JSON; `Uint8Array`s become `{"$bytes": base64}`, bigints `{"$bigint": "…"}`. */
 export function encodeEventData(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(toJsonValue(value)));
+  // Buffer.from is several times faster than TextEncoder for short strings. It may slice a shared pool, so the
+  // bytes are copied into a plain Uint8Array of their own (cloning a view would clone the whole pool).
+  return new Uint8Array(Buffer.from(JSON.stringify(toJsonValue(value)), 'utf8'));
 }
-
-const encoder = new TextEncoder();
 
 // A walk before stringify is several times cheaper than a JSON.stringify replacer, and this runs for every event.
 function toJsonValue(value: unknown): unknown {
@@ -27,7 +27,7 @@ function toJsonValue(value: unknown): unknown {
 
 /** Decodes what `encodeEventData` produced. */
 export function decodeEventData(bytes: Uint8Array): unknown {
-  return JSON.parse(new TextDecoder().decode(bytes), (_key, v: unknown) => {
+  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), (_key, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const record = v as Record<string, unknown>;
       const keys = Object.keys(record);

@@ -1,17 +1,15 @@
 /** @theater/event-chain: what happened to each actor, recorded in order, hash-linked, signed, persisted and verifiable. */
-export type { ChainEvent, EventInput } from './chainEvent.js';
-export { createMemoryChain, type EventChain } from './memoryChain.js';
 export { encodeEventData, decodeEventData } from './eventData.js';
-export { hashEvent } from './eventHash.js';
 export {
   EVENT_FORMAT_VERSION,
   createEvent,
-  decodeRecordedEvent,
+  decodeStoredEvent,
   encodeEventFields,
-  encodeRecordedEvent,
+  encodeStoredEvent,
   hashEventFields,
+  type ChainEvent,
   type EventFields,
-  type RecordedEvent,
+  type EventInput,
 } from './eventFormat.js';
 export { ChainError, isChainError, type ChainErrorCode } from './chainError.js';
 export { loadOrCreateNodeKey, NODE_PUBLIC_KEY_FILE, NODE_SECRET_KEY_FILE, type NodeKey } from './nodeKey.js';
@@ -28,7 +26,7 @@ export {
 export { verifyChain, type VerifyOptions, type VerifyResult } from './verifyChain.js';
 export {
   openChainStore,
-  type AppendInput,
+  openMemoryChainStore,
   type ChainStore,
   type ChainStoreOptions,
   type ImportedChain,
@@ -36,6 +34,7 @@ export {
   type StoredCheckpoint,
   type SubscribeOptions,
 } from './chainStore.js';
+export { ChainWriter } from './chainWriter.js';
 export {
   CHAIN_FILE_FORMAT,
   CHAIN_FILE_VERSION,

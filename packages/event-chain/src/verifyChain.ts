@@ -7,7 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, verifyCheckpointSignature } from './checkpoint.js';
-import { EVENT_FORMAT_VERSION, type RecordedEvent } from './eventFormat.js';
+import { EVENT_FORMAT_VERSION, type ChainEvent } from './eventFormat.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -35,7 +35,7 @@ const PREFIX_BYTES = 4;
  * if (!result.ok) console.error(`event ${result.index}: ${result.reason}`);
  */
 export async function verifyChain(
-  events: Iterable<RecordedEvent> | AsyncIterable<RecordedEvent>,
+  events: Iterable<ChainEvent> | AsyncIterable<ChainEvent>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const verifier = createVerifier(options);
@@ -56,7 +56,7 @@ export async function verifyChain(
 
 interface Verifier {
   /** Checks the next event; returns the failure, if any. */
-  push(event: RecordedEvent): Failure | undefined;
+  push(event: ChainEvent): Failure | undefined;
   /** Checks what only the end of the chain can tell (checkpoints past it). */
   end(): VerifyResult;
 }
@@ -88,7 +88,7 @@ function createVerifier(options: VerifyOptions): Verifier {
     return undefined;
   }
 
-  function push(event: RecordedEvent): Failure | undefined {
+  function push(event: ChainEvent): Failure | undefined {
     const index = count;
     if (typeof event !== 'object' || event === null) return fail(index, `event ${index} is malformed: expected an event object`);
     if (event.v !== EVENT_FORMAT_VERSION) {
@@ -148,7 +148,7 @@ function sortedCheckpoints(checkpoints: readonly Checkpoint[]): Checkpoint[] {
 }
 
 /** What is wrong with an event's fields besides `v` and `seq`, as in `eventFormat.ts`; `undefined` when nothing. */
-function shapeProblem(event: RecordedEvent): string | undefined {
+function shapeProblem(event: ChainEvent): string | undefined {
   const { parent, type, data, time, hash } = event;
   if (parent !== null && !(parent instanceof Uint8Array && parent.length === HASH_LENGTH)) return 'expected parent as null or a 32-byte hash';
   if (typeof type !== 'string' || type === '') return 'expected type as a non-empty string';
@@ -167,7 +167,7 @@ const textEncoder = new TextEncoder();
  * token tree nor allocates per event; the hasher is reset by cloning a fresh one into it. The tests verify chains
  * built with `encodeEventFields` across every integer and length width to keep the two identical.
  */
-function createEventHasher(): (event: RecordedEvent, out: Uint8Array) => void {
+function createEventHasher(): (event: ChainEvent, out: Uint8Array) => void {
   const fresh = sha256.create();
   let hasher = sha256.create();
   let buffer = new Uint8Array(4096);
@@ -206,7 +206,7 @@ function createEventHasher(): (event: RecordedEvent, out: Uint8Array) => void {
     return at + key.length;
   }
 
-  function hashInto(event: RecordedEvent, out: Uint8Array): void {
+  function hashInto(event: ChainEvent, out: Uint8Array): void {
     const { seq, parent, type, data, time } = event;
     // Room for the data, the type at 3 bytes per UTF-16 unit, and the fixed keys, heads and parent (< 128 bytes).
     const needed = data.length + type.length * 3 + 128;

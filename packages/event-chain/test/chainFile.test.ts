@@ -8,7 +8,7 @@ import { readChainFile, verifyChainFile, type ChainFileSource } from '../src/cha
 import { ChainError } from '../src/chainError.js';
 import { openChainStore, type StoredCheckpoint } from '../src/chainStore.js';
 import { createCheckpoint, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../src/checkpoint.js';
-import { encodeRecordedEvent, type RecordedEvent } from '../src/eventFormat.js';
+import { encodeStoredEvent, type ChainEvent } from '../src/eventFormat.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../src/nodeKey.js';
 
 const ACTOR = 'counter-1';
@@ -20,7 +20,7 @@ let nodeKey: NodeKey;
 let strangerKey: NodeKey;
 /** A real export of ACTOR: EVENTS events, signed checkpoints at seqs 299 and 599. */
 let file: Uint8Array;
-let events: RecordedEvent[];
+let events: ChainEvent[];
 let storedCheckpoints: StoredCheckpoint[];
 
 beforeAll(async () => {
@@ -61,7 +61,7 @@ describe('readChainFile', () => {
     await using reader = readChainFile(chunked(file, 1000));
     const frames = await collect(reader.eventFrames());
     expect(frames.map((frame) => frame.event)).toEqual(events);
-    expect(frames.map((frame) => frame.bytes)).toEqual(events.map((event) => Uint8Array.from(encodeRecordedEvent(event))));
+    expect(frames.map((frame) => frame.bytes)).toEqual(events.map((event) => Uint8Array.from(encodeStoredEvent(event))));
   });
 
   it('reads a file from disk in small chunks', async () => {
@@ -139,7 +139,7 @@ describe('readChainFile', () => {
     const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
     const header = (fields: Record<string, unknown>): Uint8Array =>
       frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: ACTOR, events: 1, checkpoints: 0, ...fields }));
-    const eventFrame = (event: RecordedEvent): Uint8Array => frame(encodeRecordedEvent(event));
+    const eventFrame = (event: ChainEvent): Uint8Array => frame(encodeStoredEvent(event));
     const checkpointFrame = (value: unknown): Uint8Array => frame(dagCbor.encode(value));
     const cases: [string, ChainFileSource, string][] = [
       ['empty', new Uint8Array(0), 'truncated: header is missing (end of file at byte 0)'],
@@ -326,10 +326,10 @@ function frame(payload: Uint8Array): Uint8Array {
 }
 
 /** A chain file holding exactly these events and checkpoints, whatever they contain. */
-function fileOf(actor: string, fileEvents: readonly RecordedEvent[], checkpoints: readonly StoredCheckpoint[]): Uint8Array {
+function fileOf(actor: string, fileEvents: readonly ChainEvent[], checkpoints: readonly StoredCheckpoint[]): Uint8Array {
   return concat([
     frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor, events: fileEvents.length, checkpoints: checkpoints.length })),
-    ...fileEvents.map((event) => frame(encodeRecordedEvent(event))),
+    ...fileEvents.map((event) => frame(encodeStoredEvent(event))),
     ...checkpoints.map(({ seq, bytes }) => frame(dagCbor.encode({ seq, bytes }))),
   ]);
 }

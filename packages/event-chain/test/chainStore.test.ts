@@ -10,9 +10,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
-import { openChainStore, type AppendInput, type ChainStore } from '../src/chainStore.js';
+import { openChainStore, openMemoryChainStore, type ChainStore } from '../src/chainStore.js';
 import { ChainError, isChainError, type ChainErrorCode } from '../src/chainError.js';
-import { encodeRecordedEvent, hashEventFields, type RecordedEvent } from '../src/eventFormat.js';
+import { createEvent, encodeStoredEvent, hashEventFields, type ChainEvent, type EventInput } from '../src/eventFormat.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -21,7 +21,7 @@ async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
-function inputs(count: number, start = 0): AppendInput[] {
+function inputs(count: number, start = 0): EventInput[] {
   return Array.from({ length: count }, (_, i) => ({
     type: 'test.tick',
     data: text(`tick ${start + i}`),
@@ -38,7 +38,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 const concat = (chunks: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(chunks));
 
 /** Seqs from 0 without gaps, each parent the previous hash, each hash recomputed from the fields. */
-function expectLinkedChain(events: readonly RecordedEvent[]): void {
+function expectLinkedChain(events: readonly ChainEvent[]): void {
   events.forEach((event, index) => {
     expect(event.seq).toBe(index);
     expect(event.parent).toEqual(index === 0 ? null : events[index - 1]!.hash);
@@ -225,7 +225,7 @@ describe('chain store: subscriptions', () => {
     await using store = await openChainStore(dir.path);
     for (let start = 0; start < 5000; start += 500) await store.append('counter', inputs(500, start));
     for (const from of [0, 1234]) {
-      const seen: RecordedEvent[] = [];
+      const seen: ChainEvent[] = [];
       let subscribed = false;
       let appendedDuringHistory = 0;
       const subscription = store.subscribe('counter', { from }, (event) => seen.push(event));
@@ -332,7 +332,7 @@ describe('chain store: export and import', () => {
       });
       const original = await from.read('counter');
       const imported = await to.read('counter');
-      expect(imported.map(encodeRecordedEvent)).toEqual(original.map(encodeRecordedEvent));
+      expect(imported.map(encodeStoredEvent)).toEqual(original.map(encodeStoredEvent));
       expect(await to.head('counter')).toEqual(await from.head('counter'));
       expect(await to.checkpoints('counter')).toEqual(await from.checkpoints('counter'));
       expect(await to.actors()).toEqual(['counter']);
@@ -417,7 +417,7 @@ describe('chain store: export and import', () => {
     await using store = await openChainStore(dir.path);
     const events = await store.append('source', inputs(3));
     const header = (n: number): Uint8Array => frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'dup', events: n, checkpoints: 0 }));
-    const [e0, e1, e2] = events.map((e) => frame(encodeRecordedEvent(e)));
+    const [e0, e1, e2] = events.map((e) => frame(encodeStoredEvent(e)));
     const error = await expectCode(store.importChain(concat([header(3), e0!, e2!, e1!])), 'invalid-chain-file');
     expect(error.message).toMatch(/event 2 has seq 1, not after the previous event's seq 2/);
     await expectCode(store.importChain(concat([header(2), e0!, e0!])), 'invalid-chain-file');
@@ -449,7 +449,8 @@ describe('chain store: lifecycle and memory', () => {
   it('refuses to open a database another store holds open', async () => {
     await using dir = await tempDir();
     await using store = await openChainStore(dir.path);
-    await expectCode(openChainStore(dir.path), 'open-failed');
+    const error = await expectCode(openChainStore(dir.path), 'open-failed');
+    expect(error.message).toContain('is in use by another process or actor system');
     expect(await store.actors()).toEqual([]);
   });
 
@@ -496,7 +497,7 @@ describe('chain store: lifecycle and memory', () => {
     const gc = runInNewContext('gc') as () => void;
     await using dir = await tempDir();
     await using store = await openChainStore(dir.path);
-    const refs: WeakRef<RecordedEvent>[] = [];
+    const refs: WeakRef<ChainEvent>[] = [];
     for (let start = 0; start < 20_000; start += 100) {
       for (const event of await store.append('long-running', inputs(100, start))) refs.push(new WeakRef(event));
     }
@@ -516,3 +517,31 @@ function frame(payload: Uint8Array): Uint8Array {
   out.set(payload, 4);
   return out;
 }
+
+describe('chain store: appending built events', () => {
+  it('writes events built elsewhere when they continue the chain, and refuses ones that do not', async () => {
+    await using store = await openMemoryChainStore();
+    const [first] = await store.append('a', inputs(1));
+    const second = createEvent(first, inputs(1, 1)[0]!);
+    const third = createEvent(second, inputs(1, 2)[0]!);
+    await store.appendEvents('a', [second, third]);
+    expect((await store.read('a')).map((e) => e.seq)).toEqual([0, 1, 2]);
+    expectLinkedChain(await store.read('a'));
+
+    const stale = createEvent(first, inputs(1, 9)[0]!);
+    const error = await expectCode(store.appendEvents('a', [stale]), 'not-linked');
+    expect(error.message).toContain('event seq 1 does not follow the head of actor "a" (next seq 3');
+    const forked = { ...createEvent(third, inputs(1, 3)[0]!), parent: second.hash };
+    await expectCode(store.appendEvents('a', [forked]), 'not-linked');
+    expect((await store.head('a'))?.seq).toBe(2);
+  });
+
+  it('keeps an in-memory store apart from every other and empty after close', async () => {
+    const one = await openMemoryChainStore();
+    await using two = await openMemoryChainStore();
+    await one.append('a', inputs(2));
+    expect(await two.actors()).toEqual([]);
+    await one.close();
+    await expectCode(one.read('a'), 'store-closed');
+  });
+});

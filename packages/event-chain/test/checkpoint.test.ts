@@ -14,7 +14,7 @@ import {
   encodeCheckpointFields,
   verifyCheckpointSignature,
 } from '../src/checkpoint.js';
-import { createEvent, type RecordedEvent } from '../src/eventFormat.js';
+import { createEvent, type ChainEvent } from '../src/eventFormat.js';
 import { type NodeKey, loadOrCreateNodeKey } from '../src/nodeKey.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -28,7 +28,7 @@ describe('checkpoints', () => {
   let home: string;
   let nodeKey: NodeKey;
   let otherKey: NodeKey;
-  let head: RecordedEvent;
+  let head: ChainEvent;
   let checkpoint: Checkpoint;
 
   beforeAll(async () => {

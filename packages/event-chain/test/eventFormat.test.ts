@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import * as dagCbor from '@ipld/dag-cbor';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { createEvent, decodeRecordedEvent, encodeEventFields, encodeRecordedEvent, type RecordedEvent } from '../src/eventFormat.js';
+import { createEvent, decodeStoredEvent, encodeEventFields, encodeStoredEvent, type ChainEvent } from '../src/eventFormat.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
 /** A fixed sequence: changing the format changes these hashes, which is a breaking change. */
-function vectorChain(): RecordedEvent[] {
+function vectorChain(): ChainEvent[] {
   const inputs = [
     { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000 },
     { type: 'wasm.call', data: text('{"function":"init"}'), time: 1_700_000_000_001 },
     { type: 'theater:simple/runtime.log', data: text('{"args":["hello"]}'), time: 1_700_000_000_002 },
     { type: 'wasm.result', data: new Uint8Array(0), time: 1_700_000_000_002 },
   ];
-  const events: RecordedEvent[] = [];
+  const events: ChainEvent[] = [];
   for (const input of inputs) events.push(createEvent(events.at(-1), input));
   return events;
 }
@@ -46,7 +47,7 @@ describe('event format v1', () => {
   });
 
   it('round-trips an event through its stored encoding', () => {
-    for (const event of vectorChain()) expect(decodeRecordedEvent(encodeRecordedEvent(event))).toEqual(event);
+    for (const event of vectorChain()) expect(decodeStoredEvent(encodeStoredEvent(event))).toEqual(event);
   });
 
   it('refuses malformed events with TypeError naming the field', () => {
@@ -54,6 +55,28 @@ describe('event format v1', () => {
     expect(() => encodeEventFields({ ...first!, time: 1.5 })).toThrow('expected time as a non-negative integer (ms), got 1.5');
     expect(() => encodeEventFields({ ...first!, seq: 1 })).toThrow('expected parent null exactly for seq 0');
     expect(() => encodeEventFields({ ...first!, type: '' })).toThrow('expected type as a non-empty string');
-    expect(() => decodeRecordedEvent(text('not cbor'))).toThrow();
+    expect(() => decodeStoredEvent(text('not cbor'))).toThrow();
+  });
+
+  it('encodes exactly as @ipld/dag-cbor does, at every integer and length boundary', () => {
+    const boundaries = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
+    const parent = new Uint8Array(32).fill(7);
+    const types = ['a', 'x'.repeat(23), 'y'.repeat(24), 'theater:simple/message-server-host.request', 'héllo ✓ 🎭'];
+    const lengths = [0, 1, 23, 24, 255, 256, 70_000];
+    for (const seq of boundaries) {
+      for (const time of [0, 23, 1_700_000_000_000, Number.MAX_SAFE_INTEGER]) {
+        const fields = { v: 1 as const, seq, parent: seq === 0 ? null : parent, type: types[seq % types.length]!, data: new Uint8Array(lengths[seq % lengths.length]!).fill(9), time };
+        expect(bytesToHex(encodeEventFields(fields))).toBe(bytesToHex(dagCbor.encode(fields)));
+      }
+    }
+    for (const type of types) {
+      for (const length of lengths) {
+        const fields = { v: 1 as const, seq: 5, parent, type, data: new Uint8Array(length).fill(3), time: 42 };
+        expect(bytesToHex(encodeEventFields(fields))).toBe(bytesToHex(dagCbor.encode(fields)));
+        const event = createEvent(undefined, { type, data: fields.data, time: 42 });
+        const stored = dagCbor.encode({ event: dagCbor.encode({ v: 1, seq: 0, parent: null, type, data: fields.data, time: 42 }), hash: event.hash });
+        expect(bytesToHex(encodeStoredEvent(event))).toBe(bytesToHex(stored));
+      }
+    }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Checkpoint, createCheckpoint } from '../src/checkpoint.js';
-import { createEvent, type EventFields, hashEventFields, type RecordedEvent } from '../src/eventFormat.js';
+import { createEvent, type EventFields, hashEventFields, type ChainEvent } from '../src/eventFormat.js';
 import { type NodeKey, loadOrCreateNodeKey } from '../src/nodeKey.js';
 import { verifyChain, type VerifyOptions } from '../src/verifyChain.js';
 
@@ -15,8 +15,8 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 /** The hex prefix that reasons show for a hash or key. */
 const short = (bytes: Uint8Array): string => `${bytesToHex(bytes.subarray(0, 4))}…`;
 
-function buildChain(length: number): RecordedEvent[] {
-  const events: RecordedEvent[] = [];
+function buildChain(length: number): ChainEvent[] {
+  const events: ChainEvent[] = [];
   for (let i = 0; i < length; i++) {
     const type = i === 0 ? 'actor.spawn' : TYPES[i % TYPES.length]!;
     events.push(createEvent(events.at(-1), { type, data: text(JSON.stringify({ step: i, state: { count: i } })), time: 1_700_000_000_000 + i * 3 }));
@@ -25,12 +25,12 @@ function buildChain(length: number): RecordedEvent[] {
 }
 
 /** A copy of `events` with event `index` replaced by `change(event)`, keeping its recorded hash. */
-function tampered(events: readonly RecordedEvent[], index: number, change: (event: RecordedEvent) => RecordedEvent): RecordedEvent[] {
+function tampered(events: readonly ChainEvent[], index: number, change: (event: ChainEvent) => ChainEvent): ChainEvent[] {
   return events.map((event, i) => (i === index ? change(event) : event));
 }
 
 /** Re-links and re-hashes every event from `from` on, as an attacker rewriting the tail would. */
-function rehashedFrom(events: readonly RecordedEvent[], from: number): RecordedEvent[] {
+function rehashedFrom(events: readonly ChainEvent[], from: number): ChainEvent[] {
   const result = events.slice(0, from);
   for (const event of events.slice(from)) result.push(createEvent(result.at(-1), event));
   return result;
@@ -47,7 +47,7 @@ describe('verifyChain', () => {
   let home: string;
   let nodeKey: NodeKey;
   let strangerKey: NodeKey;
-  let events: RecordedEvent[];
+  let events: ChainEvent[];
   let checkpoints: Checkpoint[];
   let options: VerifyOptions;
 
@@ -247,7 +247,7 @@ describe('verifyChain', () => {
 
     let read = 0;
     let closed = false;
-    async function* counted(): AsyncGenerator<RecordedEvent> {
+    async function* counted(): AsyncGenerator<ChainEvent> {
       try {
         for (const event of events.filter((_, i) => i !== 20)) {
           read += 1;
@@ -269,7 +269,7 @@ describe('verifyChain', () => {
     const dataLengths = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000];
     const times = [0, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
     const types = ['a', 'x'.repeat(23), 'x'.repeat(24), 'x'.repeat(255), 'x'.repeat(256), 'théâtre:simple/runtime.log', 'emoji.🎭', 'lone.\ud800'];
-    const chain: RecordedEvent[] = [];
+    const chain: ChainEvent[] = [];
     const push = (type: string, data: Uint8Array, time: number): void => {
       chain.push(createEvent(chain.at(-1), { type, data, time }));
     };
