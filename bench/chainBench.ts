@@ -1,11 +1,11 @@
 /** Event-chain benchmarks: verify speed on a 100k-event chain beside raw SHA-256 of the same encoded events. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createEvent, encodeEventFields, verifyChain, type RecordedEvent } from '@theater/event-chain';
+import { createEvent, encodeEventFields, verifyChain, type ChainEvent } from '@theater/event-chain';
 
 /** Events per second of `verifyChain` and of hashing the same canonical encodings, best of `rounds`. */
 export async function measureVerify(count: number, rounds: number): Promise<{ verifyPerSecond: number; hashPerSecond: number }> {
   const encoder = new TextEncoder();
-  const events: RecordedEvent[] = [];
+  const events: ChainEvent[] = [];
   for (let i = 0; i < count; i++) {
     const data = encoder.encode(JSON.stringify({ interface: 'theater:simple/message-server-client', function: 'handle-send', seq: i }));
     events.push(createEvent(events.at(-1), { type: i % 3 === 0 ? 'wasm.call' : 'wasm.result', data, time: 1_700_000_000_000 + i }));

@@ -57,26 +57,36 @@ try {
     results[`spawn:${label}`] = { spawnMs, bareInstantiateMs: bare };
   }
 
-  // handle-send throughput of the counter through the kernel vs a bare loop in one worker.
-  const actor = await system.spawn(counter);
-  const cacheDir = join(system.home.cacheDir, 'components', actor.componentHash);
-  await sendMany(actor, SEND_WARMUP);
-  const kernelRates: number[] = [];
+  // handle-send throughput of the counter: chain persisted (the default) vs kept in memory (save_chain = false),
+  // rounds interleaved so both see the same machine, beside a bare loop in one worker.
+  const persisted = await system.spawn(counter);
+  const inMemory = await system.spawn({ ...counter, saveChain: false });
+  const cacheDir = join(system.home.cacheDir, 'components', persisted.componentHash);
+  await sendMany(persisted, SEND_WARMUP);
+  await sendMany(inMemory, SEND_WARMUP);
+  const chainOnRates: number[] = [];
+  const chainOffRates: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
-    await sendMany(actor, SEND_COUNT);
-    kernelRates.push(SEND_COUNT / ((performance.now() - started) / 1000));
+    chainOnRates.push(await sendRate(persisted, SEND_COUNT));
+    chainOffRates.push(await sendRate(inMemory, SEND_COUNT));
   }
-  await actor.stop();
+  await Promise.all([persisted.stop(), inMemory.stop()]);
   const bareRates = await bareSendLoop(cacheDir, { warmup: SEND_WARMUP, count: SEND_COUNT, rounds: ROUNDS });
   rows.push({
-    metric: 'handle-send throughput (counter)',
-    theater: `${Math.round(median(kernelRates))} msg/s`,
+    metric: 'handle-send throughput (counter), chain persisted',
+    theater: `${Math.round(median(chainOnRates))} msg/s`,
     baseline: `${Math.round(median(bareRates))} calls/s (bare loop in a worker)`,
-    ratio: `${((median(kernelRates) / median(bareRates)) * 100).toFixed(0)}%`,
+    ratio: `${((median(chainOnRates) / median(bareRates)) * 100).toFixed(0)}%`,
     target: '>= 70%',
   });
-  results['throughput'] = { kernelRates, bareRates };
+  rows.push({
+    metric: 'chain on vs off (counter)',
+    theater: `${Math.round(median(chainOnRates))} msg/s persisted`,
+    baseline: `${Math.round(median(chainOffRates))} msg/s in memory (save_chain = false)`,
+    ratio: `${((1 - median(chainOnRates) / median(chainOffRates)) * 100).toFixed(0)}% loss`,
+    target: '<= 15% loss',
+  });
+  results['throughput'] = { chainOnRates, chainOffRates, bareRates };
 
   // Memory per live actor.
   globalThis.gc?.();
@@ -120,6 +130,13 @@ await mkdir(out, { recursive: true });
 const file = join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify({ rows, ...results }, null, 2));
 console.log(`results written to ${file}`);
+
+/** Messages per second over `count` sends. */
+async function sendRate(target: Actor, count: number): Promise<number> {
+  const started = performance.now();
+  await sendMany(target, count);
+  return count / ((performance.now() - started) / 1000);
+}
 
 /** Sends `count` messages keeping up to `window` outstanding (under the default mailbox of 1024). */
 function sendMany(target: Actor, count: number, window = 900): Promise<void> {

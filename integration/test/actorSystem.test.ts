@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
 import { isKernelError, type InspectionEvent } from '@theater/kernel';
-import { decode, manifestOf, testSystem, text } from './helpers.js';
+import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
 
 describe('actor system', () => {
   it('spawns an actor, runs init with its id, and delivers sends and requests in order', async () => {
@@ -22,7 +22,7 @@ describe('actor system', () => {
     await using system = await testSystem();
     const echo = await system.spawn(await manifestOf('echo'));
     await echo.send(text('hello'));
-    expect(echo.events().map((e) => e.type)).toEqual([
+    expect((await echo.events()).map((e) => e.type)).toEqual([
       'actor.spawn',
       'wasm.call',
       'theater:simple/runtime.log',
@@ -31,7 +31,7 @@ describe('actor system', () => {
       'theater:simple/runtime.log',
       'wasm.result',
     ]);
-    const events = echo.events();
+    const events = (await echo.events());
     expect(decodeEventData(events[4]!.data)).toMatchObject({
       interface: 'theater:simple/message-server-client',
       function: 'handle-send',
@@ -49,7 +49,7 @@ describe('actor system', () => {
     const echo = await system.spawn(await manifestOf('echo'));
     // spawn, init call/log/result, then this request's call: 5 events when the guest asks
     expect(decode(await echo.request(text('chain')))).toBe('5');
-    expect(echo.events().map((e) => e.type)).toContain('theater:simple/runtime.get-chain');
+    expect((await echo.events()).map((e) => e.type)).toContain('theater:simple/runtime.get-chain');
   });
 
   it('stops an actor that calls runtime shutdown once the operation commits, reporting its data', async () => {
@@ -108,15 +108,18 @@ describe('actor system', () => {
   });
 
   it('reuses the transpiled component from disk in a new system and from memory within one', async () => {
-    await using first = await testSystem();
+    await using home = await tempDir();
+    const { createActorSystem } = await import('@theater/kernel');
+    const { defaultHandlers } = await import('@theater/handlers');
     const manifest = await manifestOf('echo');
+    // One system at a time owns a home (its chain store), so the second opens after the first has closed.
+    const first = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const a = await first.spawn(manifest);
     const b = await first.spawn(manifest);
     expect(['transpiled', 'disk']).toContain(first.spawnTimings(a.id)?.cache);
     expect(first.spawnTimings(b.id)?.cache).toBe('memory');
-    const { createActorSystem } = await import('@theater/kernel');
-    const { defaultHandlers } = await import('@theater/handlers');
-    await using second = createActorSystem({ handlers: defaultHandlers(), home: first.homeDir, poolSize: 1 });
+    await first.close();
+    await using second = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const c = await second.spawn(manifest);
     expect(second.spawnTimings(c.id)?.cache).toBe('disk');
     expect(c.componentHash).toBe(a.componentHash);
@@ -138,10 +141,10 @@ describe('message ownership', () => {
     const sent = echo.send(buffer);
     buffer.set(text('later'));
     await sent;
-    const call = echo.events().filter((e) => e.type === 'wasm.call').at(-1)!;
+    const call = (await echo.events()).filter((e) => e.type === 'wasm.call').at(-1)!;
     expect(decodeEventData(call.data)).toMatchObject({ params: [text('first')] });
-    expect(echo.events().map((e) => e.type)).toContain('theater:simple/runtime.log');
-    const log = echo.events().filter((e) => e.type === 'theater:simple/runtime.log').at(-1)!;
+    expect((await echo.events()).map((e) => e.type)).toContain('theater:simple/runtime.log');
+    const log = (await echo.events()).filter((e) => e.type === 'theater:simple/runtime.log').at(-1)!;
     expect(decodeEventData(log.data)).toEqual({ args: ['got first'], result: null });
   });
 });
@@ -162,7 +165,7 @@ describe('stopping and closing', () => {
       expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'actor-not-running' });
     }
     expect(JSON.parse(decode(echo.state()))).toEqual({ count: done });
-    expect(echo.events().at(-1)?.type).toBe('actor.stop');
+    expect((await echo.events()).at(-1)?.type).toBe('actor.stop');
   });
 
   it('ends spawns in flight when the system closes, leaving no actor behind', async () => {
@@ -189,13 +192,13 @@ describe('bad input', () => {
   it('refuses a call to an export the actor lacks without touching the actor', async () => {
     await using system = await testSystem();
     const echo = await system.spawn(await manifestOf('echo'));
-    const events = echo.events().length;
+    const events = (await echo.events()).length;
     await expect(echo.call('theater:simple/supervisor-handlers', 'handle-child-exit', ['x', undefined])).rejects.toMatchObject({
       code: 'export-missing',
       message: `actor echo (${echo.id}) does not export theater:simple/supervisor-handlers#handle-child-exit`,
     });
     expect(echo.status).toBe('running');
-    expect(echo.events()).toHaveLength(events);
+    expect((await echo.events())).toHaveLength(events);
     expect(decode(await echo.request(text('still')))).toBe('echo:still');
   });
 

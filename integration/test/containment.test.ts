@@ -31,7 +31,7 @@ describe('failure containment', () => {
     expect(trapper.failure?.reason).toBe('trap');
     expect(trapper.failure?.during).toBe('theater:simple/message-server-client#handle-send');
     expect(trapper.state()).toEqual(committed);
-    expect(trapper.events().at(-1)?.type).toBe('actor.fail');
+    expect((await trapper.events()).at(-1)?.type).toBe('actor.fail');
     await expect(trapper.send(text('again'))).rejects.toMatchObject({ code: 'actor-not-running' });
     expect(decode(await other.request(text('still here')))).toBe('echo:still here');
   });

@@ -2,11 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createCheckpoint,
-  decodeRecordedEvent,
+  decodeStoredEvent,
   encodeCheckpoint,
   loadOrCreateNodeKey,
   openChainStore,
-  type AppendInput,
+  type EventInput,
   type ChainStore,
   type NodeKey,
 } from '@theater/event-chain';
@@ -65,7 +65,7 @@ describe('theater chain verify', () => {
     const copy = Uint8Array.from(validBytes);
     // Event k is frame k + 1; its data is found in the frame by decoding it, not by a guessed offset.
     const { start, bytes } = frames(copy)[TAMPERED_EVENT + 1]!;
-    const data = Buffer.from(decodeRecordedEvent(bytes).data);
+    const data = Buffer.from(decodeStoredEvent(bytes).data);
     const at = Buffer.from(bytes).indexOf(data);
     expect(at).toBeGreaterThan(0);
     expect(Buffer.from(bytes).lastIndexOf(data)).toBe(at);
@@ -146,7 +146,7 @@ describe('theater chain verify', () => {
   });
 });
 
-function inputs(start: number, count: number): AppendInput[] {
+function inputs(start: number, count: number): EventInput[] {
   return Array.from({ length: count }, (_, i) => ({
     type: 'test.tick',
     data: new TextEncoder().encode(JSON.stringify({ step: start + i, note: `event number ${start + i}` })),

@@ -15,10 +15,9 @@
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { ChainError } from './chainError.js';
-import { decodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { decodeStoredEvent, type ChainEvent } from './eventFormat.js';
-import { verifyChain, type VerifyResult } from './verifyChain.js';
+import { verifyWithStoredCheckpoints, type VerifyResult } from './verifyChain.js';
 
 /** The `format` field of a chain file header. */
 export const CHAIN_FILE_FORMAT = 'theater-chain';
@@ -209,42 +208,23 @@ export async function verifyChainFile(
 
   // Pass 1: the structure of the whole file, and its checkpoints.
   let header: ChainFileHeader;
-  const checkpoints: Checkpoint[] = [];
-  let firstBad: { readonly seq: number; readonly reason: string } | undefined;
+  const stored: StoredCheckpoint[] = [];
   {
     await using file = readChainFile(source());
     header = await file.header();
-    for await (const stored of file.checkpoints()) {
-      if (firstBad !== undefined) continue;
-      let checkpoint: Checkpoint;
-      try {
-        checkpoint = decodeCheckpoint(stored.bytes);
-      } catch (error) {
-        firstBad = { seq: stored.seq, reason: `checkpoint at seq ${stored.seq} cannot be decoded: ${messageOf(error)}` };
-        continue;
-      }
-      if (checkpoint.seq !== stored.seq) {
-        firstBad = { seq: stored.seq, reason: `checkpoint stored at seq ${stored.seq} signs seq ${checkpoint.seq}` };
-        continue;
-      }
-      checkpoints.push(checkpoint);
-    }
+    for await (const checkpoint of file.checkpoints()) stored.push(checkpoint);
   }
 
-  // Pass 2: the events, streamed through verifyChain with the checkpoints stored before the first bad one.
+  // Pass 2: the events, streamed through verifyChain.
   await using file = readChainFile(source());
   const again = await file.header();
   if (again.actor !== header.actor || again.events !== header.events || again.checkpoints !== header.checkpoints) {
     throw invalidFile('the file changed while it was being verified');
   }
-  const verified = await verifyChain(file.events(), {
-    checkpoints,
+  const result = await verifyWithStoredCheckpoints(file.events(), stored, {
     actorId: header.actor,
     ...(options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys }),
   });
-  // verifyChain reports the first problem in chain order; a bad checkpoint is one too, checked after its event.
-  const result: VerifyResult =
-    firstBad !== undefined && (verified.ok || firstBad.seq < verified.index) ? { ok: false, index: firstBad.seq, reason: firstBad.reason } : verified;
   return { header, result };
 }
 

@@ -8,13 +8,15 @@
  *
  * | sublevel       | key                   | value                                                         |
  * |----------------|-----------------------|---------------------------------------------------------------|
- * | `!events!`     | `${actor}\x00${seq16}`| `encodeStoredEvent(event)`                                  |
- * | `!heads!`      | `${actor}`            | DAG-CBOR unsigned integer: the seq of the actor's last event  |
+ * | `!events!`     | `${actor}\x00${seq16}`| a segment: consecutive events from that seq, as frames        |
+ * | `!heads!`      | `${actor}`            | `encodeStoredEvent(last event)`                               |
  * | `!checkpoints!`| `${actor}\x00${seq16}`| the checkpoint's opaque bytes                                 |
  * | `!imports!`    | `${actor}`            | empty: an import is staging this actor's keys (see below)     |
  *
- * An actor's chain exists exactly when it has a head; reads never go past the head. An append writes its events
- * and the new head in one batch. An import stages the file's events and checkpoints under the target actor in
+ * A segment holds the events one append wrote (at most SEGMENT_EVENTS of them), each as a frame: a 4-byte big-endian
+ * length and `encodeStoredEvent(event)`; one write per append, not per event, is what lets actors record at the rate
+ * they run. An actor's chain exists exactly when it has a head; reads never go past the head. An append writes its
+ * segments and the new head in one batch. An import stages the file's events and checkpoints under the target actor in
  * bounded batches (after marking the actor in `!imports!`), then commits by writing the head and removing the mark
  * in one batch; a failed import removes what it staged, and `openChainStore` removes leftovers of an import that a
  * crash interrupted. So a chain becomes visible whole or not at all.
@@ -119,6 +121,11 @@ export interface ChainStore {
 const SEQ_DIGITS = 16;
 const FRAME_MAX_BYTES = 0xffff_ffff;
 const READ_CHUNK = 256;
+/** Segments read per iterator step. */
+const READ_SEGMENTS = 16;
+/** The most events one stored segment holds. */
+const SEGMENT_EVENTS = 512;
+const FRAME_PREFIX_BYTES = 4;
 const IMPORT_BATCH_OPS = 1000;
 const IMPORT_BATCH_BYTES = 4 * 1024 * 1024;
 const EXPORT_CHUNK_BYTES = 64 * 1024;
@@ -232,13 +239,7 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
   async function loadHead(actorId: string, snapshot?: Snapshot): Promise<ChainEvent | undefined> {
     const read = snapshot === undefined ? {} : { snapshot };
     const raw = await guard('reading a head', () => headsDb.get(actorId, read));
-    if (raw === undefined) return undefined;
-    const seq = decodeHeadSeq(actorId, raw);
-    const bytes = await guard('reading a head event', () => eventsDb.get(eventKey(actorId, seq), read));
-    if (bytes === undefined) {
-      throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} names seq ${seq}, which is not stored`);
-    }
-    return decodeStored(actorId, bytes);
+    return raw === undefined ? undefined : decodeStored(actorId, raw);
   }
 
   /** The head as seen by readers: the cache, else the database (not cached, so it cannot race an append). */
@@ -255,15 +256,27 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
     return loaded;
   }
 
-  /** Events of `actorId` with seq in `[from, end)`, read through a level iterator in chunks. */
-  async function* iterateEvents(actorId: string, from: number, end: number): AsyncGenerator<ChainEvent> {
+  /** Events of `actorId` with seq in `[from, end)`, read segment by segment through a level iterator. */
+  async function* iterateEvents(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<ChainEvent> {
     if (from >= end) return;
-    const iterator = eventsDb.values({ gte: eventKey(actorId, from), lt: eventKey(actorId, end) });
+    const read = snapshot === undefined ? {} : { snapshot };
+    // The segment holding `from` starts at or before it.
+    const [start] = await guard('reading events', () =>
+      eventsDb.keys({ gte: eventKey(actorId, 0), lte: eventKey(actorId, from), reverse: true, limit: 1, ...read }).all(),
+    );
+    const iterator = eventsDb.iterator({ gte: start ?? eventKey(actorId, from), lt: eventKey(actorId, end), ...read });
     try {
       for (;;) {
-        const values = await guard('reading events', () => iterator.nextv(READ_CHUNK));
-        if (values.length === 0) return;
-        for (const value of values) yield decodeStored(actorId, value);
+        const entries = await guard('reading events', () => iterator.nextv(READ_SEGMENTS));
+        if (entries.length === 0) return;
+        for (const [key, segment] of entries) {
+          let seq = seqOfKey(key);
+          for (const frame of segmentFrames(actorId, segment)) {
+            if (seq >= end) return;
+            if (seq >= from) yield decodeStored(actorId, frame);
+            seq += 1;
+          }
+        }
       }
     } finally {
       await iterator.close().catch(noop);
@@ -319,8 +332,12 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
   async function writeEvents(actorId: string, events: readonly ChainEvent[]): Promise<void> {
     const head = events[events.length - 1];
     if (head === undefined) return;
-    const ops: Operation[] = events.map((event) => ({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: encodeStoredEvent(event) }));
-    ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(head.seq) });
+    const ops: Operation[] = [];
+    for (let first = 0; first < events.length; first += SEGMENT_EVENTS) {
+      const part = events.slice(first, first + SEGMENT_EVENTS);
+      ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, part[0]!.seq), value: frames(part.map(encodeStoredEvent)) });
+    }
+    ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: encodeStoredEvent(head) });
     await guard('appending events', () => db.batch(ops, writeOptions));
     heads.set(actorId, head);
     notify(actorId, events);
@@ -347,14 +364,25 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         await guard('staging an import', () => db.batch(batch));
       };
       // The reader checks the file's structure; the events are stored as the very bytes the file holds.
-      let last: ChainEvent | undefined;
-      for await (const { event, bytes: payload } of file.eventFrames()) {
+      let last: { event: ChainEvent; bytes: Uint8Array } | undefined;
+      let segment: Uint8Array[] = [];
+      let segmentStart = 0;
+      const endSegment = (): void => {
+        if (segment.length === 0) return;
+        const value = frames(segment);
+        ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, segmentStart), value });
+        bytes += value.length;
+        segment = [];
+      };
+      for await (const frame of file.eventFrames()) {
         assertOpen();
-        last = event;
-        ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, event.seq), value: payload });
-        bytes += payload.length;
+        last = frame;
+        if (segment.length === 0) segmentStart = frame.event.seq;
+        segment.push(frame.bytes);
+        if (segment.length >= SEGMENT_EVENTS) endSegment();
         if (ops.length >= IMPORT_BATCH_OPS || bytes >= IMPORT_BATCH_BYTES) await flush();
       }
+      endSegment();
       assertOpen();
       for await (const checkpoint of file.checkpoints()) {
         assertOpen();
@@ -369,13 +397,13 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
       await guard('committing an import', () =>
         db.batch(
           [
-            { type: 'put', sublevel: headsDb, key: actorId, value: dagCbor.encode(last.seq) },
+            { type: 'put', sublevel: headsDb, key: actorId, value: last.bytes },
             { type: 'del', sublevel: importsDb, key: actorId },
           ],
           writeOptions,
         ),
       );
-      heads.set(actorId, last);
+      heads.set(actorId, last.event);
     } catch (error) {
       // If this cleanup fails too, the `!imports!` mark stays and the next open removes the staged keys.
       await guard('discarding a failed import', () => clearActor(actorId)).catch(noop);
@@ -473,10 +501,9 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
       if (head === undefined || limit === 0) return [];
       const end = Math.min(to ?? Infinity, head.seq + 1);
       if (from >= end) return [];
-      const values = await guard('reading events', () =>
-        eventsDb.values({ gte: eventKey(actorId, from), lt: eventKey(actorId, end), limit: limit ?? Infinity }).all(),
-      );
-      return values.map((value) => decodeStored(actorId, value));
+      const events: ChainEvent[] = [];
+      for await (const event of iterateEvents(actorId, from, Math.min(end, from + (limit ?? Infinity)))) events.push(event);
+      return events;
     },
 
     async *stream(actorId, range = {}) {
@@ -557,20 +584,21 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         const head = await loadHead(actorId, snapshot);
         if (head === undefined) throw new ChainError('unknown-actor', `actor ${JSON.stringify(actorId)} has no chain`);
         const range = { gte: eventKey(actorId, 0), lt: eventKey(actorId, head.seq + 1), snapshot };
-        const events = await countKeys(eventsDb, range);
+        const events = head.seq + 1;
         const checkpoints = await countKeys(checkpointsDb, range);
         const chunks = createChunker();
         chunks.add(dagCbor.encode({ format: CHAIN_FILE_FORMAT, v: CHAIN_FILE_VERSION, actor: actorId, events, checkpoints }));
-        const values = eventsDb.values(range);
+        // Segments already hold their events as frames: they are copied to the file as they are.
+        const segments = eventsDb.values(range);
         try {
-          for (let batch = await guard('exporting events', () => values.nextv(READ_CHUNK)); batch.length > 0; batch = await guard('exporting events', () => values.nextv(READ_CHUNK))) {
-            for (const value of batch) {
-              const full = chunks.add(value);
+          for (let batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS)); batch.length > 0; batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS))) {
+            for (const segment of batch) {
+              const full = chunks.addFrames(segment);
               if (full !== undefined) yield full;
             }
           }
         } finally {
-          await values.close().catch(noop);
+          await segments.close().catch(noop);
         }
         const entries = checkpointsDb.iterator(range);
         try {
@@ -639,17 +667,31 @@ function seqOfKey(key: string): number {
   return Number(key.slice(-SEQ_DIGITS));
 }
 
-function decodeHeadSeq(actorId: string, raw: Uint8Array): number {
-  let seq: unknown;
-  try {
-    seq = dagCbor.decode(raw);
-  } catch (error) {
-    throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} cannot be decoded`, { cause: error });
+/** Frames: each payload preceded by its 4-byte big-endian length. */
+function frames(payloads: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const payload of payloads) size += FRAME_PREFIX_BYTES + payload.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const payload of payloads) {
+    out.writeUInt32BE(payload.length, at);
+    out.set(payload, at + FRAME_PREFIX_BYTES);
+    at += FRAME_PREFIX_BYTES + payload.length;
   }
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new ChainError('corrupt-chain', `the head of actor ${JSON.stringify(actorId)} is not a seq`);
+  return new Uint8Array(out.buffer, out.byteOffset, size);
+}
+
+/** The payloads of a segment's frames; a segment that is cut short is a corrupt chain. */
+function* segmentFrames(actorId: string, segment: Uint8Array): Generator<Uint8Array> {
+  const view = new DataView(segment.buffer, segment.byteOffset, segment.byteLength);
+  for (let at = 0; at < segment.length; ) {
+    const length = at + FRAME_PREFIX_BYTES <= segment.length ? view.getUint32(at) : Infinity;
+    if (at + FRAME_PREFIX_BYTES + length > segment.length) {
+      throw new ChainError('corrupt-chain', `a stored segment of actor ${JSON.stringify(actorId)} is cut short`);
+    }
+    yield segment.subarray(at + FRAME_PREFIX_BYTES, at + FRAME_PREFIX_BYTES + length);
+    at += FRAME_PREFIX_BYTES + length;
   }
-  return seq;
 }
 
 function seqOption(value: number | undefined, name: string): number | undefined {
@@ -679,7 +721,11 @@ async function countKeys(
 }
 
 /** Collects frames into chunks of about EXPORT_CHUNK_BYTES, so a consumer sees few, large writes. */
-function createChunker(): { add(payload: Uint8Array): Uint8Array | undefined; flush(): Uint8Array | undefined } {
+function createChunker(): {
+  add(payload: Uint8Array): Uint8Array | undefined;
+  addFrames(frames: Uint8Array): Uint8Array | undefined;
+  flush(): Uint8Array | undefined;
+} {
   let parts: Uint8Array[] = [];
   let size = 0;
   const flush = (): Uint8Array | undefined => {
@@ -701,6 +747,11 @@ function createChunker(): { add(payload: Uint8Array): Uint8Array | undefined; fl
       new DataView(prefix.buffer).setUint32(0, payload.length);
       parts.push(prefix, payload);
       size += 4 + payload.length;
+      return size >= EXPORT_CHUNK_BYTES ? flush() : undefined;
+    },
+    addFrames(frames) {
+      parts.push(frames);
+      size += frames.length;
       return size >= EXPORT_CHUNK_BYTES ? flush() : undefined;
     },
     flush,

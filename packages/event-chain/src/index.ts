@@ -23,7 +23,7 @@ export {
   type Checkpoint,
   type CheckpointFields,
 } from './checkpoint.js';
-export { verifyChain, type VerifyOptions, type VerifyResult } from './verifyChain.js';
+export { verifyChain, verifyWithStoredCheckpoints, type VerifyOptions, type VerifyResult } from './verifyChain.js';
 export {
   openChainStore,
   openMemoryChainStore,

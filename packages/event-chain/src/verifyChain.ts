@@ -6,7 +6,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { type Checkpoint, verifyCheckpointSignature } from './checkpoint.js';
+import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
+import type { StoredCheckpoint } from './chainStore.js';
 import { EVENT_FORMAT_VERSION, type ChainEvent } from './eventFormat.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
@@ -52,6 +53,37 @@ export async function verifyChain(
     }
   }
   return verifier.end();
+}
+
+/**
+ * Verifies a chain against checkpoints as stored (opaque bytes at a seq), as `ChainStore.checkpoints` and chain files
+ * hold them. A checkpoint whose bytes do not decode, or that names another seq than the one it is stored at, fails
+ * verification at that seq; the verdict is the first problem in chain order.
+ */
+export async function verifyWithStoredCheckpoints(
+  events: Iterable<ChainEvent> | AsyncIterable<ChainEvent>,
+  stored: readonly StoredCheckpoint[],
+  options: Omit<VerifyOptions, 'checkpoints'> = {},
+): Promise<VerifyResult> {
+  const checkpoints: Checkpoint[] = [];
+  let firstBad: Failure | undefined;
+  for (const { seq, bytes } of stored) {
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = decodeCheckpoint(bytes);
+    } catch (error) {
+      firstBad = { ok: false, index: seq, reason: `checkpoint at seq ${seq} cannot be decoded: ${error instanceof Error ? error.message : String(error)}` };
+      break;
+    }
+    if (checkpoint.seq !== seq) {
+      firstBad = { ok: false, index: seq, reason: `checkpoint stored at seq ${seq} signs seq ${checkpoint.seq}` };
+      break;
+    }
+    checkpoints.push(checkpoint);
+  }
+  const verified = await verifyChain(events, { ...options, checkpoints });
+  // A bad checkpoint is a problem at its seq, reported like the others in chain order.
+  return firstBad !== undefined && (verified.ok || firstBad.index < verified.index) ? firstBad : verified;
 }
 
 interface Verifier {

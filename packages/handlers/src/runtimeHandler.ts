@@ -16,7 +16,7 @@ export const runtimeHandler: HandlerDefinition<RuntimeHandlerConfig> = {
           context.log(msg);
         },
         getState: () => context.state(),
-        getChain: () => context.events().map(toWitChainEvent),
+        getChain: async () => (await context.events()).map(toWitChainEvent),
         shutdown(data) {
           context.shutdown(data);
         },
@@ -25,13 +25,16 @@ export const runtimeHandler: HandlerDefinition<RuntimeHandlerConfig> = {
   },
 };
 
-/** Converts a recorded event to the WIT `chain-event` record. */
+/**
+ * Converts a recorded event to the WIT `chain-event` record. The bytes are copied: recorded events may be views of
+ * a shared pool, which the trip to the actor's worker would otherwise clone whole.
+ */
 function toWitChainEvent(event: ChainEvent) {
   return {
-    hash: event.hash,
-    ...(event.parent === null ? {} : { parentHash: event.parent }),
+    hash: event.hash.slice(),
+    ...(event.parent === null ? {} : { parentHash: event.parent.slice() }),
     eventType: event.type,
-    data: event.data,
+    data: event.data.slice(),
     timestamp: BigInt(event.time),
   };
 }

@@ -34,7 +34,7 @@ describe('runtime handler', () => {
     const echo = await theater.spawn(testActorManifest('echo'));
     await echo.send(text('hello'));
     expect(logs).toEqual([`init ${echo.id}`, 'got hello']);
-    const recorded = echo.events().filter((e) => e.type === 'theater:simple/runtime.log');
+    const recorded = (await echo.events()).filter((e) => e.type === 'theater:simple/runtime.log');
     expect(recorded.map((e) => decodeEventData(e.data))).toEqual([
       { args: [`init ${echo.id}`], result: null },
       { args: ['got hello'], result: null },
@@ -53,7 +53,7 @@ describe('runtime handler', () => {
     await using theater = await system();
     const echo = await theater.spawn(testActorManifest('echo'));
     const seen = JSON.parse(decode(await echo.request(text('chain-json')))) as { type: string; parent: number; hash: number; t: number }[];
-    const recorded = echo.events().slice(0, seen.length);
+    const recorded = (await echo.events()).slice(0, seen.length);
     expect(seen.map((e) => e.type)).toEqual(recorded.map((e) => e.type));
     expect(seen.map((e) => e.t)).toEqual(recorded.map((e) => e.time));
     expect(seen[0]).toMatchObject({ type: 'actor.spawn', parent: 0, hash: 32 });
@@ -65,7 +65,7 @@ describe('runtime handler', () => {
     const echo = await theater.spawn(testActorManifest('echo'));
     await echo.request(text('shutdown'));
     expect(await echo.exited).toEqual({ status: 'stopped', by: 'self', data: text('bye') });
-    expect(echo.events().map((e) => e.type).slice(-3)).toEqual(['theater:simple/runtime.shutdown', 'wasm.result', 'actor.stop']);
+    expect((await echo.events()).map((e) => e.type).slice(-3)).toEqual(['theater:simple/runtime.shutdown', 'wasm.result', 'actor.stop']);
   });
 
   it('provides exactly theater:simple/runtime', async () => {
@@ -76,7 +76,7 @@ describe('runtime handler', () => {
       manifest,
       config: { type: 'runtime' },
       state: () => undefined,
-      events: () => [],
+      events: async () => [],
       log: () => {},
       shutdown: () => {},
       now: () => 0,

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { createMemoryChain } from '@theater/event-chain';
+import type { ChainEvent, ChainStore, Checkpoint, ReadRange, SubscribeOptions, VerifyResult } from '@theater/event-chain';
+import { createChainService } from './chain/chainService.js';
 import type { Actor } from './actor/actor.js';
 import { ActorInstance } from './actor/actorInstance.js';
 import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunctions } from './component/witFunctions.js';
@@ -63,6 +64,21 @@ export interface ActorSystem extends AsyncDisposable {
   list(): readonly Actor[];
   /** Stops an actor; throws `actor-not-found` for an unknown id. */
   stop(actorId: string): Promise<void>;
+  /** An actor's events in `range`, oldest first: a live actor's, or a stopped one's from the persistent store. */
+  events(actorId: string, range?: ReadRange): Promise<ChainEvent[]>;
+  /**
+   * Calls `listener` with an actor's events from `options.from` (default 0) in chain order, history first, then
+   * each new event once it is durable, without gaps; resolves (once the history is delivered) with the unsubscribe.
+   */
+  subscribe(actorId: string, options: SubscribeOptions, listener: (event: ChainEvent) => void): Promise<() => void>;
+  /** Signs the head of an actor's chain now and stores the checkpoint (this also happens at every stop). */
+  checkpoint(actorId: string): Promise<Checkpoint>;
+  /** Verifies an actor's chain: hashes, links, and its checkpoints signed by this node (or `trustedKeys`). */
+  verify(actorId: string, options?: { readonly trustedKeys?: readonly Uint8Array[] }): Promise<VerifyResult>;
+  /** An actor's chain as a chain file (see `@theater/event-chain`), in chunks. */
+  exportChain(actorId: string): AsyncIterable<Uint8Array>;
+  /** The persistent chain store of this system's home (opened on first use). */
+  chainStore(): Promise<ChainStore>;
   /** Subscribes to inspection events; returns the unsubscribe function. */
   inspect(inspector: Inspector): () => void;
   /** Waits until the pool has its ready workers (useful before measuring spawns). */
@@ -83,6 +99,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const clock = options.clock ?? Date.now;
   const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
   const cache = new ComponentCache(home.cacheDir);
+  const chains = createChainService(home);
   const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
   const actors = new Map<string, ActorInstance>();
   const timings = new Map<string, SpawnTimings>();
@@ -133,11 +150,18 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     assertOpen();
     const id = spawnOptions.id ?? randomUUID();
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
+    if (manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
+      throw new KernelError('actor-exists', `an actor with id ${id} has run before: its chain is in the store`);
+    }
+    assertOpen();
+    const chain = await chains.openActorChain(id, manifest.saveChain, clock);
+    // Checked again: another spawn with this id may have started while the chain was opening.
+    if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
     const actor = new ActorInstance({
       id,
       manifest,
       componentHash: component.hash,
-      chain: createMemoryChain(),
+      chain,
       inspector: emit,
       now: clock,
       exports: exportedFunctions(component),
@@ -161,7 +185,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           manifest,
           config,
           state: () => actor.state(),
-          events: () => actor.events(),
+          events: (range) => actor.events(range),
           log: (message) => emit({ type: 'actor.log', actorId: id, message, time: clock() }),
           shutdown: (data: ActorState) => actor.requestShutdown(data),
           now: clock,
@@ -187,10 +211,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       if (closing === undefined) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
         actor.failBeforeStart('init-failed', 'the actor system closed before the actor started');
+        await actor.exited;
         throw cause;
       }
       const message = cause instanceof Error ? cause.message : String(cause);
       actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
+      await actor.exited;
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
     }
     try {
@@ -217,13 +243,58 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       await Promise.allSettled([...spawning]);
       await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
       await pool.close();
+      await chains.close();
     })();
     return closing;
+  }
+
+  async function openStore(): Promise<ChainStore> {
+    try {
+      return await chains.store();
+    } catch (cause) {
+      throw new KernelError('chain-store-unavailable', cause instanceof Error ? cause.message : String(cause), { cause });
+    }
+  }
+
+  /** The store holding an actor's chain: its own while it lives, else the persistent one if it has a chain there. */
+  async function storeOf(actorId: string): Promise<ChainStore> {
+    assertOpen();
+    const live = actors.get(actorId);
+    if (live !== undefined) return live.chainStore;
+    const store = await openStore();
+    if ((await store.head(actorId)) === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId} and no chain for it`);
+    return store;
   }
 
   return {
     home,
     spawn,
+    async events(actorId, range) {
+      const live = actors.get(actorId);
+      if (live !== undefined) return live.events(range);
+      return (await storeOf(actorId)).read(actorId, range);
+    },
+    async subscribe(actorId, subscribeOptions, listener) {
+      return (await storeOf(actorId)).subscribe(actorId, subscribeOptions, listener);
+    },
+    async checkpoint(actorId) {
+      const live = actors.get(actorId);
+      if (live !== undefined) await live.events({ limit: 0 });
+      const checkpoint = await chains.checkpoint(await storeOf(actorId), actorId, clock());
+      if (checkpoint === undefined) throw new KernelError('actor-not-found', `actor ${actorId} has no events to checkpoint`);
+      return checkpoint;
+    },
+    async verify(actorId, verifyOptions = {}) {
+      const live = actors.get(actorId);
+      if (live !== undefined) await live.events({ limit: 0 });
+      return chains.verify(await storeOf(actorId), actorId, verifyOptions.trustedKeys);
+    },
+    async *exportChain(actorId) {
+      const live = actors.get(actorId);
+      if (live !== undefined) await live.events({ limit: 0 });
+      yield* (await storeOf(actorId)).exportChain(actorId);
+    },
+    chainStore: openStore,
     spawnTimings: (id) => timings.get(id),
     get: (id) => actors.get(id),
     list: () => [...actors.values()],

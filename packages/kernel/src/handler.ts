@@ -2,7 +2,7 @@
  * The contract between the kernel and host handlers: a handler provides WIT interfaces to an actor, may require
  * exports from it, and is created once per actor with a context that exposes only that actor.
  */
-import type { ChainEvent } from '@theater/event-chain';
+import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { ImportObject } from './generated/host/world.js';
 import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
 
@@ -17,8 +17,8 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   readonly config: C;
   /** The last committed state. */
   state(): ActorState;
-  /** The events recorded so far. */
-  events(): readonly ChainEvent[];
+  /** The actor's events in `range` (default all), oldest first. */
+  events(range?: ReadRange): Promise<ChainEvent[]>;
   /** Emits a log line from the actor (as an inspection event). */
   log(message: string): void;
   /** Stops the actor once the current operation has committed, reporting `data` as its result. */

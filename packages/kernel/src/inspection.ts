@@ -1,5 +1,4 @@
 /** Typed inspection events: how an actor system reports what happens inside it (never log lines). */
-import type { ChainEvent } from '@theater/event-chain';
 import type { FailureReason } from './actor/actorFailure.js';
 
 /** Everything an actor system reports to its inspectors. */
@@ -7,7 +6,6 @@ export type InspectionEvent =
   | { readonly type: 'actor.spawned'; readonly actorId: string; readonly name: string; readonly componentHash: string }
   | { readonly type: 'actor.started'; readonly actorId: string; readonly spawnMs: number }
   | { readonly type: 'actor.log'; readonly actorId: string; readonly message: string; readonly time: number }
-  | { readonly type: 'actor.event'; readonly actorId: string; readonly event: ChainEvent }
   | {
       readonly type: 'actor.failed';
       readonly actorId: string;

@@ -18,6 +18,8 @@ export type KernelErrorCode =
   | 'actor-not-running'
   | 'actor-failed'
   | 'mailbox-full'
+  | 'chain-write-failed'
+  | 'chain-store-unavailable'
   | 'system-closed';
 
 /** An error raised by the kernel, with a stable `code` and the underlying `cause`. */

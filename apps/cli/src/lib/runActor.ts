@@ -42,7 +42,7 @@ export interface RunReport {
   readonly replies: readonly ReplyEntry[];
   /** The last committed state. */
   readonly state: Uint8Array | undefined;
-  /** Number of events in the actor's chain when the messages were done. */
+  /** Number of events in the actor's chain once it had stopped. */
   readonly events: number;
   /** Undefined when the actor failed during its spawn. */
   readonly spawn: SpawnTimings | undefined;
@@ -82,7 +82,7 @@ export async function runActor(options: RunActorOptions): Promise<RunReport> {
     } catch (error) {
       const failed = isKernelError(error) ? error.actor : undefined;
       if (failed?.failure === undefined) throw error;
-      return { ...baseReport(failed, logs, replies), spawn: undefined, delivered: 0, failure: failed.failure, stoppedItself: false };
+      return { ...(await baseReport(failed, logs, replies)), spawn: undefined, delivered: 0, failure: failed.failure, stoppedItself: false };
     }
     const spawn = system.spawnTimings(actorId);
     let delivered = 0;
@@ -104,26 +104,20 @@ export async function runActor(options: RunActorOptions): Promise<RunReport> {
         break;
       }
     }
-    const report: RunReport = {
-      ...baseReport(actor, logs, replies),
-      spawn,
-      delivered,
-      failure: actor.failure,
-      stoppedItself: actor.failure === undefined && actor.status !== 'running',
-    };
+    const stoppedItself = actor.failure === undefined && actor.status !== 'running';
     await actor.stop();
-    return report;
+    return { ...(await baseReport(actor, logs, replies)), spawn, delivered, failure: actor.failure, stoppedItself };
   } finally {
     unsubscribe();
     await system.close();
   }
 }
 
-function baseReport(
+async function baseReport(
   actor: Actor,
   logs: readonly LogEntry[],
   replies: readonly ReplyEntry[],
-): Pick<RunReport, 'actorId' | 'name' | 'componentHash' | 'logs' | 'replies' | 'state' | 'events'> {
+): Promise<Pick<RunReport, 'actorId' | 'name' | 'componentHash' | 'logs' | 'replies' | 'state' | 'events'>> {
   return {
     actorId: actor.id,
     name: actor.name,
@@ -131,6 +125,6 @@ function baseReport(
     logs,
     replies,
     state: actor.state(),
-    events: actor.events().length,
+    events: (await actor.events()).length,
   };
 }

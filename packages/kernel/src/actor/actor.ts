@@ -1,5 +1,5 @@
 /** The public face of a running actor. */
-import type { ChainEvent } from '@theater/event-chain';
+import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { ActorState } from '../handler.js';
 import type { Manifest } from '../manifest/index.js';
 import type { ActorFailure } from './actorFailure.js';
@@ -35,8 +35,8 @@ export interface Actor {
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown>;
   /** The last committed state. */
   state(): ActorState;
-  /** The events recorded so far, oldest first. */
-  events(): readonly ChainEvent[];
+  /** The events in `range` (default all), oldest first, including every one recorded so far. */
+  events(range?: ReadRange): Promise<ChainEvent[]>;
   /** Stops the actor after its running operation; pending operations are refused. Idempotent. */
   stop(): Promise<void>;
 }

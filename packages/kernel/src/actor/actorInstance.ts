@@ -4,7 +4,8 @@
  * order they happened and its state is committed before its caller hears the result.
  */
 import { randomUUID } from 'node:crypto';
-import { encodeEventData, type ChainEvent, type EventChain } from '@theater/event-chain';
+import { encodeEventData, type ChainEvent, type ChainStore, type ReadRange } from '@theater/event-chain';
+import type { ActorChain } from '../chain/actorChain.js';
 import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
 import type { Inspector } from '../inspection.js';
 import { KernelError } from '../kernelError.js';
@@ -37,7 +38,7 @@ export interface ActorInstanceOptions {
   readonly id: string;
   readonly manifest: Manifest;
   readonly componentHash: string;
-  readonly chain: EventChain;
+  readonly chain: ActorChain;
   readonly inspector: Inspector;
   readonly now: () => number;
   /** The export functions the component has, as `interface#wit-name`. */
@@ -50,7 +51,7 @@ export class ActorInstance implements Actor {
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly exited: Promise<ActorExit>;
-  readonly #chain: EventChain;
+  readonly #chain: ActorChain;
   readonly #inspect: Inspector;
   readonly #now: () => number;
   readonly #exports: ReadonlySet<string>;
@@ -97,14 +98,26 @@ export class ActorInstance implements Actor {
     return this.#state;
   }
 
-  events(): readonly ChainEvent[] {
-    return this.#chain.events();
+  /** The store this actor's chain is written to. */
+  get chainStore(): ChainStore {
+    return this.#chain.store;
   }
 
-  /** Records an event in the actor's chain and tells inspectors. */
+  events(range?: ReadRange): Promise<ChainEvent[]> {
+    return this.#chain.read(range);
+  }
+
+  /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
   record(type: string, payload: unknown, time = this.#now()): void {
-    const event = this.#chain.append({ type, data: encodeEventData(payload), time });
-    this.#inspect({ type: 'actor.event', actorId: this.id, event });
+    try {
+      this.#record(type, payload, time);
+    } catch (error) {
+      queueMicrotask(() => this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: undefined }));
+    }
+  }
+
+  #record(type: string, payload: unknown, time = this.#now()): void {
+    this.#chain.record({ type, data: encodeEventData(payload), time: Math.trunc(time) });
   }
 
   /** Called by the runtime handler: stop once the running operation has committed. */
@@ -127,6 +140,8 @@ export class ActorInstance implements Actor {
       await this.#enqueue(ACTOR, 'init', [this.id], this.manifest.limits.initTimeoutMs);
     } catch (error) {
       if (this.#failure !== undefined) {
+        // The caller hears of the failure once it is in the chain.
+        await this.exited;
         throw new KernelError('init-failed', `actor ${this.name} (${this.id}) failed to start: ${this.#failure.message}`, {
           cause: error,
           actor: this,
@@ -259,7 +274,14 @@ export class ActorInstance implements Actor {
       this.#inFlight.delete(opId);
       this.#state = state;
       this.record('wasm.result', { interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null });
-      op.resolve(output);
+      // The caller hears the result only once its events are durable; flushes resolve in recording order.
+      this.#chain.flush().then(
+        () => op.resolve(output),
+        (error: unknown) => {
+          op.reject(chainWriteFailed(this, error));
+          this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: `${op.iface}#${op.fn}` });
+        },
+      );
       this.#notifyProgress();
       if (this.#shutdownRequest !== undefined) {
         this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
@@ -294,13 +316,24 @@ export class ActorInstance implements Actor {
     if (this.#status === 'failed' || this.#status === 'stopped') return;
     this.#status = 'failed';
     this.#failure = failure;
-    this.record('actor.fail', failure);
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
     this.#rejectPending(error);
     void this.#sandbox?.terminate();
     this.#inspect({ type: 'actor.failed', actorId: this.id, reason: failure.reason, message: failure.message });
-    this.#resolveExit({ status: 'failed', failure });
     this.#notifyProgress();
+    // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
+    void this.#recordEnd('actor.fail', failure)
+      .catch(() => {})
+      .then(() => this.#resolveExit({ status: 'failed', failure }));
+  }
+
+  /** Records the last event, makes the chain durable and signs its head. */
+  async #recordEnd(type: string, payload: unknown): Promise<void> {
+    try {
+      this.#record(type, payload);
+    } finally {
+      await this.#chain.seal();
+    }
   }
 
   async #stop(by: 'request' | 'self', data: ActorState): Promise<void> {
@@ -317,9 +350,14 @@ export class ActorInstance implements Actor {
     this.#rejectPending(refused);
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
-    this.record('actor.stop', { by, data: data ?? null });
-    this.#inspect({ type: 'actor.stopped', actorId: this.id, by, data });
-    this.#resolveExit({ status: 'stopped', by, data });
+    try {
+      await this.#recordEnd('actor.stop', { by, data: data ?? null });
+    } catch (error) {
+      throw chainWriteFailed(this, error);
+    } finally {
+      this.#inspect({ type: 'actor.stopped', actorId: this.id, by, data });
+      this.#resolveExit({ status: 'stopped', by, data });
+    }
   }
 
   #anyProgress(): Promise<void> {
@@ -335,6 +373,14 @@ export class ActorInstance implements Actor {
     this.#inFlight.clear();
     for (const op of this.#mailbox.drain()) op.reject(error);
   }
+}
+
+function chainWriteFailed(actor: ActorInstance, cause: unknown): KernelError {
+  return new KernelError('chain-write-failed', `the chain of actor ${actor.name} (${actor.id}) could not be written: ${messageOf(cause)}`, { cause });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
