@@ -8,11 +8,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ChainEvent, ChainStore, Checkpoint, ReadRange, SubscribeOptions, VerifyResult } from '@theater/event-chain';
 import { createChainService } from './chain/chainService.js';
+import { replayChain } from './replay/replayChain.js';
+import type { ReplayResult } from './replay/replayResult.js';
 import type { Actor } from './actor/actor.js';
 import { ActorInstance } from './actor/actorInstance.js';
 import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunctions } from './component/witFunctions.js';
 import { checkCompatibility } from './component/checkCompatibility.js';
-import { ComponentCache } from './component/componentCache.js';
+import { ComponentCache, type LoadedComponent } from './component/componentCache.js';
 import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
@@ -40,6 +42,12 @@ export interface SpawnOptions {
   readonly initState?: Uint8Array;
   /** The actor's id; default a new UUID. */
   readonly id?: string;
+}
+
+/** Options of `ActorSystem.replay`. */
+export interface ReplayOptions {
+  /** Run this component instead of the recorded one (found by hash in the component cache). */
+  readonly componentPath?: string;
 }
 
 /** Timings of one spawn, for benchmarks and `theater run`. */
@@ -77,6 +85,11 @@ export interface ActorSystem extends AsyncDisposable {
   verify(actorId: string, options?: { readonly trustedKeys?: readonly Uint8Array[] }): Promise<VerifyResult>;
   /** An actor's chain as a chain file (see `@theater/event-chain`), in chunks. */
   exportChain(actorId: string): AsyncIterable<Uint8Array>;
+  /**
+   * Re-runs an actor from its chain alone (see `replayChain`): a stored actor's chain by id, or events in seq order
+   * (e.g. from a chain file). Nothing outside the replayed actor happens.
+   */
+  replay(source: string | AsyncIterable<ChainEvent>, options?: ReplayOptions): Promise<ReplayResult>;
   /** The persistent chain store of this system's home (opened on first use). */
   chainStore(): Promise<ChainStore>;
   /** Subscribes to inspection events; returns the unsubscribe function. */
@@ -142,10 +155,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     const { component, outcome, transpileMs } = await cache.load(componentPath);
     if (outcome === 'transpiled') emit({ type: 'component.transpiled', hash: component.hash, durationMs: transpileMs });
     checkCompatibility(component, granted, [...handlers.values()]);
-    const [modules, state] = await Promise.all([
-      cache.compile(component, manifest.limits.memoryMb),
-      initialState(manifest, spawnOptions.initState),
-    ]);
+    const state = await initialState(manifest, spawnOptions.initState);
 
     assertOpen();
     const id = spawnOptions.id ?? randomUUID();
@@ -193,10 +203,28 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       );
     }
 
+    const loaded = await launch(actor, component, manifest, state, host);
+    const totalMs = performance.now() - started;
+    timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
+    emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
+    return actor;
+  }
+
+  /**
+   * Instantiates the component in a pool worker for `actor` and runs its `init`. Refusals are thrown as KernelErrors
+   * once the actor's failure is in its chain.
+   */
+  async function launch(
+    actor: ActorInstance,
+    component: LoadedComponent,
+    manifest: Manifest,
+    state: ActorState,
+    host: HostImplementation,
+  ): Promise<{ readonly instantiateMs: number; readonly prepared: boolean }> {
     const spec: InstanceSpec = {
       key: `${component.hash}:${manifest.limits.memoryMb}`,
       gluePath: component.gluePath,
-      modules,
+      modules: await cache.compile(component, manifest.limits.memoryMb),
       imports: importedFunctions(component),
       fallible,
       oneWay,
@@ -230,10 +258,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         pool.refill();
       });
     }
-    const totalMs = performance.now() - started;
-    timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
-    emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
-    return actor;
+    return loaded;
   }
 
   async function close(): Promise<void> {
@@ -293,6 +318,35 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       const live = actors.get(actorId);
       if (live !== undefined) await live.events({ limit: 0 });
       yield* (await storeOf(actorId)).exportChain(actorId);
+    },
+    async replay(source, replayOptions = {}) {
+      assertOpen();
+      let events: AsyncIterable<ChainEvent>;
+      if (typeof source === 'string') {
+        const live = actors.get(source);
+        if (live !== undefined) await live.events({ limit: 0 });
+        events = (await storeOf(source)).stream(source);
+      } else {
+        events = source;
+      }
+      return replayChain(events, {
+        now: clock,
+        launch,
+        async loadComponent(recordedHash, manifest) {
+          if (replayOptions.componentPath !== undefined) return (await cache.load(replayOptions.componentPath)).component;
+          try {
+            return await cache.loadByHash(recordedHash);
+          } catch (error) {
+            // Not cached here: the manifest's component file, if it is still the same component.
+            if (manifest.componentPath === undefined) throw error;
+            const { component } = await cache.load(manifest.componentPath).catch(() => {
+              throw error;
+            });
+            if (component.hash !== recordedHash) throw error;
+            return component;
+          }
+        },
+      });
     },
     chainStore: openStore,
     spawnTimings: (id) => timings.get(id),

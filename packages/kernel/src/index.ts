@@ -1,5 +1,13 @@
 /** @theater/kernel: runs WebAssembly component actors in sandboxed workers. */
-export { createActorSystem, type ActorSystem, type ActorSystemOptions, type SpawnOptions, type SpawnTimings } from './actorSystem.js';
+export {
+  createActorSystem,
+  type ActorSystem,
+  type ActorSystemOptions,
+  type ReplayOptions,
+  type SpawnOptions,
+  type SpawnTimings,
+} from './actorSystem.js';
+export type { ReplayDivergence, ReplayedEvent, ReplayResult } from './replay/replayResult.js';
 export type { Actor, ActorExit, ActorStatus } from './actor/actor.js';
 export type { ActorFailure, FailureReason } from './actor/actorFailure.js';
 export {

@@ -20,6 +20,7 @@ export type KernelErrorCode =
   | 'mailbox-full'
   | 'chain-write-failed'
   | 'chain-store-unavailable'
+  | 'invalid-chain'
   | 'system-closed';
 
 /** An error raised by the kernel, with a stable `code` and the underlying `cause`. */

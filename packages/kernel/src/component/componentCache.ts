@@ -85,6 +85,18 @@ export class ComponentCache {
     return { component, outcome: 'transpiled', transpileMs: performance.now() - started };
   }
 
+  /** Loads a component this cache has seen, by its hash (in memory, else on disk); `component-not-found` if neither. */
+  async loadByHash(hash: string): Promise<LoadedComponent> {
+    // The hash may come from a chain file: it names a directory, so it must be exactly a hash.
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new KernelError('component-not-found', `${JSON.stringify(hash)} is not a component hash`);
+    const component = this.#byHash.get(hash) ?? (await this.#readMetadata(hash));
+    if (component === undefined) {
+      throw new KernelError('component-not-found', `component ${hash} is not in the component cache (${this.#dir}); give its path`);
+    }
+    this.#byHash.set(hash, component);
+    return component;
+  }
+
   /** The component's core modules compiled with linear memory capped at `memoryMb`, compiled once per process. */
   compile(component: LoadedComponent, memoryMb: number): Promise<Record<string, WebAssembly.Module>> {
     const key = `${component.hash}:${memoryMb}`;

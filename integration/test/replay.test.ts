@@ -1,0 +1,147 @@
+/** Replay: an actor re-run from its chain alone, matching hash for hash, or reporting its first divergence. */
+import { describe, expect, it } from 'vitest';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { defaultHandlers } from '@theater/handlers';
+import { createEvent, decodeEventData, encodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
+import { createActorSystem, type ActorSystem } from '@theater/kernel';
+import { testActorComponent } from '@theater/test-actors';
+import { manifestOf, tempDir, text } from './helpers.js';
+
+const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+};
+
+async function* fromArray(events: readonly ChainEvent[]): AsyncGenerator<ChainEvent> {
+  yield* events;
+}
+
+/** Runs echo through sends, requests and host calls of every runtime function, then stops it. */
+async function recordEcho(system: ActorSystem, how: 'stop' | 'shutdown' | 'running'): Promise<{ id: string; events: ChainEvent[] }> {
+  const echo = await system.spawn(await manifestOf('echo'));
+  await Promise.all([echo.send(text('one')), echo.send(text('two'))]);
+  await echo.request(text('stored'));
+  await echo.request(text('chain'));
+  await echo.request(text('echo me'));
+  if (how === 'shutdown') {
+    await echo.request(text('shutdown'));
+    await echo.exited;
+  } else if (how === 'stop') {
+    await echo.stop();
+  }
+  return { id: echo.id, events: await echo.events() };
+}
+
+/** Rebuilds a chain from `from` on with `change` applied, re-hashing every event: a valid chain of another history. */
+function rewrite(events: readonly ChainEvent[], from: number, change: (event: ChainEvent) => Uint8Array): ChainEvent[] {
+  const out = events.slice(0, from);
+  for (const event of events.slice(from)) {
+    const data = event.seq === from ? change(event) : event.data;
+    out.push(createEvent(out.at(-1), { type: event.type, data, time: event.time }));
+  }
+  return out;
+}
+
+describe('replay', () => {
+  it('re-runs a stopped actor from its stored chain, hash for hash, with no side effects', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const logs: string[] = [];
+    const { id, events } = await recordEcho(system, 'stop');
+    system.inspect((event) => event.type === 'actor.log' && logs.push(event.message));
+    const result = await system.replay(id);
+    expect(result).toMatchObject({ ok: true, actorId: id, events: events.length, divergence: undefined });
+    expect(result.replayedComponent).toBe(result.recordedComponent);
+    // The replayed actor logged nothing for real, and its chain in the store is untouched.
+    expect(logs).toEqual([]);
+    expect(await system.events(id)).toEqual(events);
+  });
+
+  it('replays an actor that stopped itself, and one whose chain ends while it runs', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const stoppedItself = await recordEcho(system, 'shutdown');
+    expect(stoppedItself.events.at(-1)?.type).toBe('actor.stop');
+    expect(await system.replay(stoppedItself.id)).toMatchObject({ ok: true, events: stoppedItself.events.length });
+    const running = await recordEcho(system, 'running');
+    expect(await system.replay(running.id)).toMatchObject({ ok: true, events: running.events.length });
+  });
+
+  it('replays an actor that failed, reproducing the trap', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const trapper = await system.spawn(await manifestOf('trapper'));
+    await trapper.request(text('trap')).catch(() => {});
+    await trapper.exited;
+    const events = await trapper.events();
+    expect(await system.replay(trapper.id)).toMatchObject({ ok: true, events: events.length });
+  });
+
+  it('replays a chain file', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { id, events } = await recordEcho(system, 'stop');
+    const file = new Uint8Array(Buffer.concat(await collect(system.exportChain(id))));
+    const result = await system.replay(readChainFile(file).events());
+    expect(result).toMatchObject({ ok: true, actorId: id, events: events.length });
+  });
+
+  it('reports the first divergence when a recorded host output was altered (and the chain re-hashed)', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'stop');
+    const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
+    const altered = rewrite(events, getState, () => encodeEventData({ args: [], result: text('{"count":99}') }));
+    const result = await system.replay(fromArray(altered));
+    expect(result.ok).toBe(false);
+    // The guest replied with what the host answered: the request's result is the first event that differs.
+    expect(result.divergence).toMatchObject({
+      index: getState + 1,
+      reason: 'the wasm.result event\'s data differs',
+      expected: { type: 'wasm.result', data: { function: 'handle-request', output: [text('{"count":2}')] } },
+      actual: { type: 'wasm.result', data: { function: 'handle-request', output: [text('{"count":99}')] } },
+    });
+    expect(result.events).toBe(getState + 1);
+  });
+
+  it('reports an altered output that was not re-hashed at that very event', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'stop');
+    const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
+    const tampered = events.map((e) => (e.seq === getState ? { ...e, data: encodeEventData({ args: [], result: text('{"count":99}') }) } : e));
+    const result = await system.replay(fromArray(tampered));
+    expect(result.divergence).toMatchObject({ index: getState, expected: { type: 'theater:simple/runtime.get-state' } });
+    expect(result.divergence?.reason).toContain('its recorded hash does not');
+  });
+
+  it('reports where a substituted component behaves differently', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { id, events } = await recordEcho(system, 'stop');
+    // trapper logs "trapper <id> ready" in init where echo logged "init <id>".
+    const result = await system.replay(id, { componentPath: testActorComponent('trapper') });
+    expect(result.ok).toBe(false);
+    expect(result.replayedComponent).not.toBe(result.recordedComponent);
+    expect(result.divergence).toMatchObject({
+      index: 2,
+      expected: { type: 'theater:simple/runtime.log', data: { args: [`init ${id}`] } },
+      actual: { type: 'theater:simple/runtime.log', data: { args: [`trapper ${id} ready`] } },
+    });
+    expect(bytesToHex(events[2]!.hash)).toBe(result.divergence?.expected?.hash);
+    // The same component given explicitly replays cleanly.
+    expect(await system.replay(id, { componentPath: testActorComponent('echo') })).toMatchObject({ ok: true });
+  });
+
+  it('reports a replay that ends before the chain does', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'running');
+    // An extra recorded event after the last result that no replay can produce.
+    const extended = [...events, createEvent(events.at(-1), { type: 'theater:simple/runtime.log', data: encodeEventData({ args: ['ghost'], result: null }), time: 1 })];
+    const result = await system.replay(fromArray(extended));
+    expect(result.divergence).toMatchObject({ index: events.length, expected: { type: 'theater:simple/runtime.log' }, actual: undefined });
+    expect(decodeEventData(extended.at(-1)!.data)).toEqual({ args: ['ghost'], result: null });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Replay: re-runs an actor from its chain alone. The recorded spawn gives the component (by hash), manifest and
+ * initial state; the recorded export calls are issued again in order; host calls are answered from the chain; each
+ * event the replay records takes the recorded time and is compared with the recorded one (see ReplayRecorder).
+ *
+ * The chain is read as a stream. An export call is issued only once the chain has been read up to the next call, so
+ * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
+ * replay, and at most MAX_OUTSTANDING calls wait in the actor's mailbox.
+ */
+import { decodeEventData, openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
+import { ActorInstance } from '../actor/actorInstance.js';
+import type { LoadedComponent } from '../component/componentCache.js';
+import { exportedFunctions, importedFunctions } from '../component/witFunctions.js';
+import type { ActorState, HostImplementation } from '../handler.js';
+import { KernelError } from '../kernelError.js';
+import type { Manifest } from '../manifest/index.js';
+import { replayHost } from './replayHost.js';
+import { ReplayRecorder } from './replayRecorder.js';
+import type { ReplayResult } from './replayResult.js';
+
+const READ_AHEAD = 4096;
+const MAX_OUTSTANDING = 256;
+const ACTOR = 'theater:simple/actor';
+
+/** What a replay needs from its actor system. */
+export interface ReplayContext {
+  /** The component to run: the substitute at `componentPath` if given, else the recorded one from the cache. */
+  loadComponent(recordedHash: string, manifest: Manifest): Promise<LoadedComponent>;
+  /** Instantiates the component for the actor and runs its `init`. */
+  launch(actor: ActorInstance, component: LoadedComponent, manifest: Manifest, state: ActorState, host: HostImplementation): Promise<unknown>;
+  now(): number;
+}
+
+interface RecordedSpawn {
+  readonly component: string;
+  readonly manifest: Manifest;
+  readonly state: Uint8Array | null;
+}
+
+interface RecordedCall {
+  readonly interface: string;
+  readonly function: string;
+  readonly params: readonly unknown[];
+}
+
+/** Replays the chain given as events in seq order (from a store or a chain file). */
+export async function replayChain(events: AsyncIterable<ChainEvent>, context: ReplayContext): Promise<ReplayResult> {
+  const started = performance.now();
+  const reader = events[Symbol.asyncIterator]();
+  let done = false;
+  let lastSeq = -1;
+  let stopRecorded: { by: string } | undefined;
+  const pendingCalls: RecordedCall[] = [];
+  const store = await openMemoryChainStore();
+  let stopReplay: () => void = () => {};
+  const diverged = new Promise<void>((resolve) => (stopReplay = resolve));
+  const recorder = new ReplayRecorder(store, () => stopReplay());
+
+  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
+  const readNext = async (): Promise<ChainEvent | undefined> => {
+    if (done) return undefined;
+    const next = await reader.next();
+    if (next.done === true) {
+      done = true;
+      recorder.end(lastSeq);
+      return undefined;
+    }
+    const event = next.value;
+    if (event.seq !== lastSeq + 1) throw new KernelError('invalid-chain', `the chain skips from event ${lastSeq} to ${event.seq}`);
+    lastSeq = event.seq;
+    recorder.expect(event);
+    return event;
+  };
+
+  /** Reads up to the next export call (queued in `pendingCalls`) or the end; false at the end. */
+  const readToNextCall = async (): Promise<boolean> => {
+    for (let event = await readNext(); event !== undefined; event = await readNext()) {
+      if (event.type === 'wasm.call') {
+        pendingCalls.push(decodeEventData(event.data) as RecordedCall);
+        return true;
+      }
+      if (event.type === 'actor.stop') stopRecorded = decodeEventData(event.data) as { by: string };
+    }
+    return false;
+  };
+
+  try {
+    const spawnEvent = await readNext();
+    if (spawnEvent?.type !== 'actor.spawn') throw new KernelError('invalid-chain', 'the chain does not begin with an actor.spawn event');
+    const spawn = decodeEventData(spawnEvent.data) as RecordedSpawn;
+    const component = await context.loadComponent(spawn.component, spawn.manifest);
+    // The chain's first call is init, whose params carry the actor's id.
+    if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
+    const init = pendingCalls.shift()!;
+    const actorId = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
+    if (typeof actorId !== 'string') throw new KernelError('invalid-chain', 'the chain\'s first call is not init(id)');
+    await readToNextCall();
+
+    const actor = new ActorInstance({
+      id: actorId,
+      manifest: spawn.manifest,
+      componentHash: component.hash,
+      chain: recorder,
+      inspector: () => {},
+      now: context.now,
+      exports: exportedFunctions(component),
+    });
+    // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
+    recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });
+    const host = replayHost(importedFunctions(component), recorder, (data) => actor.requestShutdown(data));
+
+    const replay = async (): Promise<void> => {
+      await context.launch(actor, component, spawn.manifest, spawn.state ?? undefined, host).catch(ignoreActorEnd);
+      const outstanding: Promise<unknown>[] = [];
+      for (;;) {
+        if (recorder.divergence !== undefined || actor.status !== 'running') break;
+        const more = await readToNextCall();
+        // The last call read is issued only when the one after it (or the end) has been read.
+        const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
+        for (const call of ready) {
+          outstanding.push(actor.call(call.interface, call.function, call.params).catch(ignoreActorEnd));
+          if (outstanding.length >= MAX_OUTSTANDING) await Promise.all(outstanding.splice(0, outstanding.length / 2));
+        }
+        // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
+        while (recorder.waiting > READ_AHEAD && outstanding.length > 0 && recorder.divergence === undefined) {
+          await Promise.race([outstanding.shift(), diverged]);
+        }
+        if (!more) break;
+      }
+      await Promise.race([Promise.all(outstanding), diverged]);
+      if (recorder.divergence === undefined && actor.status === 'running' && stopRecorded?.by === 'request') {
+        // Stopped from outside, as the recorded actor was.
+        await actor.stop().catch(ignoreActorEnd);
+      }
+    };
+    await Promise.race([replay(), diverged]);
+    if (actor.status === 'running' || actor.status === 'starting') {
+      // Diverged, or the recorded chain ends with the actor running: stop the replay without comparing the stop.
+      recorder.ignoreRest();
+      await actor.stop().catch(ignoreActorEnd);
+    }
+    await actor.exited;
+    if (recorder.divergence === undefined) {
+      // One more recorded event than the replay produced is enough to report that it ended early.
+      await readNext();
+      recorder.ended();
+    }
+    return {
+      ok: recorder.divergence === undefined,
+      actorId,
+      events: recorder.divergence?.index ?? lastSeq + 1,
+      recordedComponent: spawn.component,
+      replayedComponent: component.hash,
+      divergence: recorder.divergence,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    await reader.return?.();
+    await store.close();
+  }
+}
+
+/** A replayed call may be refused or fail when the actor fails or stops: the comparison reports what matters. */
+function ignoreActorEnd(error: unknown): undefined {
+  // export-missing: a substituted component lacks a recorded export; the call then never appears in the replay.
+  if (error instanceof KernelError && ['actor-failed', 'actor-not-running', 'init-failed', 'instantiation-failed', 'export-missing'].includes(error.code)) {
+    return undefined;
+  }
+  throw error;
+}

@@ -1,0 +1,36 @@
+/**
+ * Host functions for a replay: every function the component imports is answered from the chain (the recorded
+ * result, or the recorded error), so nothing outside the actor happens: no message is sent, no file written, no
+ * request made. The one effect replayed for real is on the actor itself: `runtime.shutdown` stops it, as it did.
+ */
+import { decodeEventData } from '@theater/event-chain';
+import { HostCallError, type ActorState, type HostFunction, type HostImplementation } from '../handler.js';
+import type { ReplayRecorder } from './replayRecorder.js';
+
+const RUNTIME = 'theater:simple/runtime';
+
+/** Builds the replay host for the imported functions (`interface → js name → wit name`). */
+export function replayHost(
+  imports: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  recorder: ReplayRecorder,
+  requestShutdown: (data: ActorState) => void,
+): HostImplementation {
+  const host: Record<string, Record<string, HostFunction>> = {};
+  for (const [iface, functions] of Object.entries(imports)) {
+    const table: Record<string, HostFunction> = {};
+    for (const [jsName, witName] of Object.entries(functions)) {
+      const type = `${iface}.${witName}`;
+      table[jsName] = ((...args: unknown[]) => {
+        const recorded = recorder.nextExpected();
+        // A call the chain does not have here gets an error; the recorder reports the divergence when it is recorded.
+        if (recorded?.type !== type) throw new HostCallError(`replay: the recorded actor made no ${type} call here`);
+        const payload = decodeEventData(recorded.data) as { result?: unknown; error?: string };
+        if (iface === RUNTIME && witName === 'shutdown') requestShutdown(args[0] as ActorState);
+        if (payload.error !== undefined) throw new HostCallError(payload.error);
+        return payload.result ?? undefined;
+      }) as HostFunction;
+    }
+    host[iface] = table;
+  }
+  return host;
+}

@@ -1,0 +1,136 @@
+/**
+ * The chain of a replayed actor: it records like any chain, but each new event takes the recorded event's time and
+ * is compared with the recorded event at the same seq, content and hash. Recorded events are handed in by the replay
+ * driver ahead of need and forgotten once compared, so memory stays bounded by the driver's read-ahead.
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { createEvent, decodeEventData, type ChainEvent, type ChainStore, type EventInput } from '@theater/event-chain';
+import type { ActorChain } from '../chain/actorChain.js';
+import type { ReplayDivergence, ReplayedEvent } from './replayResult.js';
+
+/** Records a replay and reports the first divergence from the recorded chain. */
+export class ReplayRecorder implements ActorChain {
+  readonly store: ChainStore;
+  readonly #expected = new Map<number, ChainEvent>();
+  readonly #onDivergence: (divergence: ReplayDivergence) => void;
+  #head: ChainEvent | undefined;
+  #ended = false;
+  #lastSeq = Infinity;
+  /** Set once the driver stops the actor itself: the stop it records is not part of the comparison. */
+  #ignoreFrom = Infinity;
+  divergence: ReplayDivergence | undefined;
+
+  constructor(store: ChainStore, onDivergence: (divergence: ReplayDivergence) => void) {
+    this.store = store;
+    this.#onDivergence = onDivergence;
+  }
+
+  /** How many events have been recorded. */
+  get recorded(): number {
+    return (this.#head?.seq ?? -1) + 1;
+  }
+
+  /** Recorded events waiting to be compared. */
+  get waiting(): number {
+    return this.#expected.size;
+  }
+
+  /** Hands in the next recorded event. */
+  expect(event: ChainEvent): void {
+    this.#expected.set(event.seq, event);
+  }
+
+  /** Says the recorded chain has no events after `lastSeq`. */
+  end(lastSeq: number): void {
+    this.#ended = true;
+    this.#lastSeq = lastSeq;
+  }
+
+  /** The recorded event the replay's next event will be compared with, if it has been read. */
+  nextExpected(): ChainEvent | undefined {
+    return this.#expected.get(this.recorded);
+  }
+
+  /** Events recorded from now on (the driver's own stop) are not compared. */
+  ignoreRest(): void {
+    this.#ignoreFrom = this.recorded;
+  }
+
+  record(input: EventInput): ChainEvent {
+    const seq = this.recorded;
+    if (seq >= this.#ignoreFrom) {
+      this.#head = createEvent(this.#head, input);
+      return this.#head;
+    }
+    const expected = this.#expected.get(seq);
+    this.#expected.delete(seq);
+    const event = createEvent(this.#head, { ...input, time: expected?.time ?? input.time });
+    this.#head = event;
+    if (this.divergence !== undefined) return event;
+    if (expected === undefined) {
+      const reason = this.#ended && seq > this.#lastSeq
+        ? `the replay recorded more events than the chain's ${this.#lastSeq + 1}`
+        : `no recorded event ${seq} was read before the replay recorded it`;
+      this.#diverge({ index: seq, expected: undefined, actual: describe(event), reason });
+    } else if (expected.type !== event.type) {
+      this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `expected a ${expected.type} event, the replay recorded ${event.type}` });
+    } else if (!sameBytes(expected.data, event.data)) {
+      this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `the ${event.type} event's data differs` });
+    } else if (!sameBytes(expected.hash, event.hash)) {
+      // Same contents, different hash: the recorded chain does not hash as it says (tampered or corrupt).
+      this.#diverge({
+        index: seq,
+        expected: describe(expected),
+        actual: describe(event),
+        reason: `the ${event.type} event matches, but its recorded hash does not (the recorded chain fails verification here)`,
+      });
+    }
+    return event;
+  }
+
+  /** Reports that the replay ended before recording every recorded event. */
+  ended(): void {
+    if (this.divergence !== undefined) return;
+    const seq = Math.min(this.recorded, this.#ignoreFrom);
+    const missing = this.#expected.get(seq);
+    if (missing === undefined && (!this.#ended || seq > this.#lastSeq)) return;
+    this.#diverge({
+      index: seq,
+      expected: missing === undefined ? undefined : describe(missing),
+      actual: undefined,
+      reason: `the replay ended after ${seq} events; the chain has ${this.#lastSeq + 1}`,
+    });
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  read(): Promise<ChainEvent[]> {
+    // A replayed actor's chain is compared, not kept: its handlers get no history.
+    return Promise.resolve([]);
+  }
+
+  seal(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #diverge(divergence: ReplayDivergence): void {
+    this.divergence = divergence;
+    this.#onDivergence(divergence);
+  }
+}
+
+function describe(event: ChainEvent): ReplayedEvent {
+  let data: unknown;
+  try {
+    data = decodeEventData(event.data);
+  } catch {
+    data = { $bytes: Buffer.from(event.data).toString('base64') };
+  }
+  return { type: event.type, data, hash: bytesToHex(event.hash) };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+}
