@@ -28,15 +28,33 @@ function toJsonValue(value: unknown): unknown {
 
 /** Decodes what `encodeEventData` produced. */
 export function decodeEventData(bytes: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), (_key, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const record = v as Record<string, unknown>;
-      const keys = Object.keys(record);
-      if (keys.length === 1 && typeof record[BYTES] === 'string') {
-        return new Uint8Array(Buffer.from(record[BYTES], 'base64'));
-      }
-      if (keys.length === 1 && typeof record[BIGINT] === 'string') return BigInt(record[BIGINT]);
-    }
-    return v;
-  });
+  // Parsing plainly and then walking is several times cheaper than a JSON.parse reviver, and replay runs this for
+  // every recorded call and host call.
+  return fromJsonValue(JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')));
+}
+
+function fromJsonValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = fromJsonValue(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const bytes = record[BYTES];
+  if (typeof bytes === 'string' && hasOneKey(record)) return new Uint8Array(Buffer.from(bytes, 'base64'));
+  const bigint = record[BIGINT];
+  if (typeof bigint === 'string' && hasOneKey(record)) return BigInt(bigint);
+  for (const key in record) {
+    const item = record[key];
+    const decoded = fromJsonValue(item);
+    // defineProperty, not assignment: a key named __proto__ must stay a plain property.
+    if (decoded !== item) Object.defineProperty(record, key, { value: decoded, enumerable: true, writable: true, configurable: true });
+  }
+  return record;
+}
+
+function hasOneKey(record: Record<string, unknown>): boolean {
+  let keys = 0;
+  for (const _key in record) if (++keys > 1) return false;
+  return true;
 }

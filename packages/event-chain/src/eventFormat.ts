@@ -11,6 +11,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The format version written into every event. */
 export const EVENT_FORMAT_VERSION = 1;
@@ -108,6 +109,46 @@ export function encodeStoredEvent(event: ChainEvent): Uint8Array {
  * event can still be read and reported). Throws a TypeError when the bytes are not an event at all.
  */
 export function decodeStoredEvent(bytes: Uint8Array): ChainEvent {
+  return decodeCanonical(bytes) ?? decodeAnyEncoding(bytes);
+}
+
+/**
+ * Reads a stored event laid out exactly as `createEvent` writes it (every event this package stored), without a
+ * general CBOR decoder; undefined for any other layout, which `decodeAnyEncoding` then reads or refuses.
+ */
+function decodeCanonical(bytes: Uint8Array): ChainEvent | undefined {
+  const prefix = STORED_PREFIX_LENGTH;
+  if (bytes.length < prefix + 1) return undefined;
+  for (let i = 0; i < prefix; i++) {
+    const inHash = i >= STORED_HASH_AT && i < STORED_HASH_AT + HASH_LENGTH;
+    if (!inHash && bytes[i] !== STORED_PREFIX[i]) return undefined;
+  }
+  const reader = new CborReader(bytes, prefix);
+  const fieldsLength = reader.header(MAJOR_BYTES);
+  if (fieldsLength === undefined || reader.at + fieldsLength !== bytes.length) return undefined;
+  if (reader.byte() !== 0xa6 || !reader.key(KEY_V)) return undefined;
+  const v = reader.header(MAJOR_UINT);
+  if (!reader.key(KEY_SEQ)) return undefined;
+  const seq = reader.header(MAJOR_UINT);
+  if (!reader.key(KEY_DATA)) return undefined;
+  const data = reader.bytes();
+  if (!reader.key(KEY_TIME)) return undefined;
+  const time = reader.header(MAJOR_UINT);
+  if (!reader.key(KEY_TYPE)) return undefined;
+  const type = reader.text();
+  if (!reader.key(KEY_PARENT)) return undefined;
+  let parent: Uint8Array | null | undefined = null;
+  if (bytes[reader.at] === CBOR_NULL) reader.at += 1;
+  else parent = reader.bytes();
+  if (v === undefined || seq === undefined || data === undefined || time === undefined || type === undefined || parent === undefined) return undefined;
+  if (reader.at !== bytes.length) return undefined;
+  // Views of `bytes`, not copies: reading a chain allocates little.
+  const event = { v, seq, parent, type, data, time, hash: plainView(bytes, STORED_HASH_AT, STORED_HASH_AT + HASH_LENGTH) };
+  assertFields(event as EventFields);
+  return event as ChainEvent;
+}
+
+function decodeAnyEncoding(bytes: Uint8Array): ChainEvent {
   const outer = dagCbor.decode(bytes) as { event?: unknown; hash?: unknown };
   if (!(outer?.event instanceof Uint8Array) || !(outer.hash instanceof Uint8Array)) {
     throw new TypeError('expected an encoded event: { event: bytes, hash: bytes }');
@@ -257,6 +298,81 @@ function writeHeader(out: Uint8Array, at: number, major: number, value: number):
   writeUint32(out, at + 1, Math.floor(value / 0x1_0000_0000));
   writeUint32(out, at + 5, value >>> 0);
   return at + 9;
+}
+
+/** Reads the CBOR items this format uses; each read returns undefined when the bytes are not what it expects. */
+class CborReader {
+  readonly #bytes: Uint8Array;
+  at: number;
+
+  constructor(bytes: Uint8Array, at: number) {
+    this.#bytes = bytes;
+    this.at = at;
+  }
+
+  byte(): number | undefined {
+    return this.#bytes[this.at++];
+  }
+
+  /** A head of `major` type in its shortest form; its argument (a safe integer). */
+  header(major: number): number | undefined {
+    const bytes = this.#bytes;
+    const first = bytes[this.at];
+    if (first === undefined || first >> 5 !== major) return undefined;
+    const info = first & 0x1f;
+    const at = this.at + 1;
+    let value: number;
+    let next: number;
+    if (info < 24) [value, next] = [info, at];
+    else if (info === 24) [value, next] = [bytes[at]!, at + 1];
+    else if (info === 25) [value, next] = [(bytes[at]! << 8) | bytes[at + 1]!, at + 2];
+    else if (info === 26) [value, next] = [readUint32(bytes, at), at + 4];
+    else if (info === 27) [value, next] = [readUint32(bytes, at) * 0x1_0000_0000 + readUint32(bytes, at + 4), at + 8];
+    else return undefined;
+    // Not the shortest form, past the end, or beyond safe integers: not this package's layout.
+    if (next > bytes.length || headerLength(value) !== next - this.at || !Number.isSafeInteger(value)) return undefined;
+    this.at = next;
+    return value;
+  }
+
+  bytes(): Uint8Array | undefined {
+    const length = this.header(MAJOR_BYTES);
+    if (length === undefined || this.at + length > this.#bytes.length) return undefined;
+    const out = plainView(this.#bytes, this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+
+  text(): string | undefined {
+    const length = this.header(MAJOR_TEXT);
+    if (length === undefined || this.at + length > this.#bytes.length) return undefined;
+    let out: string;
+    try {
+      out = utf8Decoder.decode(this.#bytes.subarray(this.at, this.at + length));
+    } catch {
+      return undefined;
+    }
+    this.at += length;
+    return out;
+  }
+
+  /** True when the next item is the text `key` (given as UTF-8). */
+  key(key: Uint8Array): boolean {
+    const bytes = this.#bytes;
+    if (bytes[this.at] !== ((MAJOR_TEXT << 5) | key.length)) return false;
+    for (let i = 0; i < key.length; i++) if (bytes[this.at + 1 + i] !== key[i]) return false;
+    this.at += 1 + key.length;
+    return true;
+  }
+}
+
+/** `bytes[start, end)` as a plain Uint8Array view (level hands back Buffers, whose subarrays are Buffers). */
+function plainView(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) >>> 0) + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 }
 
 function writeUint32(out: Uint8Array, at: number, value: number): void {

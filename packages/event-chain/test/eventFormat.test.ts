@@ -79,4 +79,15 @@ describe('event format v1', () => {
       }
     }
   });
+
+  it('decodes stored events through its fast path exactly as the general decoder does, and refuses what is no event', () => {
+    for (const event of vectorChain()) {
+      const stored = encodeStoredEvent(event);
+      const general = dagCbor.decode(stored) as { event: Uint8Array; hash: Uint8Array };
+      expect(decodeStoredEvent(stored)).toEqual({ ...(dagCbor.decode(general.event) as object), hash: general.hash });
+    }
+    const truncated = encodeStoredEvent(vectorChain()[1]!).subarray(0, 60);
+    expect(() => decodeStoredEvent(truncated)).toThrow();
+    expect(() => decodeStoredEvent(dagCbor.encode({ event: 1, hash: 2 }))).toThrow(TypeError);
+  });
 });

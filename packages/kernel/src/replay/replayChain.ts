@@ -19,7 +19,9 @@ import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
 
 const READ_AHEAD = 4096;
-const MAX_OUTSTANDING = 256;
+const MAX_OUTSTANDING = 512;
+/** Calls read before they are issued together. */
+const ISSUE_BATCH = 128;
 const ACTOR = 'theater:simple/actor';
 
 /** What a replay needs from its actor system. */
@@ -114,7 +116,9 @@ export async function replayChain(events: AsyncIterable<ChainEvent>, context: Re
       const outstanding: Promise<unknown>[] = [];
       for (;;) {
         if (recorder.divergence !== undefined || actor.status !== 'running') break;
-        const more = await readToNextCall();
+        // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
+        let more = true;
+        while (more && pendingCalls.length <= ISSUE_BATCH && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
