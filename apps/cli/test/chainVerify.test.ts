@@ -12,6 +12,7 @@ import {
 } from '@theater/event-chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainVerifyJson } from '../src/lib/verifyChainFileAt.js';
+import { chainFileFrames as frames } from './helpers/chainFileFrames.js';
 import { runTheater } from './helpers/runTheater.js';
 import { createTempDir } from './helpers/tempDir.js';
 
@@ -170,17 +171,6 @@ async function exportTo(store: ChainStore, actor: string, file: string): Promise
   return new Uint8Array(await readFile(file));
 }
 
-/** Each frame of a chain file: where its payload starts and its bytes, found by following the length prefixes. */
-function frames(file: Uint8Array): { start: number; bytes: Uint8Array }[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const found: { start: number; bytes: Uint8Array }[] = [];
-  for (let offset = 0; offset < file.length; ) {
-    const length = view.getUint32(offset);
-    found.push({ start: offset + 4, bytes: file.subarray(offset + 4, offset + 4 + length) });
-    offset += 4 + length;
-  }
-  return found;
-}
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

@@ -1,9 +1,10 @@
 /** `theater build`: build an actor directory into a WebAssembly component with the SDK. */
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import pc from 'picocolors';
 import { buildActor } from '@theater/sdk';
 import { actorWorld, DEFAULT_WORLD } from '../lib/actorWorld.js';
+import { displayPath } from '../lib/displayPath.js';
 import { findActorEntry } from '../lib/findActorEntry.js';
 import { formatDuration, formatSize } from '../lib/formatUnits.js';
 import { startProgress } from '../lib/spinner.js';
@@ -69,10 +70,4 @@ Exit codes: 0 ok; 1 the build failed (bundling or componentize errors); 2 bad in
     this.log(`  ${pc.dim('hash')}  sha256:${built.hash}`);
     return { name, entry, world, ...built, durationMs: Math.round(built.durationMs) };
   }
-}
-
-/** The path relative to the working directory when it lies below it, else absolute. */
-function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown;
 }

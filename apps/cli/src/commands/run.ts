@@ -39,7 +39,7 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
       multiple: true,
       multipleNonGreedy: true,
     }),
-    home: Flags.string({ description: 'Theater home (component cache). Default: $THEATER_HOME, else ~/.theater.' }),
+    home: Flags.string({ description: 'Theater home (component cache; chain store, where the actor\'s chain is kept). Default: $THEATER_HOME, else ~/.theater.' }),
   };
 
   async run(): Promise<RunJson> {

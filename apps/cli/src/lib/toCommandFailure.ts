@@ -1,4 +1,5 @@
-/** Maps the errors the libraries report (manifest, kernel, SDK) to command failures with the CLI's exit codes. */
+/** Maps the errors the libraries report (manifest, kernel, event chain, SDK) to command failures with the CLI's exit codes. */
+import { isChainError, type ChainErrorCode } from '@theater/event-chain';
 import { isKernelError, isManifestError, type KernelErrorCode } from '@theater/kernel';
 import { isSdkError, type SdkErrorCode } from '@theater/sdk';
 import { CommandFailure } from './commandFailure.js';
@@ -6,6 +7,9 @@ import { EXIT } from './exitCodes.js';
 
 /** Kernel codes that mean the actor ran and failed; every other kernel code is a refusal of bad input. */
 const KERNEL_FAILURES: ReadonlySet<KernelErrorCode> = new Set(['init-failed', 'instantiation-failed', 'actor-failed']);
+
+/** Event-chain codes that mean stored chain data could not be read; the others are bad input (an actor id, a file, a key). */
+const CHAIN_FAILURES: ReadonlySet<ChainErrorCode> = new Set(['corrupt-chain', 'storage-failed', 'store-closed']);
 
 /** SDK codes that mean the build ran and failed; the others are bad input. */
 const SDK_FAILURES: ReadonlySet<SdkErrorCode> = new Set(['bundle-failed', 'componentize-failed']);
@@ -25,6 +29,10 @@ export function toCommandFailure(error: unknown): CommandFailure | undefined {
   }
   if (isKernelError(error)) {
     const exitCode = KERNEL_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
+    return new CommandFailure(exitCode, `${error.code}: ${error.message}`.split('\n'), { error: { code: error.code, message: error.message } }, { cause: error });
+  }
+  if (isChainError(error)) {
+    const exitCode = CHAIN_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
     return new CommandFailure(exitCode, `${error.code}: ${error.message}`.split('\n'), { error: { code: error.code, message: error.message } }, { cause: error });
   }
   if (isSdkError(error)) {

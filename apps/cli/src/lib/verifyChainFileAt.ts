@@ -7,16 +7,18 @@ import { isChainError, verifyChainFile } from '@theater/event-chain';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
 
-/** What `theater chain verify --json` prints: the verdict on one chain file. */
+/** What `theater chain verify --json` prints: the verdict on one chain file, or on an actor's chain in a home's store. */
 export interface ChainVerifyJson {
-  /** The file, as given. */
-  readonly file: string;
-  /** The actor whose chain the file holds (from its header). */
+  /** The file, as given; absent when an actor's chain in a home's store was verified. */
+  readonly file?: string;
+  /** The home whose chain store held the chain; absent when a file was verified. */
+  readonly home?: string;
+  /** The actor whose chain was verified (for a file, from its header). */
   readonly actor: string;
   readonly ok: boolean;
-  /** Number of events in the file. */
+  /** Number of events in the chain. */
   readonly events: number;
-  /** Number of signed checkpoints in the file. */
+  /** Number of signed checkpoints of the chain. */
   readonly checkpoints: number;
   /** When not ok: the index of the first event (or checkpoint seq) found wrong. */
   readonly index?: number;

@@ -1,27 +1,32 @@
-/** `theater chain verify <file>`: check that an exported chain file is intact and its checkpoints validly signed. */
+/** `theater chain verify <actor-id|file>`: check that a chain is intact and its checkpoints validly signed. */
 import { Args, Flags } from '@oclif/core';
 import pc from 'picocolors';
+import { isChainFile } from '../../lib/chainTarget.js';
 import { CommandFailure } from '../../lib/commandFailure.js';
 import { EXIT } from '../../lib/exitCodes.js';
 import { parsePublicKeyHex } from '../../lib/parsePublicKeyHex.js';
+import { count } from '../../lib/pluralize.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
 import { verifyChainFileAt, type ChainVerifyJson } from '../../lib/verifyChainFileAt.js';
+import { verifyStoredChain } from '../../lib/verifyStoredChain.js';
 
 export default class ChainVerify extends TheaterCommand {
-  static override summary = 'Verify an exported chain file: hashes, links and signed checkpoints.';
+  static override summary = "Verify a chain: an exported chain file, or an actor's chain in the home's store.";
 
-  static override description = `Reads a chain file (as written by the chain store's export) and checks every event's hash and link to its predecessor, and every signed checkpoint: its Ed25519 signature, its actor (the file's), the head it signs, and with --trust its signer. Prints the verdict: the first problem found, with the index of the event, or the number of events and checkpoints verified.
+  static override description = `Checks every event's hash and link to its predecessor, and every signed checkpoint: its Ed25519 signature, its actor, the head it signs, and its signer. Prints the verdict: the first problem found, with the index of the event, or the number of events and checkpoints verified.
 
-Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dropped or reordered event, a bad or untrusted checkpoint); 2 bad input (no such file, not a chain file or a truncated one, a malformed --trust key).`;
+The argument is a chain file (as written by theater chain export) when a file or directory exists at that path, or when it contains a "/" or ends with ".chain"; otherwise it is the id of an actor whose chain is in the Theater home's store (--home), or a unique prefix of the id. A file's checkpoints may be signed by any key unless --trust is given; a stored chain's must be signed by one of the --trust keys, by default the home's own node key (keys/node.pub).
+
+Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dropped or reordered event, a bad or untrusted checkpoint); 2 bad input (no such file or actor, a prefix of several actor ids, not a chain file or a truncated one, a malformed --trust key, the home's store in use by another process).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> counter.chain',
     '<%= config.bin %> <%= command.id %> counter.chain --trust "$(xxd -p -c 32 ~/.theater/keys/node.pub)"',
-    '<%= config.bin %> <%= command.id %> counter.chain --json',
+    '<%= config.bin %> <%= command.id %> 7ff553ef-bdf2-4272-8a41-55e72db4b776 --json',
   ];
 
   static override args = {
-    file: Args.string({ description: 'Path of the chain file.', required: true }),
+    target: Args.string({ description: 'A chain file, or the id (or a unique prefix of the id) of an actor whose chain is in the home\'s store.', required: true }),
   };
 
   static override flags = {
@@ -31,12 +36,13 @@ Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dr
       multiple: true,
       multipleNonGreedy: true,
     }),
+    home: Flags.string({ description: 'Theater home whose chain store holds the actor (for an actor id). Default: $THEATER_HOME, else ~/.theater.' }),
   };
 
   async run(): Promise<ChainVerifyJson> {
     const { args, flags } = await this.parse(ChainVerify);
     const trustedKeys = flags.trust?.map((hex) => parsePublicKeyHex(hex, '--trust'));
-    const verdict = await verifyChainFileAt(args.file, trustedKeys);
+    const verdict = (await isChainFile(args.target)) ? await verifyChainFileAt(args.target, trustedKeys) : await verifyStoredChain(flags.home, args.target, trustedKeys);
     if (!verdict.ok) {
       const where = verdict.index === undefined ? '' : ` at event ${verdict.index}`;
       throw new CommandFailure(EXIT.failed, [`${pc.red('✗')} chain of ${verdict.actor} is invalid${where}: ${verdict.reason ?? 'unknown problem'}`], verdict);
@@ -44,8 +50,4 @@ Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dr
     this.log(`${pc.green('✓')} chain of ${verdict.actor}: ${count(verdict.events, 'event')}, ${count(verdict.checkpoints, 'signed checkpoint')} verified`);
     return verdict;
   }
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,65 @@
+/**
+ * What `theater replay <actor-id|file>` does, without the printing: re-run an actor from its chain (a chain file, or
+ * an actor's chain in the home's store) in an actor system over the home, whose component cache supplies the
+ * recorded component, and describe the result as the command's `--json` output.
+ */
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { defaultHandlers } from '@theater/handlers';
+import { encodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
+import { createActorSystem, type ReplayResult, type ReplayedEvent } from '@theater/kernel';
+import { isChainFile } from './chainTarget.js';
+import { CommandFailure } from './commandFailure.js';
+import { EXIT } from './exitCodes.js';
+import { withStoredActor } from './storedActor.js';
+
+/** What `theater replay --json` prints. */
+export interface ReplayJson extends Omit<ReplayResult, 'divergence'> {
+  /** The chain file replayed, as given; absent for an actor's chain in the store. */
+  readonly file?: string;
+  readonly divergence?: ReplayResult['divergence'];
+}
+
+/** Options of {@link replayTarget}. */
+export interface ReplayTargetOptions {
+  readonly target: string;
+  readonly home: string | undefined;
+  /** A component to run instead of the recorded one. */
+  readonly componentPath: string | undefined;
+}
+
+/**
+ * Replays the chain `target` names. A divergence is a result with `ok: false`; an unknown actor, an unreadable or
+ * malformed file, or a recorded component that cannot be found throws a {@link CommandFailure} (bad input).
+ * @example
+ * const result = await replayTarget({ target: 'counter.chain', home: undefined, componentPath: undefined });
+ */
+export async function replayTarget(options: ReplayTargetOptions): Promise<ReplayJson> {
+  const replayOptions = options.componentPath === undefined ? {} : { componentPath: options.componentPath };
+  if (await isChainFile(options.target)) {
+    const file = options.target;
+    await access(file).catch((error: unknown) => {
+      const message = `cannot read ${file}: ${(error as Error).message}`;
+      throw new CommandFailure(EXIT.badInput, [`file-unreadable: ${message}`], { error: { code: 'file-unreadable', message, file } }, { cause: error });
+    });
+    // Replaying a file needs the home's component cache only: its chain store stays closed.
+    const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 0, ...(options.home === undefined ? {} : { home: options.home }) });
+    try {
+      await using reader = readChainFile(createReadStream(file));
+      return toJson(await system.replay(reader.events(), replayOptions), file);
+    } finally {
+      await system.close();
+    }
+  }
+  return withStoredActor({ home: options.home, actorId: options.target }, async (system, actorId) => toJson(await system.replay(actorId, replayOptions)));
+}
+
+function toJson(result: ReplayResult, file?: string): ReplayJson {
+  const { divergence, ...rest } = result;
+  return { ...(file === undefined ? {} : { file }), ...rest, ...(divergence === undefined ? {} : { divergence }) };
+}
+
+/** The divergent event as a chain event, for the event summaries `theater events` prints. */
+export function asChainEvent(event: ReplayedEvent): ChainEvent {
+  return { v: 1, seq: 0, parent: null, type: event.type, data: encodeEventData(event.data), time: 0, hash: new Uint8Array(32) };
+}

@@ -1,0 +1,283 @@
+import { readFile, stat, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeStoredEvent, openChainStore } from '@theater/event-chain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventJson } from '../src/lib/chainEventView.js';
+import type { ChainExportJson } from '../src/lib/exportChainTo.js';
+import type { ReplayJson } from '../src/lib/replayTarget.js';
+import type { RunJson } from '../src/lib/runJson.js';
+import type { ChainVerifyJson } from '../src/lib/verifyChainFileAt.js';
+import { chainFileFrames as frames } from './helpers/chainFileFrames.js';
+import { runTheater } from './helpers/runTheater.js';
+import { createTempDir } from './helpers/tempDir.js';
+
+const COUNTER = fileURLToPath(new URL('../../../examples/counter/manifest.toml', import.meta.url));
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+let temp: Awaited<ReturnType<typeof createTempDir>>;
+let home: string;
+/** The counter actor `theater run` ran (sent a, b, asked count) and its number of events. */
+let actorId: string;
+let eventCount: number;
+
+beforeAll(async () => {
+  temp = await createTempDir('chain-commands');
+  home = join(temp.path, 'home');
+  const run = await runTheater(['run', COUNTER, '--home', home, '--send', 'a', '--send', 'b', '--request', 'count', '--json']);
+  expect(run.exitCode).toBe(0);
+  const json = JSON.parse(run.stdout) as RunJson;
+  actorId = json.actorId;
+  eventCount = json.events;
+});
+afterAll(async () => {
+  await temp.remove();
+});
+
+const theater = (...argv: string[]) => runTheater([...argv, '--home', home]);
+const eventsJson = async (...argv: string[]): Promise<EventJson[]> => {
+  const { stdout, exitCode } = await theater('events', actorId, ...argv, '--json');
+  expect(exitCode).toBe(0);
+  return JSON.parse(stdout) as EventJson[];
+};
+
+describe('theater events', () => {
+  it('prints a table of the chain: seq, time, type and a summary of the data', async () => {
+    const { stdout, stderr, exitCode } = await theater('events', actorId);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(eventCount + 2);
+    expect(lines[0]).toMatch(/^seq {2}time {22}type +data$/u);
+    expect(lines[1]).toMatch(/^ {2}0 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}actor\.spawn +counter 0\.1\.0 · component [0-9a-f]{12}…$/u);
+    expect(lines[2]).toMatch(/ wasm\.call +actor#init\("[0-9a-f-]{36}"\)$/u);
+    expect(stdout).toMatch(/ theater:simple\/runtime\.log +log\("message 1: a"\)\n/u);
+    expect(stdout).toMatch(/ wasm\.call +message-server-client#handle-send\(b'a'\)\n/u);
+    expect(stdout).toMatch(/ wasm\.result +message-server-client#handle-send → null · state b'\{"count":1\}'\n/u);
+    expect(stdout).toMatch(/ wasm\.result +message-server-client#handle-request → \[b'2'\] · state b'\{"count":2\}'\n/u);
+    expect(lines.at(-2)).toMatch(new RegExp(`^ *${eventCount - 1} .* actor\\.stop +by request$`, 'u'));
+    expect(lines.at(-1)).toBe(`${eventCount} events · the chain has ${eventCount} events`);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(160);
+  });
+
+  it('prints the events as one JSON array with --json: hashes in hex, data decoded', async () => {
+    const events = await eventsJson();
+    expect(events.map((event) => event.seq)).toEqual([...Array(eventCount).keys()]);
+    expect(events.slice(0, 4).map((event) => event.type)).toEqual(['actor.spawn', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result']);
+    expect(events.at(-1)).toMatchObject({ type: 'actor.stop', encoding: 'json', data: { by: 'request', data: null } });
+    expect(events[0]).toMatchObject({ parent: null, encoding: 'json', data: { name: 'counter', version: '0.1.0' } });
+    for (const [i, event] of events.entries()) {
+      expect(event.hash).toMatch(/^[0-9a-f]{64}$/u);
+      expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/u);
+      if (i > 0) expect(event.parent).toBe(events[i - 1]!.hash);
+    }
+    const send = events.find((event) => event.type === 'wasm.call' && (event.data as { function: string }).function === 'handle-send');
+    expect(send?.data).toEqual({ interface: 'theater:simple/message-server-client', function: 'handle-send', params: [{ $bytes: Buffer.from('a').toString('base64') }] });
+  });
+
+  it('keeps the events of the --type given: exact types or prefixes', async () => {
+    const calls = await eventsJson('--type', 'wasm.call');
+    expect(calls).toHaveLength(4);
+    expect(new Set(calls.map((event) => event.type))).toEqual(new Set(['wasm.call']));
+
+    const wasm = await eventsJson('--type', 'wasm');
+    expect(new Set(wasm.map((event) => event.type))).toEqual(new Set(['wasm.call', 'wasm.result']));
+
+    const logsAndStop = await eventsJson('--type', 'theater:simple/runtime', '--type', 'actor.stop');
+    expect(logsAndStop.map((event) => event.type)).toEqual([...Array(3).fill('theater:simple/runtime.log'), 'actor.stop']);
+
+    const { stdout } = await theater('events', actorId, '--type', 'theater:simple/runtime.log');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`3 events of type theater:simple/runtime.log · the chain has ${eventCount} events`);
+  });
+
+  it('shows the first --limit events selected, from --from', async () => {
+    expect((await eventsJson('--limit', '3')).map((event) => event.seq)).toEqual([0, 1, 2]);
+    expect((await eventsJson('--from', '4', '--limit', '2')).map((event) => event.seq)).toEqual([4, 5]);
+    const results = await eventsJson('--type', 'wasm.result', '--from', '4', '--limit', '2');
+    expect(results.map((event) => event.type)).toEqual(['wasm.result', 'wasm.result']);
+    expect(results[0]!.seq).toBeGreaterThan(4);
+
+    const { stdout, exitCode } = await theater('events', actorId, '--from', '1000');
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(`no events from seq 1000 (the chain has ${eventCount} events)\n`);
+  });
+
+  it('exits 2 for an unknown actor, and for a home where nothing ran', async () => {
+    const { stdout, stderr, exitCode } = await theater('events', UNKNOWN);
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`actor-not-found: no actor with id ${UNKNOWN} in the chain store of ${home}\n`);
+
+    const empty = join(temp.path, 'empty-home');
+    const json = await runTheater(['events', actorId, '--home', empty, '--json']);
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'actor-not-found', message: `${empty} has no chain store: no actor has run there`, actor: actorId, home: empty } });
+    await expect(stat(empty)).rejects.toThrow(/ENOENT/u);
+  });
+
+  it('finds the actor by a unique prefix of its id, and refuses an ambiguous one', async () => {
+    const short = await theater('events', actorId.slice(0, 8), '--limit', '1', '--json');
+    expect(short.exitCode).toBe(0);
+    expect((JSON.parse(short.stdout) as EventJson[])[0]?.type).toBe('actor.spawn');
+
+    {
+      await using store = await openChainStore(join(home, 'db'));
+      for (const id of ['twin-1', 'twin-2']) await store.append(id, [{ type: 'test.tick', data: new Uint8Array(0), time: 1_700_000_000_000 }]);
+    }
+    const { stderr, exitCode } = await theater('events', 'twin');
+    expect(exitCode).toBe(2);
+    expect(stderr).toBe(`ambiguous-actor-id: twin is the start of 2 actor ids in the chain store of ${home}: twin-1, twin-2\n`);
+    expect((await theater('events', 'tw')).stderr).toBe(`actor-not-found: no actor with id tw in the chain store of ${home}\n`);
+  });
+
+  it('exits 2 with chain-store-unavailable while another holder has the home open', async () => {
+    const store = await openChainStore(join(home, 'db'));
+    try {
+      const { stderr, exitCode } = await theater('events', actorId);
+      expect(exitCode).toBe(2);
+      expect(stderr).toMatch(/^chain-store-unavailable: the chain store at .* is in use by another process/u);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('theater chain verify <actor-id>', () => {
+  it("verifies the actor's chain in the home's store against the node's own key", async () => {
+    const { stdout, stderr, exitCode } = await theater('chain', 'verify', actorId);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(`✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n`);
+
+    const json = await theater('chain', 'verify', actorId, '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ home, actor: actorId, ok: true, events: eventCount, checkpoints: 1 } satisfies ChainVerifyJson);
+  });
+
+  it('takes a unique prefix of the id, and names the full id', async () => {
+    const { stdout, exitCode } = await theater('chain', 'verify', actorId.slice(0, 8));
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(`✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n`);
+  });
+
+  it('checks the checkpoints against the --trust keys instead', async () => {
+    const nodeKey = Buffer.from(await readFile(join(home, 'keys', 'node.pub'))).toString('hex');
+    expect((await theater('chain', 'verify', actorId, '--trust', nodeKey)).exitCode).toBe(0);
+
+    const stranger = 'ab'.repeat(32);
+    const { stderr, exitCode } = await theater('chain', 'verify', actorId, '--trust', stranger);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event ${eventCount - 1}: checkpoint at seq ${eventCount - 1} is signed by an untrusted key [0-9a-f]{8}…\\n$`, 'u'));
+  });
+
+  it('exits 2 for an unknown actor', async () => {
+    const { stderr, exitCode } = await theater('chain', 'verify', UNKNOWN);
+    expect(exitCode).toBe(2);
+    expect(stderr).toBe(`actor-not-found: no actor with id ${UNKNOWN} in the chain store of ${home}\n`);
+  });
+});
+
+describe('theater chain export', () => {
+  it('writes the chain file, which chain verify accepts', async () => {
+    const file = join(temp.path, 'counter.chain');
+    const { stdout, stderr, exitCode } = await theater('chain', 'export', actorId, '-o', file);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    const bytes = (await stat(file)).size;
+    expect(stdout.split('\n')).toEqual([
+      `✔ exported the chain of ${actorId}`,
+      `  path    ${file}`,
+      `  events  ${eventCount} events, 1 signed checkpoint`,
+      expect.stringMatching(new RegExp(`^  size {4}[\\d.]+ KiB \\(${bytes} bytes\\)$`, 'u')),
+      '',
+    ]);
+    const verified = await runTheater(['chain', 'verify', file]);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.stdout).toBe(`✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n`);
+    // Nothing is left behind but the file.
+    expect((await readdir(temp.path)).filter((name) => name.includes('counter.chain'))).toEqual(['counter.chain']);
+  });
+
+  it('refuses to replace an existing file unless --force is given', async () => {
+    const file = join(temp.path, 'existing.chain');
+    await writeFile(file, 'keep me');
+    const refused = await theater('chain', 'export', actorId, '-o', file);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(`file-exists: ${file} already exists (--force replaces it)\n`);
+    expect(await readFile(file, 'utf8')).toBe('keep me');
+
+    const forced = await theater('chain', 'export', actorId, '-o', file, '--force', '--json');
+    expect(forced.exitCode).toBe(0);
+    const json = JSON.parse(forced.stdout) as ChainExportJson;
+    expect(json).toEqual({ actor: actorId, path: file, events: eventCount, checkpoints: 1, bytes: (await stat(file)).size } satisfies ChainExportJson);
+  });
+
+  it('exits 2 for an unknown actor and writes nothing', async () => {
+    const file = join(temp.path, 'unknown.chain');
+    const { stderr, exitCode } = await theater('chain', 'export', UNKNOWN, '-o', file);
+    expect(exitCode).toBe(2);
+    expect(stderr).toBe(`actor-not-found: no actor with id ${UNKNOWN} in the chain store of ${home}\n`);
+    expect((await readdir(temp.path)).filter((name) => name.includes('unknown.chain'))).toEqual([]);
+  });
+
+  it('exports a chain whose tampering chain verify reports at the changed event', async () => {
+    const file = join(temp.path, 'tampered.chain');
+    expect((await theater('chain', 'export', actorId, '-o', file)).exitCode).toBe(0);
+    const copy = new Uint8Array(await readFile(file));
+    // Event k is frame k + 1; its data is found in the frame by decoding it, not by a guessed offset.
+    const tampered = 5;
+    const { start, bytes } = frames(copy)[tampered + 1]!;
+    const data = Buffer.from(decodeStoredEvent(bytes).data);
+    const at = Buffer.from(bytes).indexOf(data);
+    expect(at).toBeGreaterThan(0);
+    expect(Buffer.from(bytes).lastIndexOf(data)).toBe(at);
+    copy[start + at + 3] = copy[start + at + 3]! ^ 0x20;
+    await writeFile(file, copy);
+
+    const { stdout, stderr, exitCode } = await runTheater(['chain', 'verify', file]);
+    expect(exitCode).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event ${tampered}: event ${tampered} does not match its hash`, 'u'));
+  });
+});
+
+describe('theater replay', () => {
+  it('replays an actor from its stored chain, hash for hash', async () => {
+    const { stdout, stderr, exitCode } = await theater('replay', actorId);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^✓ replay of ${actorId} matches its chain: ${eventCount} events, hash for hash, in `, 'u'));
+    const json = JSON.parse((await theater('replay', actorId.slice(0, 8), '--json')).stdout) as ReplayJson;
+    expect(json).toMatchObject({ ok: true, actorId, events: eventCount });
+    expect(json.replayedComponent).toBe(json.recordedComponent);
+  });
+
+  it('replays an exported chain file, and reports where an altered one diverges (exit 1)', async () => {
+    const file = join(temp.path, 'replayed.chain');
+    expect((await theater('chain', 'export', actorId, '-o', file)).exitCode).toBe(0);
+    expect((await theater('replay', file)).exitCode).toBe(0);
+
+    // The host output of the first runtime.log call is changed in place (same length): the chain no longer hashes.
+    const copy = new Uint8Array(await readFile(file));
+    const logged = 2;
+    const { start, bytes } = frames(copy)[logged + 1]!;
+    const at = Buffer.from(bytes).indexOf(Buffer.from('starting'));
+    expect(at).toBeGreaterThan(0);
+    copy.set(Buffer.from('STARTING'), start + at);
+    await writeFile(file, copy);
+    const { stdout, stderr, exitCode } = await theater('replay', file);
+    expect(exitCode).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`^✗ replay of ${actorId} diverges at event ${logged}: the theater:simple/runtime.log event's data differs\\n`, 'u'));
+    expect(stderr).toMatch(/ {2}recorded {2}theater:simple\/runtime\.log {2}.*STARTING/u);
+    expect(stderr).toMatch(/ {2}replayed {2}theater:simple\/runtime\.log {2}.*starting/u);
+  });
+
+  it('exits 2 for an unknown actor and for a missing file', async () => {
+    const unknown = await theater('replay', UNKNOWN);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toBe(`actor-not-found: no actor with id ${UNKNOWN} in the chain store of ${home}\n`);
+    const missing = await theater('replay', join(temp.path, 'missing.chain'));
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/^file-unreadable: cannot read .*missing\.chain/u);
+  });
+});
