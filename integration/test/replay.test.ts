@@ -144,4 +144,14 @@ describe('replay', () => {
     expect(result.divergence).toMatchObject({ index: events.length, expected: { type: 'theater:simple/runtime.log' }, actual: undefined });
     expect(decodeEventData(extended.at(-1)!.data)).toEqual({ args: ['ghost'], result: null });
   });
+
+  it('replays many calls into an actor with a small mailbox without overflowing it', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const base = await manifestOf('echo');
+    const echo = await system.spawn({ ...base, limits: { ...base.limits, mailbox: 2 } });
+    for (let i = 0; i < 40; i++) await echo.send(text(`message ${i}`));
+    await echo.stop();
+    expect(await system.replay(echo.id)).toMatchObject({ ok: true, events: 1 + 3 + 40 * 3 + 1 });
+  });
 });

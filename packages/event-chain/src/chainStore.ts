@@ -122,7 +122,7 @@ const SEQ_DIGITS = 16;
 const FRAME_MAX_BYTES = 0xffff_ffff;
 const READ_CHUNK = 256;
 /** Segments read per iterator step. */
-const READ_SEGMENTS = 16;
+const READ_SEGMENTS = 256;
 /** The most events one stored segment holds. */
 const SEGMENT_EVENTS = 512;
 const FRAME_PREFIX_BYTES = 4;

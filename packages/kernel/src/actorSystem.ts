@@ -321,15 +321,15 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     },
     async replay(source, replayOptions = {}) {
       assertOpen();
-      let events: AsyncIterable<ChainEvent>;
+      let batches: AsyncIterable<readonly ChainEvent[]>;
       if (typeof source === 'string') {
         const live = actors.get(source);
         if (live !== undefined) await live.events({ limit: 0 });
-        events = (await storeOf(source)).stream(source);
+        batches = storedBatches(await storeOf(source), source);
       } else {
-        events = source;
+        batches = batchesOf(source);
       }
-      return replayChain(events, {
+      return replayChain(batches, {
         now: clock,
         launch,
         async loadComponent(recordedHash, manifest) {
@@ -365,6 +365,32 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+const REPLAY_BATCH = 1024;
+
+/** An actor's stored events, up to the head when reading starts, in batches. */
+async function* storedBatches(store: ChainStore, actorId: string): AsyncGenerator<ChainEvent[]> {
+  const head = await store.head(actorId);
+  for (let from = 0; head !== undefined && from <= head.seq; ) {
+    const events = await store.read(actorId, { from, to: head.seq + 1, limit: REPLAY_BATCH });
+    if (events.length === 0) return;
+    yield events;
+    from += events.length;
+  }
+}
+
+/** Events in batches of up to REPLAY_BATCH. */
+async function* batchesOf(events: AsyncIterable<ChainEvent>): AsyncGenerator<ChainEvent[]> {
+  let batch: ChainEvent[] = [];
+  for await (const event of events) {
+    batch.push(event);
+    if (batch.length >= REPLAY_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function resolveRelative(manifest: Manifest, path: string): string {

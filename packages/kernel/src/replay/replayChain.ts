@@ -19,9 +19,9 @@ import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
 
 const READ_AHEAD = 4096;
-const MAX_OUTSTANDING = 512;
+const MAX_OUTSTANDING = 900;
 /** Calls read before they are issued together. */
-const ISSUE_BATCH = 128;
+const ISSUE_BATCH = 256;
 const ACTOR = 'theater:simple/actor';
 
 /** What a replay needs from its actor system. */
@@ -45,10 +45,12 @@ interface RecordedCall {
   readonly params: readonly unknown[];
 }
 
-/** Replays the chain given as events in seq order (from a store or a chain file). */
-export async function replayChain(events: AsyncIterable<ChainEvent>, context: ReplayContext): Promise<ReplayResult> {
+/** Replays the chain given as batches of events in seq order (read from a store, or from a chain file). */
+export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>, context: ReplayContext): Promise<ReplayResult> {
   const started = performance.now();
-  const reader = events[Symbol.asyncIterator]();
+  const reader = batches[Symbol.asyncIterator]();
+  let batch: readonly ChainEvent[] = [];
+  let batchAt = 0;
   let done = false;
   let lastSeq = -1;
   let stopRecorded: { by: string } | undefined;
@@ -60,14 +62,19 @@ export async function replayChain(events: AsyncIterable<ChainEvent>, context: Re
 
   /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
   const readNext = async (): Promise<ChainEvent | undefined> => {
-    if (done) return undefined;
-    const next = await reader.next();
-    if (next.done === true) {
-      done = true;
-      recorder.end(lastSeq);
-      return undefined;
+    // Reading in batches keeps the store's (or file's) iteration out of the per-event path.
+    while (batchAt >= batch.length) {
+      if (done) return undefined;
+      const next = await reader.next();
+      if (next.done === true) {
+        done = true;
+        recorder.end(lastSeq);
+        return undefined;
+      }
+      batch = next.value;
+      batchAt = 0;
     }
-    const event = next.value;
+    const event = batch[batchAt++]!;
     if (event.seq !== lastSeq + 1) throw new KernelError('invalid-chain', `the chain skips from event ${lastSeq} to ${event.seq}`);
     lastSeq = event.seq;
     recorder.expect(event);
@@ -111,6 +118,8 @@ export async function replayChain(events: AsyncIterable<ChainEvent>, context: Re
     recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });
     const host = replayHost(importedFunctions(component), recorder, (data) => actor.requestShutdown(data));
 
+    // Never more calls waiting than the recorded actor's mailbox holds, or the replay would be refused mailbox-full.
+    const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING, spawn.manifest.limits.mailbox));
     const replay = async (): Promise<void> => {
       await context.launch(actor, component, spawn.manifest, spawn.state ?? undefined, host).catch(ignoreActorEnd);
       const outstanding: Promise<unknown>[] = [];
@@ -123,7 +132,7 @@ export async function replayChain(events: AsyncIterable<ChainEvent>, context: Re
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
           outstanding.push(actor.call(call.interface, call.function, call.params).catch(ignoreActorEnd));
-          if (outstanding.length >= MAX_OUTSTANDING) await Promise.all(outstanding.splice(0, outstanding.length / 2));
+          if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
         }
         // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
         while (recorder.waiting > READ_AHEAD && outstanding.length > 0 && recorder.divergence === undefined) {
