@@ -40,6 +40,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
   small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
   'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
+  messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },
 };
 
 const CONCURRENCY = 2;

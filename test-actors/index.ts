@@ -17,6 +17,7 @@ export const TEST_ACTORS = [
   'memory-bomb',
   'small',
   'wasi-stdio',
+  'messenger',
 ] as const;
 
 /** The name of a test actor. */

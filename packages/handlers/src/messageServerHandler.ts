@@ -1,14 +1,16 @@
 /**
- * The `message-server` handler. Granting it requires the actor to export `message-server-client`, so the kernel
- * and external clients can deliver messages and requests. Actor-to-actor messaging (`message-server-host`) is
- * provided once mailboxes route between actors; until then an actor importing it is refused at spawn.
+ * The `message-server` handler: delivery of messages to an actor's `message-server-client` export (which granting
+ * it requires), and `message-server-host`, the actor's own sends, requests, deferred replies and channels, routed
+ * by the kernel. Every refusal comes back to the guest as `err(<code>: <message>)`.
  */
-import type { HandlerDefinition, MessageServerHandlerConfig } from '@theater/kernel';
+import { HostCallError, isKernelError, type HandlerDefinition, type HostInterfaces, type MessageServerHandlerConfig } from '@theater/kernel';
 
-/** Grants delivery of messages to an actor's `message-server-client` export. */
+type MessageServerHost = Pick<HostInterfaces, 'theater:simple/message-server-host'>;
+
+/** Grants messaging: delivery into the actor, and `message-server-host` out of it. */
 export const messageServerHandler: HandlerDefinition<MessageServerHandlerConfig> = {
   type: 'message-server',
-  provides: [],
+  provides: ['theater:simple/message-server-host'],
   requiredExports: {
     'theater:simple/message-server-client': [
       'handle-send',
@@ -18,5 +20,39 @@ export const messageServerHandler: HandlerDefinition<MessageServerHandlerConfig>
       'handle-channel-close',
     ],
   },
-  create: () => ({}),
+  create({ messaging }): MessageServerHost {
+    return {
+      'theater:simple/message-server-host': {
+        send: (actorId, msg) => guard(() => messaging.send(actorId, msg.slice())),
+        request: (actorId, msg) => guardAsync(() => messaging.request(actorId, msg.slice())),
+        openChannel: (actorId, initialMsg) => guardAsync(() => messaging.openChannel(actorId, initialMsg.slice())),
+        sendOnChannel: (channelId, msg) => guard(() => messaging.sendOnChannel(channelId, msg.slice())),
+        closeChannel: (channelId) => guard(() => messaging.closeChannel(channelId)),
+        listOutstandingRequests: () => messaging.outstandingRequests(),
+        respondToRequest: (requestId, response) => guard(() => messaging.respondToRequest(requestId, response.slice())),
+        cancelRequest: (requestId) => guard(() => messaging.cancelRequest(requestId)),
+      },
+    };
+  },
 };
+
+function guard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw toHostError(error);
+  }
+}
+
+async function guardAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toHostError(error);
+  }
+}
+
+/** Kernel refusals become the guest's `err`; anything else is a bug and stays an internal error. */
+function toHostError(error: unknown): unknown {
+  return isKernelError(error) ? new HostCallError(`${error.code}: ${error.message}`) : error;
+}

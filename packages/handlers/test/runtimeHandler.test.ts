@@ -77,6 +77,8 @@ describe('runtime handler', () => {
       config: { type: 'runtime' },
       state: () => undefined,
       events: async () => [],
+      // The runtime handler never messages; only its key set is checked here.
+      messaging: undefined as never,
       log: () => {},
       shutdown: () => {},
       now: () => 0,

@@ -9,6 +9,9 @@ import { availableParallelism } from 'node:os';
 import type { ChainEvent, ChainStore, Checkpoint, ReadRange, SubscribeOptions, VerifyResult } from '@theater/event-chain';
 import { createChainService } from './chain/chainService.js';
 import { replayChain } from './replay/replayChain.js';
+import type { ExternalChannelEnd } from './messaging/messageRouter.js';
+import { actorMessaging } from './messaging/actorMessaging.js';
+import { MessageRouter } from './messaging/messageRouter.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import type { Actor } from './actor/actor.js';
 import { ActorInstance } from './actor/actorInstance.js';
@@ -42,6 +45,15 @@ export interface SpawnOptions {
   readonly initState?: Uint8Array;
   /** The actor's id; default a new UUID. */
   readonly id?: string;
+}
+
+/** A channel held outside the system. */
+export interface ExternalChannel {
+  readonly id: string;
+  /** The message the actor accepted the channel with, if any (also delivered to the listener). */
+  readonly welcome: Uint8Array | undefined;
+  send(message: Uint8Array): void;
+  close(): void;
 }
 
 /** Options of `ActorSystem.replay`. */
@@ -92,6 +104,12 @@ export interface ActorSystem extends AsyncDisposable {
   replay(source: string | AsyncIterable<ChainEvent>, options?: ReplayOptions): Promise<ReplayResult>;
   /** The persistent chain store of this system's home (opened on first use). */
   chainStore(): Promise<ChainStore>;
+  /** Sends a message to an actor's handle-send (as an external sender); a refusal is thrown. */
+  send(actorId: string, message: Uint8Array): Promise<void>;
+  /** Sends a request and resolves with the reply (waiting for a deferred one up to the actor's call timeout). */
+  request(actorId: string, message: Uint8Array): Promise<Uint8Array>;
+  /** Opens a channel to an actor (its handle-channel-open accepts or rejects it). */
+  openChannel(actorId: string, initial: Uint8Array, listener: ExternalChannelEnd): Promise<ExternalChannel>;
   /** Subscribes to inspection events; returns the unsubscribe function. */
   inspect(inspector: Inspector): () => void;
   /** Waits until the pool has its ready workers (useful before measuring spawns). */
@@ -113,6 +131,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
   const cache = new ComponentCache(home.cacheDir);
   const chains = createChainService(home);
+  const router = new MessageRouter((id) => actors.get(id));
   const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
   const actors = new Map<string, ActorInstance>();
   const timings = new Map<string, SpawnTimings>();
@@ -175,10 +194,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       inspector: emit,
       now: clock,
       exports: exportedFunctions(component),
+      router,
     });
     actors.set(id, actor);
     // An ended actor leaves the registry (its chain with it); whoever holds it can still read it.
-    void actor.exited.then(() => {
+    void actor.exited.then((exit) => {
+      router.actorEnded(id, exit.status === 'failed' ? 'failed' : 'stopped');
       actors.delete(id);
       timings.delete(id);
     });
@@ -199,6 +220,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           log: (message) => emit({ type: 'actor.log', actorId: id, message, time: clock() }),
           shutdown: (data: ActorState) => actor.requestShutdown(data),
           now: clock,
+          messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
         }),
       );
     }
@@ -318,6 +340,28 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       const live = actors.get(actorId);
       if (live !== undefined) await live.events({ limit: 0 });
       yield* (await storeOf(actorId)).exportChain(actorId);
+    },
+    async send(actorId, message) {
+      const actor = actors.get(actorId);
+      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+      await actor.send(message);
+    },
+    async request(actorId, message) {
+      const actor = actors.get(actorId);
+      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+      return actor.request(message);
+    },
+    async openChannel(actorId, initial, listener) {
+      assertOpen();
+      if (!(initial instanceof Uint8Array)) throw new TypeError('expected the initial message as a Uint8Array');
+      const callTimeoutMs = actors.get(actorId)?.manifest.limits.callTimeoutMs ?? 30_000;
+      const { id, welcome } = await router.openChannel(listener, actorId, initial.slice(), callTimeoutMs);
+      return {
+        id,
+        welcome,
+        send: (message) => router.sendOnChannel(listener, id, message.slice()),
+        close: () => router.closeChannel(listener, id),
+      };
     },
     async replay(source, replayOptions = {}) {
       assertOpen();

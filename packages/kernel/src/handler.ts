@@ -4,6 +4,7 @@
  */
 import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { ImportObject } from './generated/host/world.js';
+import type { ActorMessaging } from './messaging/actorMessaging.js';
 import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
 
 /** An actor's state: opaque bytes, `undefined` before the first commit. */
@@ -25,6 +26,8 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   shutdown(data: ActorState): void;
   /** The system's clock, in ms since the epoch. */
   now(): number;
+  /** Messaging as this actor (sends, requests, deferred replies, channels). */
+  readonly messaging: ActorMessaging;
 }
 
 /**

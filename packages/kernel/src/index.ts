@@ -3,10 +3,13 @@ export {
   createActorSystem,
   type ActorSystem,
   type ActorSystemOptions,
+  type ExternalChannel,
   type ReplayOptions,
   type SpawnOptions,
   type SpawnTimings,
 } from './actorSystem.js';
+export type { ActorMessaging } from './messaging/actorMessaging.js';
+export type { ExternalChannelEnd } from './messaging/messageRouter.js';
 export type { ReplayDivergence, ReplayedEvent, ReplayResult } from './replay/replayResult.js';
 export type { Actor, ActorExit, ActorStatus } from './actor/actor.js';
 export type { ActorFailure, FailureReason } from './actor/actorFailure.js';

@@ -21,6 +21,12 @@ export type KernelErrorCode =
   | 'chain-write-failed'
   | 'chain-store-unavailable'
   | 'invalid-chain'
+  | 'request-timeout'
+  | 'request-cycle'
+  | 'request-cancelled'
+  | 'unknown-request'
+  | 'unknown-channel'
+  | 'channel-rejected'
   | 'system-closed';
 
 /** An error raised by the kernel, with a stable `code` and the underlying `cause`. */

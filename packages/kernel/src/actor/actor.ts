@@ -26,8 +26,11 @@ export interface Actor {
   readonly exited: Promise<ActorExit>;
   /** Delivers a message to `handle-send`; resolves once its result is committed. */
   send(message: Uint8Array): Promise<void>;
-  /** Delivers a request to `handle-request`; resolves with the reply once committed. */
-  request(message: Uint8Array): Promise<Uint8Array | undefined>;
+  /**
+   * Delivers a request to `handle-request`; resolves with the reply once committed. When the actor returns no reply
+   * it has deferred it: the promise waits for its `respond-to-request` (up to `limits.call_timeout_ms`).
+   */
+  request(message: Uint8Array): Promise<Uint8Array>;
   /**
    * Calls any export of the actor (`interface`, WIT function name, params tuple) as one operation in mailbox
    * order; resolves with the export's results tuple (or `undefined` when it returns only state).

@@ -3,7 +3,6 @@
  * several may be handed to the worker at once (it runs them in order), but each one's events are recorded in the
  * order they happened and its state is committed before its caller hears the result.
  */
-import { randomUUID } from 'node:crypto';
 import { encodeEventData, type ChainEvent, type ChainStore, type ReadRange } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
 import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
@@ -16,6 +15,7 @@ import type { HostReply } from '../sandbox/protocol.js';
 import type { Actor, ActorExit, ActorStatus } from './actor.js';
 import type { ActorFailure, FailureReason } from './actorFailure.js';
 import { Mailbox } from './mailbox.js';
+import type { MessageRouter } from '../messaging/messageRouter.js';
 
 const ACTOR = 'theater:simple/actor';
 const MESSAGES = 'theater:simple/message-server-client';
@@ -30,6 +30,8 @@ interface Operation {
   readonly timeoutMs: number;
   readonly resolve: (output: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** Told the output the moment the guest returns it, before it is durable (see `offer`). */
+  readonly onOutput?: (output: unknown) => void;
   callRecorded: boolean;
 }
 
@@ -43,6 +45,8 @@ export interface ActorInstanceOptions {
   readonly now: () => number;
   /** The export functions the component has, as `interface#wit-name`. */
   readonly exports: ReadonlySet<string>;
+  /** Routes requests (with deferred replies) to actors. */
+  readonly router: MessageRouter;
 }
 
 /** The kernel's implementation of an actor. */
@@ -55,6 +59,7 @@ export class ActorInstance implements Actor {
   readonly #inspect: Inspector;
   readonly #now: () => number;
   readonly #exports: ReadonlySet<string>;
+  readonly #router: MessageRouter;
   readonly #mailbox: Mailbox<Operation>;
   readonly #inFlight = new Map<number, Operation>();
   #host: HostImplementation = {};
@@ -78,6 +83,7 @@ export class ActorInstance implements Actor {
     this.#inspect = options.inspector;
     this.#now = options.now;
     this.#exports = options.exports;
+    this.#router = options.router;
     this.#mailbox = new Mailbox(options.manifest.limits.mailbox);
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
@@ -157,10 +163,33 @@ export class ActorInstance implements Actor {
     await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], this.manifest.limits.callTimeoutMs);
   }
 
-  async request(message: Uint8Array): Promise<Uint8Array | undefined> {
+  request(message: Uint8Array): Promise<Uint8Array> {
     assertBytes(message, 'message');
-    const output = await this.#enqueue(MESSAGES, 'handle-request', [randomUUID(), message.slice()], this.manifest.limits.callTimeoutMs);
-    return (output as [Uint8Array | undefined] | undefined)?.[0];
+    return this.#router.request(undefined, this.id, message.slice(), this.manifest.limits.callTimeoutMs);
+  }
+
+  /**
+   * Queues a call of `iface#fn` in mailbox order and returns its result's promise; a refusal (not running, export
+   * missing, mailbox full) is thrown at once, so a sender can report it before moving on. `params` are not copied.
+   * `onOutput` learns the output as soon as the guest returns it, before the next operation runs (the router marks
+   * a request deferred there, so the actor's next operation already sees it outstanding).
+   */
+  offer(iface: string, fn: string, params: readonly unknown[], onOutput?: (output: unknown) => void): Promise<unknown> {
+    if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
+      const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
+      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
+    }
+    if (!this.#exports.has(`${iface}#${fn}`)) {
+      throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
+    }
+    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+    let op!: Operation;
+    const result = new Promise<unknown>((resolve, reject) => {
+      op = { id: this.#nextOp++, iface, fn, params, timeoutMs: this.manifest.limits.callTimeoutMs, resolve, reject, callRecorded: false, ...(onOutput === undefined ? {} : { onOutput }) };
+    });
+    if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
+    this.#schedulePump();
+    return result;
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
@@ -192,14 +221,27 @@ export class ActorInstance implements Actor {
     if (!this.#exports.has(`${iface}#${fn}`)) {
       return Promise.reject(new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`));
     }
+    if (this.#waiting() >= this.#mailbox.capacity) return Promise.reject(this.#mailboxFull());
     return new Promise((resolve, reject) => {
       const op: Operation = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false };
       if (!this.#mailbox.offer(op)) {
-        reject(new KernelError('mailbox-full', `actor ${this.name} (${this.id}) has ${this.#mailbox.capacity} operations waiting; try again later`));
+        reject(this.#mailboxFull());
         return;
       }
       this.#schedulePump();
     });
+  }
+
+  /**
+   * Operations waiting behind the running one: those queued here and those already handed to the worker (which
+   * runs them in order), so that handing work ahead never widens the mailbox the manifest allows.
+   */
+  #waiting(): number {
+    return this.#mailbox.size + Math.max(0, this.#inFlight.size - 1);
+  }
+
+  #mailboxFull(): KernelError {
+    return new KernelError('mailbox-full', `actor ${this.name} (${this.id}) has ${this.#mailbox.capacity} operations waiting; try again later`);
   }
 
   // Pumping on a microtask lets messages sent in the same tick travel to the worker together.
@@ -274,6 +316,7 @@ export class ActorInstance implements Actor {
       this.#inFlight.delete(opId);
       this.#state = state;
       this.record('wasm.result', { interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null });
+      op.onOutput?.(output);
       // The caller hears the result only once its events are durable; flushes resolve in recording order.
       this.#chain.flush().then(
         () => op.resolve(output),

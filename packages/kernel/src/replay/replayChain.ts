@@ -14,6 +14,7 @@ import { exportedFunctions, importedFunctions } from '../component/witFunctions.
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
+import { MessageRouter } from '../messaging/messageRouter.js';
 import { replayHost } from './replayHost.js';
 import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
@@ -113,6 +114,8 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       inspector: () => {},
       now: context.now,
       exports: exportedFunctions(component),
+      // A replayed actor talks to no one: its host calls are answered from the chain.
+      router: new MessageRouter(() => undefined),
     });
     // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
     recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });

@@ -1,0 +1,267 @@
+/**
+ * Messages between actors and from outside: sends, requests (replied at once, or deferred and answered later with
+ * respond-to-request), and channels. Every delivery is an operation in the target's mailbox, so it is ordered (FIFO
+ * per sender), bounded (a full mailbox is an error to the sender, never a silent drop) and recorded in the target's
+ * chain. A request that would wait on its own sender (A requests B, which requests A, directly or through others)
+ * fails at once with `request-cycle` instead of deadlocking until a timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ActorInstance } from '../actor/actorInstance.js';
+import { KernelError } from '../kernelError.js';
+
+const MESSAGES = 'theater:simple/message-server-client';
+
+/** An end of a channel held outside the actor system (the API, the CLI). */
+export interface ExternalChannelEnd {
+  /** A message the actor sent on the channel. */
+  onMessage(message: Uint8Array): void;
+  /** The actor closed the channel, or ended. */
+  onClose(): void;
+}
+
+/** One end of a channel: an actor (by id) or an external holder. */
+export type ChannelEnd = { readonly actorId: string } | ExternalChannelEnd;
+
+interface PendingRequest {
+  readonly id: string;
+  /** The actor answering it. */
+  readonly owner: string;
+  /** The requesting actor (undefined for an external request). */
+  readonly from: string | undefined;
+  /** True once the owner returned no reply and must answer with respond-to-request. */
+  deferred: boolean;
+  readonly settle: (outcome: { reply: Uint8Array } | { error: KernelError }) => void;
+}
+
+interface Channel {
+  readonly id: string;
+  readonly ends: readonly [ChannelEnd, ChannelEnd];
+}
+
+/** Routes messages between the actors of one system; see the module header. */
+export class MessageRouter {
+  readonly #find: (actorId: string) => ActorInstance | undefined;
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #channels = new Map<string, Channel>();
+  /** Actors blocked in a request or channel open, and on whom. */
+  readonly #blockedOn = new Map<string, string>();
+
+  constructor(find: (actorId: string) => ActorInstance | undefined) {
+    this.#find = find;
+  }
+
+  /** Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. */
+  send(to: string, message: Uint8Array): void {
+    void this.#running(to).offer(MESSAGES, 'handle-send', [message]).catch(ignore);
+  }
+
+  /**
+   * Delivers a request and resolves with the reply: the one handle-request returned, or, when it returned none,
+   * the one its actor later gives with `respond`. Fails after `timeoutMs`, when the target fails or stops first,
+   * when the target cancels it, or at once for a request cycle.
+   */
+  request(from: string | undefined, to: string, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    const target = this.#running(to);
+    if (from !== undefined) this.#assertNoCycle(from, to, 'request');
+    const id = randomUUID();
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        settle({ error: new KernelError('request-timeout', `actor ${to} did not answer the request within ${timeoutMs} ms`) });
+      }, timeoutMs);
+      const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
+        if (this.#pending.get(id) !== request) return;
+        this.#pending.delete(id);
+        clearTimeout(timer);
+        if (from !== undefined) this.#blockedOn.delete(from);
+        if ('reply' in outcome) resolve(outcome.reply);
+        else reject(outcome.error);
+      };
+      const request: PendingRequest = { id, owner: to, from, deferred: false, settle };
+      this.#pending.set(id, request);
+      if (from !== undefined) this.#blockedOn.set(from, to);
+      const replyOf = (output: unknown): Uint8Array | undefined => (output as [Uint8Array | undefined] | undefined)?.[0];
+      let answered: Promise<unknown>;
+      try {
+        // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
+        answered = target.offer(MESSAGES, 'handle-request', [id, message], (output) => {
+          if (replyOf(output) === undefined) request.deferred = true;
+        });
+      } catch (error) {
+        settle({ error: asKernelError(error) });
+        return;
+      }
+      answered.then(
+        (output) => {
+          const reply = replyOf(output);
+          if (reply !== undefined) settle({ reply });
+        },
+        (error: unknown) => settle({ error: asKernelError(error) }),
+      );
+    });
+  }
+
+  /** Ids of the requests `owner` deferred and has not answered. */
+  outstanding(owner: string): string[] {
+    return [...this.#pending.values()].filter((request) => request.owner === owner && request.deferred).map((request) => request.id);
+  }
+
+  /** Answers a request `owner` deferred. */
+  respond(owner: string, requestId: string, reply: Uint8Array): void {
+    this.#deferredOf(owner, requestId).settle({ reply });
+  }
+
+  /** Drops a request `owner` deferred: its sender gets `request-cancelled`. */
+  cancel(owner: string, requestId: string): void {
+    this.#deferredOf(owner, requestId).settle({
+      error: new KernelError('request-cancelled', `actor ${owner} cancelled the request instead of answering it`),
+    });
+  }
+
+  /**
+   * Opens a channel from `from` to the actor `to`: its handle-channel-open accepts or rejects it. Resolves with the
+   * channel id and the acceptance message, which is also delivered to `from` as the channel's first message.
+   */
+  async openChannel(from: ChannelEnd, to: string, initial: Uint8Array, timeoutMs: number): Promise<{ id: string; welcome: Uint8Array | undefined }> {
+    const target = this.#running(to);
+    const opener = 'actorId' in from ? from.actorId : undefined;
+    if (opener !== undefined) this.#assertNoCycle(opener, to, 'channel open');
+    const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    if (opener !== undefined) this.#blockedOn.set(opener, to);
+    let output: unknown;
+    try {
+      output = await Promise.race([
+        target.offer(MESSAGES, 'handle-channel-open', [id, initial]),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw asKernelError(error);
+    } finally {
+      clearTimeout(timer);
+      if (opener !== undefined) this.#blockedOn.delete(opener);
+    }
+    const accept = (output as [{ accepted: boolean; message?: Uint8Array }] | undefined)?.[0];
+    if (accept?.accepted !== true) throw new KernelError('channel-rejected', `actor ${to} rejected the channel`);
+    // The target may have ended while accepting; the channel then never opens.
+    this.#running(to);
+    this.#channels.set(id, { id, ends: [from, { actorId: to }] });
+    if (accept.message !== undefined) this.#deliver(from, id, accept.message);
+    return { id, welcome: accept.message };
+  }
+
+  /** Sends on a channel `from` holds an end of, to the other end. */
+  sendOnChannel(from: ChannelEnd, channelId: string, message: Uint8Array): void {
+    const channel = this.#channelOf(from, channelId);
+    this.#deliver(otherEnd(channel, from), channelId, message, true);
+  }
+
+  /** Closes a channel `from` holds an end of; the other end is told. */
+  closeChannel(from: ChannelEnd, channelId: string): void {
+    const channel = this.#channelOf(from, channelId);
+    this.#channels.delete(channelId);
+    notifyClosed(this.#find, otherEnd(channel, from), channelId);
+  }
+
+  /** An actor ended: its deferred requests fail, its own requests are dropped, its channels close. */
+  actorEnded(actorId: string, why: string): void {
+    for (const request of [...this.#pending.values()]) {
+      if (request.owner === actorId) {
+        request.settle({ error: new KernelError('actor-not-running', `actor ${actorId} ${why} before answering the request`) });
+      } else if (request.from === actorId) {
+        request.settle({ error: new KernelError('actor-not-running', `the requesting actor ${actorId} ${why}`) });
+      }
+    }
+    this.#blockedOn.delete(actorId);
+    for (const channel of [...this.#channels.values()]) {
+      const own = channel.ends.find((end) => 'actorId' in end && end.actorId === actorId);
+      if (own === undefined) continue;
+      this.#channels.delete(channel.id);
+      notifyClosed(this.#find, otherEnd(channel, own), channel.id);
+    }
+  }
+
+  #running(actorId: string): ActorInstance {
+    const actor = this.#find(actorId);
+    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+    if (actor.status !== 'running') {
+      const why = actor.failure === undefined ? `is ${actor.status}` : `failed: ${actor.failure.message}`;
+      throw new KernelError('actor-not-running', `actor ${actor.name} (${actorId}) ${why}`);
+    }
+    return actor;
+  }
+
+  /** Throws `request-cycle` when `to` is (through others) waiting on `from`: the request would never be served. */
+  #assertNoCycle(from: string, to: string, what: string): void {
+    const path = [from, to];
+    let steps = 0;
+    for (let waiting: string | undefined = to; waiting !== undefined && steps++ <= this.#blockedOn.size; waiting = this.#blockedOn.get(waiting)) {
+      if (waiting === from) {
+        throw new KernelError('request-cycle', `${what} cycle: ${path.join(' → ')}: actor ${from} would wait on itself`);
+      }
+      const next = this.#blockedOn.get(waiting);
+      if (next !== undefined) path.push(next);
+    }
+  }
+
+  #deferredOf(owner: string, requestId: string): PendingRequest {
+    const request = this.#pending.get(requestId);
+    if (request === undefined || request.owner !== owner || !request.deferred) {
+      throw new KernelError('unknown-request', `actor ${owner} has no outstanding request ${requestId}`);
+    }
+    return request;
+  }
+
+  #channelOf(from: ChannelEnd, channelId: string): Channel {
+    const channel = this.#channels.get(channelId);
+    if (channel === undefined || !channel.ends.some((end) => sameEnd(end, from))) {
+      throw new KernelError('unknown-channel', `channel ${channelId} is closed, or not one of this actor's`);
+    }
+    return channel;
+  }
+
+  /** Delivers a channel message to an end; `strict` reports a refusal (full mailbox) to the sender. */
+  #deliver(to: ChannelEnd, channelId: string, message: Uint8Array, strict = false): void {
+    if (!('actorId' in to)) {
+      to.onMessage(message);
+      return;
+    }
+    try {
+      void this.#running(to.actorId).offer(MESSAGES, 'handle-channel-message', [channelId, message]).catch(ignore);
+    } catch (error) {
+      if (strict) throw error;
+    }
+  }
+}
+
+function notifyClosed(find: (actorId: string) => ActorInstance | undefined, end: ChannelEnd, channelId: string): void {
+  if (!('actorId' in end)) {
+    end.onClose();
+    return;
+  }
+  const actor = find(end.actorId);
+  if (actor?.status !== 'running') return;
+  try {
+    void actor.offer(MESSAGES, 'handle-channel-close', [channelId]).catch(ignore);
+  } catch {
+    // Its mailbox is full or it is stopping: it learns of the close from its next send failing.
+  }
+}
+
+function sameEnd(a: ChannelEnd, b: ChannelEnd): boolean {
+  if ('actorId' in a && 'actorId' in b) return a.actorId === b.actorId;
+  return a === b;
+}
+
+function otherEnd(channel: Channel, end: ChannelEnd): ChannelEnd {
+  return sameEnd(channel.ends[0], end) ? channel.ends[1] : channel.ends[0];
+}
+
+function asKernelError(error: unknown): KernelError {
+  if (error instanceof KernelError) return error;
+  return new KernelError('actor-failed', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** A delivery's own failure is recorded in the target's chain and reported to its supervisor, not to the sender. */
+function ignore(): void {}
