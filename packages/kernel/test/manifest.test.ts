@@ -39,6 +39,7 @@ component = "./build/counter.wasm"
 description = "counts"
 init_state = "./state.json"
 save_chain = false
+restart = "transient"
 
 [limits]
 memory_mb = 64
@@ -103,6 +104,7 @@ cwd = "./work"
       description: 'counts',
       initState: './state.json',
       saveChain: false,
+      restart: 'transient',
       limits: { memoryMb: 64, callTimeoutMs: 1000, initTimeoutMs: 2000, mailbox: 8 },
       supervision: { strategy: 'rest-for-one', maxRestarts: 0, withinMs: 100 },
       handlers: [
@@ -162,6 +164,7 @@ type = "process"
       description: undefined,
       initState: undefined,
       saveChain: true,
+      restart: 'permanent',
       limits: { memoryMb: 256, callTimeoutMs: 30_000, initTimeoutMs: 60_000, mailbox: 1024 },
       supervision: { strategy: 'one-for-one', maxRestarts: 3, withinMs: 5000 },
       handlers: [
@@ -295,7 +298,7 @@ allowed_host = ["x"]
       {
         field: 'colour',
         message:
-          'unknown key (expected one of name, version, component, description, init_state, save_chain, limits, supervision, handler)',
+          'unknown key (expected one of name, version, component, description, init_state, save_chain, restart, limits, supervision, handler)',
         line: 4,
       },
       {

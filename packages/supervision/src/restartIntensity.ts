@@ -1,8 +1,8 @@
 /** Restart intensity: how many restarts a supervisor may make within a sliding time window (OTP intensity/period). */
-import type { ManifestSupervision } from '@theater/kernel';
+import type { SupervisionSettings } from './strategy.js';
 
 /** The limit: at most `maxRestarts` restarts within any `withinMs` milliseconds. */
-export type RestartIntensityOptions = Pick<ManifestSupervision, 'maxRestarts' | 'withinMs'>;
+export type RestartIntensityOptions = Pick<SupervisionSettings, 'maxRestarts' | 'withinMs'>;
 
 /** A monotonic clock in milliseconds. */
 export type Clock = () => number;

@@ -1,5 +1,5 @@
 /** Restart strategies: which children to stop, restart and remove when one child exits (OTP supervisor semantics). */
-import type { SupervisionStrategy } from '@theater/kernel';
+import { SUPERVISION_STRATEGIES, type SupervisionStrategy } from './strategy.js';
 import type { ChildExit } from './childExit.js';
 import { RESTART_TYPES, isRestartType, shouldRestart, type RestartType } from './restartType.js';
 
@@ -19,7 +19,7 @@ export interface RestartPlan {
   readonly remove: readonly string[];
 }
 
-const STRATEGIES: readonly SupervisionStrategy[] = ['one-for-one', 'one-for-all', 'rest-for-one'];
+const STRATEGIES: readonly SupervisionStrategy[] = SUPERVISION_STRATEGIES;
 
 /**
  * Decides what a supervisor with `strategy` does when child `failedId` ends with `exit`. `children` are the

@@ -1,4 +1,4 @@
-import type { ManifestSupervision } from '@theater/kernel';
+import type { SupervisionSettings as ManifestSupervision } from '../src/strategy.js';
 import { describe, expect, it } from 'vitest';
 import { createRestartIntensity } from '../src/index.js';
 

@@ -1,4 +1,4 @@
-import type { SupervisionStrategy } from '@theater/kernel';
+import type { SupervisionStrategy } from '../src/strategy.js';
 import { describe, expect, it } from 'vitest';
 import { planRestart, type ChildExit, type ChildSpec, type RestartPlan, type RestartType } from '../src/index.js';
 

@@ -21,11 +21,9 @@ export const HANDLER_TYPES = [
 /** The name of a handler type. */
 export type HandlerType = (typeof HANDLER_TYPES)[number];
 
-/** How a supervisor restarts its children when one fails. */
-export const SUPERVISION_STRATEGIES = ['one-for-one', 'one-for-all', 'rest-for-one'] as const;
+import type { RestartType, SupervisionStrategy } from '@theater/supervision';
 
-/** A supervision strategy. */
-export type SupervisionStrategy = (typeof SUPERVISION_STRATEGIES)[number];
+export { SUPERVISION_STRATEGIES, type SupervisionStrategy } from '@theater/supervision';
 
 /** The standard HTTP methods; an `http-client` handler allows all of them unless told otherwise. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] as const;
@@ -153,6 +151,8 @@ export interface Manifest {
   readonly initState: string | undefined;
   /** Whether the actor's chain is persisted (default true). */
   readonly saveChain: boolean;
+  /** How its supervisor treats the actor's exits (OTP restart type; default `permanent`). */
+  readonly restart: RestartType;
   readonly limits: ManifestLimits;
   readonly supervision: ManifestSupervision;
   readonly handlers: readonly HandlerConfig[];

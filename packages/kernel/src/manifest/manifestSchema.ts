@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { anyString, boolean, expected, integer, nonEmptyString, oneOf, table } from './fieldSchemas.js';
 import { MAX_TIMER_MS, handlerSchema } from './handlerSchema.js';
+import { RESTART_TYPES } from '@theater/supervision';
 import { SUPERVISION_STRATEGIES, type Manifest, type ManifestLimits, type ManifestSupervision } from './manifest.js';
 
 /** The largest memory a wasm32 instance can address, in MiB. */
@@ -44,6 +45,7 @@ export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
   description: anyString().optional(),
   init_state: nonEmptyString().optional(),
   save_chain: boolean().default(true),
+  restart: oneOf(RESTART_TYPES).default('permanent'),
   limits: limits.prefault({}),
   supervision: supervision.prefault({}),
   handler: z.array(handlerSchema, { error: expected('an array of tables ([[handler]])') }).default([]),
@@ -55,6 +57,7 @@ export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
     description: v.description,
     initState: v.init_state,
     saveChain: v.save_chain,
+    restart: v.restart,
     limits: v.limits,
     supervision: v.supervision,
     handlers: v.handler,
