@@ -41,6 +41,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
   'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
   messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },
+  overseer: { entry: 'actors/overseer.ts', world: 'supervisor-actor' },
 };
 
 const CONCURRENCY = 2;

@@ -18,6 +18,7 @@ export const TEST_ACTORS = [
   'small',
   'wasi-stdio',
   'messenger',
+  'overseer',
 ] as const;
 
 /** The name of a test actor. */

@@ -95,7 +95,7 @@ export const messageServerClient: typeof MessageServerClient = {
   handleChannelOpen(state, [channel, message]) {
     const text = decodeText(message);
     const accepted = text !== 'reject';
-    return [logged(state, `open ${channel} ${text}`), [{ accepted, message: accepted ? encodeText('welcome') : undefined }]];
+    return [logged(state, `open ${channel} ${text}`), [accepted ? { accepted, message: encodeText('welcome') } : { accepted }]];
   },
   handleChannelMessage(state, [channel, message]) {
     return [logged(state, `msg ${channel} ${decodeText(message)}`)];

@@ -2,8 +2,9 @@
 import type { HandlerDefinition } from '@theater/kernel';
 import { messageServerHandler } from './messageServerHandler.js';
 import { runtimeHandler } from './runtimeHandler.js';
+import { supervisorHandler } from './supervisorHandler.js';
 
 /** Every handler this package provides, for `createActorSystem({ handlers: defaultHandlers() })`. */
 export function defaultHandlers(): readonly HandlerDefinition[] {
-  return [runtimeHandler, messageServerHandler] as readonly HandlerDefinition[];
+  return [runtimeHandler, messageServerHandler, supervisorHandler] as readonly HandlerDefinition[];
 }

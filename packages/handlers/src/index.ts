@@ -2,3 +2,4 @@
 export { defaultHandlers } from './defaultHandlers.js';
 export { runtimeHandler } from './runtimeHandler.js';
 export { messageServerHandler } from './messageServerHandler.js';
+export { supervisorHandler } from './supervisorHandler.js';

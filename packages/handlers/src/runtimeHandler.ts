@@ -1,6 +1,6 @@
 /** The `runtime` handler: an actor's log, its own state and chain, and self-shutdown. */
-import type { ChainEvent } from '@theater/event-chain';
 import type { HandlerDefinition, HostInterfaces, RuntimeHandlerConfig } from '@theater/kernel';
+import { toWitChainEvent } from './witChainEvent.js';
 
 type RuntimeHost = Pick<HostInterfaces, 'theater:simple/runtime'>;
 
@@ -24,17 +24,3 @@ export const runtimeHandler: HandlerDefinition<RuntimeHandlerConfig> = {
     };
   },
 };
-
-/**
- * Converts a recorded event to the WIT `chain-event` record. The bytes are copied: recorded events may be views of
- * a shared pool, which the trip to the actor's worker would otherwise clone whole.
- */
-function toWitChainEvent(event: ChainEvent) {
-  return {
-    hash: event.hash.slice(),
-    ...(event.parent === null ? {} : { parentHash: event.parent.slice() }),
-    eventType: event.type,
-    data: event.data.slice(),
-    timestamp: BigInt(event.time),
-  };
-}

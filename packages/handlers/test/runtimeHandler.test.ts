@@ -77,8 +77,9 @@ describe('runtime handler', () => {
       config: { type: 'runtime' },
       state: () => undefined,
       events: async () => [],
-      // The runtime handler never messages; only its key set is checked here.
+      // The runtime handler neither messages nor supervises; only its key set is checked here.
       messaging: undefined as never,
+      supervision: undefined as never,
       log: () => {},
       shutdown: () => {},
       now: () => 0,

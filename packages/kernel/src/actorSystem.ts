@@ -6,13 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { ChainEvent, ChainStore, Checkpoint, ReadRange, SubscribeOptions, VerifyResult } from '@theater/event-chain';
-import { createChainService } from './chain/chainService.js';
-import { replayChain } from './replay/replayChain.js';
-import type { ExternalChannelEnd } from './messaging/messageRouter.js';
-import { actorMessaging } from './messaging/actorMessaging.js';
-import { MessageRouter } from './messaging/messageRouter.js';
-import type { ReplayResult } from './replay/replayResult.js';
+import {
+  decodeEventData,
+  type ChainEvent,
+  type ChainStore,
+  type Checkpoint,
+  type ReadRange,
+  type SubscribeOptions,
+  type VerifyResult,
+} from '@theater/event-chain';
 import type { Actor } from './actor/actor.js';
 import { ActorInstance } from './actor/actorInstance.js';
 import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunctions } from './component/witFunctions.js';
@@ -21,11 +23,18 @@ import { ComponentCache, type LoadedComponent } from './component/componentCache
 import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
-import { loadManifest, type Manifest } from './manifest/index.js';
+import { loadManifest, parseManifest, type Manifest } from './manifest/index.js';
 import type { InstanceSpec } from './sandbox/protocol.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './sandbox/workerPool.js';
 import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
+import { createChainService } from './chain/chainService.js';
+import { actorMessaging } from './messaging/actorMessaging.js';
+import { MessageRouter, type ExternalChannelEnd } from './messaging/messageRouter.js';
+import { replayChain } from './replay/replayChain.js';
+import type { ReplayResult } from './replay/replayResult.js';
+import type { ActorSupervision } from './supervision/actorSupervision.js';
+import { SupervisionTree } from './supervision/supervisionTree.js';
 
 /** Options for `createActorSystem`. */
 export interface ActorSystemOptions {
@@ -54,6 +63,14 @@ export interface ExternalChannel {
   readonly welcome: Uint8Array | undefined;
   send(message: Uint8Array): void;
   close(): void;
+}
+
+/** Where a spawn puts the actor: under a parent, or as a restart of a child. */
+interface Placement {
+  readonly parentId?: string | undefined;
+  /** The actor this spawn continues (same id, same chain): a restarted child, or a resumed one. */
+  readonly restartOf?: { readonly id: string; readonly chainStore: ChainStore };
+  readonly state?: ActorState;
 }
 
 /** Options of `ActorSystem.replay`. */
@@ -154,17 +171,18 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
   };
 
-  function spawn(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions = {}): Promise<Actor> {
-    const spawned = spawnActor(manifestOrPath, spawnOptions);
+  function spawn(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions = {}, placement: Placement = {}): Promise<ActorInstance> {
+    const spawned = spawnActor(manifestOrPath, spawnOptions, placement);
     spawning.add(spawned);
     void spawned.finally(() => spawning.delete(spawned)).catch(() => {});
     return spawned;
   }
 
-  async function spawnActor(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions): Promise<Actor> {
+  async function spawnActor(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions, placement: Placement = {}): Promise<ActorInstance> {
     assertOpen();
     const started = performance.now();
     const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath) : manifestOrPath;
+    const restarting = placement.restartOf;
     const granted = manifest.handlers.map((config) => {
       const handler = handlers.get(config.type);
       if (handler === undefined) throw new KernelError('unknown-handler', `no "${config.type}" handler is installed in this actor system`);
@@ -174,16 +192,17 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     const { component, outcome, transpileMs } = await cache.load(componentPath);
     if (outcome === 'transpiled') emit({ type: 'component.transpiled', hash: component.hash, durationMs: transpileMs });
     checkCompatibility(component, granted, [...handlers.values()]);
-    const state = await initialState(manifest, spawnOptions.initState);
+    const state = restarting !== undefined ? placement.state : await initialState(manifest, spawnOptions.initState);
 
     assertOpen();
-    const id = spawnOptions.id ?? randomUUID();
+    const id = restarting?.id ?? spawnOptions.id ?? randomUUID();
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
-    if (manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
+    if (restarting === undefined && manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
       throw new KernelError('actor-exists', `an actor with id ${id} has run before: its chain is in the store`);
     }
     assertOpen();
-    const chain = await chains.openActorChain(id, manifest.saveChain, clock);
+    // A restart continues the chain where the last instance left it (in memory too, for save_chain = false).
+    const chain = await chains.openActorChain(id, manifest.saveChain, clock, restarting?.chainStore);
     // Checked again: another spawn with this id may have started while the chain was opening.
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
     const actor = new ActorInstance({
@@ -195,16 +214,27 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       now: clock,
       exports: exportedFunctions(component),
       router,
+      // Children stop before their parent does.
+      beforeStop: () => tree.stopChildren(id),
     });
     actors.set(id, actor);
+    if (placement.parentId !== undefined && restarting === undefined) tree.add(placement.parentId, actor);
     // An ended actor leaves the registry (its chain with it); whoever holds it can still read it.
     void actor.exited.then((exit) => {
       router.actorEnded(id, exit.status === 'failed' ? 'failed' : 'stopped');
-      actors.delete(id);
+      if (actors.get(id) === actor) actors.delete(id);
       timings.delete(id);
+      void tree.ended(actor, exit);
     });
     emit({ type: 'actor.spawned', actorId: id, name: manifest.name, componentHash: component.hash });
-    actor.record('actor.spawn', { name: manifest.name, version: manifest.version, component: component.hash, manifest, state: state ?? null });
+    actor.record(restarting === undefined ? 'actor.spawn' : 'actor.restart', {
+      name: manifest.name,
+      version: manifest.version,
+      component: component.hash,
+      manifest,
+      state: state ?? null,
+      parent: placement.parentId ?? tree.parentOf(id) ?? null,
+    });
 
     const host: Record<string, HostImplementation[string]> = {};
     for (const [index, handler] of granted.entries()) {
@@ -221,6 +251,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           shutdown: (data: ActorState) => actor.requestShutdown(data),
           now: clock,
           messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
+          supervision: actorSupervision(id),
         }),
       );
     }
@@ -281,6 +312,47 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       });
     }
     return loaded;
+  }
+
+  const tree: SupervisionTree = new SupervisionTree({
+    find: (id) => actors.get(id),
+    restart: (entry, state): Promise<ActorInstance> =>
+      spawn(entry.manifest, {}, { parentId: tree.parentOf(entry.id), restartOf: { id: entry.id, chainStore: entry.instance.chainStore }, state }),
+    fail: (actor, message) => actor.abort('internal', message),
+  });
+
+  /** The `supervisor` handler's view for one parent: its children only. */
+  function actorSupervision(parentId: string): ActorSupervision {
+    const parentManifest = (): Manifest => {
+      const parent = actors.get(parentId);
+      if (parent === undefined) throw new KernelError('actor-not-running', `actor ${parentId} is not running`);
+      return parent.manifest;
+    };
+    return {
+      async spawn(manifestRef, initState) {
+        const manifest = await childManifest(manifestRef, parentManifest());
+        const child = await spawn(manifest, initState === undefined ? {} : { initState }, { parentId });
+        return child.id;
+      },
+      listChildren: () => tree.children(parentId).map((child) => child.id),
+      stopChild: (childId) => tree.stopChild(parentId, childId),
+      restartChild: (childId) => tree.restartChild(parentId, childId),
+      async resume(childId, initState) {
+        const store = await openStore();
+        const [first] = await store.read(childId, { limit: 1 });
+        const spawned = first === undefined ? undefined : (decodeEventData(first.data) as { manifest?: Manifest; parent?: string | null });
+        if (spawned?.parent !== parentId || spawned.manifest === undefined) {
+          throw new KernelError('permission-denied', `actor ${childId} was not a child of actor ${parentId}, or has no saved chain to resume`);
+        }
+        if (actors.has(childId)) throw new KernelError('actor-exists', `actor ${childId} is running`);
+        const state = initState ?? (await lastCommittedState(store, childId));
+        const child = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: childId, chainStore: store }, state });
+        tree.add(parentId, child);
+        return child.id;
+      },
+      childState: (childId) => tree.childOf(parentId, childId).instance.state(),
+      childEvents: (childId) => tree.childOf(parentId, childId).instance.events(),
+    };
   }
 
   async function close(): Promise<void> {
@@ -435,6 +507,29 @@ async function* batchesOf(events: AsyncIterable<ChainEvent>): AsyncGenerator<Cha
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** The state an actor's chain last committed: its last result's, else its spawn's. */
+async function lastCommittedState(store: ChainStore, actorId: string): Promise<ActorState> {
+  const head = await store.head(actorId);
+  for (let end = (head?.seq ?? -1) + 1; end > 0; end -= STATE_SCAN) {
+    const events = await store.read(actorId, { from: Math.max(0, end - STATE_SCAN), to: end });
+    for (const event of events.reverse()) {
+      if (event.type === 'wasm.result' || event.type === 'actor.spawn' || event.type === 'actor.restart') {
+        const { state } = decodeEventData(event.data) as { state?: Uint8Array | null };
+        return state ?? undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+const STATE_SCAN = 256;
+
+/** A child's manifest: a path relative to the parent's manifest, or inline TOML (paths in it relative to the parent's). */
+async function childManifest(reference: string, parent: Manifest): Promise<Manifest> {
+  if (reference.includes('\n') || reference.includes('=')) return parseManifest(reference, parent.baseDir === undefined ? {} : { baseDir: parent.baseDir });
+  return loadManifest(isAbsolute(reference) || parent.baseDir === undefined ? reference : resolve(parent.baseDir, reference));
 }
 
 function resolveRelative(manifest: Manifest, path: string): string {

@@ -5,6 +5,7 @@
 import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { ImportObject } from './generated/host/world.js';
 import type { ActorMessaging } from './messaging/actorMessaging.js';
+import type { ActorSupervision } from './supervision/actorSupervision.js';
 import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
 
 /** An actor's state: opaque bytes, `undefined` before the first commit. */
@@ -28,6 +29,8 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   now(): number;
   /** Messaging as this actor (sends, requests, deferred replies, channels). */
   readonly messaging: ActorMessaging;
+  /** This actor's children (for the `supervisor` handler). */
+  readonly supervision: ActorSupervision;
 }
 
 /**

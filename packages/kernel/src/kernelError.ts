@@ -27,6 +27,7 @@ export type KernelErrorCode =
   | 'unknown-request'
   | 'unknown-channel'
   | 'channel-rejected'
+  | 'permission-denied'
   | 'system-closed';
 
 /** An error raised by the kernel, with a stable `code` and the underlying `cause`. */

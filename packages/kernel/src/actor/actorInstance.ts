@@ -47,6 +47,8 @@ export interface ActorInstanceOptions {
   readonly exports: ReadonlySet<string>;
   /** Routes requests (with deferred replies) to actors. */
   readonly router: MessageRouter;
+  /** Runs when the actor starts stopping, before its instance ends (its children stop here). */
+  readonly beforeStop?: () => Promise<void>;
 }
 
 /** The kernel's implementation of an actor. */
@@ -60,6 +62,7 @@ export class ActorInstance implements Actor {
   readonly #now: () => number;
   readonly #exports: ReadonlySet<string>;
   readonly #router: MessageRouter;
+  readonly #beforeStop: (() => Promise<void>) | undefined;
   readonly #mailbox: Mailbox<Operation>;
   readonly #inFlight = new Map<number, Operation>();
   #host: HostImplementation = {};
@@ -84,6 +87,7 @@ export class ActorInstance implements Actor {
     this.#now = options.now;
     this.#exports = options.exports;
     this.#router = options.router;
+    this.#beforeStop = options.beforeStop;
     this.#mailbox = new Mailbox(options.manifest.limits.mailbox);
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
@@ -206,6 +210,11 @@ export class ActorInstance implements Actor {
   stop(): Promise<void> {
     this.#stopping ??= this.#stop('request', undefined);
     return this.#stopping;
+  }
+
+  /** Fails a running actor from outside (a supervisor whose children restarted too often). */
+  abort(reason: FailureReason, message: string): void {
+    this.#fail({ reason, message, during: undefined });
   }
 
   /** Marks an actor that never got a sandbox as failed (instantiation refused). */
@@ -384,6 +393,7 @@ export class ActorInstance implements Actor {
     this.#status = 'stopping';
     const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
     for (const op of this.#mailbox.drain()) op.reject(refused);
+    await this.#beforeStop?.().catch(() => {});
     // The operation running now finishes (bounded by its deadline); those queued in the worker never start.
     if (by === 'request' && this.#inFlight.size > 0) {
       this.#sandbox?.halt();

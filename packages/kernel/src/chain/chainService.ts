@@ -26,7 +26,7 @@ export interface ChainService {
   /** The node key, loaded (or created) on first use. */
   nodeKey(): Promise<NodeKey>;
   /** Opens the chain of a new actor in the persistent store, or in memory when it is not saved. */
-  openActorChain(actorId: string, persist: boolean, now: () => number): Promise<ActorChain>;
+  openActorChain(actorId: string, persist: boolean, now: () => number, continuing?: ChainStore): Promise<ActorChain>;
   /** Signs the head of an actor's chain in `store` and stores the checkpoint; undefined when it has no events. */
   checkpoint(store: ChainStore, actorId: string, time: number): Promise<Checkpoint | undefined>;
   /** Verifies a chain in `store`: hashes, links, and checkpoints signed by this node's key (or `trustedKeys`). */
@@ -55,8 +55,8 @@ export function createChainService(home: TheaterHome): ChainService {
       return key;
     },
 
-    async openActorChain(actorId, persist, now) {
-      const store = persist ? await service.store() : await openMemoryChainStore();
+    async openActorChain(actorId, persist, now, continuing) {
+      const store = continuing ?? (persist ? await service.store() : await openMemoryChainStore());
       const writer = new ChainWriter(store, actorId, await store.head(actorId));
       return {
         store,

@@ -1,0 +1,233 @@
+/** Supervision with real components: the supervisor interface, OTP strategies and restart types, intensity, subtrees. */
+import { describe, expect, it } from 'vitest';
+import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
+import { decode, manifestOf, testSystem, text } from './helpers.js';
+
+async function ask(actor: Actor, command: string): Promise<string> {
+  return decode(await actor.request(text(command)));
+}
+
+/** A worker manifest as inline TOML (paths relative to the overseer's manifest, in test-actors/manifests). */
+function worker(component: 'trapper' | 'echo', restart: 'permanent' | 'transient' | 'temporary' = 'permanent'): string {
+  return [
+    `name = "${component}-worker"`,
+    'version = "0.1.0"',
+    `component = "../dist/${component}.wasm"`,
+    `restart = "${restart}"`,
+    '[[handler]]',
+    'type = "runtime"',
+    '[[handler]]',
+    'type = "message-server"',
+  ].join('\n');
+}
+
+/** An overseer manifest as inline TOML, with its strategy and intensity. */
+function overseerToml(strategy: string, maxRestarts: number): string {
+  return [
+    'name = "overseer"',
+    'version = "0.1.0"',
+    'component = "../dist/overseer.wasm"',
+    '[limits]',
+    'call_timeout_ms = 10000',
+    '[supervision]',
+    `strategy = "${strategy}"`,
+    `max_restarts = ${maxRestarts}`,
+    'within_ms = 60000',
+    '[[handler]]',
+    'type = "runtime"',
+    '[[handler]]',
+    'type = "message-server"',
+    '[[handler]]',
+    'type = "supervisor"',
+  ].join('\n');
+}
+
+async function overseer(system: ActorSystem, strategy = 'one-for-one', maxRestarts = 3): Promise<Actor> {
+  const manifest = await manifestOf('overseer');
+  return system.spawn({ ...manifest, supervision: { strategy: strategy as 'one-for-one', maxRestarts, withinMs: 60_000 } });
+}
+
+async function spawnChild(parent: Actor, manifest: string): Promise<string> {
+  const id = await ask(parent, `spawn ${manifest}`);
+  expect(id).toMatch(/^[0-9a-f-]{36}$/u);
+  return id;
+}
+
+/** Polls until `done` holds (at most ~10 s). */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('the supervisor interface', () => {
+  it('spawns, lists, reads, restarts, stops and resumes a child, which keeps its id, state and chain', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'trapper.toml');
+    expect(await ask(parent, 'children')).toBe(JSON.stringify([child]));
+    await system.send(child, text('one'));
+    expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
+    expect(JSON.parse(await ask(parent, `events ${child}`))).toEqual(['actor.spawn', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result', 'wasm.call', 'wasm.result']);
+
+    const first = system.get(child);
+    expect(await ask(parent, `restart ${child}`)).toBe('ok');
+    expect(system.get(child)).not.toBe(first);
+    expect(first?.status).toBe('stopped');
+    expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
+    const types = JSON.parse(await ask(parent, `events ${child}`)) as string[];
+    expect(types.slice(-5)).toEqual(['actor.stop', 'actor.restart', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result']);
+    expect(await system.verify(child)).toMatchObject({ ok: true });
+
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(system.get(child)).toBeUndefined();
+    expect(await ask(parent, `resume ${child}`)).toBe(child);
+    expect(system.get(child)?.status).toBe('running');
+    expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
+    // Stopping a child itself is not reported to the parent; nothing failed.
+    expect(await ask(parent, 'log')).toBe('[]');
+  });
+
+  it('spawns from a path relative to the parent\'s manifest or from inline TOML, and refuses a bad manifest', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    await spawnChild(parent, 'echo.toml');
+    await spawnChild(parent, worker('echo'));
+    expect(await ask(parent, 'spawn missing.toml')).toMatch(/^error:manifest-not-found: /u);
+    expect(await ask(parent, 'spawn name = 1')).toMatch(/^error:invalid-manifest: /u);
+    expect(JSON.parse(await ask(parent, 'children'))).toHaveLength(2);
+  });
+
+  it('lets only the parent act on a child', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const stranger = await overseer(system);
+    const child = await spawnChild(parent, 'trapper.toml');
+    for (const command of ['stop', 'restart', 'state', 'events', 'resume']) {
+      expect(await ask(stranger, `${command} ${child}`)).toMatch(/^error:permission-denied: /u);
+    }
+    expect(system.get(child)?.status).toBe('running');
+  });
+
+  it('tells the parent of each failure with its wit-error-type, and of each exit with its data', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const trapper = await spawnChild(parent, worker('trapper', 'temporary'));
+    const failing = await spawnChild(parent, worker('trapper', 'temporary'));
+    const quitter = await spawnChild(parent, worker('echo', 'temporary'));
+    const stopped = await spawnChild(parent, worker('echo', 'temporary'));
+    await system.request(trapper, text('trap')).catch(() => {});
+    await system.request(failing, text('fail')).catch(() => {});
+    await system.request(quitter, text('shutdown'));
+    await system.stop(stopped);
+    await until(async () => (JSON.parse(await ask(parent, 'log')) as string[]).length === 4);
+    expect((JSON.parse(await ask(parent, 'log')) as string[]).sort()).toEqual(
+      [`error ${trapper} trap`, `error ${failing} guest-error`, `exit ${quitter} bye`, `exit ${stopped} none`].sort(),
+    );
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+});
+
+describe('strategies and restart types', () => {
+  const cases = [
+    { strategy: 'one-for-one', restarted: ['b'] },
+    { strategy: 'one-for-all', restarted: ['a', 'b', 'c'] },
+    { strategy: 'rest-for-one', restarted: ['b', 'c'] },
+  ] as const;
+  for (const { strategy, restarted } of cases) {
+    it(`${strategy}: when b of a, b, c fails, restarts ${restarted.join(', ')}`, async () => {
+      await using system = await testSystem();
+      const parent = await overseer(system, strategy);
+      const ids = { a: await spawnChild(parent, 'trapper.toml'), b: await spawnChild(parent, 'trapper.toml'), c: await spawnChild(parent, 'trapper.toml') };
+      const before = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, system.get(id)]));
+      await system.request(ids.b, text('trap')).catch(() => {});
+      await until(() => Object.values(ids).every((id) => system.get(id)?.status === 'running') && system.get(ids.b) !== before['b']);
+      await until(() => restarted.every((name) => system.get(ids[name]) !== before[name]));
+      const actuallyRestarted = Object.entries(ids).filter(([name, id]) => system.get(id) !== before[name]).map(([name]) => name);
+      expect(actuallyRestarted).toEqual(restarted);
+      expect(await ask(parent, 'children')).toBe(JSON.stringify([ids.a, ids.b, ids.c]));
+    });
+  }
+
+  const restartTypes = [
+    { type: 'permanent', exit: 'trap', restarts: true },
+    { type: 'permanent', exit: 'shutdown', restarts: true },
+    { type: 'transient', exit: 'trap', restarts: true },
+    { type: 'transient', exit: 'shutdown', restarts: false },
+    { type: 'temporary', exit: 'trap', restarts: false },
+    { type: 'temporary', exit: 'shutdown', restarts: false },
+  ] as const;
+  for (const { type, exit, restarts } of restartTypes) {
+    it(`a ${type} child that exits by ${exit} is ${restarts ? '' : 'not '}restarted`, async () => {
+      await using system = await testSystem();
+      const parent = await overseer(system);
+      const child = await spawnChild(parent, worker(exit === 'trap' ? 'trapper' : 'echo', type));
+      const before = system.get(child);
+      await system.request(child, text(exit)).catch(() => {});
+      await until(async () => (JSON.parse(await ask(parent, 'log')) as string[]).length === 1);
+      if (restarts) {
+        await until(() => system.get(child) !== undefined && system.get(child) !== before);
+        expect(await ask(parent, 'children')).toBe(JSON.stringify([child]));
+      } else {
+        expect(system.get(child)).toBeUndefined();
+        expect(await ask(parent, 'children')).toBe('[]');
+      }
+    });
+  }
+});
+
+describe('restart intensity and subtrees', () => {
+  it('fails a supervisor whose children restart too often, escalating two levels up, and leaves nothing running', async () => {
+    await using system = await testSystem();
+    const failed: string[] = [];
+    system.inspect((event: InspectionEvent) => event.type === 'actor.failed' && failed.push(event.actorId));
+    const top = await overseer(system, 'one-for-one', 0);
+    const middle = await spawnChild(top, overseerToml('one-for-one', 0));
+    const leaf = await spawnChild(system.get(middle)!, worker('trapper'));
+    await system.request(leaf, text('trap')).catch(() => {});
+    await top.exited;
+    expect(top.status).toBe('failed');
+    expect(top.failure?.message).toBe('restart intensity exceeded: more than 0 restarts within 60000 ms');
+    expect(failed).toEqual([leaf, middle, top.id]);
+    expect(system.list()).toEqual([]);
+  });
+
+  it('restarts within the intensity', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system, 'one-for-one', 2);
+    const child = await spawnChild(parent, 'trapper.toml');
+    for (let i = 0; i < 2; i++) {
+      const before = system.get(child);
+      await system.request(child, text('trap')).catch(() => {});
+      await until(() => system.get(child) !== before && system.get(child)?.status === 'running');
+    }
+    expect(parent.status).toBe('running');
+  });
+
+  it('stops a whole subtree, children first, when its root stops', async () => {
+    await using system = await testSystem();
+    const stopped: string[] = [];
+    system.inspect((event: InspectionEvent) => event.type === 'actor.stopped' && stopped.push(event.actorId));
+    const top = await overseer(system);
+    const middle = await spawnChild(top, overseerToml('one-for-one', 3));
+    const middleActor = system.get(middle)!;
+    const leaves = [await spawnChild(middleActor, worker('echo')), await spawnChild(middleActor, worker('echo'))];
+    const sibling = await spawnChild(top, worker('echo'));
+    await system.stop(top.id);
+    expect(stopped).toEqual([sibling, leaves[1], leaves[0], middle, top.id]);
+    expect(system.list()).toEqual([]);
+  });
+
+  it('stops a failed supervisor\'s children', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const children = [await spawnChild(parent, worker('echo')), await spawnChild(parent, worker('echo'))];
+    await expect(parent.request(text('crash'))).rejects.toMatchObject({ code: 'actor-failed' });
+    expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'trap' } });
+    await until(() => children.every((id) => system.get(id) === undefined));
+    expect(system.list()).toEqual([]);
+  });
+});

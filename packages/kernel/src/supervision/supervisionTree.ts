@@ -1,0 +1,210 @@
+/**
+ * The supervision tree: which actor is whose child, and what happens when one ends. Decisions (restart or not,
+ * which siblings go with it, restart intensity) are @theater/supervision's OTP rules; this module carries them out:
+ * it tells the parent (`supervisor-handlers`), stops and restarts children, fails a supervisor whose children restart
+ * too often (its own parent then decides about it), and never lets a subtree outlive its root: an actor's children
+ * stop before it does, and when it fails.
+ *
+ * Decisions for one parent run one at a time, in the order its children ended.
+ */
+import { createRestartIntensity, planRestart, type ChildExit, type RestartIntensity, type RestartType } from '@theater/supervision';
+import type { ActorExit } from '../actor/actor.js';
+import type { ActorInstance } from '../actor/actorInstance.js';
+import type { FailureReason } from '../actor/actorFailure.js';
+import type { ActorState } from '../handler.js';
+import { KernelError } from '../kernelError.js';
+import type { Manifest } from '../manifest/index.js';
+
+const HANDLERS = 'theater:simple/supervisor-handlers';
+
+/** A child as its supervisor knows it. */
+export interface ChildEntry {
+  readonly id: string;
+  readonly manifest: Manifest;
+  readonly restart: RestartType;
+  /** The current (or last) instance. */
+  instance: ActorInstance;
+}
+
+/** What the tree needs from its actor system. */
+export interface SupervisionHost {
+  /** The live actor with this id, if any. */
+  find(id: string): ActorInstance | undefined;
+  /** Starts a fresh instance of the child, same id, its chain continued, from `state`. */
+  restart(entry: ChildEntry, state: ActorState): Promise<ActorInstance>;
+  /** Fails a running actor with `reason` (a supervisor whose restart intensity was exceeded). */
+  fail(actor: ActorInstance, message: string): void;
+}
+
+/** The supervision tree of one actor system. */
+export class SupervisionTree {
+  readonly #host: SupervisionHost;
+  readonly #children = new Map<string, ChildEntry[]>();
+  readonly #parentOf = new Map<string, string>();
+  readonly #intensity = new Map<string, RestartIntensity>();
+  /** Children being stopped by their supervisor or the tree: their exit decides nothing. */
+  readonly #deliberate = new Set<string>();
+  readonly #queues = new Map<string, Promise<void>>();
+
+  constructor(host: SupervisionHost) {
+    this.#host = host;
+  }
+
+  /** Records a new child of `parentId`, last in start order. */
+  add(parentId: string, instance: ActorInstance): void {
+    const entry: ChildEntry = { id: instance.id, manifest: instance.manifest, restart: instance.manifest.restart, instance };
+    const siblings = this.#children.get(parentId) ?? [];
+    siblings.push(entry);
+    this.#children.set(parentId, siblings);
+    this.#parentOf.set(instance.id, parentId);
+  }
+
+  parentOf(childId: string): string | undefined {
+    return this.#parentOf.get(childId);
+  }
+
+  /** The child entry of `childId` when `parentId` is its parent; `permission-denied` otherwise. */
+  childOf(parentId: string, childId: string): ChildEntry {
+    const entry = this.#children.get(parentId)?.find((child) => child.id === childId);
+    if (entry === undefined) {
+      throw new KernelError('permission-denied', `actor ${childId} is not a child of actor ${parentId}: only its parent may act on it`);
+    }
+    return entry;
+  }
+
+  /** The parent's children, in start order. */
+  children(parentId: string): readonly ChildEntry[] {
+    return this.#children.get(parentId) ?? [];
+  }
+
+  /** Stops a child on its parent's request: it leaves the tree, and its exit is not a failure to act on. */
+  async stopChild(parentId: string, childId: string): Promise<void> {
+    const entry = this.childOf(parentId, childId);
+    this.#deliberate.add(childId);
+    await entry.instance.stop();
+    this.#remove(parentId, childId);
+  }
+
+  /** Restarts a child on its parent's request: a fresh instance, same id, from its last committed state. */
+  async restartChild(parentId: string, childId: string): Promise<void> {
+    const entry = this.childOf(parentId, childId);
+    if (entry.instance.status === 'running' || entry.instance.status === 'starting') {
+      this.#deliberate.add(childId);
+      await entry.instance.stop();
+    }
+    entry.instance = await this.#host.restart(entry, entry.instance.state());
+  }
+
+  /** Stops an actor's children, last started first (each stops its own children first). */
+  async stopChildren(parentId: string): Promise<void> {
+    const children = [...this.children(parentId)].reverse();
+    for (const child of children) {
+      this.#deliberate.add(child.id);
+      await child.instance.stop().catch(() => {});
+    }
+    this.#children.delete(parentId);
+    for (const child of children) this.#parentOf.delete(child.id);
+    this.#intensity.delete(parentId);
+  }
+
+  /** An actor ended: its subtree stops; its parent is told and applies its strategy. */
+  ended(actor: ActorInstance, exit: ActorExit): Promise<void> {
+    const id = actor.id;
+    const parentId = this.#parentOf.get(id);
+    const work = async (): Promise<void> => {
+      await this.stopChildren(id);
+      if (parentId === undefined) return;
+      if (this.#deliberate.delete(id)) return;
+      // The instance that ended may already have been replaced (restarted by its parent).
+      const entry = this.children(parentId).find((child) => child.id === id);
+      if (entry === undefined || entry.instance !== actor) return;
+      await this.#decide(parentId, entry, exit);
+    };
+    if (parentId === undefined) return work();
+    // One decision at a time per parent, in the order its children ended.
+    const queued = (this.#queues.get(parentId) ?? Promise.resolve()).then(work, work);
+    this.#queues.set(parentId, queued.catch(() => {}));
+    return queued;
+  }
+
+  async #decide(parentId: string, entry: ChildEntry, exit: ActorExit): Promise<void> {
+    const parent = this.#host.find(parentId);
+    if (parent === undefined || parent.status !== 'running') {
+      this.#remove(parentId, entry.id);
+      return;
+    }
+    tell(parent, entry.id, exit);
+    const childExit: ChildExit =
+      exit.status === 'failed' ? { kind: 'failed', reason: exit.failure.reason } : exit.by === 'self' ? { kind: 'normal' } : { kind: 'shutdown' };
+    const siblings = this.children(parentId);
+    const plan = planRestart(
+      parent.manifest.supervision.strategy,
+      siblings.map((child) => ({ id: child.id, restart: child.restart })),
+      entry.id,
+      childExit,
+    );
+    if (plan.start.length > 0 && !this.#intensityOf(parent).recordRestart().allowed) {
+      const { maxRestarts, withinMs } = parent.manifest.supervision;
+      await this.stopChildren(parentId);
+      this.#host.fail(parent, `restart intensity exceeded: more than ${maxRestarts} restarts within ${withinMs} ms`);
+      return;
+    }
+    for (const id of plan.stop) {
+      const sibling = siblings.find((child) => child.id === id);
+      if (sibling === undefined) continue;
+      this.#deliberate.add(id);
+      await sibling.instance.stop().catch(() => {});
+    }
+    for (const id of plan.remove) this.#remove(parentId, id);
+    for (const id of plan.start) {
+      const child = this.children(parentId).find((candidate) => candidate.id === id);
+      if (child === undefined || parent.status !== 'running') continue;
+      try {
+        child.instance = await this.#host.restart(child, child.instance.state());
+      } catch {
+        // A restart that fails to start is an exit of its own: ended() is called for the new instance.
+      }
+    }
+  }
+
+  #intensityOf(parent: ActorInstance): RestartIntensity {
+    let intensity = this.#intensity.get(parent.id);
+    if (intensity === undefined) {
+      intensity = createRestartIntensity(parent.manifest.supervision);
+      this.#intensity.set(parent.id, intensity);
+    }
+    return intensity;
+  }
+
+  #remove(parentId: string, childId: string): void {
+    const siblings = this.#children.get(parentId);
+    if (siblings === undefined) return;
+    const index = siblings.findIndex((child) => child.id === childId);
+    if (index >= 0) siblings.splice(index, 1);
+    this.#parentOf.delete(childId);
+  }
+}
+
+/** Tells a parent that exports supervisor-handlers how its child ended (a full mailbox loses the notice). */
+function tell(parent: ActorInstance, childId: string, exit: ActorExit): void {
+  try {
+    if (exit.status === 'failed') {
+      const error = { errorType: WIT_ERROR_TYPES[exit.failure.reason], data: new TextEncoder().encode(exit.failure.message) };
+      void parent.offer(HANDLERS, 'handle-child-error', [childId, error]).catch(() => {});
+    } else {
+      void parent.offer(HANDLERS, 'handle-child-exit', [childId, exit.data]).catch(() => {});
+    }
+  } catch {
+    // The parent does not export supervisor-handlers, is stopping, or its mailbox is full.
+  }
+}
+
+/** The `wit-error-type` of each failure reason, as jco names the enum cases. */
+const WIT_ERROR_TYPES: Record<FailureReason, string> = {
+  'init-failed': 'init-failed',
+  'guest-error': 'guest-error',
+  trap: 'trap',
+  'out-of-memory': 'out-of-memory',
+  'operation-timeout': 'operation-timeout',
+  internal: 'internal',
+};
