@@ -11,6 +11,7 @@ import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest } from '@theater/test-actors';
 import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
 import { measureVerify } from './chainBench.js';
+import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
 import { median, percentile } from './stats.js';
 
 const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
@@ -115,6 +116,34 @@ try {
     target: '>= 5x faster',
   });
   results['replay'] = { messages: REPLAY_MESSAGES, runMs, pipelinedMs, replayMs };
+
+  // Messaging and supervision (componentize-js actors; there is no WAT messaging actor yet).
+  const roundTrip = await requestRoundTrip(system, 20, 200);
+  rows.push({
+    metric: 'request round trip, actor to actor (componentize-js)',
+    theater: `p50 ${roundTrip.p50.toFixed(0)} µs / p99 ${roundTrip.p99.toFixed(0)} µs`,
+    baseline: '20 batches of 200 requests made by the guest in a loop',
+    ratio: '',
+    target: 'p50 <= 150 µs (small actors)',
+  });
+  const sendRates: Record<string, number> = {};
+  for (const pairs of [1, 4, 16]) sendRates[pairs] = await sendThroughput(system, pairs, 1_000);
+  rows.push({
+    metric: 'send throughput across 1 / 4 / 16 pairs',
+    theater: `${Object.values(sendRates).map((rate) => Math.round(rate)).join(' / ')} msg/s`,
+    baseline: 'messenger sends 1000 in one operation to an echo actor, per pair',
+    ratio: '',
+    target: '(report)',
+  });
+  const restarts = await restartLatency(system, 20);
+  rows.push({
+    metric: 'restart latency of a failed child',
+    theater: `p50 ${median(restarts).toFixed(1)} ms / p99 ${percentile(restarts, 99).toFixed(1)} ms`,
+    baseline: 'trapper under an overseer: actor.failed to actor.started',
+    ratio: '',
+    target: '(report)',
+  });
+  results['messaging'] = { roundTrip, sendRates, restartMs: restarts };
 
   // Memory per live actor.
   globalThis.gc?.();

@@ -5,6 +5,7 @@
  *
  * - `ask <actor> <text>`: request; reply `reply:<their reply>`.
  * - `tell <actor> <text>`: send; reply `sent`.
+ * - `askn <n> <actor> <text>` / `telln <n> <actor> <text>`: n requests or sends in a row (benchmarks).
  * - `defer`: answers nothing now (the request stays outstanding).
  * - `outstanding`: the outstanding request ids, as JSON.
  * - `respond <request-id> <text>` / `cancel <request-id>`: answer or drop a deferred request.
@@ -57,6 +58,23 @@ function command(text: string): string | undefined {
       return attempt(() => `reply:${decodeText(request(first, encodeText(tail)))}`);
     case 'tell':
       return attempt(() => (send(first, encodeText(tail)), 'sent'));
+    case 'askn':
+      // `askn <n> <actor> <text>`: n requests in a row (for benchmarks); reply: how many were answered.
+      return attempt(() => {
+        const [actorId = '', ...words] = tail.split(' ');
+        const body = encodeText(words.join(' '));
+        let answered = 0;
+        for (let i = 0; i < Number(first); i++) if (request(actorId, body).length >= 0) answered += 1;
+        return `answered:${answered}`;
+      });
+    case 'telln':
+      // `telln <n> <actor> <text>`: n sends in a row; reply: how many were accepted.
+      return attempt(() => {
+        const [actorId = '', ...words] = tail.split(' ');
+        const body = encodeText(words.join(' '));
+        for (let i = 0; i < Number(first); i++) send(actorId, body);
+        return `sent:${first}`;
+      });
     case 'defer':
       return undefined;
     case 'outstanding':

@@ -106,6 +106,8 @@ export class WorkerPool {
     if (spec === undefined || idle.prepared === spec.key) return;
     const { worker } = idle;
     idle.abandon();
+    // The worker drops what it had prepared as soon as it starts on this: a spawn taking it now must send modules.
+    idle.prepared = undefined;
     idle.preparing = new Promise((resolve) => {
       const onMessage = (message: FromWorker): void => {
         if (message.kind !== 'prepared' || message.key !== spec.key) return;
