@@ -1,0 +1,46 @@
+/**
+ * The chat demo: alice opens a channel to bob, they talk both ways, alice leaves, and each prints the conversation
+ * as its state recorded it. Exits 1 if a message went missing or arrived out of order.
+ *
+ * Usage: `pnpm --filter @theater/example-chat demo` (after `pnpm --filter @theater/example-chat build`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultHandlers } from '@theater/handlers';
+import { createActorSystem, type Actor } from '@theater/kernel';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const home = await mkdtemp(join(tmpdir(), 'theater-chat-'));
+const system = createActorSystem({ handlers: defaultHandlers(), home });
+const manifest = fileURLToPath(new URL('./chatter.toml', import.meta.url));
+const ask = async (actor: Actor, command: string): Promise<string> => decoder.decode(await actor.request(encoder.encode(command)));
+
+try {
+  const alice = await system.spawn(manifest, { initState: encoder.encode('{"name":"alice"}') });
+  const bob = await system.spawn(manifest, { initState: encoder.encode('{"name":"bob"}') });
+  console.log(await ask(alice, `connect ${bob.id}`));
+  await ask(alice, 'say hi bob');
+  await ask(bob, 'say hi alice');
+  await ask(alice, 'say how are you?');
+  await ask(bob, 'say fine, thanks');
+  await ask(alice, 'leave');
+  const histories = { alice: JSON.parse(await ask(alice, 'history')) as string[], bob: JSON.parse(await ask(bob, 'history')) as string[] };
+  for (const [name, lines] of Object.entries(histories)) {
+    console.log(`${name}:`);
+    for (const line of lines) console.log(`  ${line}`);
+  }
+  const expected = {
+    alice: ['* connected to ' + bob.id, '< bob: welcome', '> hi bob', '< bob: hi alice', '> how are you?', '< bob: fine, thanks', '* left'],
+    bob: ['* hello from alice', '< alice: hi bob', '> hi alice', '< alice: how are you?', '> fine, thanks', '* the other side left'],
+  };
+  if (JSON.stringify(histories) !== JSON.stringify(expected)) {
+    console.error('the conversation is not what was said, in order');
+    process.exitCode = 1;
+  }
+} finally {
+  await system.close();
+  await rm(home, { recursive: true, force: true });
+}
