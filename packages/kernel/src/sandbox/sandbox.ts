@@ -158,7 +158,11 @@ export class Sandbox {
         const [, op, startedAt, index, args, oneWay] = report;
         const [iface, fn] = this.#imports[index] ?? ['(unknown)', `#${index}`];
         const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
-        if (oneWay === 0) void this.#answer(iface, fn, reply);
+        if (oneWay === 0) {
+          // A synchronous host function is answered at once: the guest is blocked until it is.
+          if (reply instanceof Promise) void this.#answer(iface, fn, reply);
+          else this.#send(iface, fn, reply);
+        }
         break;
       }
       case REPORT.done:
@@ -187,6 +191,10 @@ export class Sandbox {
     } catch (error) {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
+    this.#send(iface, fn, reply);
+  }
+
+  #send(iface: string, fn: string, reply: HostReply): void {
     if (this.#dead) return;
     try {
       this.#hostPort.port1.postMessage(reply);

@@ -188,6 +188,10 @@ function run(ops) {
   return true;
 }
 
+/** Polls for a reply that was signalled but has not arrived yet, before sleeping between polls. */
+const REPLY_SPINS = 200;
+const REPLY_SLEEP_MS = 0.02;
+
 function flush() {
   if (outbox.length === 0) return;
   port.postMessage({ kind: 'batch', items: outbox });
@@ -209,9 +213,11 @@ function hostCall(fn, isOneWay, args, returnsResult) {
   Atomics.store(control, REPLY_READY, 0);
   flush();
   Atomics.wait(control, REPLY_READY, 0);
+  // The kernel signals after posting the reply, but the message may reach this port a moment later: poll for it
+  // briefly before sleeping in short steps (a 1 ms sleep here cost every blocking host call about a millisecond).
   let received = receiveMessageOnPort(hostPort);
-  while (received === undefined) {
-    Atomics.wait(control, REPLY_READY, 1, 1);
+  for (let spins = 0; received === undefined; spins++) {
+    if (spins >= REPLY_SPINS) Atomics.wait(control, REPLY_READY, 1, REPLY_SLEEP_MS);
     received = receiveMessageOnPort(hostPort);
   }
   const reply = /** @type {import('./protocol.js').HostReply} */ (received.message);
