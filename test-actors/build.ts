@@ -20,13 +20,13 @@ interface ActorBuild {
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/** The repository's WIT plus `store-wit/` (world `store-actor`), assembled under `dist/` since a package is one folder. */
-async function storeWit(): Promise<string> {
-  const dir = here('./dist/wit-store-actor/');
+/** The repository's WIT plus one of this package's extra world folders, assembled under `dist/` (a package is one folder). */
+async function witWith(extra: 'store-wit' | 'probe-wit'): Promise<string> {
+  const dir = here(`./dist/wit-${extra}/`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await cp(witPath, dir, { recursive: true });
-  await cp(here('./store-wit/'), dir, { recursive: true });
+  await cp(here(`./${extra}/`), dir, { recursive: true });
   return dir;
 }
 
@@ -34,7 +34,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   echo: { entry: 'actors/echo.ts', world: 'message-receiver-actor' },
   'init-error': { entry: 'actors/init-error.ts', world: 'minimal-actor' },
   trapper: { entry: 'actors/trapper.ts', world: 'message-receiver-actor' },
-  'needs-store': { entry: 'actors/needs-store.ts', world: 'store-actor', witPath: storeWit },
+  'needs-store': { entry: 'actors/needs-store.ts', world: 'store-actor', witPath: () => witWith('store-wit') },
   'bad-export': { entry: 'actors/bad-export.wat', world: 'bad-export-actor', witPath: async () => here('./bad-wit/') },
   spinner: { entry: 'actors/spinner.ts', world: 'message-receiver-actor' },
   'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
@@ -42,6 +42,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
   messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },
   overseer: { entry: 'actors/overseer.ts', world: 'supervisor-actor' },
+  probe: { entry: 'actors/probe.ts', world: 'probe-actor', witPath: () => witWith('probe-wit') },
 };
 
 const CONCURRENCY = 2;

@@ -19,6 +19,7 @@ export const TEST_ACTORS = [
   'wasi-stdio',
   'messenger',
   'overseer',
+  'probe',
 ] as const;
 
 /** The name of a test actor. */

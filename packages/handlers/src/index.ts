@@ -3,3 +3,6 @@ export { defaultHandlers } from './defaultHandlers.js';
 export { runtimeHandler } from './runtimeHandler.js';
 export { messageServerHandler } from './messageServerHandler.js';
 export { supervisorHandler } from './supervisorHandler.js';
+export { timingHandler } from './timingHandler.js';
+export { randomHandler } from './randomHandler.js';
+export { environmentHandler } from './environmentHandler.js';
