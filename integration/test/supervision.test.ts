@@ -101,6 +101,17 @@ describe('the supervisor interface', () => {
     expect(JSON.parse(await ask(parent, 'children'))).toHaveLength(2);
   });
 
+  it('refuses a child that asks for more than its parent holds, naming the excess', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const greedy = `${worker('echo')}\n[[handler]]\ntype = "environment"\nallowed_vars = ["HOME"]`;
+    expect(await ask(parent, `spawn ${greedy}`)).toBe(
+      'error:permission-denied: child echo-worker asks for more than its parent overseer holds: handler "environment", which the parent does not have',
+    );
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+  });
+
   it('lets only the parent act on a child', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);

@@ -35,6 +35,7 @@ import { replayChain } from './replay/replayChain.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
 import { SupervisionTree } from './supervision/supervisionTree.js';
+import { permissionExcess } from './permissions/permissionExcess.js';
 
 /** Options for `createActorSystem`. */
 export interface ActorSystemOptions {
@@ -330,7 +331,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     };
     return {
       async spawn(manifestRef, initState) {
-        const manifest = await childManifest(manifestRef, parentManifest());
+        const parent = parentManifest();
+        const manifest = await childManifest(manifestRef, parent);
+        const excess = permissionExcess(manifest, parent);
+        if (excess.length > 0) {
+          throw new KernelError('permission-denied', `child ${manifest.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
+        }
         const child = await spawn(manifest, initState === undefined ? {} : { initState }, { parentId });
         return child.id;
       },
