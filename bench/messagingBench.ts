@@ -3,7 +3,7 @@
  * actor pairs, and the restart latency of a failed child. Requests and sends are made by the guest in a loop
  * (`askn` / `telln` of the messenger test actor), so the figures are actor-to-actor, not from outside.
  */
-import type { ActorSystem, Manifest } from '@theater/kernel';
+import type { Actor, ActorSystem, Manifest } from '@theater/kernel';
 import { loadManifest } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { median, percentile } from './stats.js';
@@ -42,8 +42,8 @@ export async function sendThroughput(system: ActorSystem, pairs: number, perSend
   const echoBase = await loadManifest(testActorManifest('echo'));
   // The receivers' mailboxes hold a whole burst: the point is throughput, not back-pressure.
   const echo: Manifest = { ...echoBase, limits: { ...echoBase.limits, mailbox: perSender + 16, memoryMb: 256 } };
-  const senders = [];
-  const receivers = [];
+  const senders: Actor[] = [];
+  const receivers: Actor[] = [];
   for (let i = 0; i < pairs; i++) {
     senders.push(await system.spawn(messenger));
     receivers.push(await system.spawn(echo));

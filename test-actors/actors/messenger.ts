@@ -29,6 +29,7 @@ import {
   sendOnChannel,
 } from 'theater:simple/message-server-host';
 import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
+import { attempt } from './shared/attempt.js';
 
 interface MessengerState {
   log: string[];
@@ -42,14 +43,6 @@ function logged(state: Uint8Array | undefined, entry: string): Uint8Array {
 }
 
 /** Runs a host call that returns `result<_, string>` and describes the outcome. */
-function attempt(run: () => string): string {
-  try {
-    return run();
-  } catch (error) {
-    return `error:${typeof error === 'string' ? error : ((error as { payload?: unknown }).payload ?? String(error))}`;
-  }
-}
-
 function command(text: string): string | undefined {
   const [verb = '', first = '', ...rest] = text.split(' ');
   const tail = rest.join(' ');

@@ -16,6 +16,7 @@ import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
 import { request, send } from 'theater:simple/message-server-host';
 import { getChildEvents, getChildState, listChildren, restartChild, resume, spawn, stopChild } from 'theater:simple/supervisor';
 import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
+import { attempt } from './shared/attempt.js';
 
 interface OverseerState {
   log: string[];
@@ -26,14 +27,6 @@ const EMPTY: OverseerState = { log: [] };
 function logged(state: Uint8Array | undefined, entry: string): Uint8Array {
   const { log } = decodeJson(state, EMPTY);
   return encodeJson({ log: [...log, entry] } satisfies OverseerState);
-}
-
-function attempt(run: () => string): string {
-  try {
-    return run();
-  } catch (error) {
-    return `error:${typeof error === 'string' ? error : ((error as { payload?: unknown }).payload ?? String(error))}`;
-  }
 }
 
 function command(text: string): string {

@@ -11,14 +11,7 @@ import { exists, getVar, listVars } from 'theater:simple/environment';
 import { generateUuid, randomBytes, randomFloat, randomRange } from 'theater:simple/random';
 import { now, sleep } from 'theater:simple/timing';
 import { decodeText, encodeText } from '@theater/sdk/guest';
-
-function attempt(run: () => string): string {
-  try {
-    return run();
-  } catch (error) {
-    return `error:${typeof error === 'string' ? error : ((error as { payload?: unknown }).payload ?? String(error))}`;
-  }
-}
+import { attempt } from './shared/attempt.js';
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');

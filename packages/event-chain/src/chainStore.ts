@@ -35,6 +35,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { CHAIN_FILE_FORMAT, CHAIN_FILE_VERSION, isActorId, readChainFile, type ChainFileHeader, type ChainFileReader } from './chainFile.js';
+import { bytesEqual } from './bytesEqual.js';
 import { ChainError } from './chainError.js';
 import { createEvent, decodeStoredEvent, encodeStoredEvent, type ChainEvent, type EventInput } from './eventFormat.js';
 
@@ -468,7 +469,7 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         let previous = await lockedHead(actorId);
         for (const event of events) {
           const seq = previous === undefined ? 0 : previous.seq + 1;
-          if (event.seq !== seq || !sameBytes(event.parent, previous?.hash ?? null)) {
+          if (event.seq !== seq || !bytesEqual(event.parent, previous?.hash ?? null)) {
             throw new ChainError(
               'not-linked',
               `event seq ${String(event.seq)} does not follow the head of actor ${JSON.stringify(actorId)} (next seq ${seq}, linked to its hash)`,
@@ -632,13 +633,6 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function openSublevel(db: Database, name: string) {

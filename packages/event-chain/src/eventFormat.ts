@@ -227,6 +227,19 @@ function headerLength(value: number): number {
   return 9;
 }
 
+/** Length of the canonical encoding of `fields` (not validated); see `writeEventFields`. */
+export function eventFieldsLength(fields: EventFields): number {
+  return fieldsLength(fields, utf8Of(fields.type));
+}
+
+/**
+ * Writes the canonical encoding of `fields` (not validated) at the start of `out`, which must hold
+ * `eventFieldsLength(fields)` bytes: for callers that reuse one buffer across many events (verification).
+ */
+export function writeEventFields(out: Uint8Array, fields: EventFields): number {
+  return writeFields(out, 0, fields, utf8Of(fields.type));
+}
+
 function fieldsLength(fields: EventFields, type: Uint8Array): number {
   return (
     1 +

@@ -1,4 +1,5 @@
 /** @theater/event-chain: what happened to each actor, recorded in order, hash-linked, signed, persisted and verifiable. */
+export { bytesEqual } from './bytesEqual.js';
 export { encodeEventData, decodeEventData } from './eventData.js';
 export {
   EVENT_FORMAT_VERSION,

@@ -8,7 +8,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
-import { EVENT_FORMAT_VERSION, type ChainEvent } from './eventFormat.js';
+import { bytesEqual } from './bytesEqual.js';
+import { EVENT_FORMAT_VERSION, eventFieldsLength, writeEventFields, type ChainEvent } from './eventFormat.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -190,127 +191,27 @@ function shapeProblem(event: ChainEvent): string | undefined {
   return undefined;
 }
 
-const textEncoder = new TextEncoder();
-
 /**
- * Returns a function that writes the SHA-256 of an event's hashed fields into `out`. The fields are encoded into
- * one reused buffer, byte for byte what `encodeEventFields` produces (the canonical DAG-CBOR map, keys in
- * length-then-bytes order: v, seq, data, time, type, parent) but several times faster, since it neither builds a
- * token tree nor allocates per event; the hasher is reset by cloning a fresh one into it. The tests verify chains
- * built with `encodeEventFields` across every integer and length width to keep the two identical.
+ * Returns a function that writes the SHA-256 of an event's hashed fields into `out`, encoding them with
+ * `writeEventFields` into one reused buffer and resetting the hasher by cloning a fresh one into it, so verifying
+ * allocates nothing per event.
  */
 function createEventHasher(): (event: ChainEvent, out: Uint8Array) => void {
   const fresh = sha256.create();
   let hasher = sha256.create();
   let buffer = new Uint8Array(4096);
-
-  function head(major: number, value: number, at: number): number {
-    const b = buffer;
-    const m = major << 5;
-    if (value < 24) {
-      b[at] = m | value;
-      return at + 1;
-    }
-    if (value < 0x100) {
-      b[at] = m | 24;
-      b[at + 1] = value;
-      return at + 2;
-    }
-    if (value < 0x10000) {
-      b[at] = m | 25;
-      b[at + 1] = value >>> 8;
-      b[at + 2] = value & 0xff;
-      return at + 3;
-    }
-    if (value < 0x100000000) {
-      b[at] = m | 26;
-      writeUint32(b, value, at + 1);
-      return at + 5;
-    }
-    b[at] = m | 27;
-    writeUint32(b, Math.floor(value / 0x100000000), at + 1);
-    writeUint32(b, value >>> 0, at + 5);
-    return at + 9;
-  }
-
-  function ascii(at: number, key: string): number {
-    for (let i = 0; i < key.length; i++) buffer[at + i] = key.charCodeAt(i);
-    return at + key.length;
-  }
-
-  function hashInto(event: ChainEvent, out: Uint8Array): void {
-    const { seq, parent, type, data, time } = event;
-    // Room for the data, the type at 3 bytes per UTF-16 unit, and the fixed keys, heads and parent (< 128 bytes).
-    const needed = data.length + type.length * 3 + 128;
-    if (buffer.length < needed) buffer = new Uint8Array(Math.max(needed, buffer.length * 2));
-    const b = buffer;
-    let at = 0;
-    b[at++] = 0xa6; // map of 6
-    b[at++] = 0x61; // "v"
-    b[at++] = 0x76;
-    b[at++] = EVENT_FORMAT_VERSION;
-    b[at++] = 0x63; // "seq"
-    at = ascii(at, 'seq');
-    at = head(0, seq, at);
-    b[at++] = 0x64; // "data"
-    at = ascii(at, 'data');
-    at = head(2, data.length, at);
-    b.set(data, at);
-    at += data.length;
-    b[at++] = 0x64; // "time"
-    at = ascii(at, 'time');
-    at = head(0, time, at);
-    b[at++] = 0x64; // "type"
-    at = ascii(at, 'type');
-    at = writeText(type, at);
-    b[at++] = 0x66; // "parent"
-    at = ascii(at, 'parent');
-    if (parent === null) {
-      b[at++] = 0xf6;
-    } else {
-      b[at++] = 0x58; // bytes, 1-byte length
-      b[at++] = HASH_LENGTH;
-      b.set(parent, at);
-      at += HASH_LENGTH;
-    }
+  return (event, out) => {
+    const length = eventFieldsLength(event);
+    if (buffer.length < length) buffer = new Uint8Array(Math.max(length, buffer.length * 2));
+    writeEventFields(buffer, event);
     hasher = fresh._cloneInto(hasher);
-    hasher.update(b.subarray(0, at));
+    hasher.update(buffer.subarray(0, length));
     hasher.digestInto(out);
-  }
-
-  function writeText(text: string, at: number): number {
-    let isAscii = true;
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) > 0x7f) {
-        isAscii = false;
-        break;
-      }
-    }
-    if (isAscii) return ascii(head(3, text.length, at), text);
-    const utf8 = textEncoder.encode(text);
-    const start = head(3, utf8.length, at);
-    buffer.set(utf8, start);
-    return start + utf8.length;
-  }
-
-  return hashInto;
-}
-
-function writeUint32(b: Uint8Array, value: number, at: number): void {
-  b[at] = value >>> 24;
-  b[at + 1] = (value >>> 16) & 0xff;
-  b[at + 2] = (value >>> 8) & 0xff;
-  b[at + 3] = value & 0xff;
+  };
 }
 
 function hashEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < HASH_LENGTH; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

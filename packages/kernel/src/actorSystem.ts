@@ -292,12 +292,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     } catch (cause) {
       if (closing === undefined) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
-        actor.failBeforeStart('init-failed', 'the actor system closed before the actor started');
+        actor.abort('init-failed', 'the actor system closed before the actor started');
         await actor.exited;
         throw cause;
       }
       const message = cause instanceof Error ? cause.message : String(cause);
-      actor.failBeforeStart('init-failed', `instantiation failed: ${message}`);
+      actor.abort('init-failed', `instantiation failed: ${message}`);
       await actor.exited;
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
     }
@@ -381,11 +381,24 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     }
   }
 
-  /** The store holding an actor's chain: its own while it lives, else the persistent one if it has a chain there. */
+  /** The live actor with this id; `actor-not-found` otherwise. */
+  function registered(actorId: string): ActorInstance {
+    const actor = actors.get(actorId);
+    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+    return actor;
+  }
+
+  /**
+   * The store holding an actor's chain, with every event recorded so far written: the live actor's own store, else
+   * the persistent one if the actor has a chain there.
+   */
   async function storeOf(actorId: string): Promise<ChainStore> {
     assertOpen();
     const live = actors.get(actorId);
-    if (live !== undefined) return live.chainStore;
+    if (live !== undefined) {
+      await live.events({ limit: 0 });
+      return live.chainStore;
+    }
     const store = await openStore();
     if ((await store.head(actorId)) === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId} and no chain for it`);
     return store;
@@ -395,40 +408,24 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     home,
     spawn,
     async events(actorId, range) {
-      const live = actors.get(actorId);
-      if (live !== undefined) return live.events(range);
       return (await storeOf(actorId)).read(actorId, range);
     },
     async subscribe(actorId, subscribeOptions, listener) {
       return (await storeOf(actorId)).subscribe(actorId, subscribeOptions, listener);
     },
     async checkpoint(actorId) {
-      const live = actors.get(actorId);
-      if (live !== undefined) await live.events({ limit: 0 });
       const checkpoint = await chains.checkpoint(await storeOf(actorId), actorId, clock());
       if (checkpoint === undefined) throw new KernelError('actor-not-found', `actor ${actorId} has no events to checkpoint`);
       return checkpoint;
     },
     async verify(actorId, verifyOptions = {}) {
-      const live = actors.get(actorId);
-      if (live !== undefined) await live.events({ limit: 0 });
       return chains.verify(await storeOf(actorId), actorId, verifyOptions.trustedKeys);
     },
     async *exportChain(actorId) {
-      const live = actors.get(actorId);
-      if (live !== undefined) await live.events({ limit: 0 });
       yield* (await storeOf(actorId)).exportChain(actorId);
     },
-    async send(actorId, message) {
-      const actor = actors.get(actorId);
-      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
-      await actor.send(message);
-    },
-    async request(actorId, message) {
-      const actor = actors.get(actorId);
-      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
-      return actor.request(message);
-    },
+    send: async (actorId, message) => registered(actorId).send(message),
+    request: async (actorId, message) => registered(actorId).request(message),
     async openChannel(actorId, initial, listener) {
       assertOpen();
       if (!(initial instanceof Uint8Array)) throw new TypeError('expected the initial message as a Uint8Array');
@@ -445,8 +442,6 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       assertOpen();
       let batches: AsyncIterable<readonly ChainEvent[]>;
       if (typeof source === 'string') {
-        const live = actors.get(source);
-        if (live !== undefined) await live.events({ limit: 0 });
         batches = storedBatches(await storeOf(source), source);
       } else {
         batches = batchesOf(source);
@@ -474,11 +469,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     spawnTimings: (id) => timings.get(id),
     get: (id) => actors.get(id),
     list: () => [...actors.values()],
-    async stop(id) {
-      const actor = actors.get(id);
-      if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${id}`);
-      await actor.stop();
-    },
+    stop: async (id) => registered(id).stop(),
     inspect(inspector) {
       inspectors.add(inspector);
       return () => inspectors.delete(inspector);

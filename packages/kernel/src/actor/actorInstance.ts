@@ -179,21 +179,7 @@ export class ActorInstance implements Actor {
    * a request deferred there, so the actor's next operation already sees it outstanding).
    */
   offer(iface: string, fn: string, params: readonly unknown[], onOutput?: (output: unknown) => void): Promise<unknown> {
-    if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
-      const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
-      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
-    }
-    if (!this.#exports.has(`${iface}#${fn}`)) {
-      throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
-    }
-    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
-    let op!: Operation;
-    const result = new Promise<unknown>((resolve, reject) => {
-      op = { id: this.#nextOp++, iface, fn, params, timeoutMs: this.manifest.limits.callTimeoutMs, resolve, reject, callRecorded: false, ...(onOutput === undefined ? {} : { onOutput }) };
-    });
-    if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
-    this.#schedulePump();
-    return result;
+    return this.#queue(iface, fn, params, this.manifest.limits.callTimeoutMs, onOutput);
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
@@ -212,33 +198,40 @@ export class ActorInstance implements Actor {
     return this.#stopping;
   }
 
-  /** Fails a running actor from outside (a supervisor whose children restarted too often). */
+  /**
+   * Fails the actor from outside: one that never got a sandbox (instantiation refused), or a supervisor whose
+   * children restarted too often.
+   */
   abort(reason: FailureReason, message: string): void {
     this.#fail({ reason, message, during: undefined });
   }
 
-  /** Marks an actor that never got a sandbox as failed (instantiation refused). */
-  failBeforeStart(reason: FailureReason, message: string): void {
-    this.#fail({ reason, message, during: undefined });
+  /** Like `#queue`, with a refusal as the returned promise's rejection (for callers that only await). */
+  #enqueue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
+    try {
+      return this.#queue(iface, fn, params, timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  #enqueue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
+  /** Puts an operation in the mailbox; a refusal (not running, export missing, mailbox full) is thrown. */
+  #queue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number, onOutput?: (output: unknown) => void): Promise<unknown> {
     if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
       const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
-      return Promise.reject(new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`));
+      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
     }
     if (!this.#exports.has(`${iface}#${fn}`)) {
-      return Promise.reject(new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`));
+      throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
-    if (this.#waiting() >= this.#mailbox.capacity) return Promise.reject(this.#mailboxFull());
-    return new Promise((resolve, reject) => {
-      const op: Operation = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false };
-      if (!this.#mailbox.offer(op)) {
-        reject(this.#mailboxFull());
-        return;
-      }
-      this.#schedulePump();
+    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+    let op!: Operation;
+    const result = new Promise<unknown>((resolve, reject) => {
+      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false, ...(onOutput === undefined ? {} : { onOutput }) };
     });
+    if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
+    this.#schedulePump();
+    return result;
   }
 
   /**

@@ -4,7 +4,7 @@
  * driver ahead of need and forgotten once compared, so memory stays bounded by the driver's read-ahead.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { createEvent, decodeEventData, type ChainEvent, type ChainStore, type EventInput } from '@theater/event-chain';
+import { bytesEqual, createEvent, decodeEventData, type ChainEvent, type ChainStore, type EventInput } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
 import type { ReplayDivergence, ReplayedEvent } from './replayResult.js';
 
@@ -74,9 +74,9 @@ export class ReplayRecorder implements ActorChain {
       this.#diverge({ index: seq, expected: undefined, actual: describe(event), reason });
     } else if (expected.type !== event.type) {
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `expected a ${expected.type} event, the replay recorded ${event.type}` });
-    } else if (!sameBytes(expected.data, event.data)) {
+    } else if (!bytesEqual(expected.data, event.data)) {
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `the ${event.type} event's data differs` });
-    } else if (!sameBytes(expected.hash, event.hash)) {
+    } else if (!bytesEqual(expected.hash, event.hash)) {
       // Same contents, different hash: the recorded chain does not hash as it says (tampered or corrupt).
       this.#diverge({
         index: seq,
@@ -129,10 +129,4 @@ function describe(event: ChainEvent): ReplayedEvent {
     data = { $bytes: Buffer.from(event.data).toString('base64') };
   }
   return { type: event.type, data, hash: bytesToHex(event.hash) };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -10,12 +10,12 @@
 import { createRestartIntensity, planRestart, type ChildExit, type RestartIntensity, type RestartType } from '@theater/supervision';
 import type { ActorExit } from '../actor/actor.js';
 import type { ActorInstance } from '../actor/actorInstance.js';
-import type { FailureReason } from '../actor/actorFailure.js';
 import type { ActorState } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 
 const HANDLERS = 'theater:simple/supervisor-handlers';
+const utf8 = new TextEncoder();
 
 /** A child as its supervisor knows it. */
 export interface ChildEntry {
@@ -189,7 +189,8 @@ export class SupervisionTree {
 function tell(parent: ActorInstance, childId: string, exit: ActorExit): void {
   try {
     if (exit.status === 'failed') {
-      const error = { errorType: WIT_ERROR_TYPES[exit.failure.reason], data: new TextEncoder().encode(exit.failure.message) };
+      // Every failure reason is itself a `wit-error-type` case, named as jco names it.
+      const error = { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) };
       void parent.offer(HANDLERS, 'handle-child-error', [childId, error]).catch(() => {});
     } else {
       void parent.offer(HANDLERS, 'handle-child-exit', [childId, exit.data]).catch(() => {});
@@ -198,13 +199,3 @@ function tell(parent: ActorInstance, childId: string, exit: ActorExit): void {
     // The parent does not export supervisor-handlers, is stopping, or its mailbox is full.
   }
 }
-
-/** The `wit-error-type` of each failure reason, as jco names the enum cases. */
-const WIT_ERROR_TYPES: Record<FailureReason, string> = {
-  'init-failed': 'init-failed',
-  'guest-error': 'guest-error',
-  trap: 'trap',
-  'out-of-memory': 'out-of-memory',
-  'operation-timeout': 'operation-timeout',
-  internal: 'internal',
-};
