@@ -20,13 +20,26 @@ interface ActorBuild {
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/** The repository's WIT plus one of this package's extra world folders, assembled under `dist/` (a package is one folder). */
-async function witWith(extra: 'store-wit' | 'probe-wit'): Promise<string> {
-  const dir = here(`./dist/wit-${extra}/`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await cp(witPath, dir, { recursive: true });
-  await cp(here(`./${extra}/`), dir, { recursive: true });
+type ExtraWit = 'store-wit' | 'probe-wit' | 'capability-wit';
+const assembled = new Map<ExtraWit, Promise<string>>();
+
+/**
+ * The repository's WIT plus one of this package's extra world folders, assembled under `dist/` (a package is one
+ * folder); once per run, since actors sharing a folder build concurrently.
+ */
+function witWith(extra: ExtraWit): Promise<string> {
+  let dir = assembled.get(extra);
+  if (dir === undefined) {
+    dir = (async () => {
+      const path = here(`./dist/wit-${extra}/`);
+      await rm(path, { recursive: true, force: true });
+      await mkdir(path, { recursive: true });
+      await cp(witPath, path, { recursive: true });
+      await cp(here(`./${extra}/`), path, { recursive: true });
+      return path;
+    })();
+    assembled.set(extra, dir);
+  }
   return dir;
 }
 
@@ -43,6 +56,11 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },
   overseer: { entry: 'actors/overseer.ts', world: 'supervisor-actor' },
   probe: { entry: 'actors/probe.ts', world: 'probe-actor', witPath: () => witWith('probe-wit') },
+  keeper: { entry: 'actors/keeper.ts', world: 'keeper-actor', witPath: () => witWith('capability-wit') },
+  filer: { entry: 'actors/filer.ts', world: 'filer-actor', witPath: () => witWith('capability-wit') },
+  fetcher: { entry: 'actors/fetcher.ts', world: 'fetcher-actor', witPath: () => witWith('capability-wit') },
+  spawner: { entry: 'actors/spawner.ts', world: 'spawner-actor', witPath: () => witWith('capability-wit') },
+  webserver: { entry: 'actors/webserver.ts', world: 'webserver-actor', witPath: () => witWith('capability-wit') },
 };
 
 const CONCURRENCY = 2;

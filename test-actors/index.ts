@@ -20,6 +20,11 @@ export const TEST_ACTORS = [
   'messenger',
   'overseer',
   'probe',
+  'keeper',
+  'filer',
+  'fetcher',
+  'spawner',
+  'webserver',
 ] as const;
 
 /** The name of a test actor. */

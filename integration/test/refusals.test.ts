@@ -19,7 +19,20 @@ describe('spawn refusals', () => {
     await using system = await testSystem();
     const error = await system.spawn(await manifestOf('wasi-stdio')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'import-not-granted' });
-    expect((error as Error).message).toMatch(/^the component imports wasi:[a-z-]+\/[a-z-]+(@[0-9.]+)?, which its manifest does not grant \(no handler provides it\)$/);
+    expect((error as Error).message).toMatch(/^the component imports \d+ interfaces its manifest does not grant: wasi:cli\/stderr \(no handler provides it\), /);
+    expect(system.list()).toEqual([]);
+  });
+
+  it('refuses an actor importing the WASI filesystem, naming each filesystem import, whatever else it is granted', async () => {
+    await using system = await testSystem();
+    await using root = await tempDir();
+    // Even with a filesystem grant: files are reached through theater:simple/filesystem, never through WASI.
+    const manifest = await manifestOf('wasi-stdio', { handlers: [{ type: 'runtime' }, { type: 'filesystem', path: root.path, allowedCommands: [], readOnly: false }] });
+    const error = await system.spawn(manifest).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'import-not-granted' });
+    const message = (error as Error).message;
+    expect(message).toContain('wasi:filesystem/preopens (no handler provides it)');
+    expect(message).toContain('wasi:filesystem/types (no handler provides it)');
     expect(system.list()).toEqual([]);
   });
 

@@ -77,9 +77,12 @@ describe('runtime handler', () => {
       config: { type: 'runtime' },
       state: () => undefined,
       events: async () => [],
-      // The runtime handler neither messages nor supervises; only its key set is checked here.
+      // The runtime handler neither messages, supervises, calls exports nor holds resources; only its key set is checked here.
       messaging: undefined as never,
       supervision: undefined as never,
+      call: undefined as never,
+      onExit: undefined as never,
+      resource: undefined as never,
       log: () => {},
       shutdown: () => {},
       now: () => 0,

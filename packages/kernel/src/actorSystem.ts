@@ -20,7 +20,7 @@ import { ActorInstance } from './actor/actorInstance.js';
 import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunctions } from './component/witFunctions.js';
 import { checkCompatibility } from './component/checkCompatibility.js';
 import { ComponentCache, type LoadedComponent } from './component/componentCache.js';
-import type { ActorState, HandlerDefinition, HostImplementation } from './handler.js';
+import type { ActorState, HandlerDefinition, HostImplementation, SystemResource } from './handler.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest/index.js';
@@ -157,6 +157,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const fallible = fallibleFunctions();
   const oneWay = oneWayFunctions();
   let closing: Promise<void> | undefined;
+  /** Handlers' system-wide resources (a database), by key, and actors' exit cleanups still running. */
+  const resources = new Map<string, { readonly value: Promise<unknown>; readonly close: (value: never) => Promise<void> }>();
+  const cleanups = new Set<Promise<void>>();
 
   const spawning = new Set<Promise<unknown>>();
   const emit = (event: InspectionEvent): void => {
@@ -201,6 +204,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     if (restarting === undefined && manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
       throw new KernelError('actor-exists', `an actor with id ${id} has run before: its chain is in the store`);
     }
+    await admit(id, manifest, granted, placement.parentId ?? tree.parentOf(id));
     assertOpen();
     // A restart continues the chain where the last instance left it (in memory too, for save_chain = false).
     const chain = await chains.openActorChain(id, manifest.saveChain, clock, restarting?.chainStore);
@@ -253,6 +257,16 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           now: clock,
           messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
           supervision: actorSupervision(id),
+          call: (iface, fn, params) => actor.offer(iface, fn, params),
+          onExit: (cleanup) => {
+            const done = actor.exited.then(cleanup).then(
+              () => {},
+              (error: unknown) => emit({ type: 'actor.log', actorId: id, message: `${handler.type} handler cleanup failed: ${String(error)}`, time: clock() }),
+            );
+            cleanups.add(done);
+            void done.finally(() => cleanups.delete(done));
+          },
+          resource,
         }),
       );
     }
@@ -262,6 +276,36 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
     emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
     return actor;
+  }
+
+  /** Lets each granted handler check what its grant names outside the manifest, before anything starts. */
+  async function admit(actorId: string, manifest: Manifest, granted: readonly HandlerDefinition[], parentId: string | undefined): Promise<void> {
+    const parent = parentId === undefined ? undefined : actors.get(parentId);
+    for (const [index, handler] of granted.entries()) {
+      if (handler.admit === undefined) continue;
+      const config = manifest.handlers[index]!;
+      await handler.admit({
+        actorId,
+        manifest,
+        config,
+        parent: parent === undefined ? undefined : { actorId: parent.id, config: parent.manifest.handlers.find((held) => held.type === config.type) },
+        resource,
+      });
+    }
+  }
+
+  /** A handler's system-wide resource, opened once; closed by `close()` after every actor has ended. */
+  function resource<T>(key: string, spec: SystemResource<T>): Promise<T> {
+    assertOpen();
+    let entry = resources.get(key);
+    if (entry === undefined) {
+      const value = spec.open(home);
+      entry = { value, close: spec.close as (value: never) => Promise<void> };
+      resources.set(key, entry);
+      // A failed open is retried by the next caller.
+      value.catch(() => resources.delete(key));
+    }
+    return entry.value as Promise<T>;
   }
 
   /**
@@ -367,6 +411,11 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
       await Promise.allSettled([...spawning]);
       await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
+      await Promise.allSettled([...cleanups]);
+      await Promise.allSettled(
+        [...resources.values()].map(async ({ value, close: closeResource }) => closeResource((await value) as never)),
+      );
+      resources.clear();
       await pool.close();
       await chains.close();
     })();

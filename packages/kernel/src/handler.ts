@@ -7,6 +7,7 @@ import type { ImportObject } from './generated/host/world.js';
 import type { ActorMessaging } from './messaging/actorMessaging.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
 import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
+import type { TheaterHome } from './theaterHome.js';
 
 /** An actor's state: opaque bytes, `undefined` before the first commit. */
 export type ActorState = Uint8Array | undefined;
@@ -31,6 +32,36 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   readonly messaging: ActorMessaging;
   /** This actor's children (for the `supervisor` handler). */
   readonly supervision: ActorSupervision;
+  /**
+   * Queues a call of one of this actor's exports (`theater:simple/http-handlers`, `handle-request`) as an operation
+   * in its mailbox, recorded like any other, and resolves with its output once committed. A refusal (the actor is
+   * not running, lacks the export, or its mailbox is full) rejects with a KernelError.
+   */
+  call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown>;
+  /**
+   * Runs `cleanup` once the actor has ended (stopped or failed): kill its processes, close its servers. The system's
+   * `close()` waits for it. A cleanup's failure is reported as an inspection log line, never thrown.
+   */
+  onExit(cleanup: () => void | Promise<void>): void;
+  /** A resource shared by every actor of this system (a database), opened on first use and closed with the system. */
+  resource<T>(key: string, open: SystemResource<T>): Promise<T>;
+}
+
+/** How to open a system-wide resource, and how to close it when the system closes. */
+export interface SystemResource<T> {
+  open(home: TheaterHome): Promise<T>;
+  close(value: T): Promise<void>;
+}
+
+/** What a handler may check before an actor it is granted to starts. */
+export interface AdmitContext<C extends HandlerConfig = HandlerConfig> {
+  /** The id the actor will have. */
+  readonly actorId: string;
+  readonly manifest: Manifest;
+  readonly config: C;
+  /** The actor's supervising actor, when it has one: its id and its grant of this handler's type, if any. */
+  readonly parent: { readonly actorId: string; readonly config: C | undefined } | undefined;
+  resource<T>(key: string, open: SystemResource<T>): Promise<T>;
 }
 
 /**
@@ -61,6 +92,12 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
   readonly provides: readonly string[];
   /** Exports an actor must have when granted this handler: interface to function names. */
   readonly requiredExports: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Checks, before the actor starts, what its grant names outside the manifest (a store it is handed exists and its
+   * parent may see it; a root directory exists). Throws a KernelError (`permission-denied`, `invalid-grant`) naming
+   * the problem; nothing has started then.
+   */
+  admit?(context: AdmitContext<C>): Promise<void>;
   /** Creates this handler's host functions for one actor. */
   create(context: HandlerContext<C>): HostImplementation;
 }

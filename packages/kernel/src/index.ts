@@ -16,11 +16,13 @@ export type { ActorFailure, FailureReason } from './actor/actorFailure.js';
 export {
   HostCallError,
   type ActorState,
+  type AdmitContext,
   type HandlerContext,
   type HandlerDefinition,
   type HostFunction,
   type HostImplementation,
   type HostInterfaces,
+  type SystemResource,
 } from './handler.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';

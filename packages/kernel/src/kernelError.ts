@@ -28,6 +28,7 @@ export type KernelErrorCode =
   | 'unknown-channel'
   | 'channel-rejected'
   | 'permission-denied'
+  | 'invalid-grant'
   | 'system-closed';
 
 /** An error raised by the kernel, with a stable `code` and the underlying `cause`. */

@@ -17,12 +17,20 @@ export function checkCompatibility(
   granted: readonly HandlerDefinition[],
   known: readonly HandlerDefinition[],
 ): void {
-  for (const name of component.imports) {
-    if (!granted.some((handler) => handler.provides.includes(name))) {
+  const ungranted = component.imports.filter((name) => !granted.some((handler) => handler.provides.includes(name)));
+  if (ungranted.length > 0) {
+    const hint = (name: string): string => {
       const provider = known.find((handler) => handler.provides.includes(name));
-      const hint = provider === undefined ? 'no handler provides it' : `grant it with [[handler]] type = "${provider.type}"`;
-      throw new KernelError('import-not-granted', `the component imports ${name}, which its manifest does not grant (${hint})`);
-    }
+      return provider === undefined ? 'no handler provides it' : `grant it with [[handler]] type = "${provider.type}"`;
+    };
+    // Every refused import is named, so one fix-and-retry round is enough.
+    const [only] = ungranted;
+    throw new KernelError(
+      'import-not-granted',
+      ungranted.length === 1
+        ? `the component imports ${only}, which its manifest does not grant (${hint(only!)})`
+        : `the component imports ${ungranted.length} interfaces its manifest does not grant: ${ungranted.map((name) => `${name} (${hint(name)})`).join(', ')}`,
+    );
   }
   // Every interface the component names (imported, exported or used for types) must match ours exactly.
   for (const [name, declarations] of Object.entries(component.declarations)) {

@@ -113,7 +113,7 @@ export interface EnvironmentHandlerConfig {
   readonly allowListAll: boolean;
 }
 
-/** `type = "process"`: run `allowedPrograms`, at most `maxProcesses` at once. */
+/** `type = "process"`: run `allowedPrograms`, at most `maxProcesses` at once, in `cwd` (default: a private temporary directory). */
 export interface ProcessHandlerConfig {
   readonly type: 'process';
   readonly allowedPrograms: readonly string[];

@@ -1,15 +1,17 @@
 /**
  * Effective permissions: a child spawned by a supervisor may not be granted more than its parent holds. Each of the
  * child's `[[handler]]`s must be covered by one of the parent's handlers of the same type, and be no wider than it.
- * Types whose handlers do not exist yet (store, filesystem, http, process) are compared conservatively: the child's
- * config must equal one of the parent's.
+ * Paths are compared after resolving each against its own manifest's directory. Stores handed to a child are checked
+ * by the store handler when the child starts (whether the parent may see them is the store's to say).
  */
-import { isDeepStrictEqual } from 'node:util';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type {
   EnvironmentHandlerConfig,
+  FilesystemHandlerConfig,
   HandlerConfig,
   HttpClientHandlerConfig,
   Manifest,
+  ProcessHandlerConfig,
   RandomHandlerConfig,
   TimingHandlerConfig,
 } from '../manifest/index.js';
@@ -23,20 +25,25 @@ export function permissionExcess(child: Manifest, parent: Manifest): string[] {
       problems.push(`handler "${wanted.type}", which the parent does not have`);
       continue;
     }
-    const reasons = held.map((config) => widerThan(wanted, config));
+    const reasons = held.map((config) => widerThan(wanted, child, config, parent));
     if (reasons.every((reason) => reason !== undefined)) problems.push(`handler "${wanted.type}": ${reasons[0]}`);
   }
   return problems;
 }
 
 /** Why `wanted` is wider than `held` (same type), or undefined when it is not. */
-function widerThan(wanted: HandlerConfig, held: HandlerConfig): string | undefined {
+function widerThan(wanted: HandlerConfig, child: Manifest, held: HandlerConfig, parent: Manifest): string | undefined {
   switch (wanted.type) {
     case 'runtime':
     case 'message-server':
     case 'supervisor':
     case 'http-framework':
+    case 'store':
       return undefined;
+    case 'filesystem':
+      return filesystemExcess(wanted, child, held as FilesystemHandlerConfig, parent);
+    case 'process':
+      return processExcess(wanted, child, held as ProcessHandlerConfig, parent);
     case 'timing': {
       const parent = held as TimingHandlerConfig;
       if (wanted.minSleepMs < parent.minSleepMs || wanted.maxSleepMs > parent.maxSleepMs) {
@@ -52,9 +59,43 @@ function widerThan(wanted: HandlerConfig, held: HandlerConfig): string | undefin
       return environmentExcess(wanted, held as EnvironmentHandlerConfig);
     case 'http-client':
       return httpExcess(wanted, held as HttpClientHandlerConfig);
-    default:
-      return isDeepStrictEqual(wanted, held) ? undefined : 'its settings differ from every one the parent holds';
   }
+}
+
+/** `path` resolved against the directory of the manifest that names it. */
+function resolvedIn(manifest: Manifest, path: string): string {
+  return resolve(manifest.baseDir ?? process.cwd(), path);
+}
+
+function within(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function filesystemExcess(wanted: FilesystemHandlerConfig, child: Manifest, held: FilesystemHandlerConfig, parent: Manifest): string | undefined {
+  const root = resolvedIn(child, wanted.path);
+  const parentRoot = resolvedIn(parent, held.path);
+  if (!within(root, parentRoot)) return `path ${root} is outside the parent's ${parentRoot}`;
+  const commands = wanted.allowedCommands.filter((command) => !held.allowedCommands.includes(command));
+  if (commands.length > 0) return `allowed_commands ${commands.join(', ')} are not the parent's`;
+  if (held.readOnly && !wanted.readOnly) return 'read_only is off, but the parent\'s files are read-only';
+  return undefined;
+}
+
+function processExcess(wanted: ProcessHandlerConfig, child: Manifest, held: ProcessHandlerConfig, parent: Manifest): string | undefined {
+  const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));
+  if (programs.length > 0) return `allowed_programs ${programs.join(', ')} are not the parent's`;
+  if (wanted.maxProcesses > held.maxProcesses) return `max_processes ${wanted.maxProcesses} exceeds the parent's ${held.maxProcesses}`;
+  if (wanted.maxOutputBuffer > held.maxOutputBuffer) return `max_output_buffer ${wanted.maxOutputBuffer} exceeds the parent's ${held.maxOutputBuffer}`;
+  // A process handler without cwd runs its processes in a private temporary directory: the narrowest place.
+  if (held.cwd === undefined && wanted.cwd !== undefined) return `cwd ${wanted.cwd} is set, but the parent's processes run in a private directory`;
+  if (held.cwd !== undefined) {
+    const parentCwd = resolvedIn(parent, held.cwd);
+    if (wanted.cwd === undefined) return `it sets no cwd, but the parent's processes are confined to ${parentCwd}`;
+    const cwd = resolvedIn(child, wanted.cwd);
+    if (!within(cwd, parentCwd)) return `cwd ${cwd} is outside the parent's ${parentCwd}`;
+  }
+  return undefined;
 }
 
 function environmentExcess(wanted: EnvironmentHandlerConfig, parent: EnvironmentHandlerConfig): string | undefined {
