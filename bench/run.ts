@@ -1,6 +1,6 @@
 /**
- * `pnpm bench`: spawn latency, handle-send throughput and memory per actor through the kernel, each beside a raw
- * baseline measured in the same run. Prints a table and writes JSON to bench/results/.
+ * `pnpm bench`: spawn latency, handle-send throughput, HTTP serving and memory per actor through the kernel, each
+ * beside a raw baseline measured in the same run. Prints a table and writes JSON to bench/results/.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { testActorManifest } from '@theater/test-actors';
 import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
 import { measureVerify } from './chainBench.js';
 import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
+import { httpRows, measureHttp } from './httpBench.js';
 import { median, percentile } from './stats.js';
 
 const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
@@ -144,6 +145,11 @@ try {
     target: '(report)',
   });
   results['messaging'] = { roundTrip, sendRates, restartMs: restarts };
+
+  // Serving HTTP through an actor (examples/http) vs a bare node:http server, same client, same run.
+  const http = await measureHttp(system, { requests: 2_000, warmup: 500, concurrencies: [1, 32] });
+  rows.push(...httpRows(http));
+  results['http'] = http;
 
   // Memory per live actor.
   globalThis.gc?.();

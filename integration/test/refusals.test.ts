@@ -10,7 +10,7 @@ describe('spawn refusals', () => {
     const error = await system.spawn(await manifestOf('needs-store')).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'import-not-granted',
-      message: 'the component imports theater:simple/store, which its manifest does not grant (no handler provides it)',
+      message: 'the component imports theater:simple/store, which its manifest does not grant (grant it with [[handler]] type = "store")',
     });
     expect(system.list()).toEqual([]);
   });

@@ -6,3 +6,8 @@ export { supervisorHandler } from './supervisorHandler.js';
 export { timingHandler } from './timingHandler.js';
 export { randomHandler } from './randomHandler.js';
 export { environmentHandler } from './environmentHandler.js';
+export { filesystemHandler } from './filesystemHandler.js';
+export { httpClientHandler } from './httpClientHandler.js';
+export { httpFrameworkHandler } from './httpFrameworkHandler.js';
+export { storeHandler, MAX_LABEL_LENGTH } from './storeHandler.js';
+export { processHandler } from './processHandler.js';

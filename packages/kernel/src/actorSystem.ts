@@ -257,7 +257,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           now: clock,
           messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
           supervision: actorSupervision(id),
-          call: (iface, fn, params) => actor.offer(iface, fn, params),
+          call: async (iface, fn, params) => actor.offer(iface, fn, params),
           onExit: (cleanup) => {
             const done = actor.exited.then(cleanup).then(
               () => {},
@@ -288,7 +288,10 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         actorId,
         manifest,
         config,
-        parent: parent === undefined ? undefined : { actorId: parent.id, config: parent.manifest.handlers.find((held) => held.type === config.type) },
+        parent:
+          parent === undefined
+            ? undefined
+            : { actorId: parent.id, manifest: parent.manifest, config: parent.manifest.handlers.find((held) => held.type === config.type) },
         resource,
       });
     }

@@ -121,7 +121,7 @@ cwd = "./work"
           maxResponseBytes: 200,
           timeoutMs: 300,
         },
-        { type: 'http-framework' },
+        { type: 'http-framework', maxRequestBytes: 1024 * 1024, maxServers: 4 },
         { type: 'timing', minSleepMs: 10, maxSleepMs: 20 },
         { type: 'random', seed: 42, maxBytes: 16 },
         {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { parseManifest, type Manifest } from '../src/manifest/index.js';
 import { permissionExcess } from '../src/permissions/permissionExcess.js';
 
@@ -62,11 +63,66 @@ path = "./data"
     ['[[handler]]\ntype = "environment"\nallowed_vars = ["APP_SECRET"]', 'handler "environment": allowed_vars APP_SECRET are not visible to the parent'],
     ['[[handler]]\ntype = "environment"\nallowed_prefixes = ["APP_"]', 'handler "environment": APP_SECRET must stay in denied_vars, as for the parent'],
     ['[[handler]]\ntype = "environment"\nallow_list_all = true', 'handler "environment": allow_list_all is set, but not for the parent'],
-    ['[[handler]]\ntype = "filesystem"\npath = "/"', 'handler "filesystem": its settings differ from every one the parent holds'],
+    ['[[handler]]\ntype = "filesystem"\npath = "/"', `handler "filesystem": path / is outside the parent's ${resolve('data')}`],
+    ['[[handler]]\ntype = "filesystem"\npath = "./data/../other"', `handler "filesystem": path ${resolve('other')} is outside the parent's ${resolve('data')}`],
+    ['[[handler]]\ntype = "filesystem"\npath = "./data"\nallowed_commands = ["ls"]', 'handler "filesystem": allowed_commands ls are not the parent\'s'],
   ];
   for (const [handlers, problem] of excess) {
     it(`refuses ${problem}`, () => {
       expect(permissionExcess(manifest(handlers), parent)).toEqual([problem]);
     });
   }
+
+  it('keeps a filesystem child inside its parent\'s root, and read-only where the parent is', () => {
+    const readOnly = manifest('[[handler]]\ntype = "filesystem"\npath = "./data"\nread_only = true\nallowed_commands = ["ls"]');
+    expect(permissionExcess(manifest('[[handler]]\ntype = "filesystem"\npath = "./data/sub"\nread_only = true'), readOnly)).toEqual([]);
+    expect(permissionExcess(manifest('[[handler]]\ntype = "filesystem"\npath = "./data/sub"'), readOnly)).toEqual([
+      'handler "filesystem": read_only is off, but the parent\'s files are read-only',
+    ]);
+    // Each root resolves against its own manifest's directory.
+    const elsewhere = { ...manifest('[[handler]]\ntype = "filesystem"\npath = "data"'), baseDir: '/srv/app' };
+    expect(permissionExcess(manifest(`[[handler]]\ntype = "filesystem"\npath = "/srv/app/data/x"`), elsewhere)).toEqual([]);
+  });
+
+  it('keeps a process child to its parent\'s programs, counts and cwd', () => {
+    const held = { ...manifest('[[handler]]\ntype = "process"\nallowed_programs = ["echo", "cat"]\nmax_processes = 2\ncwd = "work"'), baseDir: '/srv/app' };
+    const child = (options: string): Manifest => ({ ...manifest(`[[handler]]\ntype = "process"\n${options}`), baseDir: '/srv/app' });
+    expect(permissionExcess(child('allowed_programs = ["cat"]\nmax_processes = 1\ncwd = "work/sub"'), held)).toEqual([]);
+    expect(permissionExcess(child('allowed_programs = ["sh"]\nmax_processes = 1\ncwd = "work"'), held)).toEqual([
+      'handler "process": allowed_programs sh are not the parent\'s',
+    ]);
+    expect(permissionExcess(child('max_processes = 3\ncwd = "work"'), held)).toEqual(['handler "process": max_processes 3 exceeds the parent\'s 2']);
+    expect(permissionExcess(child('max_processes = 1'), held)).toEqual([
+      'handler "process": it sets no cwd, but the parent\'s processes are confined to /srv/app/work',
+    ]);
+    expect(permissionExcess(child('max_processes = 1\ncwd = "elsewhere"'), held)).toEqual([
+      'handler "process": cwd /srv/app/elsewhere is outside the parent\'s /srv/app/work',
+    ]);
+    const privateDir = manifest('[[handler]]\ntype = "process"\nallowed_programs = ["echo"]');
+    expect(permissionExcess(manifest('[[handler]]\ntype = "process"\ncwd = "/tmp"'), privateDir)).toEqual([
+      'handler "process": cwd /tmp is set, but the parent\'s processes run in a private directory',
+    ]);
+  });
+
+  it('keeps an http-framework child within its parent\'s request size and server count', () => {
+    const server = manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 4096\nmax_servers = 2');
+    expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 1024\nmax_servers = 1'), server)).toEqual([]);
+    expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 4097\nmax_servers = 1'), server)).toEqual([
+      'handler "http-framework": max_request_bytes 4097 exceeds the parent\'s 4096',
+    ]);
+    // The defaults (1 MiB, 4 servers) are wider than this parent's grant.
+    expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 1024'), server)).toEqual([
+      'handler "http-framework": max_servers 4 exceeds the parent\'s 2',
+    ]);
+  });
+
+  it('lets an http-client child have hosts within its parent\'s, ports and wildcards included', () => {
+    const client = (hosts: string): Manifest => manifest(`[[handler]]\ntype = "http-client"\nallowed_hosts = [${hosts}]`);
+    const held = client('"*.example.com", "API.test.org", "db.local:5432", "*.svc.local:8080"');
+    const within = ['"a.example.com"', '"*.b.example.com:443"', '"api.test.org"', '"api.test.org:8443"', '"db.local:5432"', '"x.svc.local:8080"'];
+    expect(permissionExcess(client(within.join(', ')), held)).toEqual([]);
+    for (const wider of ['example.com', 'a.example.org', 'evilexample.com', 'db.local', 'db.local:5433', 'x.svc.local', 'x.svc.local:80', '*.local']) {
+      expect(permissionExcess(client(`"${wider}"`), held)).toEqual([`handler "http-client": allowed_hosts ${wider} are not the parent's`]);
+    }
+  });
 });

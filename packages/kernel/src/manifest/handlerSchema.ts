@@ -13,6 +13,7 @@ import {
   type EnvironmentHandlerConfig,
   type FilesystemHandlerConfig,
   type HttpClientHandlerConfig,
+  type HttpFrameworkHandlerConfig,
   type ProcessHandlerConfig,
   type RandomHandlerConfig,
   type StoreHandlerConfig,
@@ -76,6 +77,14 @@ const httpClient = table({
     maxResponseBytes: v.max_response_bytes,
     timeoutMs: v.timeout_ms,
   }),
+);
+
+const httpFramework = table({
+  type: z.literal('http-framework'),
+  max_request_bytes: integer('positive').default(MIB),
+  max_servers: integer('positive').default(4),
+}).transform(
+  (v): HttpFrameworkHandlerConfig => ({ type: 'http-framework', maxRequestBytes: v.max_request_bytes, maxServers: v.max_servers }),
 );
 
 const timing = table({
@@ -147,7 +156,7 @@ export const handlerSchema: z.ZodType<HandlerConfig, unknown> = z.discriminatedU
     store,
     filesystem,
     httpClient,
-    withoutOptions('http-framework'),
+    httpFramework,
     timing,
     random,
     environment,

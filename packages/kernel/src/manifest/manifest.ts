@@ -85,9 +85,14 @@ export interface HttpClientHandlerConfig {
   readonly timeoutMs: number;
 }
 
-/** `type = "http-framework"`: serve HTTP and WebSocket. */
+/**
+ * `type = "http-framework"`: serve HTTP and WebSocket on loopback only, with request bodies and WebSocket messages of
+ * at most `maxRequestBytes`, and at most `maxServers` servers at once.
+ */
 export interface HttpFrameworkHandlerConfig {
   readonly type: 'http-framework';
+  readonly maxRequestBytes: number;
+  readonly maxServers: number;
 }
 
 /** `type = "timing"`: clock and sleeps between `minSleepMs` and `maxSleepMs`. */

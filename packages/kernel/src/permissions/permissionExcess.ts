@@ -10,6 +10,7 @@ import type {
   FilesystemHandlerConfig,
   HandlerConfig,
   HttpClientHandlerConfig,
+  HttpFrameworkHandlerConfig,
   Manifest,
   ProcessHandlerConfig,
   RandomHandlerConfig,
@@ -37,9 +38,10 @@ function widerThan(wanted: HandlerConfig, child: Manifest, held: HandlerConfig, 
     case 'runtime':
     case 'message-server':
     case 'supervisor':
-    case 'http-framework':
     case 'store':
       return undefined;
+    case 'http-framework':
+      return httpFrameworkExcess(wanted, held as HttpFrameworkHandlerConfig);
     case 'filesystem':
       return filesystemExcess(wanted, child, held as FilesystemHandlerConfig, parent);
     case 'process':
@@ -114,8 +116,29 @@ function environmentExcess(wanted: EnvironmentHandlerConfig, parent: Environment
   return undefined;
 }
 
+function httpFrameworkExcess(wanted: HttpFrameworkHandlerConfig, parent: HttpFrameworkHandlerConfig): string | undefined {
+  if (wanted.maxRequestBytes > parent.maxRequestBytes) return `max_request_bytes ${wanted.maxRequestBytes} exceeds the parent's ${parent.maxRequestBytes}`;
+  if (wanted.maxServers > parent.maxServers) return `max_servers ${wanted.maxServers} exceeds the parent's ${parent.maxServers}`;
+  return undefined;
+}
+
 function httpExcess(wanted: HttpClientHandlerConfig, parent: HttpClientHandlerConfig): string | undefined {
-  const hosts = wanted.allowedHosts.filter((host) => !parent.allowedHosts.includes(host));
+  // As the http-client handler matches hosts: case-insensitively; `host` covers `host:port`, and `*.domain` (on its
+  // port, if it names one) covers names and wildcards below that domain. Anything else must be the parent's as written.
+  const split = (entry: string): { host: string; port: string | undefined } => {
+    const [, host = '', port] = /^(.*?)(?::([0-9]+))?$/su.exec(entry.toLowerCase()) ?? [];
+    return { host, port };
+  };
+  const covered = (entry: string): boolean => {
+    const child = split(entry);
+    return parent.allowedHosts.some((held) => {
+      const own = split(held);
+      if (own.port !== undefined && own.port !== child.port) return false;
+      if (own.host === child.host) return true;
+      return own.host.startsWith('*.') && child.host.replace(/^\*\./u, '').endsWith(own.host.slice(1));
+    });
+  };
+  const hosts = wanted.allowedHosts.filter((host) => !covered(host));
   if (hosts.length > 0) return `allowed_hosts ${hosts.join(', ')} are not the parent's`;
   const methods = wanted.allowedMethods.filter((method) => !parent.allowedMethods.includes(method));
   if (methods.length > 0) return `allowed_methods ${methods.join(', ')} are not the parent's`;

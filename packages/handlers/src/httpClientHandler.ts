@@ -1,0 +1,132 @@
+/**
+ * The `http-client` handler: real HTTP(S) requests to the hosts and with the methods the manifest allows. Each call
+ * is checked before any connection is made: the URI must be absolute http: or https: without credentials, its host
+ * allowed by `allowed_hosts` (see http/hostPolicy.ts), the method in `allowed_methods`, the headers valid and the body
+ * within `max_request_bytes`. The exchange is bounded by `timeout_ms`, cut short to end before the actor's call
+ * deadline, and by `max_response_bytes` (a larger response is an error, never a truncated body). Redirects are
+ * returned, not followed, so none can lead to another host. A response with no body bytes has body `none`.
+ */
+import { validateHeaderName, validateHeaderValue, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
+import {
+  HostCallError,
+  KernelError,
+  type HandlerDefinition,
+  type HostInterfaces,
+  type HttpClientHandlerConfig,
+} from '@theater/kernel';
+import { hostMatches, parseHostPattern, type HostPattern } from './http/hostPolicy.js';
+import { sendRequest, type OutgoingRequest } from './http/sendRequest.js';
+
+type HttpClientHost = Pick<HostInterfaces, 'theater:simple/http-client'>;
+type HttpRequest = Parameters<HttpClientHost['theater:simple/http-client']['sendHttp']>[0];
+
+/** Grants `theater:simple/http-client`. */
+export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
+  type: 'http-client',
+  provides: ['theater:simple/http-client'],
+  requiredExports: {},
+  // Entries that cannot match anything are mistakes: refuse to start rather than silently allow less.
+  async admit({ config }) {
+    const invalid = config.allowedHosts.flatMap((entry) => {
+      const pattern = parseHostPattern(entry);
+      return 'invalid' in pattern ? [`"${entry}" (${pattern.invalid})`] : [];
+    });
+    if (invalid.length > 0) {
+      throw new KernelError('invalid-grant', `http-client allowed_hosts entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
+    }
+  },
+  create({ config, manifest, onExit }): HttpClientHost {
+    const patterns = config.allowedHosts.map(parseHostPattern).filter((pattern): pattern is HostPattern => !('invalid' in pattern));
+    const inFlight = new Set<ClientRequest>();
+    onExit(() => {
+      for (const request of inFlight) request.destroy(new Error('the actor has ended'));
+      inFlight.clear();
+    });
+    const limits = {
+      timeoutMs: Math.min(config.timeoutMs, callBudgetMs(manifest.limits.callTimeoutMs)),
+      maxResponseBytes: config.maxResponseBytes,
+      inFlight,
+    };
+    return {
+      'theater:simple/http-client': {
+        sendHttp: (request) => sendRequest(checked(request, config, patterns), limits),
+      },
+    };
+  },
+};
+
+/** Time left for the exchange within a call deadline: the host call must end while the guest can still answer. */
+function callBudgetMs(callTimeoutMs: number): number {
+  return Math.max(1, callTimeoutMs - Math.min(250, Math.floor(callTimeoutMs / 10)));
+}
+
+/** `request` as it will be sent, once every check has passed; throws a HostCallError naming the first that fails. */
+function checked(request: HttpRequest, config: HttpClientHandlerConfig, patterns: readonly HostPattern[]): OutgoingRequest {
+  const url = parsedUri(request.uri);
+  if (!patterns.some((pattern) => hostMatches(pattern, url))) {
+    throw new HostCallError(`permission-denied: host ${url.host} is not in allowed_hosts`);
+  }
+  const method = request.method.toUpperCase();
+  if (!(config.allowedMethods as readonly string[]).includes(method)) {
+    throw new HostCallError(`permission-denied: method ${shown(request.method)} is not in allowed_methods (${config.allowedMethods.join(', ')})`);
+  }
+  if (method === 'CONNECT') throw new HostCallError('CONNECT (a tunnel) is not supported');
+  const body = request.body;
+  if (body !== undefined && body.byteLength > config.maxRequestBytes) {
+    throw new HostCallError(`permission-denied: a request body of ${body.byteLength} bytes exceeds max_request_bytes (${config.maxRequestBytes})`);
+  }
+  return { url, method, headers: outgoingHeaders(request.headers, body?.byteLength ?? 0), body };
+}
+
+function parsedUri(uri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new HostCallError(`invalid uri ${shown(uri)}: not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HostCallError(`permission-denied: only http: and https: URIs may be requested, not ${url.protocol}`);
+  }
+  // Credentials belong in a header; refusing them also rules out look-alikes such as http://allowed.com@other.com.
+  if (url.username !== '' || url.password !== '') {
+    throw new HostCallError(`invalid uri ${shown(uri)}: user info is not supported (send an authorization header)`);
+  }
+  return url;
+}
+
+/** The guest's headers for node:http, validated; a repeated name is sent as repeated header lines. */
+function outgoingHeaders(headers: ReadonlyArray<readonly [string, string]>, bodyBytes: number): OutgoingHttpHeaders {
+  const grouped = new Map<string, { name: string; values: string[] }>();
+  for (const [name, value] of headers) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      throw new HostCallError(`invalid header name ${shown(name)}`);
+    }
+    try {
+      validateHeaderValue(name, value);
+    } catch {
+      throw new HostCallError(`invalid value for header ${shown(name)}`);
+    }
+    const key = name.toLowerCase();
+    // The connection goes to the URI's host; a different Host header would reach other sites served there.
+    if (key === 'host') throw new HostCallError('the host header cannot be set: it is taken from the uri');
+    if (key === 'content-length' && value.trim() !== String(bodyBytes)) {
+      throw new HostCallError(`the content-length header (${shown(value)}) differs from the body's ${bodyBytes} bytes`);
+    }
+    const group = grouped.get(key);
+    if (group === undefined) grouped.set(key, { name, values: [value] });
+    else group.values.push(value);
+  }
+  const result: OutgoingHttpHeaders = {};
+  for (const { name, values } of grouped.values()) {
+    Object.defineProperty(result, name, { value: values.length === 1 ? values[0] : values, enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
+/** A guest-supplied string for an error message: quoted, and cut short. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+}

@@ -1,0 +1,262 @@
+/**
+ * The `process` handler: OS processes started for an actor, their output delivered to its `process-handlers` export.
+ *
+ * - Only a program named exactly in `allowed_programs` runs, directly (never through a shell), found on the host's
+ *   `PATH`; at most `max_processes` run at once.
+ * - Processes run in the manifest's `cwd` (resolved against the manifest's directory) or, without one, in a private
+ *   temporary directory created for the actor and removed when it ends; a spawn's `cwd` may name a subdirectory.
+ * - The environment is exactly the pairs the actor passes, plus the host's `PATH` (which the actor may not set).
+ * - Each process runs in its own process group: signals reach the group, and when a process exits, anything it left
+ *   running in its group is killed with it. When the actor ends, every process still running is killed (SIGKILL).
+ * - Output reaches the actor as calls of `handle-stdout` / `handle-stderr` (operations in its mailbox, recorded in its
+ *   chain), in order per stream, then `handle-exit`; a full mailbox is retried, never dropped.
+ * - Ids are actor-local (1, 2, 3…), never OS pids.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  HostCallError,
+  isKernelError,
+  KernelError,
+  type HandlerContext,
+  type HandlerDefinition,
+  type HostInterfaces,
+  type Manifest,
+  type ProcessHandlerConfig,
+} from '@theater/kernel';
+import { findProgram } from './process/findProgram.js';
+import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
+import { exitCodeOf, isRunning, ProcessTable, type TrackedProcess } from './process/processTable.js';
+import { workingDirectory } from './process/workingDirectory.js';
+
+type ProcessHost = Pick<HostInterfaces, 'theater:simple/process'>;
+
+const PROCESS_HANDLERS = 'theater:simple/process-handlers';
+
+/** The signals an actor may send: the ones that ask a program to stop, reload or act, never stop/continue or debug. */
+const ALLOWED_SIGNALS: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM'];
+
+/** How long `os-kill`, and the actor's end, wait for a killed process to be gone. */
+const KILL_WAIT_MS = 2000;
+
+/** Grants `theater:simple/process`, and requires `process-handlers` to deliver output to. */
+export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
+  type: 'process',
+  provides: ['theater:simple/process'],
+  requiredExports: { [PROCESS_HANDLERS]: ['handle-stdout', 'handle-stderr', 'handle-exit'] },
+  async admit({ manifest, config }) {
+    if (config.cwd === undefined) return;
+    const dir = configuredDirectory(manifest, config.cwd);
+    const found = await stat(dir).catch(() => undefined);
+    if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `process cwd ${dir} is not a directory`);
+  },
+  create(context): ProcessHost {
+    const { config } = context;
+    const table = new ProcessTable(config.maxProcesses);
+    const delivery = createDelivery(context);
+    let ended = false;
+    let privateDir: Promise<string> | undefined;
+    const root = (): Promise<string> =>
+      config.cwd === undefined ? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-'))) : Promise.resolve(configuredDirectory(context.manifest, config.cwd));
+
+    context.onExit(async () => {
+      ended = true;
+      delivery.stop();
+      const running = table.running();
+      for (const tracked of running) signalGroup(tracked.child, 'SIGKILL');
+      await Promise.all(running.map((tracked) => within(tracked.exited, KILL_WAIT_MS)));
+      for (const { child } of table.all()) for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+      if (privateDir !== undefined) await rm(await privateDir, { recursive: true, force: true });
+    });
+
+    const running = (pid: bigint): TrackedProcess => {
+      const tracked = table.get(pid);
+      if (!isRunning(tracked.child)) throw new HostCallError(`process ${pid} has exited`);
+      return tracked;
+    };
+
+    return {
+      'theater:simple/process': {
+        async osSpawn(request) {
+          if (!config.allowedPrograms.includes(request.program)) {
+            throw new HostCallError(`permission-denied: program ${request.program} is not in allowed_programs`);
+          }
+          const env = environment(request.env);
+          const limit = request.bufferSize > 0 ? Math.min(request.bufferSize, config.maxOutputBuffer) : config.maxOutputBuffer;
+          if (request.stdoutMode === 'chunked' || request.stderrMode === 'chunked') {
+            const size = request.chunkSize ?? 0;
+            if (size < 1) throw new HostCallError('chunked output needs a chunk-size of at least 1');
+            if (size > limit) throw new HostCallError(`chunk-size ${size} exceeds the output buffer of ${limit} bytes`);
+          }
+          const release = table.claim();
+          try {
+            const cwd = await workingDirectory(await root(), request.cwd);
+            const executable = await findProgram(request.program, process.env['PATH'] ?? '');
+            if (executable === undefined) throw new HostCallError(`program ${request.program} was not found on the host`);
+            const { child, exited } = await start(executable, request.program, request.args, cwd, env);
+            if (ended) {
+              signalGroup(child, 'SIGKILL');
+              throw new HostCallError('the actor has ended');
+            }
+            const tracked = table.add(child, context.now(), exited);
+            watchStdin(child);
+            void forwardOutput(
+              { stdout: child.stdout!, stderr: child.stderr!, stdoutMode: request.stdoutMode, stderrMode: request.stderrMode, chunkSize: request.chunkSize, limit, exited },
+              (fn, payload) => delivery.deliver(fn, [BigInt(tracked.id), payload]),
+            );
+            return BigInt(tracked.id);
+          } finally {
+            release();
+          }
+        },
+
+        osWriteStdin(pid, data) {
+          const { child } = running(pid);
+          const stdin = child.stdin!;
+          if (stdin.writableEnded || stdin.destroyed) throw new HostCallError(`the stdin of process ${pid} is closed`);
+          // Empty data closes stdin: the program reads end-of-file.
+          if (data.length === 0) {
+            stdin.end();
+            return 0;
+          }
+          // The guest never waits on the pipe (the process may itself be waiting for the actor to take its output),
+          // but what waits for the process to read is bounded like its output.
+          const limit = config.maxOutputBuffer;
+          if (stdin.writableLength + data.length > limit) {
+            throw new HostCallError(`${stdin.writableLength} bytes already wait for process ${pid} to read them; its stdin takes at most ${limit}`);
+          }
+          stdin.write(data.slice());
+          return data.length;
+        },
+
+        osStatus(pid) {
+          const { id, child, startTime } = table.get(pid);
+          const live = isRunning(child);
+          const status = { pid: BigInt(id), running: live, startTime: BigInt(Math.trunc(startTime)) };
+          return live ? status : { ...status, exitCode: exitCodeOf(child.exitCode, child.signalCode) };
+        },
+
+        osSignal(pid, signal) {
+          const name = signalName(signal);
+          if (name === undefined || !ALLOWED_SIGNALS.includes(name)) {
+            const allowed = ALLOWED_SIGNALS.map((allowedName) => constants.signals[allowedName]).join(', ');
+            throw new HostCallError(`permission-denied: signal ${signal} is not one of ${allowed}`);
+          }
+          signalGroup(running(pid).child, name);
+        },
+
+        async osKill(pid) {
+          const tracked = running(pid);
+          signalGroup(tracked.child, 'SIGKILL');
+          await within(tracked.exited, KILL_WAIT_MS);
+        },
+      },
+    };
+  },
+};
+
+/** The manifest's `cwd`, resolved against the manifest's directory. */
+function configuredDirectory(manifest: Manifest, cwd: string): string {
+  return resolve(manifest.baseDir ?? process.cwd(), cwd);
+}
+
+/** The process's environment: the actor's pairs, and the host's `PATH` for programs that run others. */
+function environment(pairs: readonly (readonly [string, string])[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    if (name === 'PATH') throw new HostCallError('permission-denied: env PATH is the host\'s; a process cannot set it');
+    if (name === '' || name.includes('=') || name.includes('\0')) throw new HostCallError(`invalid env name ${JSON.stringify(name)}`);
+    if (value.includes('\0')) throw new HostCallError(`env ${name} contains a NUL byte`);
+    env[name] = value;
+  }
+  const path = process.env['PATH'];
+  if (path !== undefined) env['PATH'] = path;
+  return env;
+}
+
+/** Starts the process in its own process group, resolving once it runs (or rejecting with why it could not). */
+function start(
+  executable: string,
+  program: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; exited: Promise<number> }> {
+  let child: ChildProcess;
+  try {
+    child = spawn(executable, [...args], { argv0: program, cwd, env, shell: false, detached: true, stdio: 'pipe' });
+  } catch (error) {
+    return Promise.reject(new HostCallError(`cannot start ${program}: ${(error as Error).message}`));
+  }
+  const exited = new Promise<number>((done) => {
+    child.once('exit', (code, signal) => {
+      // Whatever the process left running in its group goes with it.
+      signalGroup(child, 'SIGKILL');
+      done(exitCodeOf(code, signal));
+    });
+  });
+  return new Promise((resolveStart, rejectStart) => {
+    child.once('spawn', () => resolveStart({ child, exited }));
+    child.once('error', (error) => rejectStart(new HostCallError(`cannot start ${program}: ${error.message}`)));
+    // A failed kill is reported as an 'error' too, and must not go unhandled.
+    child.on('error', () => {});
+  });
+}
+
+/** A write to a process that has closed its stdin fails asynchronously; the next write is refused instead. */
+function watchStdin(child: ChildProcess): void {
+  child.stdin?.on('error', () => child.stdin?.destroy());
+}
+
+/** Sends `signal` to the process's group: the process and what it started. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function signalName(signal: number): NodeJS.Signals | undefined {
+  return (Object.keys(constants.signals) as NodeJS.Signals[]).find((name) => constants.signals[name] === signal);
+}
+
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([promise, sleep(ms, undefined, { signal: timer.signal }).catch(() => {})]);
+  timer.abort();
+}
+
+/** Calls into the actor's `process-handlers`, waiting out a full mailbox; stops for good once the actor is gone. */
+function createDelivery(context: HandlerContext<ProcessHandlerConfig>): {
+  deliver(fn: Parameters<DeliverOutput>[0], params: readonly [bigint, Uint8Array | number]): Promise<boolean>;
+  stop(): void;
+} {
+  let stopped = false;
+  return {
+    async deliver(fn, params) {
+      for (let delayMs = 5; !stopped; delayMs = Math.min(delayMs * 2, 200)) {
+        try {
+          await context.call(PROCESS_HANDLERS, fn, params);
+          return true;
+        } catch (error) {
+          if (!isKernelError(error, 'mailbox-full')) {
+            // The actor has stopped or failed: no one is left to deliver to.
+            stopped = true;
+            if (!isKernelError(error)) context.log(`process output could not be delivered: ${String(error)}`);
+            return false;
+          }
+          await sleep(delayMs);
+        }
+      }
+      return false;
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}

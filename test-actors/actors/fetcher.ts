@@ -1,0 +1,81 @@
+/**
+ * fetcher (world fetcher-actor, see capability-wit/): sends HTTP requests through `http-client` from text requests
+ * and replies with the response as JSON `{"status", "headers", "body"}` (body as UTF-8 text, `null` for none), or
+ * `error:<message>` for an `err`:
+ *
+ * - `get <url>`; `post <url> <body...>`; `method <METHOD> <url>` (no body); `big <url> <n>` (POST of n bytes `x`);
+ * - `send <json>`: the request exactly as given, `{"method", "uri", "headers"?: [[name, value]...], "body"?: text}`.
+ */
+import type * as Actor from 'theater:simple/actor';
+import type * as MessageServerClient from 'theater:simple/message-server-client';
+import { sendHttp } from 'theater:simple/http-client';
+import type { HttpRequest } from 'theater:simple/http-types';
+import { decodeText, encodeText } from '@theater/sdk/guest';
+import { attempt } from './shared/attempt.js';
+
+function fetch(request: HttpRequest): string {
+  return attempt(() => {
+    const response = sendHttp(request);
+    return JSON.stringify({
+      status: response.status,
+      headers: response.headers,
+      body: response.body === undefined ? null : decodeText(response.body),
+    });
+  });
+}
+
+interface SendCommand {
+  readonly method: string;
+  readonly uri: string;
+  readonly headers?: Array<[string, string]>;
+  readonly body?: string;
+}
+
+function command(text: string): string {
+  const [verb = '', first = '', second = ''] = text.split(' ');
+  switch (verb) {
+    case 'get':
+      return fetch({ method: 'GET', uri: first, headers: [] });
+    case 'post':
+      return fetch({ method: 'POST', uri: first, headers: [], body: encodeText(text.split(' ').slice(2).join(' ')) });
+    case 'method':
+      return fetch({ method: first, uri: second, headers: [] });
+    case 'big':
+      return fetch({ method: 'POST', uri: first, headers: [], body: new Uint8Array(Number(second)).fill(0x78) });
+    case 'send': {
+      const sent = JSON.parse(text.slice('send '.length)) as SendCommand;
+      return fetch({
+        method: sent.method,
+        uri: sent.uri,
+        headers: sent.headers ?? [],
+        ...(sent.body === undefined ? {} : { body: encodeText(sent.body) }),
+      });
+    }
+    default:
+      return `unknown command ${verb}`;
+  }
+}
+
+export const actor: typeof Actor = {
+  init(state) {
+    return [state];
+  },
+};
+
+export const messageServerClient: typeof MessageServerClient = {
+  handleSend(state) {
+    return [state];
+  },
+  handleRequest(state, [, message]) {
+    return [state, [encodeText(command(decodeText(message)))]];
+  },
+  handleChannelOpen(state) {
+    return [state, [{ accepted: false }]];
+  },
+  handleChannelMessage(state) {
+    return [state];
+  },
+  handleChannelClose(state) {
+    return [state];
+  },
+};
