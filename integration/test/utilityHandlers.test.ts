@@ -25,6 +25,22 @@ describe('timing', () => {
   });
 });
 
+describe('an async host call outliving its actor', () => {
+  it('is not recorded after the actor\'s failure: the chain ends with actor.fail', async () => {
+    await using system = await testSystem();
+    const probe = await system.spawn(await manifestOf('probe', { limits: { ...(await manifestOf('probe')).limits, callTimeoutMs: 300 } }));
+    // The external request gives up at half the call timeout; the actor fails at its deadline.
+    await expect(probe.request(text('sleep 900'))).rejects.toMatchObject({ code: 'request-timeout' });
+    expect(await probe.exited).toMatchObject({ status: 'failed', failure: { reason: 'operation-timeout' } });
+    // Let the sleep settle after the failure.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const types = (await system.events(probe.id)).map((event) => event.type);
+    expect(types.at(-1)).toBe('actor.fail');
+    expect(types.filter((type) => type === 'theater:simple/timing.sleep')).toEqual([]);
+    expect((await system.verify(probe.id)).ok).toBe(true);
+  });
+});
+
 describe('random', () => {
   it('is deterministic with a seed, keeps ranges, floats and UUIDs well-formed, and enforces max_bytes', async () => {
     await using system = await testSystem();

@@ -292,6 +292,9 @@ export class ActorInstance implements Actor {
         return { ok: false, error: `${iface}#${fn} is not granted to this actor`, fatal: true };
       }
       const settle = (outcome: { value: unknown } | { error: unknown }): HostReply => {
+        // An async host call that settles after the actor ended (its deadline passed meanwhile) has no guest to
+        // answer, and the chain already ends with the failure: nothing is recorded after an actor's last event.
+        if (this.#status === 'failed' || this.#status === 'stopped') return { ok: false, error: 'the actor has ended', fatal: true };
         if ('value' in outcome) {
           this.record(type, { args, result: outcome.value ?? null });
           return { ok: true, value: outcome.value };
