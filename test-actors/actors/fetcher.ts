@@ -6,12 +6,11 @@
  * - `get <url>`; `post <url> <body...>`; `method <METHOD> <url>` (no body); `big <url> <n>` (POST of n bytes `x`);
  * - `send <json>`: the request exactly as given, `{"method", "uri", "headers"?: [[name, value]...], "body"?: text}`.
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import { sendHttp } from 'theater:simple/http-client';
 import type { HttpRequest } from 'theater:simple/http-types';
 import { decodeText, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { commandServer, statelessActor } from './shared/commandActor.js';
 
 function fetch(request: HttpRequest): string {
   return attempt(() => {
@@ -56,26 +55,6 @@ function command(text: string): string {
   }
 }
 
-export const actor: typeof Actor = {
-  init(state) {
-    return [state];
-  },
-};
+export const actor = statelessActor;
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    return [state, [encodeText(command(decodeText(message)))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = commandServer(command);

@@ -6,11 +6,10 @@
  *   `mkdir <p>`, `rmdir <p>` (`ok`), `exists <p>` (`true`/`false`);
  * - `exec <dir> <cmd> <args...>`: the command-result as JSON (`{"tag":"success","val":{…}}` or `{"tag":"error",…}`).
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import { createDir, deleteDir, deleteFile, executeCommand, listFiles, pathExists, readFile, writeFile } from 'theater:simple/filesystem';
-import { decodeText, encodeText } from '@theater/sdk/guest';
+import { decodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { commandServer, statelessActor } from './shared/commandActor.js';
 
 function command(text: string): string {
   const [verb = '', path = '', ...rest] = text.split(' ');
@@ -38,26 +37,6 @@ function command(text: string): string {
   }
 }
 
-export const actor: typeof Actor = {
-  init(state) {
-    return [state];
-  },
-};
+export const actor = statelessActor;
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    return [state, [encodeText(command(decodeText(message)))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = commandServer(command);

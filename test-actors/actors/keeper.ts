@@ -10,8 +10,6 @@
  *   <text>`: the hash.
  * - `labels <store>`: the labels as JSON. `all <store>`: the hashes as JSON. `size <store>`: the total bytes.
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import {
   calculateTotalSize,
   exists,
@@ -30,6 +28,7 @@ import {
 } from 'theater:simple/store';
 import { decodeText, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { commandServer, statelessActor } from './shared/commandActor.js';
 
 /** The first `count` space-separated words of `text`, then everything after them (possibly empty). */
 function words(text: string, count: number): [string[], string] {
@@ -82,26 +81,6 @@ function command(text: string): string {
   }
 }
 
-export const actor: typeof Actor = {
-  init(state) {
-    return [state];
-  },
-};
+export const actor = statelessActor;
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    return [state, [encodeText(command(decodeText(message)))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = commandServer(command);

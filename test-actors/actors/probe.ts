@@ -5,13 +5,11 @@
  * - `now`, `sleep <ms>`; `bytes <n>` (hex), `range <min> <max>`, `float`, `uuid`;
  * - `env <name>` (`none` when absent), `exists <name>`, `vars` (JSON).
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import { exists, getVar, listVars } from 'theater:simple/environment';
 import { generateUuid, randomBytes, randomFloat, randomRange } from 'theater:simple/random';
 import { now, sleep } from 'theater:simple/timing';
-import { decodeText, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { commandServer, statelessActor } from './shared/commandActor.js';
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -43,26 +41,6 @@ function command(text: string): string {
   }
 }
 
-export const actor: typeof Actor = {
-  init(state) {
-    return [state];
-  },
-};
+export const actor = statelessActor;
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    return [state, [encodeText(command(decodeText(message)))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = commandServer(command);
