@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createActorSystem, type ActorSystem } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
 import { median, percentile } from './stats.js';
+import { page } from '../examples/http/src/lib/page.js';
 
 const MANIFEST = fileURLToPath(new URL('../examples/http/server.toml', import.meta.url));
 const VISIT = /<strong id="visits">(\d+)<\/strong>/u;
@@ -66,20 +67,6 @@ export async function loadHttp(url: string, requests: number, concurrency: numbe
   );
   const seconds = (performance.now() - started) / 1000;
   return { requests, concurrency, perSecond: requests / seconds, p50Ms: median(latencies), p99Ms: percentile(latencies, 99), lost };
-}
-
-/** The page the example actor renders, so the bare server answers byte for byte the same. */
-function page(visits: number): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Theater http example</title></head>
-<body>
-<h1>Hello from a Theater actor</h1>
-<p>This page is served by a WebAssembly actor. You are visitor number <strong id="visits">${visits}</strong>.</p>
-<p>Every visit is an operation in the actor's event chain. The count as JSON: <a href="/api/count">/api/count</a>.</p>
-</body>
-</html>
-`;
 }
 
 /** A bare node:http server on 127.0.0.1 answering the example's page with an in-process counter. */

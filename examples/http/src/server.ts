@@ -16,6 +16,7 @@ import { addRoute, createServer, registerHandler, startServer } from 'theater:si
 import type { HttpResponse } from 'theater:simple/http-types';
 import { log } from 'theater:simple/runtime';
 import { decodeJson, encodeJson, encodeText } from '@theater/sdk/guest';
+import { page } from './lib/page.js';
 
 interface SiteState {
   port: number;
@@ -31,18 +32,6 @@ function read(state: Uint8Array | undefined): SiteState {
   return { port: DEFAULT_PORT, visits: 0, page: 0, count: 0, ...decodeJson<Partial<SiteState>>(state, {}) };
 }
 
-function page(visits: number): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Theater http example</title></head>
-<body>
-<h1>Hello from a Theater actor</h1>
-<p>This page is served by a WebAssembly actor. You are visitor number <strong id="visits">${visits}</strong>.</p>
-<p>Every visit is an operation in the actor's event chain. The count as JSON: <a href="/api/count">/api/count</a>.</p>
-</body>
-</html>
-`;
-}
 
 function respond(contentType: string, body: string): HttpResponse {
   return { status: 200, headers: [['content-type', contentType], ['cache-control', 'no-store']], body: encodeText(body) };
