@@ -206,6 +206,32 @@ describe('http-framework: routes', () => {
       .map((event) => (decodeEventData(event.data) as { function: string }).function);
     expect(calls.filter((fn) => fn === 'handle-middleware')).toHaveLength(2);
   });
+
+  it('answers 400 to a request target that is not a path, which would pass the middleware by', async () => {
+    await using system = await testSystem();
+    const { actor, port } = await started(system);
+    // A catch-all route: `GET http://host/private/whoami` would match it, its path never covered by the middleware.
+    expect(await ask(actor, 'route GET /* whoami')).toMatch(/^[0-9]+$/u);
+    const exchange = (target: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        socket.once('error', reject);
+        socket.once('close', () => resolve(received));
+        socket.write(`GET ${target} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+      });
+    for (const target of [`http://127.0.0.1:${port}/private/whoami`, '*']) {
+      const answer = await exchange(target);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 400 /u);
+      expect(answer, target).not.toContain('whoami');
+    }
+    const served = (await actor.events())
+      .filter((event) => event.type === 'wasm.call')
+      .map((event) => decodeEventData(event.data) as { interface: string })
+      .filter((call) => call.interface === 'theater:simple/http-handlers');
+    expect(served).toHaveLength(0);
+  });
 });
 
 describe('http-framework: failures', () => {

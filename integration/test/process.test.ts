@@ -147,6 +147,12 @@ describe('spawning and output', () => {
     const denied = 'permission-denied: env PATH is the host\'s; a process cannot set it';
     expect(await ask(spawner, 'config {"program":"echo","env":[["PATH","/tmp"]]}')).toBe(`error:${denied}`);
     expect(await lastEvent(spawner, 'theater:simple/process.os-spawn')).toMatchObject({ error: denied });
+    // The loader's variables would load a library of the actor's choosing into the allowed program.
+    for (const name of ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'GCONV_PATH']) {
+      expect(await ask(spawner, `config {"program":"printenv","env":[["${name}","./evil.so"]]}`)).toBe(
+        `error:permission-denied: env ${name} would load code into the program; a process cannot set it`,
+      );
+    }
   });
 
   it('keeps every byte of a large output in order, pausing the pipe while the actor catches up with a full mailbox', async () => {

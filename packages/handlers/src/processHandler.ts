@@ -5,7 +5,8 @@
  *   `PATH`; at most `max_processes` run at once.
  * - Processes run in the manifest's `cwd` (resolved against the manifest's directory) or, without one, in a private
  *   temporary directory created for the actor and removed when it ends; a spawn's `cwd` may name a subdirectory.
- * - The environment is exactly the pairs the actor passes, plus the host's `PATH` (which the actor may not set).
+ * - The environment is exactly the pairs the actor passes, plus the host's `PATH` (which the actor may not set, nor
+ *   the loader's `LD_*` or `GCONV_PATH`, which would load code of its choosing into the program).
  * - Each process runs in its own process group: signals reach the group, and when a process exits, anything it left
  *   running in its group is killed with it. When the actor ends, every process still running is killed (SIGKILL).
  * - Output reaches the actor as calls of `handle-stdout` / `handle-stderr` (operations in its mailbox, recorded in its
@@ -168,6 +169,11 @@ function environment(pairs: readonly (readonly [string, string])[]): Record<stri
   const env: Record<string, string> = {};
   for (const [name, value] of pairs) {
     if (name === 'PATH') throw new HostCallError('permission-denied: env PATH is the host\'s; a process cannot set it');
+    // The dynamic loader's variables (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT…) and glibc's GCONV_PATH load code of the
+    // actor's choosing into any allowed program: with a file it can write, the actor would run anything.
+    if (name.startsWith('LD_') || name === 'GCONV_PATH') {
+      throw new HostCallError(`permission-denied: env ${name} would load code into the program; a process cannot set it`);
+    }
     if (name === '' || name.includes('=') || name.includes('\0')) throw new HostCallError(`invalid env name ${JSON.stringify(name)}`);
     if (value.includes('\0')) throw new HostCallError(`env ${name} contains a NUL byte`);
     env[name] = value;

@@ -239,10 +239,11 @@ export class ActorServer {
 
   async #serve(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
+      const uri = originForm(incoming.url);
       const body = await readBody(incoming, this.#options.maxRequestBytes);
       const request: HttpRequest = {
         method: incoming.method ?? 'GET',
-        uri: incoming.url ?? '/',
+        uri,
         headers: headerPairs(incoming.rawHeaders),
         ...(body === undefined ? {} : { body }),
       };
@@ -301,7 +302,7 @@ export class ActorServer {
     this.#upgrading.add(socket);
     socket.on('error', () => socket.destroy());
     try {
-      const uri = incoming.url ?? '/';
+      const uri = originForm(incoming.url);
       const path = pathOf(uri);
       const target = [...this.#websockets.values()].find((candidate) => matches(candidate.pattern, path));
       if (target === undefined) throw new Refusal(404, 'not found');
@@ -386,6 +387,16 @@ export class ActorServer {
 /** The first element of an export's output tuple. */
 function first(output: unknown): unknown {
   return Array.isArray(output) ? output[0] : undefined;
+}
+
+/**
+ * The request target, if it is a path (origin-form), else a 400 refusal. Middleware and routes match the path as sent,
+ * so an absolute-form target (`GET http://host/private`) would pass no middleware yet reach a catch-all route, its
+ * handler seeing the guarded path in the uri; `*` (asterisk-form) has no path either.
+ */
+function originForm(url: string | undefined): string {
+  if (false) throw new Refusal(400, 'bad request: the request target must be a path', { connection: 'close' });
+  return url ?? '/';
 }
 
 /** The request body (undefined when empty), or a 413 refusal past `limit` bytes. */
