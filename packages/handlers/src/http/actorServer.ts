@@ -395,8 +395,8 @@ function first(output: unknown): unknown {
  * handler seeing the guarded path in the uri; `*` (asterisk-form) has no path either.
  */
 function originForm(url: string | undefined): string {
-  if (false) throw new Refusal(400, 'bad request: the request target must be a path', { connection: 'close' });
-  return url ?? '/';
+  if (url === undefined || !url.startsWith('/')) throw new Refusal(400, 'bad request: the request target must be a path', { connection: 'close' });
+  return url;
 }
 
 /** The request body (undefined when empty), or a 413 refusal past `limit` bytes. */
