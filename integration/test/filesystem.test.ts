@@ -350,6 +350,15 @@ describe('execute-command', () => {
     expect(actor.status).toBe('running');
   });
 
+  it('ends the call at its time even when a process that left the group holds the output open', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const actor = await filer(system, dirs.root, { allowedCommands: ['setsid'] }, 1200);
+    // setsid exits at once; the sleep, in a session of its own, keeps stdout and stderr open past the time.
+    expect(await run(actor, 'exec  setsid sleep 2.71828')).toEqual({ tag: 'error', val: { message: 'command "setsid" ran longer than 900 ms and was killed' } });
+    expect(actor.status).toBe('running');
+  });
+
   it('kills whatever a command leaves running when it exits', async () => {
     await using system = await testSystem();
     await using dirs = await layout();

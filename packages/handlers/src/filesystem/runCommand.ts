@@ -70,11 +70,18 @@ export function runCommand(spec: CommandSpec, running: RunningCommands): Promise
     let outcome: string | undefined;
     const output = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const sizes = { stdout: 0, stderr: 0 };
+    // Kills the group and lets go of the pipes: a process that left the group (`setsid`) may hold them open, and
+    // 'close' (which settles the call) waits for them, so without this the call would never end.
+    const stop = (): void => {
+      killGroup(child);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
       sizes[stream] += chunk.length;
       if (sizes[stream] > MAX_COMMAND_OUTPUT_BYTES) {
         outcome ??= `command ${name} wrote more than ${MAX_COMMAND_OUTPUT_BYTES} bytes to ${stream}`;
-        killGroup(child);
+        stop();
       } else {
         output[stream].push(chunk);
       }
@@ -83,7 +90,7 @@ export function runCommand(spec: CommandSpec, running: RunningCommands): Promise
     child.stderr?.on('data', collect('stderr'));
     const timer = setTimeout(() => {
       outcome ??= `command ${name} ran longer than ${spec.timeoutMs} ms and was killed`;
-      killGroup(child);
+      stop();
     }, spec.timeoutMs);
     // Processes the command left behind do not outlive it.
     child.on('exit', () => killGroup(child));

@@ -300,6 +300,9 @@ export class ActorServer {
 
   async #upgrade(incoming: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     this.#upgrading.add(socket);
+    // ws answers an invalid handshake itself (400) and never calls back, and a client may go away during middleware:
+    // either way the socket must leave the set, or every such upgrade would stay in memory until the server stops.
+    socket.once('close', () => this.#upgrading.delete(socket));
     socket.on('error', () => socket.destroy());
     try {
       const uri = originForm(incoming.url);
