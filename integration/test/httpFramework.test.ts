@@ -2,7 +2,7 @@
  * The http-framework handler through a real component (the `webserver` test actor): routes, middleware, WebSockets,
  * limits and denials, real sockets on 127.0.0.1, every request an operation recorded in the actor's chain.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeEventData } from '@theater/event-chain';
@@ -429,6 +429,97 @@ describe('http-framework: WebSockets', () => {
     client.socket.close();
     more.socket.close();
     await Promise.all([client.closed, more.closed]);
+  });
+});
+
+/** Stops reading on a client's TCP socket (writing goes on): what the server sends piles up on the server. */
+function stopReading(socket: WebSocket): Socket {
+  const raw = (socket as unknown as { _socket: Socket })._socket;
+  raw.pause();
+  return raw;
+}
+
+/** The actor's `actor.log` lines, collected as they come. */
+function logsOf(system: ActorSystem): string[] {
+  const logs: string[] = [];
+  system.inspect((event: InspectionEvent) => {
+    if (event.type === 'actor.log') logs.push(event.message);
+  });
+  return logs;
+}
+
+describe('http-framework: clients that do not read', () => {
+  // The webserver manifest has max_request_bytes = 65536: at most 4 × 65536 bytes may wait for a client.
+  const limit = 4 * 65_536;
+  const stalledLine = (connection: number) =>
+    new RegExp(`^http-framework: connection ${connection} of server 1 is not reading: ([0-9]+) bytes would be waiting \\(at most ${limit}\\); closed with 1008$`, 'u');
+
+  it('closes a connection whose echoed replies pile up past the limit, runs its disconnect handler, and keeps serving', async () => {
+    await using system = await testSystem();
+    const logs = logsOf(system);
+    const { actor, port } = await started(system);
+    const stalled = await openSocket(port, '/ws');
+    await poll(actor, 'events', (reply) => reply.includes('connect 1'));
+    stopReading(stalled.socket);
+    // Each 60 000-byte message is echoed; the loopback's kernel buffers take a few MiB before anything waits in the
+    // server. A request after each few messages goes through the same mailbox, so the flood keeps to the actor's pace.
+    const message = 'x'.repeat(60_000);
+    for (let round = 0; round < 300 && !logs.some((line) => stalledLine(1).test(line)); round++) {
+      for (let i = 0; i < 4; i++) stalled.socket.send(message);
+      await ask(actor, 'port');
+    }
+    const line = logs.find((candidate) => stalledLine(1).test(candidate));
+    expect(line).toBeDefined();
+    expect(Number(stalledLine(1).exec(line!)![1])).toBeGreaterThan(limit);
+    // The client never takes the close frame: it is dropped, and the actor hears of it as of any close.
+    expect(JSON.parse(await poll(actor, 'events', (reply) => reply.includes('disconnect 1'), 1000))).toEqual(['connect 1 /ws -', 'disconnect 1']);
+    expect(await ask(actor, 'send 1 x')).toBe('error:server 1 has no WebSocket connection 1');
+
+    const other = await openSocket(port, '/ws');
+    other.socket.send('still here');
+    expect(await other.next(1)).toEqual(['echo:still here']);
+    expect(await http(port, '/hello')).toMatchObject({ status: 200, body: 'hello' });
+    expect(actor.status).toBe('running');
+    other.socket.close();
+    stalled.socket.terminate();
+  });
+
+  it('refuses send-websocket-message past the limit with an err, and the client that reads again gets 1008', async () => {
+    await using system = await testSystem();
+    const logs = logsOf(system);
+    const { actor, port } = await started(system);
+    const stalled = await openSocket(port, '/ws');
+    await poll(actor, 'events', (reply) => reply.includes('connect 1'));
+    const raw = stopReading(stalled.socket);
+    // Each send returns once queued: the actor is never blocked by the client, and it is told when the limit is hit.
+    const text = 'y'.repeat(32_000);
+    let reply = 'ok';
+    let sends = 0;
+    while (reply === 'ok' && sends < 1000) {
+      reply = await ask(actor, `send 1 ${text}`);
+      sends++;
+    }
+    expect(reply).toMatch(new RegExp(`^error:connection 1 of server 1 is not reading: [0-9]+ bytes would be waiting \\(at most ${limit}\\)$`, 'u'));
+    const problem = reply.slice('error:'.length);
+    // Read again at once, within the grace the server leaves for the close frame: everything queued, then 1008.
+    raw.resume();
+    const closed = await stalled.closed;
+    expect(closed).toEqual({ code: 1008, reason: 'not reading: too much data is waiting' });
+    expect(stalled.received).toHaveLength(sends - 1);
+    expect(stalled.received.every((received) => received === text)).toBe(true);
+    expect(logs).toContain(`http-framework: ${problem}; closed with 1008`);
+    await poll(actor, 'events', (events) => events.includes('disconnect 1'));
+    expect(await ask(actor, 'send 1 x')).toBe('error:server 1 has no WebSocket connection 1');
+    // The refused send is recorded in the chain like any host call.
+    const recorded = (await actor.events()).filter((event) => event.type === 'theater:simple/http-framework.send-websocket-message');
+    expect(recorded).toHaveLength(sends + 1);
+    expect(decodeEventData(recorded[sends - 1]!.data)).toEqual({ args: [1n, 1n, { ty: { tag: 'text' }, text }], error: problem });
+
+    const other = await openSocket(port, '/ws');
+    await poll(actor, 'events', (events) => events.includes('connect 2'));
+    expect(await ask(actor, 'send 2 fine')).toBe('ok');
+    expect(await other.next(1)).toEqual(['fine']);
+    other.socket.close();
   });
 });
 

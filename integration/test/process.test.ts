@@ -1,5 +1,5 @@
 /** The process handler through a real component: spawning, output delivery, stdin, signals, limits and confinement. */
-import { mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +53,12 @@ function withProcess(manifest: Manifest, changes: Partial<Omit<ProcessHandlerCon
 async function lastEvent(actor: Actor, type: string): Promise<unknown> {
   const event = (await actor.events()).filter((e) => e.type === type).at(-1);
   return event === undefined ? undefined : decodeEventData(event.data);
+}
+
+/** The paths under `dir` this process (the host, where handlers run) holds open. */
+async function heldUnder(dir: string): Promise<string[]> {
+  const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((link) => link === dir || link.startsWith(`${dir}/`));
 }
 
 /** The OS pids of processes whose command line is exactly `args`, found in /proc (tests only; actors never see them). */
@@ -234,7 +240,10 @@ describe('working directories', () => {
     await symlink(join(root.path, 'sub'), join(root.path, 'inner'));
     await writeFile(join(root.path, 'file.txt'), 'not a directory');
     await using system = await testSystem();
-    const spawner = await system.spawn(withProcess(await manifestOf('spawner'), { cwd: root.path }));
+    const manifest = await manifestOf('spawner');
+    const allowed = manifest.handlers.flatMap((h) => (h.type === 'process' ? h.allowedPrograms : []));
+    const missingProgram = 'theater-no-such-program';
+    const spawner = await system.spawn(withProcess(manifest, { cwd: root.path, allowedPrograms: [...allowed, missingProgram] }));
     const denials: [string, string][] = [
       ['../', 'permission-denied: cwd ../ is outside the process directory'],
       ['sub/../..', 'permission-denied: cwd sub/../.. is outside the process directory'],
@@ -261,6 +270,10 @@ describe('working directories', () => {
     expect(await finished(spawner, 2)).toEqual([{ pid: 2, stdout: `${join(real, 'sub')}\n` }, { pid: 2, exit: 0 }]);
     expect(await ask(spawner, 'spawnin . pwd')).toBe('3');
     expect(await finished(spawner, 3)).toEqual([{ pid: 3, stdout: `${real}\n` }, { pid: 3, exit: 0 }]);
+    // Each spawn opens its directory and starts the process through that handle; the handle is closed once the
+    // process has started, or when it could not start.
+    expect(await ask(spawner, `spawnin sub ${missingProgram}`)).toBe(`error:program ${missingProgram} was not found on the host`);
+    expect(await heldUnder(real)).toEqual([]);
   });
 
   it('refuses to start an actor whose configured cwd is not a directory', async () => {

@@ -4,7 +4,9 @@
  * - Only a program named exactly in `allowed_programs` runs, directly (never through a shell), found on the host's
  *   `PATH`; at most `max_processes` run at once.
  * - Processes run in the manifest's `cwd` (resolved against the manifest's directory) or, without one, in a private
- *   temporary directory created for the actor and removed when it ends; a spawn's `cwd` may name a subdirectory.
+ *   temporary directory created for the actor and removed when it ends; a spawn's `cwd` may name a subdirectory,
+ *   checked by real path and then opened, so the process starts in the verified handle, not in a path that could be
+ *   swapped for a symlink after the check.
  * - The environment is exactly the pairs the actor passes, plus the host's `PATH` (which the actor may not set, nor
  *   the loader's `LD_*` or `GCONV_PATH`, which would load code of its choosing into the program).
  * - Each process runs in its own process group: signals reach the group, and when a process exits, anything it left
@@ -28,6 +30,7 @@ import {
   type Manifest,
   type ProcessHandlerConfig,
 } from '@theater/kernel';
+import { at } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
 import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
 import { exitCodeOf, isRunning, ProcessTable, type TrackedProcess } from './process/processTable.js';
@@ -94,21 +97,28 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
           }
           const release = table.claim();
           try {
-            const cwd = await workingDirectory(await root(), request.cwd);
-            const executable = await findProgram(request.program, process.env['PATH'] ?? '');
-            if (executable === undefined) throw new HostCallError(`program ${request.program} was not found on the host`);
-            const { child, exited } = await start(executable, request.program, request.args, cwd, env);
-            if (ended) {
-              signalGroup(child, 'SIGKILL');
-              throw new HostCallError('the actor has ended');
+            const directory = await workingDirectory(await root(), request.cwd);
+            try {
+              const executable = await findProgram(request.program, process.env['PATH'] ?? '');
+              if (executable === undefined) throw new HostCallError(`program ${request.program} was not found on the host`);
+              // The process starts in the directory the verified handle names, whatever its path has become since the
+              // check. The handle is closed only once the output is followed: a program that exits while this waits
+              // for the close would have its unread output discarded.
+              const { child, exited } = await start(executable, request.program, request.args, at(directory), env);
+              if (ended) {
+                signalGroup(child, 'SIGKILL');
+                throw new HostCallError('the actor has ended');
+              }
+              const tracked = table.add(child, context.now(), exited);
+              watchStdin(child);
+              void forwardOutput(
+                { stdout: child.stdout!, stderr: child.stderr!, stdoutMode: request.stdoutMode, stderrMode: request.stderrMode, chunkSize: request.chunkSize, limit, exited },
+                (fn, payload) => delivery.deliver(fn, [BigInt(tracked.id), payload]),
+              );
+              return BigInt(tracked.id);
+            } finally {
+              await directory.close();
             }
-            const tracked = table.add(child, context.now(), exited);
-            watchStdin(child);
-            void forwardOutput(
-              { stdout: child.stdout!, stderr: child.stderr!, stdoutMode: request.stdoutMode, stderrMode: request.stderrMode, chunkSize: request.chunkSize, limit, exited },
-              (fn, payload) => delivery.deliver(fn, [BigInt(tracked.id), payload]),
-            );
-            return BigInt(tracked.id);
           } finally {
             release();
           }

@@ -11,11 +11,12 @@
  * Checking a path and then using it leaves a window in which a directory could be swapped for a symlink. So the
  * handler never uses a checked path by name: it opens the directory (`openDirectory`), verifies where the handle really
  * is through `/proc/self/fd/<fd>`, and reaches entries through that handle (`at`), opening the last component with
- * `O_NOFOLLOW`. A handle keeps naming the directory it was opened on, whatever happens to the path afterwards.
+ * `O_NOFOLLOW` (see confinement/verifiedHandle.ts, shared with the `process` handler).
  */
 import { constants, lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { HostCallError } from '@theater/kernel';
+import { at, errorCode, isInside, openVerifiedDirectory, verifyHandle, type HandleRefusals } from '../confinement/verifiedHandle.js';
 
 /** A guest path, checked against the root. */
 export interface Located {
@@ -43,11 +44,6 @@ export interface ConfinedRoot {
   openIn(directory: FileHandle, name: string, flags: number, path: string): Promise<FileHandle>;
 }
 
-/** A path that reaches entry `name` of the open `directory`, resolved by the kernel from the handle, not by name. */
-export function at(directory: FileHandle, name?: string): string {
-  return name === undefined ? `/proc/self/fd/${directory.fd}` : `/proc/self/fd/${directory.fd}/${name}`;
-}
-
 /** `permission-denied: path "<path>" <reason>`. */
 export function pathDenied(path: string, reason: string): HostCallError {
   return new HostCallError(`permission-denied: path ${JSON.stringify(path)} ${reason}`);
@@ -71,31 +67,17 @@ export function normalise(path: string): string[] {
   return segments;
 }
 
-/** True when the absolute path `real` is `root` or lies below it. */
-export function isInside(real: string, root: string): boolean {
-  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+/** The errors for a guest path whose handle cannot be opened, or is not where its check said. */
+function refusals(path: string): HandleRefusals {
+  return {
+    cannotOpen: (error) => fileError(error, path),
+    cannotLocate: (code) => new HostCallError(`cannot tell where ${JSON.stringify(path)} is: ${code}`),
+    outside: () => pathDenied(path, 'leads outside the root (it changed while in use)'),
+  };
 }
 
 /** The root at the real path `real` (resolve it with `fs.realpath` first). */
 export function createConfinedRoot(real: string): ConfinedRoot {
-  const verify = async (handle: FileHandle, path: string): Promise<void> => {
-    let where: string;
-    try {
-      where = await realpath(at(handle));
-    } catch (cause) {
-      await handle.close();
-      throw new HostCallError(`cannot tell where ${JSON.stringify(path)} is: ${codeOf(cause) ?? String(cause)}`);
-    }
-    if (!isInside(where, real)) {
-      await handle.close();
-      throw pathDenied(path, 'leads outside the root (it changed while in use)');
-    }
-  };
-
   return {
     real,
 
@@ -108,7 +90,7 @@ export function createConfinedRoot(real: string): ConfinedRoot {
         try {
           existing = await realpath(candidate);
         } catch (error) {
-          const code = codeOf(error);
+          const code = errorCode(error);
           if (code === 'ELOOP') throw pathDenied(path, 'goes through a symlink loop');
           if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new HostCallError(`cannot reach ${JSON.stringify(path)}: ${code ?? String(error)}`);
           if (length === 0) throw new HostCallError(`the filesystem root ${real} no longer exists`);
@@ -127,14 +109,7 @@ export function createConfinedRoot(real: string): ConfinedRoot {
 
     async openDirectory(directory, path) {
       if (!isInside(directory, real)) throw pathDenied(path, 'leads outside the root');
-      let handle: FileHandle;
-      try {
-        handle = await open(directory, constants.O_RDONLY | constants.O_DIRECTORY);
-      } catch (error) {
-        throw fileError(error, path);
-      }
-      await verify(handle, path);
-      return handle;
+      return openVerifiedDirectory(directory, real, refusals(path));
     },
 
     async openIn(directory, name, flags, path) {
@@ -144,7 +119,7 @@ export function createConfinedRoot(real: string): ConfinedRoot {
       } catch (error) {
         throw fileError(error, path);
       }
-      await verify(handle, path);
+      await verifyHandle(handle, real, refusals(path));
       return handle;
     },
   };
@@ -153,7 +128,7 @@ export function createConfinedRoot(real: string): ConfinedRoot {
 /** A HostCallError for a failed file operation on the guest path `path`. */
 export function fileError(error: unknown, path: string): HostCallError {
   const quoted = JSON.stringify(path);
-  switch (codeOf(error)) {
+  switch (errorCode(error)) {
     case 'ENOENT':
       return new HostCallError(`no such file or directory ${quoted}`);
     case 'ENOTDIR':

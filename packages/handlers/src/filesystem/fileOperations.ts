@@ -7,7 +7,8 @@
 import { constants, lstat, mkdir, open, readdir, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { HostCallError } from '@theater/kernel';
-import { at, fileError, pathDenied, type ConfinedRoot, type Located } from './confinedRoot.js';
+import { at } from '../confinement/verifiedHandle.js';
+import { fileError, pathDenied, type ConfinedRoot, type Located } from './confinedRoot.js';
 
 /** The largest file `read-file` returns and `write-file` writes. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;

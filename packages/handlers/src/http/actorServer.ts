@@ -5,6 +5,11 @@
  * actor and send back what it returns. The actor's failures and refusals become HTTP statuses here, never a throw
  * into the kernel: a failed call or an invalid response is 500, an actor that is not running or has a full mailbox
  * is 503 with `Retry-After`.
+ *
+ * What waits to be written to a WebSocket client is bounded: a client that does not read would otherwise make ws
+ * buffer every reply and every `send-websocket-message` without limit. Past {@link SEND_BUFFER_FACTOR} ×
+ * `max_request_bytes` the connection is closed (1008). An HTTP response needs no such bound: the actor returns it whole
+ * and it is written once, and node:http stops reading a connection's pipelined requests while its responses wait.
  */
 import { once } from 'node:events';
 import {
@@ -88,6 +93,8 @@ interface Connection {
   readonly handlers: WebSocketHandlers;
   /** Settles once every reply to the messages received so far has been sent, in order. */
   replies: Promise<void>;
+  /** Why the server closed it for not reading (set once it has). */
+  stalled?: string;
 }
 
 /** Why an exchange ends with an error status (the message is the response body). */
@@ -107,6 +114,18 @@ const HANDLERS = 'theater:simple/http-handlers';
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** A connection may have this many times `max_request_bytes` waiting to be written to its client: four full messages. */
+export const SEND_BUFFER_FACTOR = 4;
+/**
+ * 1008 (policy violation): the client broke the server's rule that it must read. (1013, "try again later", is kept for
+ * an actor that is busy, which is not the client's doing.)
+ */
+const NOT_READING_CODE = 1008;
+/**
+ * How long a client closed for not reading has to take the close frame (queued behind what it has not read) before
+ * the connection is dropped; ws alone would wait 30 s for the closing handshake, holding the buffer all along.
+ */
+const NOT_READING_GRACE_MS = 2000;
 
 /** One server of one actor; created stopped. */
 export class ActorServer {
@@ -219,10 +238,17 @@ export class ActorServer {
     this.#websockets.set(pattern.source, { pattern, ...handlers });
   }
 
-  /** Sends `message` on connection `id` of this server. */
-  async send(id: bigint, message: WebsocketMessage): Promise<void> {
+  /**
+   * Sends `message` on connection `id` of this server. It returns once the message is queued, not written: a client
+   * that does not read must not block the actor. Past the send buffer limit the connection is closed and this is an err.
+   */
+  send(id: bigint, message: WebsocketMessage): void {
     const connection = this.#openConnection(id);
-    await transmit(connection.socket, message);
+    const stalled = this.#admit(connection, message);
+    if (stalled !== undefined) throw new HostCallError(stalled);
+    transmit(connection.socket, message, (error) =>
+      this.#options.dispatch.log(`http-framework: WebSocket connection ${id}: a message was not sent: ${messageOf(error)}`),
+    );
   }
 
   /** Starts closing connection `id` (normal closure); its disconnect handler runs once it has closed. */
@@ -233,8 +259,34 @@ export class ActorServer {
   #openConnection(id: bigint): Connection {
     const connection = this.#connections.get(id);
     if (connection === undefined) throw new HostCallError(`server ${this.id} has no WebSocket connection ${id}`);
-    if (connection.socket.readyState !== connection.socket.OPEN) throw new HostCallError(`WebSocket connection ${id} is closing`);
+    if (connection.socket.readyState !== connection.socket.OPEN) {
+      throw new HostCallError(`WebSocket connection ${id} is closing${connection.stalled === undefined ? '' : ` (${connection.stalled})`}`);
+    }
     return connection;
+  }
+
+  /**
+   * Whether `message` may be queued on `connection`: not if what is waiting for the client plus the message would pass
+   * the limit, in which case the connection is closed and the reason returned. With nothing waiting, any message may
+   * go (one larger than the limit included), so a client that reads is never refused; a close frame always may.
+   */
+  #admit(connection: Connection, message: WebsocketMessage): string | undefined {
+    if (message.ty.tag === 'close') return undefined;
+    const { socket } = connection;
+    const waiting = socket.bufferedAmount;
+    const limit = SEND_BUFFER_FACTOR * this.#options.maxRequestBytes;
+    const size = sizeOf(message);
+    if (waiting === 0 || waiting + size <= limit) return undefined;
+    const problem = `connection ${connection.id} of server ${this.id} is not reading: ${waiting + size} bytes would be waiting (at most ${limit})`;
+    connection.stalled = problem;
+    this.#options.dispatch.log(`http-framework: ${problem}; closed with ${NOT_READING_CODE}`);
+    socket.close(NOT_READING_CODE, 'not reading: too much data is waiting');
+    // The close frame waits behind the unread data: a client that still does not read is dropped (its close event,
+    // and so the actor's disconnect handler, follow).
+    const drop = setTimeout(() => socket.terminate(), NOT_READING_GRACE_MS);
+    drop.unref();
+    socket.once('close', () => clearTimeout(drop));
+    return problem;
   }
 
   async #serve(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -337,6 +389,9 @@ export class ActorServer {
     // its replies) is chained behind the previous call's, so replies go out in that order too.
     const queue = (fn: string, params: readonly unknown[], then: (output: unknown) => void = () => {}): Promise<void> => {
       const output = dispatch.call(fn, params);
+      // Its refusal is handled through `done`, but only once the previous call's replies are out: until then it would
+      // count as unhandled (a connection flooding an actor that stops refuses many at once).
+      output.catch(() => {});
       const done = connection.replies.then(() => output).then(then);
       connection.replies = done.then(
         () => {},
@@ -378,11 +433,16 @@ export class ActorServer {
   #reply(connection: Connection, output: unknown): void {
     const messages = first(output);
     if (!Array.isArray(messages)) return;
+    const failed = (error: unknown) =>
+      this.#options.dispatch.log(`http-framework: WebSocket connection ${connection.id}: a reply was not sent: ${messageOf(error)}`);
     for (const message of messages as WebsocketMessage[]) {
       if (connection.socket.readyState !== connection.socket.OPEN) return;
-      transmit(connection.socket, message).catch((error: unknown) =>
-        this.#options.dispatch.log(`http-framework: WebSocket connection ${connection.id}: a reply was not sent: ${messageOf(error)}`),
-      );
+      if (this.#admit(connection, message) !== undefined) return;
+      try {
+        transmit(connection.socket, message, failed);
+      } catch (error) {
+        failed(error);
+      }
     }
   }
 }
@@ -510,32 +570,49 @@ function rejectUpgrade(socket: Duplex, refusal: Refusal): void {
   );
 }
 
-/** Sends one WIT `websocket-message` on `socket`; what ws refuses (a close reason over 123 bytes) becomes an err. */
-async function transmit(socket: WebSocket, message: WebsocketMessage): Promise<void> {
+/**
+ * Queues one WIT `websocket-message` on `socket`. What ws refuses at once (a close reason over 123 bytes, ping data over
+ * 125) is thrown as an err; a write that fails later goes to `failed` (the connection then closes on its own).
+ */
+function transmit(socket: WebSocket, message: WebsocketMessage, failed: (error: Error) => void): void {
   try {
-    await send(socket, message);
+    send(socket, message, failed);
   } catch (error) {
     throw error instanceof HostCallError ? error : new HostCallError(`the message was not sent: ${messageOf(error)}`);
   }
 }
 
-function send(socket: WebSocket, message: WebsocketMessage): Promise<void> {
-  // ws reports success with `null` or `undefined`.
-  const sent = (resolve: () => void, reject: (error: Error) => void) => (error?: Error | null) => (error == null ? resolve() : reject(error));
+function send(socket: WebSocket, message: WebsocketMessage, failed: (error: Error) => void): void {
+  // ws reports success with `null` or `undefined`. Its callback fires once the frame is written, which a client that
+  // does not read may put off for ever, so nobody waits for it.
+  const sent = (error?: Error | null) => {
+    if (error != null) failed(error);
+  };
   switch (message.ty.tag) {
     case 'text':
-      return new Promise((resolve, reject) => socket.send(message.text ?? decoder.decode(message.data ?? new Uint8Array()), sent(resolve, reject)));
+      return socket.send(message.text ?? decoder.decode(message.data ?? new Uint8Array()), sent);
     case 'binary':
-      return new Promise((resolve, reject) => socket.send(message.data ?? encoder.encode(message.text ?? ''), { binary: true }, sent(resolve, reject)));
+      return socket.send(message.data ?? encoder.encode(message.text ?? ''), { binary: true }, sent);
     case 'ping':
-      return new Promise((resolve, reject) => socket.ping(message.data, undefined, sent(resolve, reject)));
+      return socket.ping(message.data, undefined, sent);
     case 'pong':
-      return new Promise((resolve, reject) => socket.pong(message.data, undefined, sent(resolve, reject)));
+      return socket.pong(message.data, undefined, sent);
     case 'close':
-      socket.close(1000, message.text);
-      return Promise.resolve();
+      return socket.close(1000, message.text);
     default:
-      return Promise.reject(new HostCallError(`a ${message.ty.tag} message cannot be sent`));
+      throw new HostCallError(`a ${message.ty.tag} message cannot be sent`);
+  }
+}
+
+/** The payload bytes `message` puts on the wire. */
+function sizeOf(message: WebsocketMessage): number {
+  switch (message.ty.tag) {
+    case 'text':
+      return message.text === undefined ? (message.data?.byteLength ?? 0) : Buffer.byteLength(message.text);
+    case 'binary':
+      return message.data?.byteLength ?? Buffer.byteLength(message.text ?? '');
+    default:
+      return message.data?.byteLength ?? 0;
   }
 }
 

@@ -1,32 +1,68 @@
 /**
  * Where a process may run: its `cwd` is a path relative to the actor's process directory and must stay inside it.
  * Absolute paths and `..` that climb out are refused before touching the disk; then the real path (every symbolic
- * link resolved) must still be inside the directory's own real path, and the process is started in that real path,
- * not in the path the actor wrote. Messages name the actor's path, never the host's.
+ * link resolved) must still be inside the directory's own real path. Messages name the actor's path, never the host's.
+ *
+ * The checked path is never used by name: it is opened, the handle's real location verified (a directory swapped for a
+ * symlink since the check is refused), and the process started in `/proc/self/fd/<fd>` while the handle is held
+ * (see confinement/verifiedHandle.ts, shared with the `filesystem` handler).
  */
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import { HostCallError } from '@theater/kernel';
+import { errorCode, isInside, openVerifiedDirectory } from '../confinement/verifiedHandle.js';
 
-/** The real directory `requested` (relative to `root`; undefined or empty for `root` itself) names inside `root`. */
-export async function workingDirectory(root: string, requested: string | undefined): Promise<string> {
+/** A spawn's `cwd` after its checks by path. */
+export interface CheckedDirectory {
+  /** The `cwd` as the actor wrote it, for messages. */
+  readonly requested: string;
+  /** The real path of the process directory. */
+  readonly realRoot: string;
+  /** The real path `requested` names, inside `realRoot`. */
+  readonly real: string;
+}
+
+/** Checks `requested` (relative to `root`; undefined or empty for `root` itself) by path: it must name a place inside `root`. */
+export async function checkWorkingDirectory(root: string, requested: string | undefined): Promise<CheckedDirectory> {
   const realRoot = await realpath(root);
-  if (requested === undefined || requested === '') return realRoot;
+  if (requested === undefined || requested === '') return { requested: '', realRoot, real: realRoot };
   if (requested.includes('\0')) throw new HostCallError('permission-denied: cwd contains a NUL byte');
   if (isAbsolute(requested)) throw new HostCallError(`permission-denied: cwd ${requested} is absolute; give a path relative to the process directory`);
-  if (!inside(resolve(root, requested), resolve(root))) throw new HostCallError(`permission-denied: cwd ${requested} is outside the process directory`);
+  if (!isInside(resolve(root, requested), resolve(root))) throw new HostCallError(`permission-denied: cwd ${requested} is outside the process directory`);
   let real: string;
   try {
     real = await realpath(resolve(realRoot, requested));
   } catch {
     throw new HostCallError(`cwd ${requested} does not exist`);
   }
-  if (!inside(real, realRoot)) throw new HostCallError(`permission-denied: cwd ${requested} leads outside the process directory through a symbolic link`);
-  if (!(await stat(real)).isDirectory()) throw new HostCallError(`cwd ${requested} is not a directory`);
-  return real;
+  if (!isInside(real, realRoot)) throw new HostCallError(`permission-denied: cwd ${requested} leads outside the process directory through a symbolic link`);
+  return { requested, realRoot, real };
 }
 
-function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+/** Opens the checked directory and verifies that the handle is inside the process directory; the caller closes it. */
+export function openWorkingDirectory({ requested, realRoot, real }: CheckedDirectory): Promise<FileHandle> {
+  const name = requested === '' ? 'the process directory' : `cwd ${requested}`;
+  return openVerifiedDirectory(real, realRoot, {
+    cannotOpen(error) {
+      switch (errorCode(error)) {
+        case 'ENOTDIR':
+          return new HostCallError(`${name} is not a directory`);
+        case 'ENOENT':
+          return new HostCallError(`${name} does not exist`);
+        case 'EACCES':
+        case 'EPERM':
+          return new HostCallError(`the host's file permissions do not allow opening ${name}`);
+        default:
+          return new HostCallError(`cannot open ${name}: ${errorCode(error) ?? String(error)}`);
+      }
+    },
+    cannotLocate: (code) => new HostCallError(`cannot tell where ${name} is: ${code}`),
+    outside: () => new HostCallError(`permission-denied: ${name} leads outside the process directory (it changed while in use)`),
+  });
+}
+
+/** The directory `requested` names inside `root`, checked and opened; start the process in `at(handle)`, then close it. */
+export async function workingDirectory(root: string, requested: string | undefined): Promise<FileHandle> {
+  return openWorkingDirectory(await checkWorkingDirectory(root, requested));
 }
