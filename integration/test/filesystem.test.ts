@@ -354,8 +354,9 @@ describe('execute-command', () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const actor = await filer(system, dirs.root, { allowedCommands: ['setsid'] }, 1200);
-    // setsid exits at once; the sleep, in a session of its own, keeps stdout and stderr open past the time.
-    expect(await run(actor, 'exec  setsid sleep 2.71828')).toEqual({ tag: 'error', val: { message: 'command "setsid" ran longer than 900 ms and was killed' } });
+    // The sleep, forked into a session of its own, keeps stdout and stderr open past the time; killing the group
+    // ends only setsid (which waits for it). Without -w setsid's exit would race the child's leaving the group.
+    expect(await run(actor, 'exec  setsid -w sleep 2.71828')).toEqual({ tag: 'error', val: { message: 'command "setsid" ran longer than 900 ms and was killed' } });
     expect(actor.status).toBe('running');
   });
 
