@@ -18,9 +18,9 @@ import { createActorSystem, type ActorSystem } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
 import { median, percentile } from './stats.js';
 import { page } from '../examples/http/src/lib/page.js';
+import { loadPages } from '../examples/http/load.js';
 
 const MANIFEST = fileURLToPath(new URL('../examples/http/server.toml', import.meta.url));
-const VISIT = /<strong id="visits">(\d+)<\/strong>/u;
 
 /** One load run. */
 export interface HttpLoad {
@@ -41,31 +41,9 @@ export interface HttpBenchResult {
   readonly actorCount: { readonly reported: number; readonly sent: number };
 }
 
-/** Sends `requests` GETs of `url`, `concurrency` at a time, timing each. */
+/** Sends `requests` GETs of `url`, `concurrency` at a time, timing each (see examples/http/load.ts). */
 export async function loadHttp(url: string, requests: number, concurrency: number): Promise<HttpLoad> {
-  const latencies: number[] = [];
-  const visits = new Set<number>();
-  let lost = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
-        next++;
-        const sent = performance.now();
-        try {
-          const response = await fetch(url);
-          const visit = Number(VISIT.exec(await response.text())?.[1] ?? Number.NaN);
-          latencies.push(performance.now() - sent);
-          if (response.status !== 200 || Number.isNaN(visit) || visits.has(visit)) lost++;
-          else visits.add(visit);
-        } catch {
-          lost++;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const { latencies, lost, seconds } = await loadPages(url, requests, concurrency);
   return { requests, concurrency, perSecond: requests / seconds, p50Ms: median(latencies), p99Ms: percentile(latencies, 99), lost };
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem } from '@theater/kernel';
+import { loadPages, visitOf } from './load.js';
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 32;
@@ -24,7 +25,6 @@ const problems: string[] = [];
 const check = (ok: boolean, problem: string): void => {
   if (!ok) problems.push(problem);
 };
-const visitOf = (html: string): number => Number(/<strong id="visits">(\d+)<\/strong>/u.exec(html)?.[1] ?? Number.NaN);
 
 try {
   const actor = await system.spawn(manifest, { initState: new TextEncoder().encode('{"port":0}') });
@@ -40,35 +40,10 @@ try {
   console.log(`GET / → ${first.status}, visitor number ${visitOf(html)}`);
   console.log(`try it while the demo runs: curl ${base}/api/count   (or \`pnpm --filter @theater/example-http serve\` to keep a server up)`);
 
-  // The load: `requests` page visits, CONCURRENCY at a time, each one timed.
-  const load = async (requests: number) => {
-    const seen = new Set<number>();
-    const latencies: number[] = [];
-    let failed = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < requests) {
-          next++;
-          const sent = performance.now();
-          try {
-            const response = await fetch(`${base}/`);
-            const visit = visitOf(await response.text());
-            latencies.push(performance.now() - sent);
-            if (response.status !== 200 || Number.isNaN(visit) || seen.has(visit)) failed++;
-            else seen.add(visit);
-          } catch {
-            failed++;
-          }
-        }
-      }),
-    );
-    return { seen, latencies, failed, seconds: (performance.now() - started) / 1000 };
-  };
-  const warmup = await load(WARMUP);
-  check(warmup.failed === 0, `${warmup.failed} of ${WARMUP} warm-up requests failed`);
-  const { seen, latencies, failed, seconds } = await load(REQUESTS);
+  // The load: page visits, CONCURRENCY at a time, each one timed.
+  const warmup = await loadPages(`${base}/`, WARMUP, CONCURRENCY);
+  check(warmup.lost === 0, `${warmup.lost} of ${WARMUP} warm-up requests failed`);
+  const { visits: seen, latencies, lost: failed, seconds } = await loadPages(`${base}/`, REQUESTS, CONCURRENCY);
   const count = (await (await fetch(`${base}/api/count`)).json()) as { visits: number };
   const expectedVisits = 1 + WARMUP + REQUESTS;
   const allNumbers = [...seen].every((visit) => visit > 1 + WARMUP && visit <= expectedVisits);

@@ -11,12 +11,12 @@
  * - `log`: what supervisor-handlers reported: `error <child> <wit-error-type>` and `exit <child> <data>`, as JSON.
  */
 import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
 import { request, send } from 'theater:simple/message-server-host';
 import { getChildEvents, getChildState, listChildren, restartChild, resume, spawn, stopChild } from 'theater:simple/supervisor';
 import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { statefulCommandServer } from './shared/commandActor.js';
 
 interface OverseerState {
   log: string[];
@@ -71,25 +71,10 @@ export const actor: typeof Actor = {
   },
 };
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    const text = decodeText(message);
-    if (text === 'log') return [state, [encodeText(JSON.stringify(decodeJson(state, EMPTY).log))]];
-    return [state, [encodeText(command(text))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = statefulCommandServer((state, text) => [
+  state,
+  text === 'log' ? JSON.stringify(decodeJson(state, EMPTY).log) : command(text),
+]);
 
 export const supervisorHandlers: typeof SupervisorHandlers = {
   handleChildError(state, [child, error]) {

@@ -13,11 +13,11 @@
  * - `output`: what was delivered, as JSON: `{"pid","stdout"}`, `{"pid","stderr"}` (as text) and `{"pid","exit"}`.
  */
 import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import type * as ProcessHandlers from 'theater:simple/process-handlers';
 import { osKill, osSignal, osSpawn, osStatus, osWriteStdin, type OutputMode, type ProcessConfig } from 'theater:simple/process';
 import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { statefulCommandServer } from './shared/commandActor.js';
 
 type Delivery = { pid: number; stdout: string } | { pid: number; stderr: string } | { pid: number; exit: number };
 
@@ -100,25 +100,10 @@ export const actor: typeof Actor = {
   },
 };
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    const text = decodeText(message);
-    if (text === 'output') return [state, [encodeText(JSON.stringify(decodeJson(state, EMPTY).output))]];
-    return [state, [encodeText(command(text))]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = statefulCommandServer((state, text) => [
+  state,
+  text === 'output' ? JSON.stringify(decodeJson(state, EMPTY).output) : command(text),
+]);
 
 export const processHandlers: typeof ProcessHandlers = {
   handleStdout(state, [pid, data]) {

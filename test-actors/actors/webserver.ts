@@ -21,7 +21,6 @@
  */
 import type * as Actor from 'theater:simple/actor';
 import type * as HttpHandlers from 'theater:simple/http-handlers';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import {
   addMiddleware,
   addRoute,
@@ -41,6 +40,7 @@ import type { HttpRequest, HttpResponse } from 'theater:simple/http-types';
 import type { WebsocketMessage } from 'theater:simple/websocket-types';
 import { ActorError, decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
+import { statefulCommandServer } from './shared/commandActor.js';
 
 interface WebState {
   server: number;
@@ -214,22 +214,8 @@ export const httpHandlers: typeof HttpHandlers = {
   },
 };
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    const web = read(state);
-    const [next, result] = command(web, decodeText(message));
-    return [next === web ? state : encodeJson(next), [encodeText(result)]];
-  },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
+export const messageServerClient = statefulCommandServer((state, text) => {
+  const web = read(state);
+  const [next, result] = command(web, text);
+  return [next === web ? state : encodeJson(next), result];
+});

@@ -227,17 +227,20 @@ function headerLength(value: number): number {
   return 9;
 }
 
-/** Length of the canonical encoding of `fields` (not validated); see `writeEventFields`. */
-export function eventFieldsLength(fields: EventFields): number {
-  return fieldsLength(fields, utf8Of(fields.type));
-}
-
 /**
- * Writes the canonical encoding of `fields` (not validated) at the start of `out`, which must hold
- * `eventFieldsLength(fields)` bytes: for callers that reuse one buffer across many events (verification).
+ * Returns a function that encodes `fields` (not validated) as `encodeEventFields` does, into one buffer reused from
+ * call to call: the bytes it returns are valid until its next call. For callers that encode many events and keep
+ * none of the bytes (verification), so encoding allocates nothing per event.
  */
-export function writeEventFields(out: Uint8Array, fields: EventFields): number {
-  return writeFields(out, 0, fields, utf8Of(fields.type));
+export function createEventFieldsEncoder(): (fields: EventFields) => Uint8Array {
+  let buffer = new Uint8Array(4096);
+  return (fields) => {
+    const type = utf8Of(fields.type);
+    const length = fieldsLength(fields, type);
+    if (buffer.length < length) buffer = new Uint8Array(Math.max(length, buffer.length * 2));
+    writeFields(buffer, 0, fields, type);
+    return buffer.subarray(0, length);
+  };
 }
 
 function fieldsLength(fields: EventFields, type: Uint8Array): number {

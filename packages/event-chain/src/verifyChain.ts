@@ -9,7 +9,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
-import { EVENT_FORMAT_VERSION, eventFieldsLength, writeEventFields, type ChainEvent } from './eventFormat.js';
+import { EVENT_FORMAT_VERSION, createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -192,20 +192,16 @@ function shapeProblem(event: ChainEvent): string | undefined {
 }
 
 /**
- * Returns a function that writes the SHA-256 of an event's hashed fields into `out`, encoding them with
- * `writeEventFields` into one reused buffer and resetting the hasher by cloning a fresh one into it, so verifying
- * allocates nothing per event.
+ * Returns a function that writes the SHA-256 of an event's hashed fields into `out`, encoding them into one reused
+ * buffer and resetting the hasher by cloning a fresh one into it, so verifying allocates nothing per event.
  */
 function createEventHasher(): (event: ChainEvent, out: Uint8Array) => void {
   const fresh = sha256.create();
   let hasher = sha256.create();
-  let buffer = new Uint8Array(4096);
+  const encode = createEventFieldsEncoder();
   return (event, out) => {
-    const length = eventFieldsLength(event);
-    if (buffer.length < length) buffer = new Uint8Array(Math.max(length, buffer.length * 2));
-    writeEventFields(buffer, event);
     hasher = fresh._cloneInto(hasher);
-    hasher.update(buffer.subarray(0, length));
+    hasher.update(encode(event));
     hasher.digestInto(out);
   };
 }

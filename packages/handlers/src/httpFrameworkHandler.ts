@@ -32,9 +32,6 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
   },
   create({ config, call, log, onExit }): HttpFrameworkHost {
     const servers = new Map<bigint, ActorServer>();
-    const handlers = new Map<bigint, string>();
-    const routes = new Map<bigint, ActorServer>();
-    const middleware = new Map<bigint, ActorServer>();
     const next = { server: 1n, handler: 1n, route: 1n, middleware: 1n, connection: 1n };
     const dispatch = {
       call: (fn: string, params: readonly unknown[]) => call(HTTP_HANDLERS, fn, params),
@@ -53,8 +50,9 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
       if (found === undefined) throw new HostCallError(`unknown server ${id}`);
       return found;
     };
+    // Handlers are never unregistered: the ids handed out so far are exactly 1 .. next.handler - 1.
     const handler = (id: bigint): bigint => {
-      if (!handlers.has(id)) throw new HostCallError(`unknown handler ${id}`);
+      if (id < 1n || id >= next.handler) throw new HostCallError(`unknown handler ${id}`);
       return id;
     };
     const pattern = (path: string): PathPattern => {
@@ -87,16 +85,9 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
         destroyServer: async (serverId) => {
           const found = server(serverId);
           servers.delete(serverId);
-          for (const owners of [routes, middleware]) {
-            for (const [id, owner] of owners) if (owner === found) owners.delete(id);
-          }
           await found.dispose();
         },
-        registerHandler: (handlerName) => {
-          const id = next.handler++;
-          handlers.set(id, handlerName);
-          return id;
-        },
+        registerHandler: () => next.handler++,
         addRoute: (serverId, path, method, handlerId) => {
           const owner = server(serverId);
           const parsedMethod = parseMethod(method);
@@ -105,14 +96,11 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
           const target = handler(handlerId);
           const id = next.route++;
           owner.addRoute(id, parsedPath, parsedMethod, target);
-          routes.set(id, owner);
           return id;
         },
+        // Ids are unique among the actor's servers, so at most one holds it (none once its server is destroyed).
         removeRoute: (routeId) => {
-          const owner = routes.get(routeId);
-          if (owner === undefined) throw new HostCallError(`unknown route ${routeId}`);
-          owner.removeRoute(routeId);
-          routes.delete(routeId);
+          if (![...servers.values()].some((owner) => owner.removeRoute(routeId))) throw new HostCallError(`unknown route ${routeId}`);
         },
         addMiddleware: (serverId, path, handlerId) => {
           const owner = server(serverId);
@@ -120,14 +108,10 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
           const target = handler(handlerId);
           const id = next.middleware++;
           owner.addMiddleware(id, parsedPath, target);
-          middleware.set(id, owner);
           return id;
         },
         removeMiddleware: (middlewareId) => {
-          const owner = middleware.get(middlewareId);
-          if (owner === undefined) throw new HostCallError(`unknown middleware ${middlewareId}`);
-          owner.removeMiddleware(middlewareId);
-          middleware.delete(middlewareId);
+          if (![...servers.values()].some((owner) => owner.removeMiddleware(middlewareId))) throw new HostCallError(`unknown middleware ${middlewareId}`);
         },
         enableWebsocket: (serverId, path, connectHandlerId, messageHandlerId, disconnectHandlerId) => {
           const owner = server(serverId);

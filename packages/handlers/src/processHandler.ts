@@ -33,7 +33,7 @@ import {
 import { at } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
 import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
-import { exitCodeOf, isRunning, ProcessTable, type TrackedProcess } from './process/processTable.js';
+import { exitCodeOf, isRunning, ProcessTable, signalGroup, type TrackedProcess } from './process/processTable.js';
 import { workingDirectory } from './process/workingDirectory.js';
 
 type ProcessHost = Pick<HostInterfaces, 'theater:simple/process'>;
@@ -225,16 +225,6 @@ function start(
 /** A write to a process that has closed its stdin fails asynchronously; the next write is refused instead. */
 function watchStdin(child: ChildProcess): void {
   child.stdin?.on('error', () => child.stdin?.destroy());
-}
-
-/** Sends `signal` to the process's group: the process and what it started. */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }
 
 function signalName(signal: number): NodeJS.Signals | undefined {

@@ -44,19 +44,30 @@ export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
     }
   },
   create({ actorId, config, now, resource }): StoreHost {
-    /** The content store, if this actor may use `storeId`; checked on every call. */
+    /**
+     * The stores this actor has been found to be allowed to use. Whether it may never changes (a store is never
+     * deleted, its owner and this actor's grant are fixed), so each is read from the database once, not on every call.
+     */
+    const usable = new Set<string>();
+    /** The content store, if this actor may use `storeId`. */
     const access = async (storeId: string): Promise<ContentStore> => {
       const store = await resource('store', CONTENT_STORE);
+      if (usable.has(storeId)) return store;
       const info = await store.info(storeId);
       if (info === undefined || !canUse(info, storeId, actorId, config)) {
         throw new HostCallError(`permission-denied: store ${storeId} is not one this actor created or was handed`);
       }
+      usable.add(storeId);
       return store;
     };
     const missing = (storeId: string, hash: string): HostCallError => new HostCallError(`content ${hash} is not in store ${storeId}`);
     return {
       'theater:simple/store': {
-        new: async () => (await resource('store', CONTENT_STORE)).create(actorId, Math.trunc(now())),
+        new: async () => {
+          const storeId = await (await resource('store', CONTENT_STORE)).create(actorId, Math.trunc(now()));
+          usable.add(storeId);
+          return storeId;
+        },
         store: async (storeId, content) => ({ hash: await (await access(storeId)).put(storeId, content) }),
         get: async (storeId, ref) => {
           const store = await access(storeId);

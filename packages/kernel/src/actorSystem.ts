@@ -448,7 +448,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     assertOpen();
     const live = actors.get(actorId);
     if (live !== undefined) {
-      await live.events({ limit: 0 });
+      await live.flush();
       return live.chainStore;
     }
     const store = await openStore();

@@ -1,6 +1,6 @@
 /**
- * For the stateless test actors that answer text commands: `init` keeps the state, a request's text goes to
- * `command` and its reply text comes back, sends are ignored and channels refused.
+ * For the test actors that answer text commands: a request's text goes to a command and its reply text comes back,
+ * sends are ignored and channels refused. Stateless actors also share `init`.
  */
 import type * as Actor from 'theater:simple/actor';
 import type * as MessageServerClient from 'theater:simple/message-server-client';
@@ -12,14 +12,18 @@ export const statelessActor: typeof Actor = {
   },
 };
 
-/** A message-server-client whose requests are text commands answered by `command`. */
-export function commandServer(command: (text: string) => string): typeof MessageServerClient {
+/** An actor's state, as the guest bindings carry it. */
+type State = Uint8Array | undefined;
+
+/** A message-server-client whose requests are text commands answered by `command`, which may change the state. */
+export function statefulCommandServer(command: (state: State, text: string) => [State, string]): typeof MessageServerClient {
   return {
     handleSend(state) {
       return [state];
     },
     handleRequest(state, [, message]) {
-      return [state, [encodeText(command(decodeText(message)))]];
+      const [next, reply] = command(state, decodeText(message));
+      return [next, [encodeText(reply)]];
     },
     handleChannelOpen(state) {
       return [state, [{ accepted: false }]];
@@ -31,4 +35,9 @@ export function commandServer(command: (text: string) => string): typeof Message
       return [state];
     },
   };
+}
+
+/** A message-server-client whose requests are text commands answered by `command`, leaving the state as it is. */
+export function commandServer(command: (text: string) => string): typeof MessageServerClient {
+  return statefulCommandServer((state, text) => [state, command(text)]);
 }

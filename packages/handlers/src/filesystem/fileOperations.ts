@@ -7,7 +7,7 @@
 import { constants, lstat, mkdir, open, readdir, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { HostCallError } from '@theater/kernel';
-import { at } from '../confinement/verifiedHandle.js';
+import { at, errorCode } from '../confinement/verifiedHandle.js';
 import { fileError, pathDenied, type ConfinedRoot, type Located } from './confinedRoot.js';
 
 /** The largest file `read-file` returns and `write-file` writes. */
@@ -78,13 +78,19 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
     return root.openDirectory(parent.real, parent.path);
   };
 
+  /** Opens the file `located` really names (the root is a directory) through its verified parent, with `flags`. */
+  const openFile = async (located: Located, flags: number): Promise<FileHandle> => {
+    const { path, real } = located;
+    if (real === root.real) throw new HostCallError(`${quote(path)} is a directory`);
+    const directory = await root.openDirectory(dirname(real), parentOf(located));
+    return closing(directory, path, () => root.openIn(directory, basename(real), flags, path));
+  };
+
   return {
     async readFile(path) {
       const located = await locateExisting(path, 'no such file');
-      if (located.real === root.real) throw new HostCallError(`${quote(path)} is a directory`);
-      const directory = await root.openDirectory(dirname(located.real), parentOf(located));
       // O_NONBLOCK: opening a FIFO must not hang the actor; anything but a regular file is refused below.
-      const file = await closing(directory, path, () => root.openIn(directory, basename(located.real), constants.O_RDONLY | constants.O_NONBLOCK, path));
+      const file = await openFile(located, constants.O_RDONLY | constants.O_NONBLOCK);
       return closing(file, path, async () => {
         const stats = await file.stat();
         if (stats.isDirectory()) throw new HostCallError(`${quote(path)} is a directory`);
@@ -107,12 +113,9 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
       const bytes = Buffer.from(content, 'utf8');
       if (bytes.length > MAX_FILE_BYTES) throw new HostCallError(`content of ${bytes.length} bytes is more than write-file's limit of ${MAX_FILE_BYTES}`);
       const located = await root.locate(path);
-      if (located.real === root.real) throw new HostCallError(`${quote(path)} is a directory`);
       if (located.missing.length > 1) throw new HostCallError(`no such directory ${quote(parentOf(located))}`);
-      const directory = await root.openDirectory(dirname(located.real), parentOf(located));
       // No O_TRUNC: the file is emptied only once its handle is known to be inside the root.
-      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK;
-      const file = await closing(directory, path, () => root.openIn(directory, basename(located.real), flags, path));
+      const file = await openFile(located, constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK);
       await closing(file, path, async () => {
         if (!(await file.stat()).isFile()) throw new HostCallError(`${quote(path)} is not a regular file`);
         await file.truncate(0);
@@ -146,7 +149,7 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
         for (const name of located.missing) {
           await mkdir(at(directory, name)).catch((error: unknown) => {
             // Created meanwhile by someone else: opening it below checks it is a directory.
-            if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+            if (errorCode(error) !== 'EEXIST') throw error;
           });
           const next = await open(at(directory, name), DIRECTORY_NOFOLLOW);
           await directory.close();

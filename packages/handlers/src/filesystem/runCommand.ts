@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { delimiter, isAbsolute } from 'node:path';
 import type { HostInterfaces } from '@theater/kernel';
+import { signalGroup } from '../process/processTable.js';
 
 /** The WIT `command-result`, as jco maps it. */
 export type CommandResult = Awaited<ReturnType<HostInterfaces['theater:simple/filesystem']['executeCommand']>>;
@@ -35,12 +36,7 @@ export type RunningCommands = Set<ChildProcess>;
 
 /** Kills a command's whole process group; it may be gone already. */
 export function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+  signalGroup(child, 'SIGKILL');
 }
 
 /**

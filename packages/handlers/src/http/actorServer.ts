@@ -24,7 +24,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { HostCallError, isKernelError, type HostInterfaces } from '@theater/kernel';
-import { covers, matches, pathOf, queryOf, route, type PathPattern, type RouteMethod } from './router.js';
+import { covers, isToken, matches, pathOf, queryOf, route, type PathPattern, type RouteMethod } from './router.js';
+import { concatBytes, headerPairs } from './wire.js';
 
 type Framework = HostInterfaces['theater:simple/http-framework'];
 /** The WIT `server-info` record. */
@@ -221,16 +222,18 @@ export class ActorServer {
     this.#routes.set(id, { id, pattern, method, handlerId });
   }
 
-  removeRoute(id: bigint): void {
-    this.#routes.delete(id);
+  /** Removes route `id`; false when this server has none. */
+  removeRoute(id: bigint): boolean {
+    return this.#routes.delete(id);
   }
 
   addMiddleware(id: bigint, pattern: PathPattern, handlerId: bigint): void {
     this.#middleware.set(id, { id, pattern, handlerId });
   }
 
-  removeMiddleware(id: bigint): void {
-    this.#middleware.delete(id);
+  /** Removes middleware `id`; false when this server has none. */
+  removeMiddleware(id: bigint): boolean {
+    return this.#middleware.delete(id);
   }
 
   /** Serves WebSockets on `pattern` (replacing the handlers of the same path). */
@@ -479,23 +482,14 @@ async function readBody(incoming: IncomingMessage, limit: number): Promise<Uint8
     }
     chunks.push(chunk);
   }
-  if (size === 0) return undefined;
-  // A copy in its own ArrayBuffer: a view into Node's shared pool would send the whole pool to the worker.
-  return new Uint8Array(Buffer.concat(chunks, size));
-}
-
-/** Header names (lower-cased) and values, in the order received, repeated names kept. */
-function headerPairs(raw: readonly string[]): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
-  return pairs;
+  return size === 0 ? undefined : concatBytes(chunks, size);
 }
 
 /** Why `value` is not a valid `http-request` (as middleware returns it), or undefined. */
 function requestProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'no request';
   const { method, uri, headers, body } = value as Partial<HttpRequest>;
-  if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/u.test(method)) return `invalid method ${JSON.stringify(method)}`;
+  if (typeof method !== 'string' || !isToken(method)) return `invalid method ${JSON.stringify(method)}`;
   if (typeof uri !== 'string' || !uri.startsWith('/')) return `invalid uri ${JSON.stringify(uri)}`;
   if (body !== undefined && !(body instanceof Uint8Array)) return 'invalid body';
   return headersProblem(headers);
@@ -535,7 +529,9 @@ function writeResponse(response: ServerResponse, value: unknown): string | undef
   for (const [name, headerValue] of headers as Array<[string, string]>) {
     const key = name.toLowerCase();
     if (FRAMING_HEADERS.has(key)) continue;
-    grouped.set(key, [...(grouped.get(key) ?? []), headerValue]);
+    const values = grouped.get(key);
+    if (values === undefined) grouped.set(key, [headerValue]);
+    else values.push(headerValue);
   }
   for (const [name, values] of grouped) response.setHeader(name, values.length === 1 ? values[0]! : values);
   if (status === 204 || status === 304) {
@@ -618,7 +614,7 @@ function sizeOf(message: WebsocketMessage): number {
 
 /** A copy of a received message in its own ArrayBuffer. */
 function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (Array.isArray(data)) return concatBytes(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : new Uint8Array(data);
 }
 

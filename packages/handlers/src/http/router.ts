@@ -21,6 +21,11 @@ export interface PathPattern {
 /** An HTTP method token (RFC 9110 `token`). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/u;
 
+/** True when `text` is an HTTP token (what a method must be). */
+export function isToken(text: string): boolean {
+  return TOKEN.test(text);
+}
+
 /** The method of a route: an upper-cased token, or `*` for any method. */
 export type RouteMethod = string;
 

@@ -6,6 +6,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HostCallError, type HostInterfaces } from '@theater/kernel';
+import { concatBytes, headerPairs } from './wire.js';
 
 type HttpResponse = Awaited<ReturnType<HostInterfaces['theater:simple/http-client']['sendHttp']>>;
 
@@ -78,7 +79,7 @@ export function sendRequest(outgoing: OutgoingRequest, limits: ExchangeLimits): 
     request.on('upgrade', (response: IncomingMessage, socket) => {
       responded = true;
       socket.destroy();
-      settle({ response: { status: response.statusCode ?? 0, headers: headerPairs(response) } });
+      settle({ response: { status: response.statusCode ?? 0, headers: headerPairs(response.rawHeaders) } });
     });
     request.end(outgoing.body);
   });
@@ -105,24 +106,10 @@ function readBody(
   response.on('error', (error) => settle({ error: `reading the response failed: ${describe(error)}` }));
   response.on('close', () => settle({ error: 'reading the response failed: the connection closed before the body ended' }));
   response.on('end', () => {
-    // A fresh array, not a view of Node's buffer pool, which would be copied whole to the actor.
-    const body = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
     const status = response.statusCode ?? 0;
-    settle({ response: size === 0 ? { status, headers: headerPairs(response) } : { status, headers: headerPairs(response), body } });
+    const headers = headerPairs(response.rawHeaders);
+    settle({ response: size === 0 ? { status, headers } : { status, headers, body: concatBytes(chunks, size) } });
   });
-}
-
-/** Response headers as received: lower-case names, a repeated header as separate entries. */
-function headerPairs(response: IncomingMessage): Array<[string, string]> {
-  const raw = response.rawHeaders;
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
-  return pairs;
 }
 
 function describe(error: Error): string {

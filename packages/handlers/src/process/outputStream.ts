@@ -44,21 +44,25 @@ export function createOutputSplitter(mode: OutputMode, options: { readonly limit
     case 'raw':
       return { pending: 0, push: (chunk) => (chunk.length === 0 ? [] : [chunk.slice()]), end: () => [] };
     case 'line-by-line':
-      return lineSplitter(limit, false);
+      return heldSplitter(limit, { skipBlank: false });
     case 'json':
-      return lineSplitter(limit, true);
+      return heldSplitter(limit, { skipBlank: true });
     case 'chunked': {
       const size = options.chunkSize;
       if (size === undefined || !Number.isInteger(size) || size < 1) throw new RangeError(`expected a positive integer chunk size, got ${size}`);
-      return chunkSplitter(Math.min(size, limit));
+      return heldSplitter(Math.min(size, limit));
     }
   }
 }
 
-function lineSplitter(limit: number, skipBlank: boolean): OutputSplitter {
+/**
+ * Holds back what is not yet a whole delivery and cuts the rest into pieces of at most `size` bytes; with `lines`, it
+ * first cuts at each newline (dropping it, and dropping blank lines when `skipBlank`).
+ */
+function heldSplitter(size: number, lines?: { readonly skipBlank: boolean }): OutputSplitter {
   let held = EMPTY;
-  const keep = (line: Uint8Array, into: Uint8Array[]): void => {
-    if (!skipBlank || !isBlank(line)) into.push(line.slice());
+  const keep = (piece: Uint8Array, into: Uint8Array[]): void => {
+    if (lines?.skipBlank !== true || !isBlank(piece)) into.push(piece);
   };
   return {
     get pending() {
@@ -68,39 +72,19 @@ function lineSplitter(limit: number, skipBlank: boolean): OutputSplitter {
       const out: Uint8Array[] = [];
       const data = joined(held, chunk);
       let start = 0;
-      for (let newline = data.indexOf(NEWLINE); newline >= 0; newline = data.indexOf(NEWLINE, start)) {
-        keep(data.subarray(start, newline), out);
-        start = newline + 1;
+      if (lines !== undefined) {
+        for (let newline = data.indexOf(NEWLINE); newline >= 0; newline = data.indexOf(NEWLINE, start)) {
+          keep(data.slice(start, newline), out);
+          start = newline + 1;
+        }
       }
-      for (; data.length - start >= limit; start += limit) out.push(data.slice(start, start + limit));
+      for (; data.length - start >= size; start += size) out.push(data.slice(start, start + size));
       held = data.slice(start);
       return out;
     },
     end() {
       const out: Uint8Array[] = [];
       if (held.length > 0) keep(held, out);
-      held = EMPTY;
-      return out;
-    },
-  };
-}
-
-function chunkSplitter(size: number): OutputSplitter {
-  let held = EMPTY;
-  return {
-    get pending() {
-      return held.length;
-    },
-    push(chunk) {
-      const out: Uint8Array[] = [];
-      const data = joined(held, chunk);
-      let start = 0;
-      for (; data.length - start >= size; start += size) out.push(data.slice(start, start + size));
-      held = data.slice(start);
-      return out;
-    },
-    end() {
-      const out = held.length > 0 ? [held] : [];
       held = EMPTY;
       return out;
     },

@@ -24,6 +24,16 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return 128 + (signal === null ? 0 : constants.signals[signal]);
 }
 
+/** Sends `signal` to the process's group (it runs `detached`): the process and what it started. The group may be gone already. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
 /** True until the process has exited (and Node has reaped it, so its pid is still its own). */
 export function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;

@@ -31,7 +31,7 @@ interface Operation {
   readonly resolve: (output: unknown) => void;
   readonly reject: (error: unknown) => void;
   /** Told the output the moment the guest returns it, before it is durable (see `offer`). */
-  readonly onOutput?: (output: unknown) => void;
+  readonly onOutput: ((output: unknown) => void) | undefined;
   callRecorded: boolean;
 }
 
@@ -115,6 +115,11 @@ export class ActorInstance implements Actor {
 
   events(range?: ReadRange): Promise<ChainEvent[]> {
     return this.#chain.read(range);
+  }
+
+  /** Resolves once every event recorded so far is written to `chainStore`. */
+  flush(): Promise<void> {
+    return this.#chain.flush();
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
@@ -227,7 +232,7 @@ export class ActorInstance implements Actor {
     if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
     let op!: Operation;
     const result = new Promise<unknown>((resolve, reject) => {
-      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false, ...(onOutput === undefined ? {} : { onOutput }) };
+      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false, onOutput };
     });
     if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
     this.#schedulePump();
