@@ -8,16 +8,37 @@ import type { EnvironmentHandlerConfig, HandlerDefinition, HostInterfaces } from
 
 type EnvironmentHost = Pick<HostInterfaces, 'theater:simple/environment'>;
 
+/** True when `config` names `name` in allowed_vars or allowed_prefixes (denied or not). */
+function listed(config: EnvironmentHandlerConfig, name: string): boolean {
+  return config.allowedVars.includes(name) || config.allowedPrefixes.some((prefix) => prefix !== '' && name.startsWith(prefix));
+}
+
+/** Whether a variable is visible under `config`: listed, and not denied. */
+function visibility(config: EnvironmentHandlerConfig): (name: string) => boolean {
+  const denied = new Set(config.deniedVars);
+  return (name) => !denied.has(name) && listed(config, name);
+}
+
 /** Grants `theater:simple/environment`, reading `process.env` at each call. */
 export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
   type: 'environment',
   provides: ['theater:simple/environment'],
   requiredExports: {},
+  excess(wanted, held) {
+    const visibleToParent = visibility(held);
+    const childDenied = new Set(wanted.deniedVars);
+    const vars = wanted.allowedVars.filter((name) => !childDenied.has(name) && !visibleToParent(name));
+    if (vars.length > 0) return `allowed_vars ${vars.join(', ')} are not visible to the parent`;
+    const prefixes = wanted.allowedPrefixes.filter((prefix) => !held.allowedPrefixes.some((own) => own !== '' && prefix.startsWith(own)));
+    if (prefixes.length > 0) return `allowed_prefixes ${prefixes.join(', ')} are not within the parent's`;
+    // A variable the parent denies under a prefix they share must stay denied for the child.
+    const reopened = held.deniedVars.filter((name) => !childDenied.has(name) && listed(wanted, name));
+    if (reopened.length > 0) return `${reopened.join(', ')} must stay in denied_vars, as for the parent`;
+    if (wanted.allowListAll && !held.allowListAll) return 'allow_list_all is set, but not for the parent';
+    return undefined;
+  },
   create({ config }): EnvironmentHost {
-    const denied = new Set(config.deniedVars);
-    const allowed = new Set(config.allowedVars);
-    const visible = (name: string): boolean =>
-      !denied.has(name) && (allowed.has(name) || config.allowedPrefixes.some((prefix) => prefix !== '' && name.startsWith(prefix)));
+    const visible = visibility(config);
     const read = (name: string): string | undefined => (visible(name) ? process.env[name] : undefined);
     return {
       'theater:simple/environment': {

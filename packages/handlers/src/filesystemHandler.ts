@@ -48,6 +48,17 @@ export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
     }
   },
 
+  // Compares the roots as written; admit then compares their real paths.
+  excess(wanted, held, { child, parent }) {
+    const root = rootOf(child, wanted);
+    const parentRoot = rootOf(parent, held);
+    if (!isInside(root, parentRoot)) return `path ${root} is outside the parent's ${parentRoot}`;
+    const commands = wanted.allowedCommands.filter((command) => !held.allowedCommands.includes(command));
+    if (commands.length > 0) return `allowed_commands ${commands.join(', ')} are not the parent's`;
+    if (held.readOnly && !wanted.readOnly) return 'read_only is off, but the parent\'s files are read-only';
+    return undefined;
+  },
+
   create({ manifest, config, onExit }): FilesystemHost {
     const rootPath = rootOf(manifest, config);
     // The root's real path, fixed now: a root later replaced by a symlink leads outside it.

@@ -14,7 +14,7 @@ import {
   type HostInterfaces,
   type HttpClientHandlerConfig,
 } from '@theater/kernel';
-import { hostMatches, parseHostPattern, type HostPattern } from './http/hostPolicy.js';
+import { hostMatches, parseHostPattern, patternCovers, type HostPattern } from './http/hostPolicy.js';
 import { sendRequest, type OutgoingRequest } from './http/sendRequest.js';
 
 type HttpClientHost = Pick<HostInterfaces, 'theater:simple/http-client'>;
@@ -35,8 +35,22 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
       throw new KernelError('invalid-grant', `http-client allowed_hosts entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
     }
   },
+  excess(wanted, held) {
+    const parentPatterns = validPatterns(held.allowedHosts);
+    const hosts = wanted.allowedHosts.filter((entry) => {
+      const pattern = parseHostPattern(entry);
+      return 'invalid' in pattern || !parentPatterns.some((own) => patternCovers(own, pattern));
+    });
+    if (hosts.length > 0) return `allowed_hosts ${hosts.join(', ')} are not the parent's`;
+    const methods = wanted.allowedMethods.filter((method) => !held.allowedMethods.includes(method));
+    if (methods.length > 0) return `allowed_methods ${methods.join(', ')} are not the parent's`;
+    if (wanted.maxRequestBytes > held.maxRequestBytes || wanted.maxResponseBytes > held.maxResponseBytes || wanted.timeoutMs > held.timeoutMs) {
+      return 'its size or time limits exceed the parent\'s';
+    }
+    return undefined;
+  },
   create({ config, manifest, onExit }): HttpClientHost {
-    const patterns = config.allowedHosts.map(parseHostPattern).filter((pattern): pattern is HostPattern => !('invalid' in pattern));
+    const patterns = validPatterns(config.allowedHosts);
     const inFlight = new Set<ClientRequest>();
     onExit(() => {
       for (const request of inFlight) request.destroy(new Error('the actor has ended'));
@@ -54,6 +68,11 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
     };
   },
 };
+
+/** The entries of `allowed_hosts` that parse (admit refuses a grant with any other). */
+function validPatterns(entries: readonly string[]): HostPattern[] {
+  return entries.map(parseHostPattern).filter((pattern): pattern is HostPattern => !('invalid' in pattern));
+}
 
 /** Time left for the exchange within a call deadline: the host call must end while the guest can still answer. */
 function callBudgetMs(callTimeoutMs: number): number {

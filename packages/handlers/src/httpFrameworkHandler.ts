@@ -30,6 +30,11 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
   requiredExports: {
     [HTTP_HANDLERS]: ['handle-request', 'handle-middleware', 'handle-websocket-connect', 'handle-websocket-message', 'handle-websocket-disconnect'],
   },
+  excess(wanted, held) {
+    if (wanted.maxRequestBytes > held.maxRequestBytes) return `max_request_bytes ${wanted.maxRequestBytes} exceeds the parent's ${held.maxRequestBytes}`;
+    if (wanted.maxServers > held.maxServers) return `max_servers ${wanted.maxServers} exceeds the parent's ${held.maxServers}`;
+    return undefined;
+  },
   create({ config, call, log, onExit }): HttpFrameworkHost {
     const servers = new Map<bigint, ActorServer>();
     const next = { server: 1n, handler: 1n, route: 1n, middleware: 1n, connection: 1n };

@@ -30,7 +30,7 @@ import {
   type Manifest,
   type ProcessHandlerConfig,
 } from '@theater/kernel';
-import { at } from './confinement/verifiedHandle.js';
+import { at, isInside } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
 import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
 import { exitCodeOf, isRunning, ProcessTable, signalGroup, type TrackedProcess } from './process/processTable.js';
@@ -56,6 +56,18 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     const dir = configuredDirectory(manifest, config.cwd);
     const found = await stat(dir).catch(() => undefined);
     if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `process cwd ${dir} is not a directory`);
+  },
+  excess(wanted, held, { child, parent }) {
+    const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));
+    if (programs.length > 0) return `allowed_programs ${programs.join(', ')} are not the parent's`;
+    if (wanted.maxProcesses > held.maxProcesses) return `max_processes ${wanted.maxProcesses} exceeds the parent's ${held.maxProcesses}`;
+    if (wanted.maxOutputBuffer > held.maxOutputBuffer) return `max_output_buffer ${wanted.maxOutputBuffer} exceeds the parent's ${held.maxOutputBuffer}`;
+    // Without cwd, processes run in a private temporary directory: the narrowest place.
+    if (held.cwd === undefined) return wanted.cwd === undefined ? undefined : `cwd ${wanted.cwd} is set, but the parent's processes run in a private directory`;
+    const parentCwd = configuredDirectory(parent, held.cwd);
+    if (wanted.cwd === undefined) return `it sets no cwd, but the parent's processes are confined to ${parentCwd}`;
+    const cwd = configuredDirectory(child, wanted.cwd);
+    return isInside(cwd, parentCwd) ? undefined : `cwd ${cwd} is outside the parent's ${parentCwd}`;
   },
   create(context): ProcessHost {
     const { config } = context;

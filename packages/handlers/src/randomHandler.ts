@@ -16,6 +16,7 @@ export const randomHandler: HandlerDefinition<RandomHandlerConfig> = {
   type: 'random',
   provides: ['theater:simple/random'],
   requiredExports: {},
+  excess: (wanted, held) => (wanted.maxBytes > held.maxBytes ? `max_bytes ${wanted.maxBytes} exceeds the parent's ${held.maxBytes}` : undefined),
   create({ config }): RandomHost {
     const next = config.seed === undefined ? (size: number) => new Uint8Array(randomBytes(size)) : seededStream(config.seed);
     const uint64 = (): bigint => new DataView(next(8).buffer).getBigUint64(0);

@@ -12,6 +12,10 @@ export const timingHandler: HandlerDefinition<TimingHandlerConfig> = {
   type: 'timing',
   provides: ['theater:simple/timing'],
   requiredExports: {},
+  excess(wanted, held) {
+    if (wanted.minSleepMs >= held.minSleepMs && wanted.maxSleepMs <= held.maxSleepMs) return undefined;
+    return `sleeps of ${wanted.minSleepMs}..${wanted.maxSleepMs} ms exceed the parent's ${held.minSleepMs}..${held.maxSleepMs} ms`;
+  },
   create({ config, now }): TimingHost {
     const wait = async (durationMs: bigint): Promise<void> => {
       if (durationMs < BigInt(config.minSleepMs) || durationMs > BigInt(config.maxSleepMs)) {

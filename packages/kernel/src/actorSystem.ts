@@ -380,7 +380,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       async spawn(manifestRef, initState) {
         const parent = parentManifest();
         const manifest = await childManifest(manifestRef, parent);
-        const excess = permissionExcess(manifest, parent);
+        const excess = permissionExcess(manifest, parent, options.handlers);
         if (excess.length > 0) {
           throw new KernelError('permission-denied', `child ${manifest.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
         }

@@ -98,6 +98,12 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
    * the problem; nothing has started then.
    */
   admit?(context: AdmitContext<C>): Promise<void>;
+  /**
+   * Why `wanted`, a child's grant of this handler, is wider than `held`, one of its parent's, or undefined when it is
+   * not (each path resolved against its own manifest's directory). A child spawned by a supervisor starts only if each
+   * of its grants is held by one of its parent's. Without `excess`, any grant of this type holds any other.
+   */
+  excess?(wanted: C, held: C, manifests: { readonly child: Manifest; readonly parent: Manifest }): string | undefined;
   /** Creates this handler's host functions for one actor. */
   create(context: HandlerContext<C>): HostImplementation;
 }

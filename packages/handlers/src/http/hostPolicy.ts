@@ -43,6 +43,13 @@ export function hostMatches(pattern: HostPattern, url: URL): boolean {
   return !isAddress(host) && host.endsWith(`.${pattern.host}`);
 }
 
+/** True when every host and port `wanted` allows, `held` allows too. */
+export function patternCovers(held: HostPattern, wanted: HostPattern): boolean {
+  if (held.port !== undefined && held.port !== wanted.port) return false;
+  if (!held.subdomains) return !wanted.subdomains && wanted.host === held.host;
+  return wanted.host.endsWith(`.${held.host}`) || (wanted.subdomains && wanted.host === held.host);
+}
+
 function portOf(url: URL): number {
   if (url.port !== '') return Number(url.port);
   return url.protocol === 'https:' ? 443 : 80;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { parseManifest, type Manifest } from '../src/manifest/index.js';
-import { permissionExcess } from '../src/permissions/permissionExcess.js';
+import { parseManifest, permissionExcess as excessUnder, type Manifest } from '@theater/kernel';
+import { defaultHandlers } from '../src/index.js';
+
+/** What the kernel finds when a supervisor spawns `child`, with every handler of this package installed. */
+const permissionExcess = (child: Manifest, parent: Manifest): string[] => excessUnder(child, parent, defaultHandlers());
 
 const manifest = (handlers: string): Manifest => parseManifest(`name = "a"\nversion = "1"\ncomponent = "a.wasm"\n${handlers}`);
 
@@ -124,5 +127,11 @@ path = "./data"
     for (const wider of ['example.com', 'a.example.org', 'evilexample.com', 'db.local', 'db.local:5433', 'x.svc.local', 'x.svc.local:80', '*.local']) {
       expect(permissionExcess(client(`"${wider}"`), held)).toEqual([`handler "http-client": allowed_hosts ${wider} are not the parent's`]);
     }
+  });
+
+  it('compares http-client hosts as the handler matches them: normalised, and an IP never under a wildcard', () => {
+    const client = (hosts: string): Manifest => manifest(`[[handler]]\ntype = "http-client"\nallowed_hosts = [${hosts}]`);
+    expect(permissionExcess(client('"Example.COM.", "127.1", "*.b.example.com"'), client('"example.com", "127.0.0.1", "*.example.com"'))).toEqual([]);
+    expect(permissionExcess(client('"10.0.0.1"'), client('"*.0.1"'))).toEqual(['handler "http-client": allowed_hosts 10.0.0.1 are not the parent\'s']);
   });
 });
