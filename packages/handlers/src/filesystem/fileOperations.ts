@@ -96,15 +96,20 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
         if (stats.isDirectory()) throw new HostCallError(`${quote(path)} is a directory`);
         if (!stats.isFile()) throw new HostCallError(`${quote(path)} is not a regular file`);
         if (stats.size > MAX_FILE_BYTES) throw new HostCallError(`${quote(path)} is ${stats.size} bytes, more than read-file's limit of ${MAX_FILE_BYTES}`);
-        // One byte past the limit is room enough to notice a file that grows while it is read.
-        const buffer = new Uint8Array(Math.min(stats.size, MAX_FILE_BYTES) + 1);
+        // One byte past the size, so that reaching the end needs no second buffer unless the file grew meanwhile.
+        let buffer = new Uint8Array(Math.min(stats.size, MAX_FILE_BYTES) + 1);
         let length = 0;
         for (;;) {
+          if (length === buffer.length) {
+            // It grew while being read: read on to its end (or past the limit), never returning it cut short.
+            const larger = new Uint8Array(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+            larger.set(buffer);
+            buffer = larger;
+          }
           const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
           if (bytesRead === 0) return buffer.subarray(0, length);
           length += bytesRead;
           if (length > MAX_FILE_BYTES) throw new HostCallError(`${quote(path)} grew past read-file's limit of ${MAX_FILE_BYTES} bytes`);
-          if (length === buffer.length) return Uint8Array.from(buffer.subarray(0, length));
         }
       });
     },
