@@ -341,8 +341,8 @@ describe('signals and the end of the actor', () => {
 });
 
 describe('effective permissions', () => {
-  /** An inline spawner manifest (relative to the overseer's manifest) allowing `programs`. */
-  const spawnerChild = (programs: readonly string[]): string =>
+  /** An inline spawner manifest (relative to the overseer's manifest) allowing `programs`, its grant ending with `extra`. */
+  const spawnerChild = (programs: readonly string[], extra: readonly string[] = []): string =>
     [
       'name = "spawner-child"',
       'version = "0.1.0"',
@@ -356,7 +356,14 @@ describe('effective permissions', () => {
       `allowed_programs = ${JSON.stringify(programs)}`,
       'max_processes = 1',
       'max_output_buffer = 1024',
+      ...extra,
     ].join('\n');
+
+  /** A system whose process handler lets the overseer, which exports no process-handlers, hold a process grant. */
+  function systemForOverseers(home: string): ReturnType<typeof createActorSystem> {
+    const handlers = defaultHandlers().map((handler) => (handler.type === 'process' ? { ...handler, requiredExports: {} } : handler));
+    return createActorSystem({ handlers, home, poolSize: 1 });
+  }
 
   it('refuses a child asking for process when its parent has no process grant', async () => {
     await using system = await testSystem();
@@ -368,10 +375,8 @@ describe('effective permissions', () => {
 
   it('refuses a child asking for a program its parent may not run, and lets a narrower child run its own', async () => {
     await using home = await tempDir();
-    // The overseer exports no process-handlers, so this system's process handler does not require them: the
-    // overseer then holds a real process grant for its child to be compared with.
-    const handlers = defaultHandlers().map((handler) => (handler.type === 'process' ? { ...handler, requiredExports: {} } : handler));
-    await using system = createActorSystem({ handlers, home: home.path, poolSize: 1 });
+    // The overseer then holds a real process grant for its child to be compared with.
+    await using system = systemForOverseers(home.path);
     const overseer = await manifestOf('overseer');
     const grant: ProcessHandlerConfig = { type: 'process', allowedPrograms: ['echo'], maxProcesses: 2, maxOutputBuffer: 4096 };
     const parent = await system.spawn({ ...overseer, handlers: [...overseer.handlers, grant] });
@@ -382,5 +387,36 @@ describe('effective permissions', () => {
     expect(child).toMatch(/^[0-9a-f-]{36}$/u);
     expect(await ask(parent, `ask ${child} spawn raw echo from the child`)).toBe('reply:1');
     expect(await ask(parent, `ask ${child} spawn raw cat`)).toBe('reply:error:permission-denied: program cat is not in allowed_programs');
+  });
+
+  it('refuses a child whose cwd is inside its parent\'s as written but leads out through a symlink, and lets one inside list only its own', async () => {
+    await using home = await tempDir();
+    await using dirs = await tempDir();
+    const pcwd = join(dirs.path, 'pcwd');
+    await mkdir(join(pcwd, 'inside'), { recursive: true });
+    await mkdir(join(dirs.path, 'outside'));
+    await writeFile(join(dirs.path, 'outside', 'secret'), 'top secret');
+    await writeFile(join(pcwd, 'inside', 'mine'), 'the child\'s');
+    await symlink(join(dirs.path, 'outside'), join(pcwd, 'link-out'));
+    await using system = systemForOverseers(home.path);
+    const overseer = await manifestOf('overseer');
+    const grant: ProcessHandlerConfig = { type: 'process', allowedPrograms: ['ls'], maxProcesses: 2, maxOutputBuffer: 4096, cwd: pcwd };
+    const parent = await system.spawn({ ...overseer, handlers: [...overseer.handlers, grant] });
+    const childIn = (cwd: string): string => spawnerChild(['ls'], [`cwd = ${JSON.stringify(cwd)}`]);
+    const real = await realpath(dirs.path);
+    expect(await ask(parent, `spawn ${childIn(join(pcwd, 'link-out'))}`)).toBe(
+      `error:permission-denied: child spawner-child asks for more than its parent overseer holds: handler "process": cwd ${join(pcwd, 'link-out')} leads to ${join(real, 'outside')}, outside the parent's ${join(real, 'pcwd')}`,
+    );
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+
+    const child = await ask(parent, `spawn ${childIn(join(pcwd, 'inside'))}`);
+    expect(child).toMatch(/^[0-9a-f-]{36}$/u);
+    expect(await ask(parent, `ask ${child} spawn raw ls`)).toBe('reply:1');
+    const deliveries = await until(
+      async () => JSON.parse(decode(await system.request(child, text('output')))) as Delivery[],
+      (all) => all.some((d) => 'exit' in d),
+    );
+    expect(deliveries).toEqual([{ pid: 1, stdout: 'mine\n' }, { pid: 1, exit: 0 }]);
   });
 });

@@ -27,8 +27,6 @@ function overseerToml(strategy: string, maxRestarts: number): string {
     'name = "overseer"',
     'version = "0.1.0"',
     'component = "../dist/overseer.wasm"',
-    '[limits]',
-    'call_timeout_ms = 10000',
     '[supervision]',
     `strategy = "${strategy}"`,
     `max_restarts = ${maxRestarts}`,
@@ -110,6 +108,23 @@ describe('the supervisor interface', () => {
     );
     expect(await ask(parent, 'children')).toBe('[]');
     expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+  });
+
+  it('refuses a child with larger limits than its parent\'s, unset ones included, or without the chain its parent keeps', async () => {
+    await using system = await testSystem();
+    const manifest = await manifestOf('overseer');
+    const parent = await system.spawn({ ...manifest, limits: { ...manifest.limits, memoryMb: 128, mailbox: 64 } });
+    const refusal = (excess: string): string => `error:permission-denied: child echo-worker asks for more than its parent overseer holds: ${excess}`;
+    const setIt = (value: number): string => `(a limit left unset takes its default; set it to at most ${value})`;
+    expect(await ask(parent, `spawn ${worker('echo')}`)).toBe(
+      refusal(`limits.memory_mb 256 exceeds the parent's 128 ${setIt(128)}; limits.mailbox 1024 exceeds the parent's 64 ${setIt(64)}`),
+    );
+    const within = `${worker('echo')}\n[limits]\nmemory_mb = 128\nmailbox = 16`;
+    expect(await ask(parent, `spawn save_chain = false\n${within}`)).toBe(refusal('save_chain is false, but the parent\'s chain is saved'));
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+    const child = await spawnChild(parent, within);
+    expect(system.get(child)!.manifest.limits).toMatchObject({ memoryMb: 128, mailbox: 16 });
   });
 
   it('lets only the parent act on a child', async () => {

@@ -30,6 +30,7 @@ import {
   type Manifest,
   type ProcessHandlerConfig,
 } from '@theater/kernel';
+import { realLocation } from './confinement/realLocation.js';
 import { at, isInside } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
 import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
@@ -67,7 +68,12 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     const parentCwd = configuredDirectory(parent, held.cwd);
     if (wanted.cwd === undefined) return `it sets no cwd, but the parent's processes are confined to ${parentCwd}`;
     const cwd = configuredDirectory(child, wanted.cwd);
-    return isInside(cwd, parentCwd) ? undefined : `cwd ${cwd} is outside the parent's ${parentCwd}`;
+    if (!isInside(cwd, parentCwd)) return `cwd ${cwd} is outside the parent's ${parentCwd}`;
+    // Inside as written may still lead out through a symlink: compare where both really are, as the filesystem does.
+    const [real, parentReal] = [realLocation(cwd), realLocation(parentCwd)];
+    if (real === undefined) return `cwd ${cwd} has no real path to compare with the parent's (a symlink on it leads nowhere or loops)`;
+    if (parentReal === undefined || !isInside(real, parentReal)) return `cwd ${cwd} leads to ${real}, outside the parent's ${parentReal ?? parentCwd}`;
+    return undefined;
   },
   create(context): ProcessHost {
     const { config } = context;

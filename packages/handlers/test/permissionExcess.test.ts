@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseManifest, permissionExcess as excessUnder, type Manifest } from '@theater/kernel';
 import { defaultHandlers } from '../src/index.js';
 
@@ -133,5 +135,80 @@ path = "./data"
     const client = (hosts: string): Manifest => manifest(`[[handler]]\ntype = "http-client"\nallowed_hosts = [${hosts}]`);
     expect(permissionExcess(client('"Example.COM.", "127.1", "*.b.example.com"'), client('"example.com", "127.0.0.1", "*.example.com"'))).toEqual([]);
     expect(permissionExcess(client('"10.0.0.1"'), client('"*.0.1"'))).toEqual(['handler "http-client": allowed_hosts 10.0.0.1 are not the parent\'s']);
+  });
+
+  it('compares a process child\'s cwd with its parent\'s by real path, so a symlink out of the parent\'s is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'theater-excess-'));
+    try {
+      await mkdir(join(dir, 'pcwd', 'sub'), { recursive: true });
+      await mkdir(join(dir, 'outside'));
+      await symlink(join(dir, 'outside'), join(dir, 'pcwd', 'link-out'));
+      await symlink(join(dir, 'pcwd', 'sub'), join(dir, 'link-in'));
+      const at = (text: string): Manifest => ({ ...manifest(text), baseDir: dir });
+      const held = at('[[handler]]\ntype = "process"\nallowed_programs = ["ls"]\ncwd = "./pcwd"');
+      const child = (cwd: string): Manifest => at(`[[handler]]\ntype = "process"\nallowed_programs = ["ls"]\ncwd = "${cwd}"`);
+      expect(permissionExcess(child('./pcwd/link-out'), held)).toEqual([
+        `handler "process": cwd ${join(dir, 'pcwd', 'link-out')} leads to ${await realpath(join(dir, 'outside'))}, outside the parent's ${await realpath(join(dir, 'pcwd'))}`,
+      ]);
+      // A directory not made yet is judged by the part of its path that exists.
+      expect(permissionExcess(child('./pcwd/sub/later'), held)).toEqual([]);
+      expect(permissionExcess(child('./pcwd/link-out/later'), held)).toEqual([
+        `handler "process": cwd ${join(dir, 'pcwd', 'link-out', 'later')} leads to ${join(await realpath(join(dir, 'outside')), 'later')}, outside the parent's ${await realpath(join(dir, 'pcwd'))}`,
+      ]);
+      await symlink(join(dir, 'nowhere'), join(dir, 'pcwd', 'dangling'));
+      expect(permissionExcess(child('./pcwd/dangling'), held)).toEqual([
+        `handler "process": cwd ${join(dir, 'pcwd', 'dangling')} has no real path to compare with the parent's (a symlink on it leads nowhere or loops)`,
+      ]);
+      // A parent whose own cwd is a symlink holds the real directory it leads to.
+      const heldThroughLink = at('[[handler]]\ntype = "process"\nallowed_programs = ["ls"]\ncwd = "./link-in"');
+      expect(permissionExcess(child('./link-in'), heldThroughLink)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('permissionExcess: limits and auditing', () => {
+  const withLimits = (limits: string, top = ''): Manifest => manifest(`${top}\n[limits]\n${limits}`);
+  const parentLimits = withLimits('memory_mb = 256\ncall_timeout_ms = 10000\ninit_timeout_ms = 20000\nmailbox = 64');
+
+  it('accepts a child whose limits are the parent\'s or lower', () => {
+    expect(permissionExcess(withLimits('memory_mb = 256\ncall_timeout_ms = 10000\ninit_timeout_ms = 20000\nmailbox = 64'), parentLimits)).toEqual([]);
+    expect(permissionExcess(withLimits('memory_mb = 16\ncall_timeout_ms = 1\ninit_timeout_ms = 1\nmailbox = 1'), parentLimits)).toEqual([]);
+  });
+
+  const hint = (value: number): string => `(a limit left unset takes its default; set it to at most ${value})`;
+  const larger: readonly [string, string][] = [
+    ['memory_mb = 512', `limits.memory_mb 512 exceeds the parent's 256 ${hint(256)}`],
+    ['call_timeout_ms = 10001', `limits.call_timeout_ms 10001 exceeds the parent's 10000 ${hint(10000)}`],
+    ['init_timeout_ms = 60000', `limits.init_timeout_ms 60000 exceeds the parent's 20000 ${hint(20000)}`],
+    ['mailbox = 65', `limits.mailbox 65 exceeds the parent's 64 ${hint(64)}`],
+  ];
+  for (const [limit, problem] of larger) {
+    it(`refuses ${problem.split(' (')[0]}`, () => {
+      const others = 'memory_mb = 1\ncall_timeout_ms = 1\ninit_timeout_ms = 1\nmailbox = 1'.split('\n').filter((line) => line.split(' ')[0] !== limit.split(' ')[0]);
+      expect(permissionExcess(withLimits([limit, ...others].join('\n')), parentLimits)).toEqual([problem]);
+    });
+  }
+
+  it('compares a limit the child leaves unset by its default, and says to set it', () => {
+    expect(permissionExcess(manifest(''), parentLimits)).toEqual([
+      `limits.call_timeout_ms 30000 exceeds the parent's 10000 ${hint(10000)}`,
+      `limits.init_timeout_ms 60000 exceeds the parent's 20000 ${hint(20000)}`,
+      `limits.mailbox 1024 exceeds the parent's 64 ${hint(64)}`,
+    ]);
+    expect(permissionExcess(manifest(''), manifest(''))).toEqual([]);
+  });
+
+  it('refuses an unaudited child (save_chain = false) of a parent whose chain is saved, and names every excess', () => {
+    const unaudited = withLimits('mailbox = 2048', 'save_chain = false\n[[handler]]\ntype = "supervisor"');
+    expect(permissionExcess(unaudited, manifest(''))).toEqual([
+      'handler "supervisor", which the parent does not have',
+      `limits.mailbox 2048 exceeds the parent's 1024 ${hint(1024)}`,
+      'save_chain is false, but the parent\'s chain is saved',
+    ]);
+    const unsavedParent = manifest('save_chain = false');
+    expect(permissionExcess(manifest('save_chain = false'), unsavedParent)).toEqual([]);
+    expect(permissionExcess(manifest(''), unsavedParent)).toEqual([]);
   });
 });
