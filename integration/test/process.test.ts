@@ -1,5 +1,5 @@
 /** The process handler through a real component: spawning, output delivery, stdin, signals, limits and confinement. */
-import { mkdir, readdir, readFile, readlink, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, realpath, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -283,6 +283,23 @@ describe('working directories', () => {
       code: 'invalid-grant',
       message: `process cwd ${missing} is not a directory`,
     });
+  });
+
+  it('starts no process when the directory it was granted is later swapped for a symlink out', async () => {
+    await using dirs = await tempDir();
+    const work = join(dirs.path, 'work');
+    await mkdir(work);
+    await mkdir(join(dirs.path, 'outside'));
+    await using system = await testSystem();
+    const spawner = await system.spawn(withProcess(await manifestOf('spawner'), { cwd: work }));
+    const granted = await realpath(work);
+    await rename(work, join(dirs.path, 'work-moved'));
+    await symlink(join(dirs.path, 'outside'), work);
+    // The granted directory's real path was fixed at start: the name now leads outside, and nothing runs there.
+    expect(granted).toBe(join(await realpath(dirs.path), 'work'));
+    expect(await ask(spawner, 'spawnin . pwd')).toBe('error:permission-denied: cwd . leads outside the process directory through a symbolic link');
+    expect(await ask(spawner, 'spawn raw pwd')).toBe('error:permission-denied: the process directory leads outside the process directory (it changed while in use)');
+    expect(await output(spawner)).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@
  * - Ids are actor-local (1, 2, 3…), never OS pids.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,8 +81,11 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     const delivery = createDelivery(context);
     let ended = false;
     let privateDir: Promise<string> | undefined;
-    const root = (): Promise<string> =>
-      config.cwd === undefined ? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-'))) : Promise.resolve(configuredDirectory(context.manifest, config.cwd));
+    // The granted directory's real path is fixed when the actor starts, as the filesystem handler fixes its root: a
+    // directory swapped for a symlink later does not move the actor's processes (admit and excess checked this one).
+    const grantedDir = config.cwd === undefined ? undefined : realpath(configuredDirectory(context.manifest, config.cwd));
+    grantedDir?.catch(() => {});
+    const root = (): Promise<string> => grantedDir ?? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir)));
 
     context.onExit(async () => {
       ended = true;

@@ -23,9 +23,13 @@ export interface CheckedDirectory {
   readonly real: string;
 }
 
-/** Checks `requested` (relative to `root`; undefined or empty for `root` itself) by path: it must name a place inside `root`. */
-export async function checkWorkingDirectory(root: string, requested: string | undefined): Promise<CheckedDirectory> {
-  const realRoot = await realpath(root);
+/**
+ * Checks `requested` (relative to `realRoot`; undefined or empty for `realRoot` itself) by path: it must name a place
+ * inside `realRoot`, the process directory's real path as fixed when the actor started (never resolved again here, so
+ * the directory swapped for a symlink since then leads outside and is refused).
+ */
+export async function checkWorkingDirectory(realRoot: string, requested: string | undefined): Promise<CheckedDirectory> {
+  const root = realRoot;
   if (requested === undefined || requested === '') return { requested: '', realRoot, real: realRoot };
   if (requested.includes('\0')) throw new HostCallError('permission-denied: cwd contains a NUL byte');
   if (isAbsolute(requested)) throw new HostCallError(`permission-denied: cwd ${requested} is absolute; give a path relative to the process directory`);
@@ -62,7 +66,7 @@ export function openWorkingDirectory({ requested, realRoot, real }: CheckedDirec
   });
 }
 
-/** The directory `requested` names inside `root`, checked and opened; start the process in `at(handle)`, then close it. */
-export async function workingDirectory(root: string, requested: string | undefined): Promise<FileHandle> {
-  return openWorkingDirectory(await checkWorkingDirectory(root, requested));
+/** The directory `requested` names inside `realRoot`, checked and opened; start the process in `at(handle)`, then close it. */
+export async function workingDirectory(realRoot: string, requested: string | undefined): Promise<FileHandle> {
+  return openWorkingDirectory(await checkWorkingDirectory(realRoot, requested));
 }
