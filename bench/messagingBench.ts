@@ -3,6 +3,7 @@
  * actor pairs, and the restart latency of a failed child. Requests and sends are made by the guest in a loop
  * (`askn` / `telln` of the messenger test actor), so the figures are actor-to-actor, not from outside.
  */
+import { dirname } from 'node:path';
 import type { Actor, ActorSystem, Manifest } from '@theater/kernel';
 import { loadManifest } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
@@ -65,8 +66,10 @@ export async function sendThroughput(system: ActorSystem, pairs: number, perSend
 /** Failure-to-running latency (ms) of a permanent child restarted by its overseer, `count` times. */
 export async function restartLatency(system: ActorSystem, count: number): Promise<number[]> {
   const overseerBase = await loadManifest(testActorManifest('overseer'));
-  const overseer = await system.spawn({ ...overseerBase, supervision: { strategy: 'one-for-one', maxRestarts: count + 1, withinMs: 3_600_000 } });
-  const child = await ask(system, overseer.id, 'spawn trapper.toml');
+  // A supervisor loads its children's files only from its own directory: test-actors/, holding manifests/ and dist/.
+  const baseDir = dirname(dirname(testActorManifest('overseer')));
+  const overseer = await system.spawn({ ...overseerBase, baseDir, supervision: { strategy: 'one-for-one', maxRestarts: count + 1, withinMs: 3_600_000 } });
+  const child = await ask(system, overseer.id, 'spawn manifests/trapper.toml');
   const failedAt = new Map<number, number>();
   const latencies: number[] = [];
   let restarted: (() => void) | undefined;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeEventData } from '@theater/event-chain';
 import type { Actor, ActorSystem, FilesystemHandlerConfig } from '@theater/kernel';
-import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
@@ -404,7 +404,7 @@ describe('the grant', () => {
       [
         `name = "${name}"`,
         'version = "0.1.0"',
-        'component = "../dist/filer.wasm"',
+        'component = "dist/filer.wasm"',
         '[[handler]]',
         'type = "runtime"',
         '[[handler]]',
@@ -416,7 +416,7 @@ describe('the grant', () => {
       ].join('\n');
 
     async function parentWith(system: ActorSystem, root: string, grant: Partial<FilesystemHandlerConfig> = {}): Promise<Actor> {
-      const manifest = await manifestOf('overseer');
+      const manifest = await overseerManifest();
       return system.spawn({
         ...manifest,
         handlers: [...manifest.handlers, { type: 'filesystem', path: root, allowedCommands: ['ls'], readOnly: false, ...grant }],

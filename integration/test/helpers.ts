@@ -1,7 +1,7 @@
 /** Shared set-up for kernel tests: a temp Theater home and an actor system with the default handlers. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest, type TestActorName } from '@theater/test-actors';
 import { createActorSystem, loadManifest, type ActorSystem, type Manifest } from '@theater/kernel';
@@ -31,4 +31,16 @@ export async function testSystem(options: { poolSize?: number } = {}): Promise<A
 export async function manifestOf(name: TestActorName, changes: Partial<Manifest> = {}): Promise<Manifest> {
   const manifest = await loadManifest(testActorManifest(name));
   return { ...manifest, ...changes };
+}
+
+/** The test-actors package directory: `manifests/` and the built components in `dist/`. */
+export const testActorsDir = dirname(dirname(testActorManifest('overseer')));
+
+/**
+ * The overseer's manifest, with the test-actors directory as its own: a supervisor loads its children's manifests,
+ * components and init_state files only from inside its own directory, which must then hold both `manifests/` and
+ * `dist/`. Its children are `manifests/<name>.toml`, or inline TOML with `component = "dist/<name>.wasm"`.
+ */
+export async function overseerManifest(changes: Partial<Manifest> = {}): Promise<Manifest> {
+  return manifestOf('overseer', { baseDir: testActorsDir, ...changes });
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, isKernelError, type Actor, type Manifest, type ProcessHandlerConfig } from '@theater/kernel';
-import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 type Delivery = { pid: number; stdout: string } | { pid: number; stderr: string } | { pid: number; exit: number };
 
@@ -358,12 +358,12 @@ describe('signals and the end of the actor', () => {
 });
 
 describe('effective permissions', () => {
-  /** An inline spawner manifest (relative to the overseer's manifest) allowing `programs`, its grant ending with `extra`. */
+  /** An inline spawner manifest (relative to the overseer's directory) allowing `programs`, its grant ending with `extra`. */
   const spawnerChild = (programs: readonly string[], extra: readonly string[] = []): string =>
     [
       'name = "spawner-child"',
       'version = "0.1.0"',
-      'component = "../dist/spawner.wasm"',
+      'component = "dist/spawner.wasm"',
       '[[handler]]',
       'type = "runtime"',
       '[[handler]]',
@@ -384,7 +384,7 @@ describe('effective permissions', () => {
 
   it('refuses a child asking for process when its parent has no process grant', async () => {
     await using system = await testSystem();
-    const parent = await system.spawn(await manifestOf('overseer'));
+    const parent = await system.spawn(await overseerManifest());
     expect(await ask(parent, `spawn ${spawnerChild(['echo'])}`)).toBe(
       'error:permission-denied: child spawner-child asks for more than its parent overseer holds: handler "process", which the parent does not have',
     );
@@ -394,7 +394,7 @@ describe('effective permissions', () => {
     await using home = await tempDir();
     // The overseer then holds a real process grant for its child to be compared with.
     await using system = systemForOverseers(home.path);
-    const overseer = await manifestOf('overseer');
+    const overseer = await overseerManifest();
     const grant: ProcessHandlerConfig = { type: 'process', allowedPrograms: ['echo'], maxProcesses: 2, maxOutputBuffer: 4096 };
     const parent = await system.spawn({ ...overseer, handlers: [...overseer.handlers, grant] });
     expect(await ask(parent, `spawn ${spawnerChild(['echo', 'cat'])}`)).toBe(
@@ -416,7 +416,7 @@ describe('effective permissions', () => {
     await writeFile(join(pcwd, 'inside', 'mine'), 'the child\'s');
     await symlink(join(dirs.path, 'outside'), join(pcwd, 'link-out'));
     await using system = systemForOverseers(home.path);
-    const overseer = await manifestOf('overseer');
+    const overseer = await overseerManifest();
     const grant: ProcessHandlerConfig = { type: 'process', allowedPrograms: ['ls'], maxProcesses: 2, maxOutputBuffer: 4096, cwd: pcwd };
     const parent = await system.spawn({ ...overseer, handlers: [...overseer.handlers, grant] });
     const childIn = (cwd: string): string => spawnerChild(['ls'], [`cwd = ${JSON.stringify(cwd)}`]);

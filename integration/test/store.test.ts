@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, type Actor, type Manifest, type StoreHandlerConfig } from '@theater/kernel';
-import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
@@ -21,7 +21,7 @@ async function keeperHanded(stores: readonly string[], changes: Partial<Manifest
 
 /** An overseer (a supervisor) that also holds a store grant, which its children's store grants need. */
 async function overseerWith(store: StoreHandlerConfig): Promise<Manifest> {
-  const manifest = await manifestOf('overseer');
+  const manifest = await overseerManifest();
   return { ...manifest, handlers: [...manifest.handlers, store] };
 }
 
@@ -240,7 +240,7 @@ describe('store: who sees which store', () => {
   it('keeps an actor\'s stores across its restart, since the restarted actor keeps its id', async () => {
     await using system = await testSystem();
     const overseer = await system.spawn(await overseerWith({ type: 'store' }));
-    const child = await ask(overseer, 'spawn keeper.toml');
+    const child = await ask(overseer, 'spawn manifests/keeper.toml');
     expect(child).toMatch(/^[0-9a-f-]{36}$/u);
     const id = await ask(system.get(child)!, 'new');
     const hash = await ask(system.get(child)!, `putat ${id} kept across restart`);
@@ -267,7 +267,7 @@ describe('store: admission', () => {
     const childToml = [
       'name = "keeper-child"',
       'version = "0.1.0"',
-      'component = "../dist/keeper.wasm"',
+      'component = "dist/keeper.wasm"',
       '[[handler]]',
       'type = "runtime"',
       '[[handler]]',

@@ -1,18 +1,21 @@
 /** Supervision with real components: the supervisor interface, OTP strategies and restart types, intensity, subtrees. */
+import { copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
-import { decode, manifestOf, testSystem, text } from './helpers.js';
+import { testActorComponent } from '@theater/test-actors';
+import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
 }
 
-/** A worker manifest as inline TOML (paths relative to the overseer's manifest, in test-actors/manifests). */
+/** A worker manifest as inline TOML (paths relative to the overseer's directory, test-actors/). */
 function worker(component: 'trapper' | 'echo', restart: 'permanent' | 'transient' | 'temporary' = 'permanent'): string {
   return [
     `name = "${component}-worker"`,
     'version = "0.1.0"',
-    `component = "../dist/${component}.wasm"`,
+    `component = "dist/${component}.wasm"`,
     `restart = "${restart}"`,
     '[[handler]]',
     'type = "runtime"',
@@ -26,7 +29,7 @@ function overseerToml(strategy: string, maxRestarts: number): string {
   return [
     'name = "overseer"',
     'version = "0.1.0"',
-    'component = "../dist/overseer.wasm"',
+    'component = "dist/overseer.wasm"',
     '[supervision]',
     `strategy = "${strategy}"`,
     `max_restarts = ${maxRestarts}`,
@@ -41,7 +44,7 @@ function overseerToml(strategy: string, maxRestarts: number): string {
 }
 
 async function overseer(system: ActorSystem, strategy = 'one-for-one', maxRestarts = 3): Promise<Actor> {
-  const manifest = await manifestOf('overseer');
+  const manifest = await overseerManifest();
   return system.spawn({ ...manifest, supervision: { strategy: strategy as 'one-for-one', maxRestarts, withinMs: 60_000 } });
 }
 
@@ -64,7 +67,7 @@ describe('the supervisor interface', () => {
   it('spawns, lists, reads, restarts, stops and resumes a child, which keeps its id, state and chain', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
-    const child = await spawnChild(parent, 'trapper.toml');
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
     expect(await ask(parent, 'children')).toBe(JSON.stringify([child]));
     await system.send(child, text('one'));
     expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
@@ -92,9 +95,9 @@ describe('the supervisor interface', () => {
   it('spawns from a path relative to the parent\'s manifest or from inline TOML, and refuses a bad manifest', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
-    await spawnChild(parent, 'echo.toml');
+    await spawnChild(parent, 'manifests/echo.toml');
     await spawnChild(parent, worker('echo'));
-    expect(await ask(parent, 'spawn missing.toml')).toMatch(/^error:manifest-not-found: /u);
+    expect(await ask(parent, 'spawn manifests/missing.toml')).toMatch(/^error:manifest-not-found: /u);
     expect(await ask(parent, 'spawn name = 1')).toMatch(/^error:invalid-manifest: /u);
     expect(JSON.parse(await ask(parent, 'children'))).toHaveLength(2);
   });
@@ -112,7 +115,7 @@ describe('the supervisor interface', () => {
 
   it('refuses a child with larger limits than its parent\'s, unset ones included, or without the chain its parent keeps', async () => {
     await using system = await testSystem();
-    const manifest = await manifestOf('overseer');
+    const manifest = await overseerManifest();
     const parent = await system.spawn({ ...manifest, limits: { ...manifest.limits, memoryMb: 128, mailbox: 64 } });
     const refusal = (excess: string): string => `error:permission-denied: child echo-worker asks for more than its parent overseer holds: ${excess}`;
     const setIt = (value: number): string => `(a limit left unset takes its default; set it to at most ${value})`;
@@ -131,7 +134,7 @@ describe('the supervisor interface', () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     const stranger = await overseer(system);
-    const child = await spawnChild(parent, 'trapper.toml');
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
     for (const command of ['stop', 'restart', 'state', 'events', 'resume']) {
       expect(await ask(stranger, `${command} ${child}`)).toMatch(/^error:permission-denied: /u);
     }
@@ -167,7 +170,7 @@ describe('strategies and restart types', () => {
     it(`${strategy}: when b of a, b, c fails, restarts ${restarted.join(', ')}`, async () => {
       await using system = await testSystem();
       const parent = await overseer(system, strategy);
-      const ids = { a: await spawnChild(parent, 'trapper.toml'), b: await spawnChild(parent, 'trapper.toml'), c: await spawnChild(parent, 'trapper.toml') };
+      const ids = { a: await spawnChild(parent, 'manifests/trapper.toml'), b: await spawnChild(parent, 'manifests/trapper.toml'), c: await spawnChild(parent, 'manifests/trapper.toml') };
       const before = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, system.get(id)]));
       await system.request(ids.b, text('trap')).catch(() => {});
       await until(() => Object.values(ids).every((id) => system.get(id)?.status === 'running') && system.get(ids.b) !== before['b']);
@@ -224,7 +227,7 @@ describe('restart intensity and subtrees', () => {
   it('restarts within the intensity', async () => {
     await using system = await testSystem();
     const parent = await overseer(system, 'one-for-one', 2);
-    const child = await spawnChild(parent, 'trapper.toml');
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
     for (let i = 0; i < 2; i++) {
       const before = system.get(child);
       await system.request(child, text('trap')).catch(() => {});
@@ -255,5 +258,121 @@ describe('restart intensity and subtrees', () => {
     expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'trap' } });
     await until(() => children.every((id) => system.get(id) === undefined));
     expect(system.list()).toEqual([]);
+  });
+});
+
+describe('where a supervisor loads its children\'s files from', () => {
+  /**
+   * A temp directory with the overseer's own directory `tree/` (holding a copy of echo's component, a state file, a
+   * child manifest and links) beside `outside/` (a secret manifest, a state file and a component).
+   */
+  async function layout(): Promise<{ tree: string; outside: string } & AsyncDisposable> {
+    const dir = await tempDir();
+    const tree = join(dir.path, 'tree');
+    const outside = join(dir.path, 'outside');
+    await mkdir(tree);
+    await mkdir(outside);
+    await copyFile(testActorComponent('echo'), join(tree, 'echo.wasm'));
+    await copyFile(testActorComponent('echo'), join(outside, 'echo.wasm'));
+    await writeFile(join(tree, 'state.json'), '{"count":41}');
+    await writeFile(join(tree, 'child.toml'), childToml({ initState: 'state.json' }));
+    await symlink(join(tree, 'child.toml'), join(tree, 'alias.toml'));
+    await writeFile(join(outside, 'secret.toml'), '[topsecret_table]\npassword = "hunter2"\n');
+    await writeFile(join(outside, 'state.json'), '{"count":666}');
+    await symlink(join(outside, 'state.json'), join(tree, 'door.json'));
+    await symlink(join(outside, 'secret.toml'), join(tree, 'door.toml'));
+    await symlink(join(outside, 'nothing.json'), join(tree, 'dangling.json'));
+    return { tree, outside, [Symbol.asyncDispose]: dir[Symbol.asyncDispose] };
+  }
+
+  /** An echo child's manifest: component and init_state as written. */
+  function childToml({ component = 'echo.wasm', initState }: { component?: string; initState?: string }): string {
+    return [
+      'name = "echo-child"',
+      'version = "0.1.0"',
+      `component = ${JSON.stringify(component)}`,
+      ...(initState === undefined ? [] : [`init_state = ${JSON.stringify(initState)}`]),
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+    ].join('\n');
+  }
+
+  /** The overseer, its manifest directory replaced by `dir` (or none). */
+  async function overseerIn(system: ActorSystem, dir: string | undefined): Promise<Actor> {
+    return system.spawn(await manifestOf('overseer', { baseDir: dir }));
+  }
+
+  const refused = (kind: string, given: string): string => `error:permission-denied: child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory`;
+
+  it('loads a child\'s manifest, component and init_state from inside its directory, through symlinks that stay inside', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    for (const reference of ['child.toml', 'alias.toml', join(dirs.tree, 'child.toml')]) {
+      const child = await spawnChild(parent, reference);
+      expect(await ask(parent, `state ${child}`)).toBe('{"count":41}');
+    }
+    expect(await ask(parent, 'spawn missing.toml')).toMatch(/^error:manifest-not-found: /u);
+  });
+
+  it('refuses an init_state file outside its directory, or reached through a symlink leading out, without reading it', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    for (const initState of ['/etc/hostname', '../outside/state.json', join(dirs.outside, 'state.json'), 'door.json', 'dangling.json', '../outside/missing.json']) {
+      expect(await ask(parent, `spawn ${childToml({ initState })}`)).toBe(refused('init_state', initState));
+    }
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+  });
+
+  it('refuses a manifest path outside its directory with one message, whether or not the file exists, revealing nothing of it', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    for (const reference of ['../outside/secret.toml', '../outside/missing.toml', '../outside', join(dirs.outside, 'secret.toml'), '/etc/passwd', 'door.toml']) {
+      const reply = await ask(parent, `spawn ${reference}`);
+      expect(reply).toBe(refused('manifest', reference));
+      expect(reply).not.toMatch(/topsecret|password/u);
+    }
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+
+  it('refuses a component outside its directory, named inline or by a child manifest inside it', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    for (const component of ['/etc/passwd', '../outside/echo.wasm', '../outside/missing.wasm']) {
+      expect(await ask(parent, `spawn ${childToml({ component })}`)).toBe(refused('component', component));
+    }
+    await writeFile(join(dirs.tree, 'stray.toml'), childToml({ component: '../outside/echo.wasm' }));
+    expect(await ask(parent, 'spawn stray.toml')).toBe(refused('component', '../outside/echo.wasm'));
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+
+  it('loads no files for children when it has no manifest directory', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, undefined);
+    const none = ' (it has none: it was not spawned from a manifest file)';
+    const childPath = join(dirs.tree, 'child.toml');
+    expect(await ask(parent, `spawn ${childPath}`)).toBe(refused('manifest', childPath) + none);
+    const component = join(dirs.tree, 'echo.wasm');
+    expect(await ask(parent, `spawn ${childToml({ component })}`)).toBe(refused('component', component) + none);
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+
+  it('does not resume a child whose component has since become a symlink leading out of its directory', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    const child = await spawnChild(parent, 'child.toml');
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    await rm(join(dirs.tree, 'echo.wasm'));
+    await symlink(join(dirs.outside, 'echo.wasm'), join(dirs.tree, 'echo.wasm'));
+    expect(await ask(parent, `resume ${child}`)).toBe(refused('component', 'echo.wasm'));
+    expect(system.get(child)).toBeUndefined();
   });
 });

@@ -35,6 +35,7 @@ import { replayChain } from './replay/replayChain.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
 import { SupervisionTree } from './supervision/supervisionTree.js';
+import { childFilePath, confineChildFiles } from './supervision/childFileScope.js';
 import { permissionExcess } from './permissions/permissionExcess.js';
 
 /** Options for `createActorSystem`. */
@@ -380,6 +381,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       async spawn(manifestRef, initState) {
         const parent = parentManifest();
         const manifest = await childManifest(manifestRef, parent);
+        await confineChildFiles(manifest, parent.baseDir);
         const excess = permissionExcess(manifest, parent, options.handlers);
         if (excess.length > 0) {
           throw new KernelError('permission-denied', `child ${manifest.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
@@ -398,6 +400,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           throw new KernelError('permission-denied', `actor ${childId} was not a child of actor ${parentId}, or has no saved chain to resume`);
         }
         if (actors.has(childId)) throw new KernelError('actor-exists', `actor ${childId} is running`);
+        await confineChildFiles(spawned.manifest, parentManifest().baseDir);
         const state = initState ?? (await lastCommittedState(store, childId));
         const child = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: childId, chainStore: store }, state });
         tree.add(parentId, child);
@@ -575,10 +578,13 @@ async function lastCommittedState(store: ChainStore, actorId: string): Promise<A
 
 const STATE_SCAN = 256;
 
-/** A child's manifest: a path relative to the parent's manifest, or inline TOML (paths in it relative to the parent's). */
+/**
+ * A child's manifest: inline TOML (paths in it relative to the parent's manifest), or a path relative to the parent's
+ * manifest, read only once it is known to lie inside the parent's directory.
+ */
 async function childManifest(reference: string, parent: Manifest): Promise<Manifest> {
   if (reference.includes('\n') || reference.includes('=')) return parseManifest(reference, parent.baseDir === undefined ? {} : { baseDir: parent.baseDir });
-  return loadManifest(isAbsolute(reference) || parent.baseDir === undefined ? reference : resolve(parent.baseDir, reference));
+  return loadManifest(await childFilePath(parent.baseDir, 'manifest', reference, parent.baseDir));
 }
 
 function resolveRelative(manifest: Manifest, path: string): string {
