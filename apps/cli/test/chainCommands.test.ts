@@ -298,6 +298,24 @@ describe('theater replay', () => {
     expect(refused.stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event 1: event 1 has parent [0-9a-f]{8}…, expected the hash of event 0`, 'u'));
   });
 
+  it("refuses an actor's stored chain that fails verification, with the verdict chain verify gives", async () => {
+    const copy = new Uint8Array(await exported('stored-flip'));
+    const { start, bytes } = frames(copy)[2]!;
+    const at = Buffer.from(bytes).indexOf(decodeStoredEvent(bytes).parent!);
+    copy[start + at] = copy[start + at]! ^ 0x80;
+    {
+      // Import checks the file's structure, not its hashes: the tampered chain lands in the store as it is.
+      await using store = await openChainStore(join(home, 'db'));
+      await store.importChain(copy, { actorId: 'tampered-copy' });
+    }
+    const verified = await theater('chain', 'verify', 'tampered-copy');
+    const replayed = await theater('replay', 'tampered-copy');
+    expect(replayed.exitCode).toBe(1);
+    expect(replayed.stdout).toBe('');
+    expect(replayed.stderr).toBe(verified.stderr);
+    expect(replayed.stderr).toMatch(/^✗ chain of tampered-copy is invalid at event 1: event 1 has parent /u);
+  });
+
   it('refuses a chain file with a damaged checkpoint or a changed header actor (exit 1), as chain verify does', async () => {
     const copy = new Uint8Array(await exported('damaged-checkpoint'));
     const checkpoint = frames(copy).at(-1)!;
