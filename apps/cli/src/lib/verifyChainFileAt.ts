@@ -55,7 +55,7 @@ export async function verifyChainSource(file: string, source: () => ChainFileSou
 
 /**
  * Opens the chain file at `file` once and runs `work` with a function giving its bytes from the start (each call a
- * new stream over the same open file, so every pass reads the same file even if the path is replaced meanwhile).
+ * new pass over the same open file, so every pass reads the same file even if the path is replaced meanwhile).
  * A missing or unreadable file, and a malformed one (`invalid-chain-file` from any pass), throw a
  * {@link CommandFailure} (bad input).
  */
