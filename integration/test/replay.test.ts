@@ -116,6 +116,41 @@ describe('replay', () => {
     expect(result.divergence?.reason).toContain('its recorded hash does not');
   });
 
+  it('refuses recorded call or spawn data that does not decode with invalid-chain, naming the event', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'stop');
+    const lastCall = events.findLastIndex((e) => e.type === 'wasm.call');
+    const cut = rewrite(events, lastCall, (event) => event.data.subarray(0, 10));
+    await expect(system.replay(fromArray(cut))).rejects.toMatchObject({
+      name: 'KernelError',
+      code: 'invalid-chain',
+      message: expect.stringMatching(new RegExp(`^event ${lastCall} \\(wasm\\.call\\) cannot be replayed: its data does not decode: `, 'u')) as unknown,
+    });
+    const nullSpawn = rewrite(events, 0, () => text('null'));
+    await expect(system.replay(fromArray(nullSpawn))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: 'event 0 (actor.spawn) cannot be replayed: expected its data as an object',
+    });
+    const noLimits = rewrite(events, 0, (event) => {
+      const spawn = decodeEventData(event.data) as { manifest: Record<string, unknown> };
+      return encodeEventData({ ...spawn, manifest: { ...spawn.manifest, limits: null } });
+    });
+    await expect(system.replay(fromArray(noLimits))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: 'event 0 (actor.spawn) cannot be replayed: expected manifest.limits as an object',
+    });
+  });
+
+  it('reports recorded host-call data that does not decode as a divergence at that event', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'stop');
+    const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
+    const result = await system.replay(fromArray(rewrite(events, getState, () => text('{"args":'))));
+    expect(result.divergence).toMatchObject({ index: getState, reason: 'the recorded theater:simple/runtime.get-state event\'s data does not decode (the chain holds corrupt data here)' });
+  });
+
   it('reports where a substituted component behaves differently', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });

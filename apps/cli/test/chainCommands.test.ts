@@ -1,7 +1,8 @@
+import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeStoredEvent, openChainStore } from '@theater/event-chain';
+import { decodeStoredEvent, openChainStore, type ChainEvent } from '@theater/event-chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventJson } from '../src/lib/chainEventView.js';
 import type { ChainExportJson } from '../src/lib/exportChainTo.js';
@@ -9,7 +10,8 @@ import type { ReplayJson } from '../src/lib/replayTarget.js';
 import type { RunJson } from '../src/lib/runJson.js';
 import type { ChainVerifyJson } from '../src/lib/verifyChainFileAt.js';
 import { chainFileFrames as frames } from './helpers/chainFileFrames.js';
-import { runTheater } from './helpers/runTheater.js';
+import { forgedChainFile, joinFrames, withHeaderCount } from './helpers/rewriteChainFile.js';
+import { runTheater, type TheaterResult } from './helpers/runTheater.js';
 import { createTempDir } from './helpers/tempDir.js';
 
 const COUNTER = fileURLToPath(new URL('../../../examples/counter/manifest.toml', import.meta.url));
@@ -150,7 +152,15 @@ describe('theater chain verify <actor-id>', () => {
     expect(stdout).toBe(`✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n`);
 
     const json = await theater('chain', 'verify', actorId, '--json');
-    expect(JSON.parse(json.stdout)).toEqual({ home, actor: actorId, ok: true, events: eventCount, checkpoints: 1 } satisfies ChainVerifyJson);
+    expect(JSON.parse(json.stdout)).toEqual({
+      home,
+      actor: actorId,
+      ok: true,
+      events: eventCount,
+      checkpoints: 1,
+      unsignedEvents: 0,
+      headVouched: true,
+    } satisfies ChainVerifyJson);
   });
 
   it('takes a unique prefix of the id, and names the full id', async () => {
@@ -192,7 +202,10 @@ describe('theater chain export', () => {
     ]);
     const verified = await runTheater(['chain', 'verify', file]);
     expect(verified.exitCode).toBe(0);
-    expect(verified.stdout).toBe(`✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n`);
+    expect(verified.stdout).toBe(
+      `✓ chain of ${actorId}: ${eventCount} events, 1 signed checkpoint verified\n` +
+        "! nothing vouches for the chain's end: its checkpoints' signers were not checked (--trust <public-key-hex> requires the head signed by that key)\n",
+    );
     // Nothing is left behind but the file.
     expect((await readdir(temp.path)).filter((name) => name.includes('counter.chain'))).toEqual(['counter.chain']);
   });
@@ -251,25 +264,132 @@ describe('theater replay', () => {
     expect(json.replayedComponent).toBe(json.recordedComponent);
   });
 
-  it('replays an exported chain file, and reports where an altered one diverges (exit 1)', async () => {
+  it('replays an exported chain file, and reports where a forged one diverges (exit 1)', async () => {
     const file = join(temp.path, 'replayed.chain');
     expect((await theater('chain', 'export', actorId, '-o', file)).exitCode).toBe(0);
     expect((await theater('replay', file)).exitCode).toBe(0);
 
-    // The host output of the first runtime.log call is changed in place (same length): the chain no longer hashes.
-    const copy = new Uint8Array(await readFile(file));
+    // The host output of the first runtime.log call is changed and the chain re-hashed, its checkpoint stripped: it
+    // verifies (nothing vouches for its end), and the replay shows where the actor did something else.
     const logged = 2;
-    const { start, bytes } = frames(copy)[logged + 1]!;
-    const at = Buffer.from(bytes).indexOf(Buffer.from('starting'));
-    expect(at).toBeGreaterThan(0);
-    copy.set(Buffer.from('STARTING'), start + at);
-    await writeFile(file, copy);
-    const { stdout, stderr, exitCode } = await theater('replay', file);
+    const forged = forgedChainFile(new Uint8Array(await readFile(file)), (event) =>
+      event.seq === logged ? Buffer.from(Buffer.from(event.data).toString('utf8').replace('starting', 'STARTING')) : undefined,
+    );
+    const forgedFile = join(temp.path, 'forged-output.chain');
+    await writeFile(forgedFile, forged);
+    expect((await theater('chain', 'verify', forgedFile)).exitCode).toBe(0);
+    const { stdout, stderr, exitCode } = await theater('replay', forgedFile);
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(new RegExp(`^✗ replay of ${actorId} diverges at event ${logged}: the theater:simple/runtime.log event's data differs\\n`, 'u'));
     expect(stderr).toMatch(/ {2}recorded {2}theater:simple\/runtime\.log {2}.*STARTING/u);
     expect(stderr).toMatch(/ {2}replayed {2}theater:simple\/runtime\.log {2}.*starting/u);
+  });
+
+  it('refuses a chain file whose event 1 has one bit of its parent hash flipped, with the verdict chain verify gives', async () => {
+    const copy = new Uint8Array(await exported('parent-flip'));
+    const { start, bytes } = frames(copy)[2]!;
+    const parent = decodeStoredEvent(bytes).parent!;
+    const at = Buffer.from(bytes).indexOf(parent);
+    expect(at).toBeGreaterThan(0);
+    copy[start + at + 7] = copy[start + at + 7]! ^ 0x01;
+    const refused = await expectRefusedAsVerifyRefuses(await saved('parent-flip', copy));
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event 1: event 1 has parent [0-9a-f]{8}…, expected the hash of event 0`, 'u'));
+  });
+
+  it("refuses an actor's stored chain that fails verification, with the verdict chain verify gives", async () => {
+    const copy = new Uint8Array(await exported('stored-flip'));
+    const { start, bytes } = frames(copy)[2]!;
+    const at = Buffer.from(bytes).indexOf(decodeStoredEvent(bytes).parent!);
+    copy[start + at] = copy[start + at]! ^ 0x80;
+    {
+      // Import checks the file's structure, not its hashes: the tampered chain lands in the store as it is.
+      await using store = await openChainStore(join(home, 'db'));
+      await store.importChain(copy, { actorId: 'tampered-copy' });
+    }
+    const verified = await theater('chain', 'verify', 'tampered-copy');
+    const replayed = await theater('replay', 'tampered-copy');
+    expect(replayed.exitCode).toBe(1);
+    expect(replayed.stdout).toBe('');
+    expect(replayed.stderr).toBe(verified.stderr);
+    expect(replayed.stderr).toMatch(/^✗ chain of tampered-copy is invalid at event 1: event 1 has parent /u);
+  });
+
+  it('refuses a chain file with a damaged checkpoint or a changed header actor (exit 1), as chain verify does', async () => {
+    const copy = new Uint8Array(await exported('damaged-checkpoint'));
+    const checkpoint = frames(copy).at(-1)!;
+    copy[checkpoint.start + checkpoint.bytes.length - 3] = copy[checkpoint.start + checkpoint.bytes.length - 3]! ^ 0x10;
+    const damaged = await expectRefusedAsVerifyRefuses(await saved('damaged-checkpoint', copy));
+    expect(damaged.exitCode).toBe(1);
+
+    // Another actor's id, same length: the checkpoint no longer names the file's actor.
+    const other = new Uint8Array(await exported('other-actor'));
+    const header = frames(other)[0]!;
+    const idAt = Buffer.from(header.bytes).indexOf(Buffer.from(actorId));
+    expect(idAt).toBeGreaterThan(0);
+    other.set(Buffer.from(UNKNOWN), header.start + idAt);
+    const renamed = await expectRefusedAsVerifyRefuses(await saved('other-actor', other));
+    expect(renamed.exitCode).toBe(1);
+    expect(renamed.stderr).toContain(`is for actor "${actorId}", expected "${UNKNOWN}"`);
+  });
+
+  it('refuses a malformed chain file (appended bytes or frames, a stripped checkpoint frame, a changed count) with invalid-chain-file, exit 2', async () => {
+    const valid = new Uint8Array(await exported('malformed'));
+    const all = frames(valid);
+    const cases: Record<string, Uint8Array> = {
+      garbage: Buffer.concat([valid, Buffer.from('garbage')]),
+      'appended-frame': Buffer.concat([valid, joinFrames([all.at(-1)!.bytes])]),
+      'stripped-checkpoint': joinFrames(all.slice(0, -1).map((frame) => frame.bytes)),
+      'fewer-events': joinFrames([withHeaderCount(all[0]!.bytes, 'events', eventCount - 1), ...all.slice(1).map((frame) => frame.bytes)]),
+      'cut-in-checkpoint': valid.subarray(0, valid.length - 20),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const refused = await expectRefusedAsVerifyRefuses(await saved(name, bytes));
+      expect(refused.exitCode, name).toBe(2);
+      expect(refused.stderr, name).toMatch(/^invalid-chain-file: /u);
+    }
+  });
+
+  it('refuses a forged chain whose recorded event data does not decode with a coded error (exit 2), never a SyntaxError', async () => {
+    const valid = new Uint8Array(await exported('corrupt-data'));
+    const halved = (seq: number) => (event: ChainEvent) => (event.seq === seq ? event.data.subarray(0, event.data.length >> 1) : undefined);
+    const cutCall = await saved('corrupt-call', forgedChainFile(valid, halved(7)));
+    expect((await theater('chain', 'verify', cutCall)).exitCode).toBe(0);
+    const { stdout, stderr, exitCode } = await theater('replay', cutCall);
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^invalid-chain: event 7 \(wasm\.call\) cannot be replayed: its data does not decode: .*\n$/u);
+
+    const json = await theater('replay', cutCall, '--json');
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'invalid-chain', message: expect.stringMatching(/^event 7 \(wasm\.call\) cannot be replayed: its data does not decode/u) as unknown } });
+
+    const nullSpawn = await saved('null-spawn', forgedChainFile(valid, (event) => (event.seq === 0 ? Buffer.from('null') : undefined)));
+    const spawn = await theater('replay', nullSpawn);
+    expect(spawn.exitCode).toBe(2);
+    expect(spawn.stderr).toBe('invalid-chain: event 0 (actor.spawn) cannot be replayed: expected its data as an object\n');
+
+    const noParams = await saved('no-params', forgedChainFile(valid, (event) => (event.seq === 4 ? Buffer.from('{"interface":"x","function":"y"}') : undefined)));
+    const call = await theater('replay', noParams);
+    expect(call.exitCode).toBe(2);
+    expect(call.stderr).toBe('invalid-chain: event 4 (wasm.call) cannot be replayed: expected params as an array\n');
+  });
+
+  it('exits after refusing corrupt event data under --json: the replayed actor is stopped', { timeout: 120_000 }, async () => {
+    const valid = new Uint8Array(await exported('corrupt-exit'));
+    const file = await saved('corrupt-exit', forgedChainFile(valid, (event) => (event.seq === 10 ? event.data.subarray(0, 20) : undefined)));
+    // The real binary (from source): a worker left running would keep the process alive past the timeout.
+    const bin = fileURLToPath(new URL('../bin/dev.js', import.meta.url));
+    const { code, signal, stdout } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['--conditions=@theater/source', '--import=tsx/esm', bin, 'replay', file, '--json', '--home', home], { timeout: 90_000 }, (error, out) => {
+        const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
+        resolve({ code: failed === null ? 0 : typeof failed.code === 'number' ? failed.code : null, signal: failed?.signal ?? null, stdout: out });
+      });
+    });
+    expect(signal).toBeNull();
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'invalid-chain' } });
   });
 
   it('exits 2 for an unknown actor and for a missing file', async () => {
@@ -278,6 +398,34 @@ describe('theater replay', () => {
     expect(unknown.stderr).toBe(`actor-not-found: no actor with id ${UNKNOWN} in the chain store of ${home}\n`);
     const missing = await theater('replay', join(temp.path, 'missing.chain'));
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/^file-unreadable: cannot read .*missing\.chain/u);
+    expect(missing.stderr).toBe(`file-not-found: no chain file at ${join(temp.path, 'missing.chain')}\n`);
   });
 });
+
+/** The bytes of a fresh export of the counter's chain. */
+async function exported(name: string): Promise<Buffer> {
+  const file = join(temp.path, `${name}-export.chain`);
+  expect((await theater('chain', 'export', actorId, '-o', file, '--force')).exitCode).toBe(0);
+  return readFile(file);
+}
+
+async function saved(name: string, bytes: Uint8Array): Promise<string> {
+  const file = join(temp.path, `${name}.chain`);
+  await writeFile(file, bytes);
+  return file;
+}
+
+/** Replays `file`, expecting it refused exactly as `chain verify` refuses it: exit code, message and --json output. */
+async function expectRefusedAsVerifyRefuses(file: string): Promise<TheaterResult> {
+  const verified = await theater('chain', 'verify', file);
+  expect(verified.exitCode).not.toBe(0);
+  const replayed = await theater('replay', file);
+  expect(replayed.stdout).toBe('');
+  expect(replayed.stderr).not.toMatch(/^\s+at /mu);
+  expect({ exitCode: replayed.exitCode, stderr: replayed.stderr }).toEqual({ exitCode: verified.exitCode, stderr: verified.stderr });
+  const verifiedJson = await theater('chain', 'verify', file, '--json');
+  const replayedJson = await theater('replay', file, '--json');
+  expect(replayedJson.exitCode).toBe(verified.exitCode);
+  expect(JSON.parse(replayedJson.stdout)).toEqual(JSON.parse(verifiedJson.stdout));
+  return replayed;
+}

@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainVerifyJson } from '../src/lib/verifyChainFileAt.js';
 import { chainFileFrames as frames } from './helpers/chainFileFrames.js';
+import { forgedChainFile, joinFrames, withHeaderCount } from './helpers/rewriteChainFile.js';
 import { runTheater } from './helpers/runTheater.js';
 import { createTempDir } from './helpers/tempDir.js';
 
@@ -53,13 +54,70 @@ describe('theater chain verify', () => {
     const { stdout, stderr, exitCode } = await verify(validFile);
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
-    expect(stdout).toBe(`✓ chain of counter: ${EVENTS} events, 2 signed checkpoints verified\n`);
+    expect(stdout).toBe(
+      `✓ chain of counter: ${EVENTS} events, 2 signed checkpoints verified\n` +
+        "! nothing vouches for the chain's end: its checkpoints' signers were not checked (--trust <public-key-hex> requires the head signed by that key)\n",
+    );
   });
 
   it('accepts the chain when its checkpoints are signed by a trusted key', async () => {
     const { stdout, exitCode } = await verify(validFile, '--trust', hex(strangerKey.publicKey), '--trust', hex(nodeKey.publicKey));
     expect(exitCode).toBe(0);
-    expect(stdout).toContain('✓ chain of counter');
+    expect(stdout).toBe(`✓ chain of counter: ${EVENTS} events, 2 signed checkpoints verified\n`);
+  });
+
+  it('exits 1 with --trust when the checkpoints were stripped, naming how many events are unsigned', async () => {
+    const file = join(dir.path, 'stripped.chain');
+    await writeFile(file, forgedChainFile(validBytes, () => undefined));
+    const { stdout, stderr, exitCode } = await verify(file, '--trust', hex(nodeKey.publicKey));
+    expect(exitCode).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `✗ chain of counter is invalid at event 0: the chain's head is not signed: its last ${EVENTS} events (from event 0) are covered by no checkpoint signed by a trusted key\n`,
+    );
+    const json = await verify(file, '--trust', hex(nodeKey.publicKey), '--json');
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, events: EVENTS, checkpoints: 0, index: 0, unsignedEvents: EVENTS } satisfies Partial<ChainVerifyJson>);
+  });
+
+  it('exits 1 with --trust when the chain was cut after a checkpoint, naming the unsigned tail', async () => {
+    const all = frames(validBytes);
+    // Events 0..14 and the checkpoint at seq 9: the checkpoint at 19 went with the events it signed.
+    const header = withHeaderCount(withHeaderCount(all[0]!.bytes, 'events', 15), 'checkpoints', 1);
+    const file = join(dir.path, 'cut.chain');
+    await writeFile(file, joinFrames([header, ...all.slice(1, 16).map((frame) => frame.bytes), all[EVENTS + 1]!.bytes]));
+    const trusted = await verify(file, '--trust', hex(nodeKey.publicKey));
+    expect(trusted.exitCode).toBe(1);
+    expect(trusted.stderr).toBe(
+      "✗ chain of counter is invalid at event 10: the chain's head is not signed: its last 5 events (from event 10) are covered by no checkpoint signed by a trusted key\n",
+    );
+
+    const cutBare = join(dir.path, 'cut-bare.chain');
+    await writeFile(cutBare, forgedChainFile(validBytes, () => undefined, 8));
+    const bare = await verify(cutBare, '--trust', hex(nodeKey.publicKey));
+    expect(bare.exitCode).toBe(1);
+    expect(bare.stderr).toMatch(/^✗ chain of counter is invalid at event 0: the chain's head is not signed: its last 8 events/u);
+  });
+
+  it('says without --trust that nothing vouches for the end of a chain whose checkpoints were stripped', async () => {
+    const file = join(dir.path, 'stripped-bare.chain');
+    await writeFile(file, forgedChainFile(validBytes, () => undefined));
+    const { stdout, exitCode } = await verify(file);
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(
+      `✓ chain of counter: ${EVENTS} events, 0 signed checkpoints verified\n` +
+        "! nothing vouches for the chain's end: no checkpoint covers any of its events (--trust <public-key-hex> requires the head signed by that key)\n",
+    );
+    const json = await verify(file, '--json');
+    expect(JSON.parse(json.stdout)).toEqual({
+      file,
+      actor: 'counter',
+      ok: true,
+      events: EVENTS,
+      checkpoints: 0,
+      unsignedEvents: EVENTS,
+      headVouched: false,
+    } satisfies ChainVerifyJson);
   });
 
   it('exits 1 naming the event whose data had one byte flipped', async () => {
@@ -98,7 +156,17 @@ describe('theater chain verify', () => {
   it('prints the verdict as JSON with --json', async () => {
     const valid = await verify(validFile, '--json');
     expect(valid.exitCode).toBe(0);
-    expect(JSON.parse(valid.stdout)).toEqual({ file: validFile, actor: 'counter', ok: true, events: EVENTS, checkpoints: 2 } satisfies ChainVerifyJson);
+    expect(JSON.parse(valid.stdout)).toEqual({
+      file: validFile,
+      actor: 'counter',
+      ok: true,
+      events: EVENTS,
+      checkpoints: 2,
+      unsignedEvents: 0,
+      headVouched: false,
+    } satisfies ChainVerifyJson);
+    const trusted = await verify(validFile, '--trust', hex(nodeKey.publicKey), '--json');
+    expect(JSON.parse(trusted.stdout)).toMatchObject({ ok: true, unsignedEvents: 0, headVouched: true } satisfies Partial<ChainVerifyJson>);
 
     const untrusted = await verify(validFile, '--trust', hex(strangerKey.publicKey), '--json');
     expect(untrusted.exitCode).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planMessages } from '../src/lib/messagePlan.js';
+import { planMessages, withoutAttachedMessages } from '../src/lib/messagePlan.js';
 
 describe('planMessages', () => {
   it('interleaves sends and requests in command-line order', () => {
@@ -13,13 +13,21 @@ describe('planMessages', () => {
   });
 
   it('understands --flag=value, short flags and values that look like flags', () => {
-    const argv = ['--request=x', 'm.toml', '-s', 'y', '-rz', '--send', '--request', '--json'];
-    expect(planMessages(argv, ['y', '--request'], ['x', 'z'])).toEqual([
+    // Attached values come from the tokens themselves: oclif parses argv without them.
+    const argv = ['--request=x', 'm.toml', '-s', 'y', '-rz', '--send', '--request', '--json', '-s=--json', '--send=--request=a'];
+    expect(planMessages(argv, ['y', '--request'], [])).toEqual([
       { kind: 'request', text: 'x' },
       { kind: 'send', text: 'y' },
       { kind: 'request', text: 'z' },
       { kind: 'send', text: '--request' },
+      { kind: 'send', text: '--json' },
+      { kind: 'send', text: '--request=a' },
     ]);
+  });
+
+  it('keeps message flags with attached values from oclif, and everything else', () => {
+    const argv = ['m.toml', '--send=--json', '-r--help', '-s=', '--send', '--request=x', '--home', 'h', '--json', '--', '--send=y'];
+    expect(withoutAttachedMessages(argv)).toEqual(['m.toml', '--send', '--request=x', '--home', 'h', '--json', '--', '--send=y']);
   });
 
   it('ignores everything after --', () => {

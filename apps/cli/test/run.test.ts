@@ -65,6 +65,19 @@ describe('theater run', () => {
     expect(json.spawn?.cache).toMatch(/^(memory|disk|transpiled)$/u);
   });
 
+  it('sends messages that look like flags when given attached to their flag', async () => {
+    const { stdout, stderr, exitCode } = await run(testActorManifest('echo'), '--send=--json', '-s=--help', '--request=--send', '-r-x', '--json');
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    const json = JSON.parse(stdout) as RunJson;
+    expect(json.logs.map((entry) => entry.message)).toEqual([`init ${json.actorId}`, 'got --json', 'got --help']);
+    expect(json.replies.map(({ request, reply }) => ({ request, reply }))).toEqual([
+      { request: '--send', reply: 'echo:--send' },
+      { request: '-x', reply: 'echo:-x' },
+    ]);
+    expect(json.delivered).toBe(4);
+  });
+
   it('prints binary replies and state as hex with their size', async () => {
     const { stdout, exitCode } = await run(testActorManifest('small'), '--send', 'a', '--request', 'b', '--send', 'c');
     expect(exitCode).toBe(0);

@@ -16,6 +16,7 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { ChainError } from './chainError.js';
 import type { StoredCheckpoint } from './chainStore.js';
+import { checkpointCoverage, type CheckpointCoverage } from './checkpointCoverage.js';
 import { decodeStoredEvent, type ChainEvent } from './eventFormat.js';
 import { verifyWithStoredCheckpoints, type VerifyResult } from './verifyChain.js';
 
@@ -61,10 +62,12 @@ export interface ChainFileReader extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** What `verifyChainFile` found: the file's header (actor and counts) and the verdict. */
+/** What `verifyChainFile` found: the file's header (actor and counts), the verdict, and how far its checkpoints reach. */
 export interface ChainFileVerdict {
   readonly header: ChainFileHeader;
   readonly result: VerifyResult;
+  /** How many events the newest checkpoint covers, and how many follow it (meaningful when `result.ok`). */
+  readonly coverage: CheckpointCoverage;
 }
 
 /** Options of `verifyChainFile`. */
@@ -225,7 +228,7 @@ export async function verifyChainFile(
     actorId: header.actor,
     ...(options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys }),
   });
-  return { header, result };
+  return { header, result, coverage: checkpointCoverage(header.events, stored) };
 }
 
 /** True for an actor id a chain file (and the store) accepts: a non-empty, well-formed string without `\x00`. */

@@ -24,6 +24,7 @@ export {
   type Checkpoint,
   type CheckpointFields,
 } from './checkpoint.js';
+export { checkpointCoverage, type CheckpointCoverage } from './checkpointCoverage.js';
 export { verifyChain, verifyWithStoredCheckpoints, type VerifyOptions, type VerifyResult } from './verifyChain.js';
 export {
   openChainStore,

@@ -243,7 +243,17 @@ describe('verifyChainFile', () => {
     expect(await verifyChainFile(file, { trustedKeys: [nodeKey.publicKey] })).toEqual({
       header: { actor: ACTOR, events: EVENTS, checkpoints: 2 },
       result: { ok: true, events: EVENTS },
+      coverage: { signedEvents: EVENTS, unsignedEvents: 0 },
     });
+  });
+
+  it('tells how many trailing events no checkpoint covers: all of them when the checkpoints were stripped', async () => {
+    const stripped = await verifyChainFile(fileOf(ACTOR, events, []), { trustedKeys: [nodeKey.publicKey] });
+    expect(stripped.result).toEqual({ ok: true, events: EVENTS });
+    expect(stripped.coverage).toEqual({ signedEvents: 0, unsignedEvents: EVENTS });
+    const cut = await verifyChainFile(fileOf(ACTOR, events.slice(0, 450), storedCheckpoints.slice(0, 1)));
+    expect(cut.result).toEqual({ ok: true, events: 450 });
+    expect(cut.coverage).toEqual({ signedEvents: 300, unsignedEvents: 150 });
   });
 
   it('reads a file from disk twice, in chunks, through the function that opens it', async () => {

@@ -18,7 +18,9 @@ export default class Replay extends TheaterCommand {
 
 The argument is a chain file (as written by theater chain export) when a file exists at that path, or it contains a "/" or ends with ".chain"; otherwise the id (or a unique prefix of the id) of an actor whose chain is in the home's store.
 
-Exit codes: 0 the replay matches; 1 it diverges; 2 bad input (no such actor or file, a malformed chain, a component not in the cache and not given, the store in use by another process).`;
+The chain is verified first, as theater chain verify verifies it (hashes, links, checkpoints, the file's structure): a chain that fails is refused with verify's verdict, and nothing is replayed.
+
+Exit codes: 0 the replay matches; 1 it diverges, or the chain fails verification; 2 bad input (no such actor or file, a malformed chain file, recorded event data that does not decode, a component not in the cache and not given, the store in use by another process).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> 7ff553ef',

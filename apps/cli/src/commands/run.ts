@@ -5,7 +5,7 @@ import { CommandFailure } from '../lib/commandFailure.js';
 import { EXIT } from '../lib/exitCodes.js';
 import { formatReply, formatState } from '../lib/formatPayload.js';
 import { formatDuration } from '../lib/formatUnits.js';
-import { planMessages } from '../lib/messagePlan.js';
+import { planMessages, withoutAttachedMessages } from '../lib/messagePlan.js';
 import { runActor, type RunReport } from '../lib/runActor.js';
 import { toRunJson, type RunJson } from '../lib/runJson.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
@@ -29,13 +29,13 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
   static override flags = {
     send: Flags.string({
       char: 's',
-      description: 'Send a one-way message (UTF-8 text). Repeatable; interleaves with --request in command-line order.',
+      description: 'Send a one-way message (UTF-8 text). Repeatable; interleaves with --request in command-line order. A message that starts with "-" is given attached: --send=--json.',
       multiple: true,
       multipleNonGreedy: true,
     }),
     request: Flags.string({
       char: 'r',
-      description: 'Send a request and print its reply. Repeatable; interleaves with --send in command-line order.',
+      description: 'Send a request and print its reply. Repeatable; interleaves with --send in command-line order. A request that starts with "-" is given attached: --request=-v.',
       multiple: true,
       multipleNonGreedy: true,
     }),
@@ -43,8 +43,11 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
   };
 
   async run(): Promise<RunJson> {
-    const { args, flags } = await this.parse(Run);
-    const messages = planMessages(this.argv, flags.send ?? [], flags.request ?? []);
+    // Attached values (`--send=--json`) are read from argv as written, not by oclif, which takes them for flags
+    // (and replaces this.argv with what it parsed).
+    const argv = [...this.argv];
+    const { args, flags } = await this.parse(Run, withoutAttachedMessages(argv));
+    const messages = planMessages(argv, flags.send ?? [], flags.request ?? []);
     const report = await runActor({
       manifest: args.manifest,
       messages,

@@ -3,15 +3,14 @@
  * an actor's chain in the home's store) in an actor system over the home, whose component cache supplies the
  * recorded component, and describe the result as the command's `--json` output.
  */
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { defaultHandlers } from '@theater/handlers';
 import { encodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { createActorSystem, type ReplayResult, type ReplayedEvent } from '@theater/kernel';
 import { isChainFile } from './chainTarget.js';
-import { CommandFailure } from './commandFailure.js';
-import { EXIT } from './exitCodes.js';
+import { invalidChainFailure } from './chainVerdict.js';
 import { withStoredActor } from './storedActor.js';
+import { verifyChainSource, withChainFile } from './verifyChainFileAt.js';
+import { verifyStoredActor } from './verifyStoredChain.js';
 
 /** What `theater replay --json` prints. */
 export interface ReplayJson extends Omit<ReplayResult, 'divergence'> {
@@ -29,8 +28,10 @@ export interface ReplayTargetOptions {
 }
 
 /**
- * Replays the chain `target` names. A divergence is a result with `ok: false`; an unknown actor, an unreadable or
- * malformed file, or a recorded component that cannot be found throws a {@link CommandFailure} (bad input).
+ * Replays the chain `target` names, once it verified as `theater chain verify` verifies it (the same verifier, with
+ * no --trust): a chain that fails verification is refused with verify's failure (exit 1), a malformed file with its
+ * `invalid-chain-file` (bad input), before anything runs. A divergence is a result with `ok: false`; an unknown
+ * actor, an unreadable file, or a recorded component that cannot be found throws a {@link CommandFailure}.
  * @example
  * const result = await replayTarget({ target: 'counter.chain', home: undefined, componentPath: undefined });
  */
@@ -38,20 +39,25 @@ export async function replayTarget(options: ReplayTargetOptions): Promise<Replay
   const replayOptions = options.componentPath === undefined ? {} : { componentPath: options.componentPath };
   if (await isChainFile(options.target)) {
     const file = options.target;
-    await access(file).catch((error: unknown) => {
-      const message = `cannot read ${file}: ${(error as Error).message}`;
-      throw new CommandFailure(EXIT.badInput, [`file-unreadable: ${message}`], { error: { code: 'file-unreadable', message, file } }, { cause: error });
+    return withChainFile(file, async (source) => {
+      // Verifying first costs a fraction of the replay, and keeps a tampered chain from being vouched for by a match.
+      const verdict = await verifyChainSource(file, source);
+      if (!verdict.ok) throw invalidChainFailure(verdict);
+      // Replaying a file needs the home's component cache only: its chain store stays closed.
+      const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 0, ...(options.home === undefined ? {} : { home: options.home }) });
+      try {
+        await using reader = readChainFile(source());
+        return toJson(await system.replay(reader.events(), replayOptions), file);
+      } finally {
+        await system.close();
+      }
     });
-    // Replaying a file needs the home's component cache only: its chain store stays closed.
-    const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 0, ...(options.home === undefined ? {} : { home: options.home }) });
-    try {
-      await using reader = readChainFile(createReadStream(file));
-      return toJson(await system.replay(reader.events(), replayOptions), file);
-    } finally {
-      await system.close();
-    }
   }
-  return withStoredActor({ home: options.home, actorId: options.target }, async (system, actorId) => toJson(await system.replay(actorId, replayOptions)));
+  return withStoredActor({ home: options.home, actorId: options.target }, async (system, actorId) => {
+    const verdict = await verifyStoredActor(system, actorId);
+    if (!verdict.ok) throw invalidChainFailure(verdict);
+    return toJson(await system.replay(actorId, replayOptions));
+  });
 }
 
 function toJson(result: ReplayResult, file?: string): ReplayJson {

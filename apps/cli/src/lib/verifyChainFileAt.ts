@@ -3,7 +3,8 @@
  * its signed checkpoints included, and describe the verdict as the command's `--json` output.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { isChainError, verifyChainFile } from '@theater/event-chain';
+import { isChainError, verifyChainFile, type ChainFileSource } from '@theater/event-chain';
+import { toChainVerdict } from './chainVerdict.js';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
 
@@ -24,16 +25,41 @@ export interface ChainVerifyJson {
   readonly index?: number;
   /** When not ok: what is wrong there. */
   readonly reason?: string;
+  /**
+   * Events after the newest verified checkpoint, which no signature covers (0: the head is signed). Given when ok,
+   * and when the verification failed only because the head is not signed (`--trust`).
+   */
+  readonly unsignedEvents?: number;
+  /** When ok: true when the head is covered by a checkpoint whose signer is trusted (`--trust`, or for an actor's chain the home's node key). */
+  readonly headVouched?: boolean;
 }
 
 /**
- * Verifies the chain file at `file` (hashes, links, checkpoint signatures, and with `trustedKeys` their signers).
- * A failed verification is a verdict with `ok: false`; a missing, unreadable or malformed file throws a
- * {@link CommandFailure} (bad input).
+ * Verifies the chain file at `file` (hashes, links, checkpoint signatures, and with `trustedKeys` their signers and
+ * a checkpoint on the head). A failed verification is a verdict with `ok: false`; a missing, unreadable or malformed
+ * file throws a {@link CommandFailure} (bad input).
  * @example
  * const verdict = await verifyChainFileAt('counter.chain', [nodePublicKey]);
  */
 export async function verifyChainFileAt(file: string, trustedKeys?: readonly Uint8Array[]): Promise<ChainVerifyJson> {
+  return withChainFile(file, (source) => verifyChainSource(file, source, trustedKeys));
+}
+
+/** Like {@link verifyChainFileAt}, for a file already opened by {@link withChainFile}. */
+export async function verifyChainSource(file: string, source: () => ChainFileSource, trustedKeys?: readonly Uint8Array[]): Promise<ChainVerifyJson> {
+  const { header, result, coverage } = await verifyChainFile(source, trustedKeys === undefined ? {} : { trustedKeys });
+  const base = { file, actor: header.actor, events: header.events, checkpoints: header.checkpoints };
+  const checked = trustedKeys !== undefined;
+  return toChainVerdict(base, result, coverage, { signersChecked: checked, requireSignedHead: checked });
+}
+
+/**
+ * Opens the chain file at `file` once and runs `work` with a function giving its bytes from the start (each call a
+ * new pass over the same open file, so every pass reads the same file even if the path is replaced meanwhile).
+ * A missing or unreadable file, and a malformed one (`invalid-chain-file` from any pass), throw a
+ * {@link CommandFailure} (bad input).
+ */
+export async function withChainFile<T>(file: string, work: (source: () => ChainFileSource) => Promise<T>): Promise<T> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -41,13 +67,7 @@ export async function verifyChainFileAt(file: string, trustedKeys?: readonly Uin
     throw unreadable(file, error);
   }
   try {
-    // The file is read twice (checkpoints come last, events are streamed): through one handle, so both passes
-    // read the same file even if the path is replaced meanwhile.
-    const { header, result } = await verifyChainFile(() => handle.createReadStream({ start: 0, autoClose: false }), {
-      ...(trustedKeys === undefined ? {} : { trustedKeys }),
-    });
-    const verdict = { file, actor: header.actor, ok: result.ok, events: header.events, checkpoints: header.checkpoints };
-    return result.ok ? verdict : { ...verdict, index: result.index, reason: result.reason };
+    return await work(() => chunksOf(handle));
   } catch (error) {
     if (isChainError(error, 'invalid-chain-file')) {
       throw new CommandFailure(EXIT.badInput, [`${error.code}: ${file}: ${error.message}`], { error: { code: error.code, message: error.message, file } }, { cause: error });
@@ -56,6 +76,22 @@ export async function verifyChainFileAt(file: string, trustedKeys?: readonly Uin
     throw error;
   } finally {
     await handle.close();
+  }
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The file's bytes from the start, by positional reads: any number of passes over one handle, each stopping where
+ * it likes (a read stream over a shared handle, closed before its end, breaks the next one).
+ */
+async function* chunksOf(handle: FileHandle): AsyncGenerator<Uint8Array> {
+  for (let position = 0; ; ) {
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 

@@ -7,7 +7,7 @@
  * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
  * replay, and at most MAX_OUTSTANDING calls wait in the actor's mailbox.
  */
-import { decodeEventData, openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
+import { openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
 import { ActorInstance } from '../actor/actorInstance.js';
 import type { LoadedComponent } from '../component/componentCache.js';
 import { exportedFunctions, importedFunctions } from '../component/witFunctions.js';
@@ -15,6 +15,7 @@ import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { MessageRouter } from '../messaging/messageRouter.js';
+import { recordedCall, recordedSpawn, recordedStop, type RecordedCall } from './recordedData.js';
 import { replayHost } from './replayHost.js';
 import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
@@ -34,18 +35,6 @@ export interface ReplayContext {
   now(): number;
 }
 
-interface RecordedSpawn {
-  readonly component: string;
-  readonly manifest: Manifest;
-  readonly state: Uint8Array | null;
-}
-
-interface RecordedCall {
-  readonly interface: string;
-  readonly function: string;
-  readonly params: readonly unknown[];
-}
-
 /** Replays the chain given as batches of events in seq order (read from a store, or from a chain file). */
 export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>, context: ReplayContext): Promise<ReplayResult> {
   const started = performance.now();
@@ -60,6 +49,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   let stopReplay: () => void = () => {};
   const diverged = new Promise<void>((resolve) => (stopReplay = resolve));
   const recorder = new ReplayRecorder(store, () => stopReplay());
+  let replayed: ActorInstance | undefined;
 
   /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
   const readNext = async (): Promise<ChainEvent | undefined> => {
@@ -86,10 +76,10 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   const readToNextCall = async (): Promise<boolean> => {
     for (let event = await readNext(); event !== undefined; event = await readNext()) {
       if (event.type === 'wasm.call') {
-        pendingCalls.push(decodeEventData(event.data) as RecordedCall);
+        pendingCalls.push(recordedCall(event));
         return true;
       }
-      if (event.type === 'actor.stop') stopRecorded = decodeEventData(event.data) as { by: string };
+      if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
     }
     return false;
   };
@@ -97,7 +87,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   try {
     const spawnEvent = await readNext();
     if (spawnEvent?.type !== 'actor.spawn') throw new KernelError('invalid-chain', 'the chain does not begin with an actor.spawn event');
-    const spawn = decodeEventData(spawnEvent.data) as RecordedSpawn;
+    const spawn = recordedSpawn(spawnEvent);
     const component = await context.loadComponent(spawn.component, spawn.manifest);
     // The chain's first call is init, whose params carry the actor's id.
     if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
@@ -117,6 +107,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       // A replayed actor talks to no one: its host calls are answered from the chain.
       router: new MessageRouter(() => undefined),
     });
+    replayed = actor;
     // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
     recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });
     const host = replayHost(importedFunctions(component), recorder, (data) => actor.requestShutdown(data));
@@ -170,6 +161,13 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       divergence: recorder.divergence,
       durationMs: performance.now() - started,
     };
+  } catch (error) {
+    // A chain found unreplayable mid-way (data that does not decode) must not leave the actor's worker running.
+    if (replayed !== undefined) {
+      recorder.ignoreRest();
+      await replayed.stop().catch(() => undefined);
+    }
+    throw error;
   } finally {
     await reader.return?.();
     await store.close();

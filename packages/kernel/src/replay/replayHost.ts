@@ -3,8 +3,9 @@
  * result, or the recorded error), so nothing outside the actor happens: no message is sent, no file written, no
  * request made. The one effect replayed for real is on the actor itself: `runtime.shutdown` stops it, as it did.
  */
-import { decodeEventData } from '@theater/event-chain';
+import type { ChainEvent } from '@theater/event-chain';
 import { HostCallError, type ActorState, type HostFunction, type HostImplementation } from '../handler.js';
+import { recordedData } from './recordedData.js';
 import type { ReplayRecorder } from './replayRecorder.js';
 
 const RUNTIME = 'theater:simple/runtime';
@@ -24,7 +25,7 @@ export function replayHost(
         const recorded = recorder.nextExpected();
         // A call the chain does not have here gets an error; the recorder reports the divergence when it is recorded.
         if (recorded?.type !== type) throw new HostCallError(`replay: the recorded actor made no ${type} call here`);
-        const payload = decodeEventData(recorded.data) as { result?: unknown; error?: string };
+        const payload = recordedPayload(recorded);
         if (iface === RUNTIME && witName === 'shutdown') requestShutdown(args[0] as ActorState);
         if (payload.error !== undefined) throw new HostCallError(payload.error);
         return payload.result ?? undefined;
@@ -33,4 +34,20 @@ export function replayHost(
     host[iface] = table;
   }
   return host;
+}
+
+/** The recorded outcome of a host call; data that is not one is an error for the guest, and a divergence. */
+function recordedPayload(event: ChainEvent): { result?: unknown; error?: string } {
+  let payload: unknown;
+  try {
+    payload = recordedData(event);
+  } catch (error) {
+    throw new HostCallError(`replay: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected its data as an object`);
+  }
+  const { error } = payload as { error?: unknown };
+  if (error !== undefined && typeof error !== 'string') throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected error as a string`);
+  return payload as { result?: unknown; error?: string };
 }

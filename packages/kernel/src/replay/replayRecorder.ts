@@ -75,7 +75,8 @@ export class ReplayRecorder implements ActorChain {
     } else if (expected.type !== event.type) {
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `expected a ${expected.type} event, the replay recorded ${event.type}` });
     } else if (!bytesEqual(expected.data, event.data)) {
-      this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `the ${event.type} event's data differs` });
+      const reason = decodes(expected.data) ? `the ${event.type} event's data differs` : `the recorded ${event.type} event's data does not decode (the chain holds corrupt data here)`;
+      this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason });
     } else if (!bytesEqual(expected.hash, event.hash)) {
       // Same contents, different hash: the recorded chain does not hash as it says (tampered or corrupt).
       this.#diverge({
@@ -118,6 +119,15 @@ export class ReplayRecorder implements ActorChain {
   #diverge(divergence: ReplayDivergence): void {
     this.divergence = divergence;
     this.#onDivergence(divergence);
+  }
+}
+
+function decodes(data: Uint8Array): boolean {
+  try {
+    decodeEventData(data);
+    return true;
+  } catch {
+    return false;
   }
 }
 

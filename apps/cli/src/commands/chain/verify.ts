@@ -1,11 +1,8 @@
 /** `theater chain verify <actor-id|file>`: check that a chain is intact and its checkpoints validly signed. */
 import { Args, Flags } from '@oclif/core';
-import pc from 'picocolors';
 import { isChainFile } from '../../lib/chainTarget.js';
-import { CommandFailure } from '../../lib/commandFailure.js';
-import { EXIT } from '../../lib/exitCodes.js';
+import { invalidChainFailure, validVerdictLines } from '../../lib/chainVerdict.js';
 import { parsePublicKeyHex } from '../../lib/parsePublicKeyHex.js';
-import { count } from '../../lib/pluralize.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
 import { verifyChainFileAt, type ChainVerifyJson } from '../../lib/verifyChainFileAt.js';
 import { verifyStoredChain } from '../../lib/verifyStoredChain.js';
@@ -15,9 +12,9 @@ export default class ChainVerify extends TheaterCommand {
 
   static override description = `Checks every event's hash and link to its predecessor, and every signed checkpoint: its Ed25519 signature, its actor, the head it signs, and its signer. Prints the verdict: the first problem found, with the index of the event, or the number of events and checkpoints verified.
 
-The argument is a chain file (as written by theater chain export) when a file or directory exists at that path, or when it contains a "/" or ends with ".chain"; otherwise it is the id of an actor whose chain is in the Theater home's store (--home), or a unique prefix of the id. A file's checkpoints may be signed by any key unless --trust is given; a stored chain's must be signed by one of the --trust keys, by default the home's own node key (keys/node.pub).
+The argument is a chain file (as written by theater chain export) when a file or directory exists at that path, or when it contains a "/" or ends with ".chain"; otherwise it is the id of an actor whose chain is in the Theater home's store (--home), or a unique prefix of the id. A file's checkpoints may be signed by any key unless --trust is given; a stored chain's must be signed by one of the --trust keys, by default the home's own node key (keys/node.pub). With --trust, the chain's head must also be covered by a checkpoint (events after the newest checkpoint are signed by no one, so stripping the checkpoints, or cutting the chain after one, fails); without it, the verdict says when nothing vouches for the chain's end.
 
-Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dropped or reordered event, a bad or untrusted checkpoint); 2 bad input (no such file or actor, a prefix of several actor ids, not a chain file or a truncated one, a malformed --trust key, the home's store in use by another process).`;
+Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dropped or reordered event, a bad or untrusted checkpoint, with --trust an unsigned head); 2 bad input (no such file or actor, a prefix of several actor ids, not a chain file or a truncated one, a malformed --trust key, the home's store in use by another process).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> counter.chain',
@@ -31,7 +28,7 @@ Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dr
 
   static override flags = {
     trust: Flags.string({
-      description: 'Require every checkpoint to be signed by this Ed25519 public key (64 hex digits, the bytes of node.pub). Repeatable: any of them.',
+      description: 'Require every checkpoint, and one on the head, to be signed by this Ed25519 public key (64 hex digits, the bytes of node.pub). Repeatable: any of them.',
       helpValue: '<public-key-hex>',
       multiple: true,
       multipleNonGreedy: true,
@@ -43,11 +40,8 @@ Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dr
     const { args, flags } = await this.parse(ChainVerify);
     const trustedKeys = flags.trust?.map((hex) => parsePublicKeyHex(hex, '--trust'));
     const verdict = (await isChainFile(args.target)) ? await verifyChainFileAt(args.target, trustedKeys) : await verifyStoredChain(flags.home, args.target, trustedKeys);
-    if (!verdict.ok) {
-      const where = verdict.index === undefined ? '' : ` at event ${verdict.index}`;
-      throw new CommandFailure(EXIT.failed, [`${pc.red('✗')} chain of ${verdict.actor} is invalid${where}: ${verdict.reason ?? 'unknown problem'}`], verdict);
-    }
-    this.log(`${pc.green('✓')} chain of ${verdict.actor}: ${count(verdict.events, 'event')}, ${count(verdict.checkpoints, 'signed checkpoint')} verified`);
+    if (!verdict.ok) throw invalidChainFailure(verdict);
+    for (const line of validVerdictLines(verdict)) this.log(line);
     return verdict;
   }
 }
