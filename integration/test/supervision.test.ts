@@ -375,4 +375,15 @@ describe('where a supervisor loads its children\'s files from', () => {
     expect(await ask(parent, `resume ${child}`)).toBe(refused('component', 'echo.wasm'));
     expect(system.get(child)).toBeUndefined();
   });
+
+  it('does not restart a child whose component has since become a symlink leading out of its directory', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    const parent = await overseerIn(system, dirs.tree);
+    const child = await spawnChild(parent, 'child.toml');
+    await rm(join(dirs.tree, 'echo.wasm'));
+    await symlink(join(dirs.outside, 'echo.wasm'), join(dirs.tree, 'echo.wasm'));
+    expect(await ask(parent, `restart ${child}`)).toBe(refused('component', 'echo.wasm'));
+    expect(system.get(child)).toBeUndefined();
+  });
 });

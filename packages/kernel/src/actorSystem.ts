@@ -365,8 +365,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   const tree: SupervisionTree = new SupervisionTree({
     find: (id) => actors.get(id),
-    restart: (entry, state): Promise<ActorInstance> =>
-      spawn(entry.manifest, {}, { parentId: tree.parentOf(entry.id), restartOf: { id: entry.id, chainStore: entry.instance.chainStore }, state }),
+    async restart(entry, state): Promise<ActorInstance> {
+      const parentId = tree.parentOf(entry.id);
+      // The child's files are read again: they must still lie inside its parent's directory (a symlink swapped in since).
+      if (parentId !== undefined) await confineChildFiles(entry.manifest, actors.get(parentId)?.manifest.baseDir);
+      return spawn(entry.manifest, {}, { parentId, restartOf: { id: entry.id, chainStore: entry.instance.chainStore }, state });
+    },
     fail: (actor, message) => actor.abort('internal', message),
   });
 
