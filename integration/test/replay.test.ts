@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { defaultHandlers } from '@theater/handlers';
-import { createEvent, decodeEventData, encodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
+import { createEvent, decodeEventData, encodeEventData, readChainFile, verifyChain, type ChainEvent } from '@theater/event-chain';
 import { createActorSystem, type ActorSystem } from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
 import { manifestOf, tempDir, text } from './helpers.js';
@@ -105,15 +105,26 @@ describe('replay', () => {
     expect(result.events).toBe(getState + 1);
   });
 
-  it('reports an altered output that was not re-hashed at that very event', async () => {
+  it('refuses a chain whose altered output was not re-hashed, or whose link was broken, with the verdict verify gives', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const { events } = await recordEcho(system, 'stop');
     const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
     const tampered = events.map((e) => (e.seq === getState ? { ...e, data: encodeEventData({ args: [], result: text('{"count":99}') }) } : e));
-    const result = await system.replay(fromArray(tampered));
-    expect(result.divergence).toMatchObject({ index: getState, expected: { type: 'theater:simple/runtime.get-state' } });
-    expect(result.divergence?.reason).toContain('its recorded hash does not');
+    const verdict = await verifyChain(tampered);
+    expect(verdict).toMatchObject({ ok: false, index: getState });
+    await expect(system.replay(fromArray(tampered))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: `the chain does not verify at event ${getState}: ${(verdict as { reason: string }).reason}`,
+    });
+    // One flipped bit of event 1's parent hash: the link breaks there.
+    const parent = Uint8Array.from(events[1]!.parent!);
+    parent[0]! ^= 1;
+    const unlinked = events.map((e) => (e.seq === 1 ? { ...e, parent } : e));
+    await expect(system.replay(fromArray(unlinked))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: expect.stringMatching(/^the chain does not verify at event 1: event 1 has parent /u) as unknown,
+    });
   });
 
   it('refuses recorded call or spawn data that does not decode with invalid-chain, naming the event', async () => {

@@ -25,7 +25,14 @@ export {
   type CheckpointFields,
 } from './checkpoint.js';
 export { checkpointCoverage, type CheckpointCoverage } from './checkpointCoverage.js';
-export { verifyChain, verifyWithStoredCheckpoints, type VerifyOptions, type VerifyResult } from './verifyChain.js';
+export {
+  createChainVerifier,
+  verifyChain,
+  verifyWithStoredCheckpoints,
+  type ChainVerifier,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verifyChain.js';
 export {
   openChainStore,
   openMemoryChainStore,

@@ -40,7 +40,7 @@ export async function verifyChain(
   events: Iterable<ChainEvent> | AsyncIterable<ChainEvent>,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
-  const verifier = createVerifier(options);
+  const verifier = createChainVerifier(options);
   if (Symbol.asyncIterator in events) {
     for await (const event of events) {
       const failure = verifier.push(event);
@@ -87,14 +87,25 @@ export async function verifyWithStoredCheckpoints(
   return firstBad !== undefined && (verified.ok || firstBad.index < verified.index) ? firstBad : verified;
 }
 
-interface Verifier {
-  /** Checks the next event; returns the failure, if any. */
-  push(event: ChainEvent): Failure | undefined;
+/** A verification in progress, fed one event at a time (what {@link verifyChain} runs over its iterable). */
+export interface ChainVerifier {
+  /** Checks the next event; returns the failure, if any (the verification then ends). */
+  push(event: ChainEvent): { ok: false; index: number; reason: string } | undefined;
   /** Checks what only the end of the chain can tell (checkpoints past it). */
   end(): VerifyResult;
 }
 
-function createVerifier(options: VerifyOptions): Verifier {
+/**
+ * Starts a verification to which the caller feeds the chain's events in order, for readers that consume a chain for
+ * something else at the same time (replay verifies what it replays as it reads).
+ * @example
+ * const verifier = createChainVerifier();
+ * for (const event of events) {
+ *   const failure = verifier.push(event);
+ *   if (failure !== undefined) throw new Error(failure.reason);
+ * }
+ */
+export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier {
   const checkpoints = sortedCheckpoints(options.checkpoints ?? []);
   const { trustedKeys, actorId } = options;
   const hashEvent = createEventHasher();
