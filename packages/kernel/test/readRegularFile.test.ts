@@ -16,6 +16,8 @@ describe('readRegularFile', () => {
     const read = await readRegularFile(path, 4 * MiB);
     expect(read.ok).toBe(true);
     expect(read.ok && Buffer.from(read.bytes).equals(Buffer.from(content))).toBe(true);
+    // Exactly the file: nothing past its end in the buffer (states are posted to workers and recorded whole).
+    expect(read.ok && read.bytes.buffer.byteLength).toBe(content.length);
   });
 
   it('reads an empty file as no bytes', async () => {

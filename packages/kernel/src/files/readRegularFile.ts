@@ -51,8 +51,8 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<F
     if (opened !== undefined) return opened;
     const chunks: Uint8Array[] = [];
     let total = 0;
-    // One byte past the size fstat saw: a file that grew shows it, and the next reads go on to its end.
-    let want = Math.min(info.size, maxBytes) + 1;
+    // First the size fstat saw; then on to the end of the file, which may have grown, never past the limit + 1 byte.
+    let want = Math.min(info.size, maxBytes);
     for (;;) {
       const chunk = new Uint8Array(want);
       let filled = 0;
@@ -65,13 +65,15 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<F
         }
         filled += bytesRead;
       }
-      chunks.push(chunk.subarray(0, filled));
+      if (filled > 0) chunks.push(filled === chunk.length ? chunk : chunk.subarray(0, filled));
       total += filled;
       if (total > maxBytes) return tooLarge(maxBytes, 'grew past the limit while being read');
       if (ended) break;
       want = Math.min(CHUNK_BYTES, maxBytes + 1 - total);
     }
-    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : concat(chunks, total) };
+    // The usual case, a file read whole in its first chunk, is returned without a copy.
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    return { ok: true, bytes: only !== undefined && only.byteLength === only.buffer.byteLength ? only : concat(chunks, total) };
   } catch (error) {
     return failure(error);
   } finally {
