@@ -377,11 +377,11 @@ describe('the grant', () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const missing = join(dirs.root, 'missing');
-    await expect(filer(system, missing)).rejects.toMatchObject({ code: 'invalid-grant', message: `filesystem root ${missing} does not exist` });
+    await expect(filer(system, missing)).rejects.toMatchObject({ code: 'invalid-grant', message: `handler[2].path: filesystem root ${missing} does not exist` });
     await writeFile(join(dirs.root, 'file'), '');
     await expect(filer(system, join(dirs.root, 'file'))).rejects.toMatchObject({
       code: 'invalid-grant',
-      message: `filesystem root ${join(dirs.root, 'file')} is not a directory`,
+      message: `handler[2].path: filesystem root ${join(dirs.root, 'file')} is not a directory`,
     });
     expect(system.list()).toEqual([]);
   });
@@ -451,7 +451,7 @@ describe('the grant', () => {
       const reply = await ask(parent, `spawn ${child('sneak', join(dirs.root, 'door'))}`);
       const realOutside = await realpath(dirs.outside);
       expect(reply).toBe(
-        `error:permission-denied: child sneak's filesystem root ${join(dirs.root, 'door')} leads to ${realOutside}, outside its parent's root ${await realpath(dirs.root)}`,
+        `error:permission-denied: handler[2].path: child sneak's filesystem root ${join(dirs.root, 'door')} leads to ${realOutside}, outside its parent's root ${await realpath(dirs.root)}`,
       );
       expect(await ask(parent, 'children')).toBe('[]');
       expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);

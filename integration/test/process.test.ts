@@ -281,7 +281,7 @@ describe('working directories', () => {
     const missing = join(tmpdir(), 'theater-process-missing-dir');
     await expect(system.spawn(withProcess(await manifestOf('spawner'), { cwd: missing }))).rejects.toMatchObject({
       code: 'invalid-grant',
-      message: `process cwd ${missing} is not a directory`,
+      message: `handler[2].cwd: ${missing} is not a directory`,
     });
   });
 

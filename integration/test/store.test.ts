@@ -255,7 +255,7 @@ describe('store: admission', () => {
     await using system = await testSystem();
     const missing = '00000000-0000-4000-8000-000000000000';
     const error = await system.spawn(await keeperHanded([missing])).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'invalid-grant', message: `keeper is handed store ${missing}, which does not exist` });
+    expect(error).toMatchObject({ code: 'invalid-grant', message: `handler[2].stores[0]: keeper is handed store ${missing}, which does not exist` });
     expect(system.list()).toEqual([]);
   });
 
@@ -280,7 +280,7 @@ describe('store: admission', () => {
     // The overseer may use stores, but created none and was handed none: it cannot hand this one on.
     const blind = await system.spawn(await overseerWith({ type: 'store' }));
     expect(await ask(blind, `spawn ${childToml}`)).toBe(
-      `error:permission-denied: child keeper-child is handed store ${id}, which its parent ${blind.id} cannot see`,
+      `error:permission-denied: handler[2].stores[0]: child keeper-child is handed store ${id}, which its parent ${blind.id} cannot see`,
     );
     expect(await ask(blind, 'children')).toBe('[]');
     expect(system.list().map((a) => a.id).sort()).toEqual([owner.id, blind.id].sort());

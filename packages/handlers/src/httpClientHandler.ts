@@ -26,13 +26,13 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
   provides: ['theater:simple/http-client'],
   requiredExports: {},
   // Entries that cannot match anything are mistakes: refuse to start rather than silently allow less.
-  async admit({ config }) {
+  async admit({ config, field }) {
     const invalid = config.allowedHosts.flatMap((entry) => {
       const pattern = parseHostPattern(entry);
       return 'invalid' in pattern ? [`"${entry}" (${pattern.invalid})`] : [];
     });
     if (invalid.length > 0) {
-      throw new KernelError('invalid-grant', `http-client allowed_hosts entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
+      throw new KernelError('invalid-grant', `${field}.allowed_hosts: entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
     }
   },
   excess(wanted, held) {

@@ -52,11 +52,11 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
   type: 'process',
   provides: ['theater:simple/process'],
   requiredExports: { [PROCESS_HANDLERS]: ['handle-stdout', 'handle-stderr', 'handle-exit'] },
-  async admit({ manifest, config }) {
+  async admit({ manifest, config, field }) {
     if (config.cwd === undefined) return;
     const dir = configuredDirectory(manifest, config.cwd);
     const found = await stat(dir).catch(() => undefined);
-    if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `process cwd ${dir} is not a directory`);
+    if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `${field}.cwd: ${dir} is not a directory`);
   },
   excess(wanted, held, { child, parent }) {
     const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));

@@ -31,15 +31,15 @@ export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
   type: 'store',
   provides: ['theater:simple/store'],
   requiredExports: {},
-  async admit({ manifest, config, parent, resource }) {
+  async admit({ manifest, config, field, parent, resource }) {
     const handed = config.stores ?? [];
     if (handed.length === 0) return;
     const store = await resource('store', CONTENT_STORE);
-    for (const storeId of handed) {
+    for (const [index, storeId] of handed.entries()) {
       const info = await store.info(storeId);
-      if (info === undefined) throw new KernelError('invalid-grant', `${manifest.name} is handed store ${storeId}, which does not exist`);
+      if (info === undefined) throw new KernelError('invalid-grant', `${field}.stores[${index}]: ${manifest.name} is handed store ${storeId}, which does not exist`);
       if (parent !== undefined && !canUse(info, storeId, parent.actorId, parent.config)) {
-        throw new KernelError('permission-denied', `child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`);
+        throw new KernelError('permission-denied', `${field}.stores[${index}]: child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`);
       }
     }
   },

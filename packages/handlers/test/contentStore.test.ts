@@ -61,6 +61,7 @@ describe('store handler admission', () => {
       actorId: 'child',
       manifest: { name: 'child' } as AdmitContext['manifest'],
       config: { type: 'store', stores },
+      field: 'handler[2]',
       parent: { actorId: 'parent', manifest: { name: 'parent' } as AdmitContext['manifest'], config: { type: 'store' } },
       resource,
     });
@@ -68,7 +69,7 @@ describe('store handler admission', () => {
       await expect(storeHandler.admit!(admitting([parentsOwn]))).resolves.toBeUndefined();
       await expect(storeHandler.admit!(admitting([parentsOwn, strangers]))).rejects.toMatchObject({
         code: 'permission-denied',
-        message: `child child is handed store ${strangers}, which its parent parent cannot see`,
+        message: `handler[2].stores[1]: child child is handed store ${strangers}, which its parent parent cannot see`,
       });
     } finally {
       for (const value of opened.values()) await ((await value) as AsyncDisposable)[Symbol.asyncDispose]();

@@ -3,7 +3,6 @@
  * runs in sandbox workers; the system's own event loop only moves messages and performs host calls.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
@@ -37,6 +36,7 @@ import type { ActorSupervision } from './supervision/actorSupervision.js';
 import { SupervisionTree } from './supervision/supervisionTree.js';
 import { childFilePath, confineChildFiles } from './supervision/childFileScope.js';
 import { permissionExcess } from './permissions/permissionExcess.js';
+import { readRegularFile } from './files/readRegularFile.js';
 
 /** Options for `createActorSystem`. */
 export interface ActorSystemOptions {
@@ -289,6 +289,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         actorId,
         manifest,
         config,
+        field: `handler[${index}]`,
         parent:
           parent === undefined
             ? undefined
@@ -336,7 +337,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     try {
       assertOpen();
       const { worker, prepared } = await pool.take(spec.key);
-      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, manifest.limits.initTimeoutMs);
+      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' });
     } catch (cause) {
       if (closing === undefined) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
@@ -599,13 +600,15 @@ function resolveRelative(manifest: Manifest, path: string): string {
   return resolve(manifest.baseDir, path);
 }
 
+/** The largest `init_state` file read: a state is handed to the actor whole, and kept in its chain. */
+const MAX_INIT_STATE_BYTES = 64 * 2 ** 20;
+
 async function initialState(manifest: Manifest, given: Uint8Array | undefined): Promise<ActorState> {
   if (given !== undefined) return given;
   if (manifest.initState === undefined) return undefined;
   const path = resolveRelative(manifest, manifest.initState);
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw new KernelError('component-not-found', `init_state file not found: ${path}`, { cause });
-  }
+  const read = await readRegularFile(path, MAX_INIT_STATE_BYTES);
+  if (read.ok) return read.bytes;
+  const code = read.problem === 'missing' ? 'component-not-found' : 'invalid-init-state';
+  throw new KernelError(code, `init_state: ${path} ${read.detail}`, { cause: read.cause });
 }

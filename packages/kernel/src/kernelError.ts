@@ -5,6 +5,7 @@ import type { Actor } from './actor/actor.js';
 export type KernelErrorCode =
   | 'component-not-found'
   | 'invalid-component'
+  | 'invalid-init-state'
   | 'component-too-large'
   | 'import-not-granted'
   | 'export-missing'

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testActorComponent } from '@theater/test-actors';
-import { ComponentCache } from '../src/component/componentCache.js';
+import { ComponentCache, MAX_COMPONENT_BYTES } from '../src/component/componentCache.js';
 import { tempDir } from './tempDir.js';
 
 describe('component cache', () => {
@@ -50,6 +51,40 @@ describe('component cache', () => {
     const again = await new ComponentCache(home.path).load(path);
     expect(again.outcome).toBe('transpiled');
     expect(JSON.parse(await readFile(meta, 'utf8'))).toMatchObject({ hash: component.hash });
+  });
+
+  it('refuses a directory, a FIFO or a device as the component at once, naming the component field', { timeout: 10_000 }, async () => {
+    await using home = await tempDir();
+    const cache = new ComponentCache(home.path);
+    const fifo = join(home.path, 'pipe.wasm');
+    execFileSync('mkfifo', [fifo]);
+    const cases = [
+      [home.path, 'a directory'],
+      ['/', 'a directory'],
+      [fifo, 'a FIFO'],
+      ['/dev/zero', 'a character device'],
+      ['/dev/urandom', 'a character device'],
+    ] as const;
+    for (const [path, kind] of cases) {
+      await expect(cache.load(path)).rejects.toMatchObject({ code: 'invalid-component', message: `component: ${path} is ${kind}, not a regular file` });
+    }
+  });
+
+  it('refuses a component file over the size limit without reading it', async () => {
+    await using home = await tempDir();
+    const path = join(home.path, 'huge.wasm');
+    await writeFile(path, '');
+    await truncate(path, 3 * 2 ** 30);
+    await expect(new ComponentCache(home.path).load(path)).rejects.toMatchObject({
+      code: 'component-too-large',
+      message: `component: ${path} is ${3 * 2 ** 30} bytes; the limit is ${MAX_COMPONENT_BYTES / 2 ** 20} MiB`,
+    });
+  });
+
+  it('refuses a component that does not exist, naming the component field', async () => {
+    await using home = await tempDir();
+    const path = join(home.path, 'missing.wasm');
+    await expect(new ComponentCache(home.path).load(path)).rejects.toMatchObject({ code: 'component-not-found', message: `component: ${path} does not exist` });
   });
 
   it('compiles core modules once per memory cap', async () => {

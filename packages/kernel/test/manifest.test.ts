@@ -1,5 +1,6 @@
 /** The manifest parser: valid manifests, defaults, and one precise problem per mistake. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -11,6 +12,8 @@ import {
   type ManifestProblem,
   type ParseManifestOptions,
 } from '../src/manifest/index.js';
+import { createLineLocator } from '../src/manifest/locateLine.js';
+import { MAX_MANIFEST_BYTES } from '../src/manifest/parseManifest.js';
 
 const HEAD = `name = "counter"
 version = "0.1.0"
@@ -449,6 +452,37 @@ allowed_hosts = "api.openai.com"
     ]);
   });
 
+  test('refuses a table header 50,000 keys deep with bounded work, naming the line of its first key', () => {
+    // Locating lines used to cost the square of the depth: 15-21 s for this 100 KB file. Now it is linear; the bound
+    // is generous for a loaded machine, far below the quadratic time.
+    const deep = `${HEAD}[${Array.from({ length: 50_000 }, () => 'a').join('.')}]\n`;
+    const started = performance.now();
+    const problems = problemsOf(deep);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(problems).toEqual([{ field: 'a', message: expect.stringMatching(/^unknown key/u), line: 4 }]);
+  });
+
+  test('locates lines in a deep table with many keys in time linear in the text', () => {
+    // 20,000 keys under a 20,000-deep table: rebuilding the table's path for every key would be 4e8 steps.
+    const depth = 20_000;
+    const text = [HEAD, `[${Array.from({ length: depth }, () => 't').join('.')}]`, ...Array.from({ length: depth }, (_, i) => `k${i} = 1`), ''].join('\n');
+    const started = performance.now();
+    const locate = createLineLocator(text);
+    const path = [...Array.from({ length: depth }, () => 't'), `k${depth - 1}`];
+    expect(locate(path)).toBe(5 + depth);
+    expect(locate(['t'])).toBe(5);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test('finds the line of the array-of-tables entry a sub-table belongs to', () => {
+    const locate = createLineLocator('[[handler]]\ntype = "a"\n[[handler]]\ntype = "b"\n[handler.sub]\nkey = 1\n');
+    expect(locate(['handler', 1, 'sub', 'key'])).toBe(6);
+    expect(locate(['handler', 1, 'sub'])).toBe(5);
+    expect(locate(['handler', 0, 'type'])).toBe(2);
+    expect(locate(['handler', 0, 'missing'])).toBe(1);
+    expect(locate(['nothing'])).toBeUndefined();
+  });
+
   test('resolves a relative component against baseDir', () => {
     const relative = parseManifest(HEAD, { baseDir: '/srv/actors/counter' });
     expect(relative.componentPath).toBe('/srv/actors/counter/counter.wasm');
@@ -506,5 +540,32 @@ describe('loadManifest', () => {
       message: `${path}: (file): no manifest file at this path`,
     });
     expect((error as ManifestError).cause).toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('refuses a directory, a FIFO or a device as the manifest file at once, naming what it is', { timeout: 10_000 }, async () => {
+    const fifo = join(dir, 'pipe.toml');
+    execFileSync('mkfifo', [fifo]);
+    await mkdir(join(dir, 'sub.toml'));
+    const cases = [
+      [join(dir, 'sub.toml'), 'a directory'],
+      [fifo, 'a FIFO'],
+      ['/dev/zero', 'a character device'],
+    ] as const;
+    for (const [path, kind] of cases) {
+      await expect(loadManifest(path)).rejects.toMatchObject({
+        code: 'manifest-not-found',
+        problems: [{ field: '(file)', message: `the manifest file is ${kind}, not a regular file` }],
+      });
+    }
+  });
+
+  test('refuses a manifest file over the size limit without reading it', async () => {
+    const path = join(dir, 'huge.toml');
+    await writeFile(path, HEAD);
+    await truncate(path, 3 * 2 ** 30);
+    await expect(loadManifest(path)).rejects.toMatchObject({
+      code: 'invalid-manifest',
+      problems: [{ field: '(file)', message: `the manifest file is ${3 * 2 ** 30} bytes; the limit is ${MAX_MANIFEST_BYTES / 2 ** 20} MiB` }],
+    });
   });
 });

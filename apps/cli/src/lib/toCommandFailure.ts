@@ -5,8 +5,11 @@ import { isSdkError, type SdkErrorCode } from '@theater/sdk';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
 
-/** Kernel codes that mean the actor ran and failed; every other kernel code is a refusal of bad input. */
-const KERNEL_FAILURES: ReadonlySet<KernelErrorCode> = new Set(['init-failed', 'instantiation-failed', 'actor-failed']);
+/**
+ * Kernel codes that mean the actor ran and failed (a request it did not answer within `limits.call_timeout_ms`
+ * included); every other kernel code is a refusal of bad input.
+ */
+const KERNEL_FAILURES: ReadonlySet<KernelErrorCode> = new Set(['init-failed', 'instantiation-failed', 'actor-failed', 'request-timeout']);
 
 /** Event-chain codes that mean stored chain data could not be read; the others are bad input (an actor id, a file, a key). */
 const CHAIN_FAILURES: ReadonlySet<ChainErrorCode> = new Set(['corrupt-chain', 'storage-failed', 'store-closed']);

@@ -7,7 +7,7 @@ import { encodeEventData, type ChainEvent, type ChainStore, type ReadRange } fro
 import type { ActorChain } from '../chain/actorChain.js';
 import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
 import type { Inspector } from '../inspection.js';
-import { KernelError } from '../kernelError.js';
+import { KernelError, isKernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { toJsName } from '../component/interfaceDeclarations.js';
 import type { Sandbox, SandboxFailure } from '../sandbox/sandbox.js';
@@ -22,12 +22,16 @@ const MESSAGES = 'theater:simple/message-server-client';
 /** How many operations may be handed to the worker ahead of their results. */
 const MAX_IN_FLIGHT = 256;
 
+/** The manifest limit an operation's deadline comes from: `init` has its own, every other export the call timeout. */
+type DeadlineLimit = 'init_timeout_ms' | 'call_timeout_ms';
+
 interface Operation {
   readonly id: number;
   readonly iface: string;
   readonly fn: string;
   readonly params: readonly unknown[];
   readonly timeoutMs: number;
+  readonly limit: DeadlineLimit;
   readonly resolve: (output: unknown) => void;
   readonly reject: (error: unknown) => void;
   /** Told the output the moment the guest returns it, before it is durable (see `offer`). */
@@ -152,7 +156,7 @@ export class ActorInstance implements Actor {
     this.#state = state;
     this.#status = 'running';
     try {
-      await this.#enqueue(ACTOR, 'init', [this.id], this.manifest.limits.initTimeoutMs);
+      await this.#enqueue(ACTOR, 'init', [this.id], 'init_timeout_ms');
     } catch (error) {
       if (this.#failure !== undefined) {
         // The caller hears of the failure once it is in the chain.
@@ -169,12 +173,16 @@ export class ActorInstance implements Actor {
   async send(message: Uint8Array): Promise<void> {
     assertBytes(message, 'message');
     // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
-    await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], this.manifest.limits.callTimeoutMs);
+    await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], 'call_timeout_ms');
   }
 
   request(message: Uint8Array): Promise<Uint8Array> {
     assertBytes(message, 'message');
-    return this.#router.request(undefined, this.id, message.slice(), this.manifest.limits.callTimeoutMs);
+    const timeoutMs = this.manifest.limits.callTimeoutMs;
+    return this.#router.request(undefined, this.id, message.slice(), timeoutMs).catch((error: unknown) => {
+      if (!isKernelError(error, 'request-timeout')) throw error;
+      throw new KernelError('request-timeout', `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`, { cause: error });
+    });
   }
 
   /**
@@ -184,7 +192,7 @@ export class ActorInstance implements Actor {
    * a request deferred there, so the actor's next operation already sees it outstanding).
    */
   offer(iface: string, fn: string, params: readonly unknown[], onOutput?: (output: unknown) => void): Promise<unknown> {
-    return this.#queue(iface, fn, params, this.manifest.limits.callTimeoutMs, onOutput);
+    return this.#queue(iface, fn, params, 'call_timeout_ms', onOutput);
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
@@ -195,7 +203,7 @@ export class ActorInstance implements Actor {
     } catch (error) {
       return Promise.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
     }
-    return this.#enqueue(iface, fn, copy, this.manifest.limits.callTimeoutMs);
+    return this.#enqueue(iface, fn, copy, 'call_timeout_ms');
   }
 
   stop(): Promise<void> {
@@ -212,16 +220,16 @@ export class ActorInstance implements Actor {
   }
 
   /** Like `#queue`, with a refusal as the returned promise's rejection (for callers that only await). */
-  #enqueue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
+  #enqueue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit): Promise<unknown> {
     try {
-      return this.#queue(iface, fn, params, timeoutMs);
+      return this.#queue(iface, fn, params, limit);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Puts an operation in the mailbox; a refusal (not running, export missing, mailbox full) is thrown. */
-  #queue(iface: string, fn: string, params: readonly unknown[], timeoutMs: number, onOutput?: (output: unknown) => void): Promise<unknown> {
+  #queue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit, onOutput?: (output: unknown) => void): Promise<unknown> {
     if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
       const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
       throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
@@ -232,7 +240,8 @@ export class ActorInstance implements Actor {
     if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
     let op!: Operation;
     const result = new Promise<unknown>((resolve, reject) => {
-      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, resolve, reject, callRecorded: false, onOutput };
+      const timeoutMs = limit === 'init_timeout_ms' ? this.manifest.limits.initTimeoutMs : this.manifest.limits.callTimeoutMs;
+      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, limit, resolve, reject, callRecorded: false, onOutput };
     });
     if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
     this.#schedulePump();
@@ -357,11 +366,16 @@ export class ActorInstance implements Actor {
         op?.iface === ACTOR && failure.kind !== 'operation-timeout' && failure.kind !== 'out-of-memory'
           ? 'init-failed'
           : failure.kind;
+      // The sandbox knows the deadline, not which limit of the manifest set it.
+      const message =
+        failure.kind === 'operation-timeout' && op !== undefined
+          ? `operation ran past its ${op.timeoutMs} ms deadline (limits.${op.limit})`
+          : failure.message;
       if (op !== undefined) {
         this.#recordCall(op, this.#now());
-        this.record('wasm.error', { interface: op.iface, function: op.fn, reason, message: failure.message });
+        this.record('wasm.error', { interface: op.iface, function: op.fn, reason, message });
       }
-      this.#fail({ reason, message: failure.message, during });
+      this.#fail({ reason, message, during });
     },
   };
 

@@ -9,6 +9,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KernelError } from '../kernelError.js';
+import { readRegularFile } from '../files/readRegularFile.js';
 import { capModuleMemory } from './memoryCap.js';
 import { interfaceFilesOf, parseInterfaceDeclarations, type InterfaceDeclarations } from './interfaceDeclarations.js';
 
@@ -55,13 +56,13 @@ export class ComponentCache {
   /** Loads the component at `path`, transpiling it only if no cache holds it. */
   async load(path: string): Promise<{ component: LoadedComponent; outcome: CacheOutcome; transpileMs: number }> {
     const info = await stat(path).catch((cause: unknown) => {
-      throw new KernelError('component-not-found', `component not found: ${path}`, { cause });
+      throw new KernelError('component-not-found', `component: ${path} does not exist`, { cause });
     });
     const known = this.#hashByFile.get(path);
     let hash = known !== undefined && known.mtimeMs === info.mtimeMs && known.size === info.size ? known.hash : undefined;
     let bytes: Uint8Array | undefined;
     if (hash === undefined) {
-      bytes = new Uint8Array(await readFile(path));
+      bytes = await readComponent(path);
       hash = bytesToHex(sha256(bytes));
       this.#hashByFile.set(path, { mtimeMs: info.mtimeMs, size: info.size, hash });
     }
@@ -76,7 +77,7 @@ export class ComponentCache {
     const started = performance.now();
     let pending = this.#loading.get(hash);
     if (pending === undefined) {
-      pending = this.#transpile(hash, bytes ?? new Uint8Array(await readFile(path)), path);
+      pending = this.#transpile(hash, bytes ?? (await readComponent(path)), path);
       this.#loading.set(hash, pending);
       pending.finally(() => this.#loading.delete(hash)).catch(() => {});
     }
@@ -189,6 +190,20 @@ export class ComponentCache {
     const { format: _format, ...component } = meta;
     return { ...component, gluePath: join(dir, `${GLUE_NAME}.js`) };
   }
+}
+
+/**
+ * The largest component file loaded. componentize-js components are about 12 MB; the limit leaves room for much
+ * bigger ones while keeping a wrong path (a disk image, `/dev/zero`) from filling memory.
+ */
+export const MAX_COMPONENT_BYTES = 256 * 2 ** 20;
+
+/** The component file's bytes; a KernelError naming the `component` field and the path otherwise. */
+async function readComponent(path: string): Promise<Uint8Array> {
+  const read = await readRegularFile(path, MAX_COMPONENT_BYTES);
+  if (read.ok) return read.bytes;
+  const code = read.problem === 'missing' ? 'component-not-found' : read.problem === 'too-large' ? 'component-too-large' : 'invalid-component';
+  throw new KernelError(code, `component: ${path} ${read.detail}`, { cause: read.cause });
 }
 
 /**

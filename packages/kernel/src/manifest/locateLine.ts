@@ -13,16 +13,23 @@ const KEY_PARTS = new RegExp(KEY_PART, 'g');
 /** Returns the 1-based line of the most specific part of `path` found in `text`, if any. */
 export type LineLocator = (path: readonly PropertyKey[]) => number | undefined;
 
-/** Indexes `text` once; the locator then answers for any field path (`['handler', 2, 'allowed_hosts', 0]`). */
+/** A key of the document, with the line that first names it; array-of-tables entries are children named `0`, `1`… */
+interface KeyNode {
+  line: number | undefined;
+  /** How many `[[…]]` entries this key has, when it is an array of tables. */
+  entries: number | undefined;
+  readonly children: Map<string, KeyNode>;
+}
+
+/**
+ * Indexes `text` once; the locator then answers for any field path (`['handler', 2, 'allowed_hosts', 0]`). Keys are
+ * kept in a tree and each line walks only its own keys from its table's node, so indexing is linear in the text
+ * and a lookup linear in the path, however deep the tables.
+ */
 export function createLineLocator(text: string): LineLocator {
-  const lines = new Map<string, number>();
-  const arrayLengths = new Map<string, number>();
-  let table: string[] = [];
+  const root = keyNode(undefined);
+  let table = root;
   let inMultiline: '"""' | "'''" | undefined;
-  const remember = (path: readonly string[], line: number): void => {
-    const key = path.join('\0');
-    if (!lines.has(key)) lines.set(key, line);
-  };
 
   text.split(/\r?\n/).forEach((content, index) => {
     const line = index + 1;
@@ -34,44 +41,65 @@ export function createLineLocator(text: string): LineLocator {
     const tableHeader = arrayHeader === null ? TABLE_HEADER.exec(content) : null;
     if (arrayHeader?.[1] !== undefined) {
       const keys = splitKey(arrayHeader[1]);
-      const position = arrayLengths.get(keys.join('.')) ?? 0;
-      arrayLengths.set(keys.join('.'), position + 1);
-      table = [...withArrayIndexes(keys, arrayLengths), String(position)];
-      remember(table, line);
+      const last = keys.pop();
+      if (last === undefined) return;
+      const array = child(tablePath(root, keys, line), last, line);
+      const position = array.entries ?? 0;
+      array.entries = position + 1;
+      table = child(array, String(position), line);
       return;
     }
     if (tableHeader?.[1] !== undefined) {
-      table = withArrayIndexes(splitKey(tableHeader[1]), arrayLengths);
-      remember(table, line);
+      const keys = splitKey(tableHeader[1]);
+      const last = keys.pop();
+      if (last === undefined) return;
+      table = child(tablePath(root, keys, line), last, line);
       return;
     }
     const keyValue = KEY_VALUE.exec(content);
     if (keyValue?.[1] === undefined) return;
-    remember([...table, ...splitKey(keyValue[1])], line);
+    let node = table;
+    for (const key of splitKey(keyValue[1])) node = child(node, key, line);
     for (const delimiter of ['"""', "'''"] as const) {
       if (count(content, delimiter) % 2 === 1) inMultiline = delimiter;
     }
   });
 
   return (path) => {
-    const parts = path.map(String);
-    for (let length = parts.length; length > 0; length--) {
-      const line = lines.get(parts.slice(0, length).join('\0'));
-      if (line !== undefined) return line;
+    let node = root;
+    let found: number | undefined;
+    for (const part of path) {
+      const next = node.children.get(String(part));
+      if (next === undefined) break;
+      node = next;
+      found = next.line ?? found;
     }
-    return undefined;
+    return found;
   };
 }
 
-/** `[handler.sub]` after `[[handler]]` refers to the last handler: insert its index. */
-function withArrayIndexes(keys: readonly string[], arrayLengths: ReadonlyMap<string, number>): string[] {
-  const result: string[] = [];
-  keys.forEach((key, index) => {
-    result.push(key);
-    const length = arrayLengths.get(keys.slice(0, index + 1).join('.'));
-    if (length !== undefined && index < keys.length - 1) result.push(String(length - 1));
-  });
-  return result;
+function keyNode(line: number | undefined): KeyNode {
+  return { line, entries: undefined, children: new Map() };
+}
+
+/** The child `key` of `node`, created at `line` if new. */
+function child(node: KeyNode, key: string, line: number): KeyNode {
+  let found = node.children.get(key);
+  if (found === undefined) {
+    found = keyNode(line);
+    node.children.set(key, found);
+  }
+  return found;
+}
+
+/** `[handler.sub]` after `[[handler]]` refers to the last handler: walks into the last entry of each array on the way. */
+function tablePath(root: KeyNode, keys: readonly string[], line: number): KeyNode {
+  let node = root;
+  for (const key of keys) {
+    node = child(node, key, line);
+    if (node.entries !== undefined) node = child(node, String(node.entries - 1), line);
+  }
+  return node;
 }
 
 function splitKey(dotted: string): string[] {

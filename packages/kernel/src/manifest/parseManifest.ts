@@ -2,15 +2,18 @@
  * Turns manifest text (or a manifest file) into a validated {@link Manifest}, or throws a {@link ManifestError}
  * listing every problem found, each with its field and line.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
+import { readRegularFile } from '../files/readRegularFile.js';
 import { findDuplicateHandlers } from './handlerSchema.js';
 import { createLineLocator, type LineLocator } from './locateLine.js';
 import type { Manifest } from './manifest.js';
 import { ManifestError, type ManifestProblem } from './manifestError.js';
 import { manifestSchema } from './manifestSchema.js';
+
+/** The largest manifest file read; manifests are a few hundred bytes. */
+export const MAX_MANIFEST_BYTES = 2 ** 20;
 
 /** Options of {@link parseManifest}. */
 export interface ParseManifestOptions {
@@ -60,15 +63,15 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
  * const manifest = await loadManifest('examples/counter/manifest.toml');
  */
 export async function loadManifest(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ManifestError([{ field: '(file)', message: readFailure(error) }], path, {
-      cause: error,
-      code: 'manifest-not-found',
+  const read = await readRegularFile(path, MAX_MANIFEST_BYTES);
+  if (!read.ok) {
+    const message = read.problem === 'missing' ? 'no manifest file at this path' : `the manifest file ${read.detail}`;
+    throw new ManifestError([{ field: '(file)', message }], path, {
+      cause: read.cause,
+      code: read.problem === 'too-large' ? 'invalid-manifest' : 'manifest-not-found',
     });
   }
+  const text = new TextDecoder().decode(read.bytes);
   return parseManifest(text.replace(/^\uFEFF/, ''), { baseDir: dirname(resolve(path)), source: path });
 }
 
@@ -122,13 +125,6 @@ function componentPath(component: string, baseDir: string | undefined): string |
   if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(component)) return undefined;
   if (isAbsolute(component)) return resolve(component);
   return baseDir === undefined ? undefined : resolve(baseDir, component);
-}
-
-function readFailure(error: unknown): string {
-  const code = isRecord(error) ? error['code'] : undefined;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no manifest file at this path';
-  if (code === 'EISDIR') return 'is a directory, not a manifest file';
-  return `cannot read the manifest file (${error instanceof Error ? error.message : String(error)})`;
 }
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {

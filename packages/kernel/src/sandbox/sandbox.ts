@@ -66,17 +66,18 @@ export class Sandbox {
 
   /**
    * Loads a component into `worker`; rejects with the instantiation error if it cannot start. Instantiation may run
-   * guest start code, so it has a deadline like any other guest work.
+   * guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
+   * from, for the message.
    */
   static async load(
     worker: Worker,
     load: SandboxLoad,
     listener: SandboxListener,
-    timeoutMs: number,
+    deadline: { readonly ms: number; readonly limit: string },
   ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
     const sandbox = new Sandbox(worker, listener, load.imports);
     Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
-    let deadline: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
         if (message.kind !== 'loaded' && message.kind !== 'load-failed') return; // e.g. a late 'prepared'
@@ -86,7 +87,7 @@ export class Sandbox {
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
-      deadline = setTimeout(() => reject(new Error(`instantiation ran past its ${timeoutMs} ms deadline`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)), deadline.ms);
     });
     const { prepared: _prepared, ...spec } = load;
     const message = {
@@ -106,7 +107,7 @@ export class Sandbox {
       await sandbox.terminate();
       throw error;
     } finally {
-      clearTimeout(deadline);
+      clearTimeout(timer);
     }
   }
 
