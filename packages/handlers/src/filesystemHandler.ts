@@ -5,8 +5,8 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { HostCallError, KernelError, type FilesystemHandlerConfig, type HandlerDefinition, type HostInterfaces, type Manifest } from '@theater/kernel';
-import { at, isInside } from './confinement/verifiedHandle.js';
+import { HostCallError, KernelError, isInside, type FilesystemHandlerConfig, type HandlerDefinition, type HostInterfaces, type Manifest } from '@theater/kernel';
+import { at } from './confinement/verifiedHandle.js';
 import { createConfinedRoot, type ConfinedRoot } from './filesystem/confinedRoot.js';
 import { createFileOperations, type FileOperations } from './filesystem/fileOperations.js';
 import { killGroup, runCommand, type CommandResult, type RunningCommands } from './filesystem/runCommand.js';

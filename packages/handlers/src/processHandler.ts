@@ -22,16 +22,17 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   HostCallError,
+  isInside,
   isKernelError,
   KernelError,
+  realLocation,
   type HandlerContext,
   type HandlerDefinition,
   type HostInterfaces,
   type Manifest,
   type ProcessHandlerConfig,
 } from '@theater/kernel';
-import { realLocation } from './confinement/realLocation.js';
-import { at, isInside } from './confinement/verifiedHandle.js';
+import { at } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
 import { forwardOutput, type DeliverOutput } from './process/processOutput.js';
 import { exitCodeOf, isRunning, ProcessTable, signalGroup, type TrackedProcess } from './process/processTable.js';

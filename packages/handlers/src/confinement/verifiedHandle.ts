@@ -9,17 +9,11 @@
  * resolves in the child while the parent still holds the handle.
  */
 import { constants, open, realpath, type FileHandle } from 'node:fs/promises';
-import { sep } from 'node:path';
-import type { HostCallError } from '@theater/kernel';
+import { isInside, type HostCallError } from '@theater/kernel';
 
 /** A path that reaches the open `directory` (or its entry `name`), resolved by the kernel from the handle, not by name. */
 export function at(directory: FileHandle, name?: string): string {
   return name === undefined ? `/proc/self/fd/${directory.fd}` : `/proc/self/fd/${directory.fd}/${name}`;
-}
-
-/** True when the absolute path `real` is `root` or lies below it. */
-export function isInside(real: string, root: string): boolean {
-  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /** The `code` of a Node system error (`ENOENT`…), if it has one. */

@@ -15,8 +15,8 @@
  */
 import { constants, lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HostCallError } from '@theater/kernel';
-import { at, errorCode, isInside, openVerifiedDirectory, verifyHandle, type HandleRefusals } from '../confinement/verifiedHandle.js';
+import { HostCallError, isInside } from '@theater/kernel';
+import { at, errorCode, openVerifiedDirectory, verifyHandle, type HandleRefusals } from '../confinement/verifiedHandle.js';
 
 /** A guest path, checked against the root. */
 export interface Located {

@@ -10,8 +10,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { HostCallError } from '@theater/kernel';
-import { errorCode, isInside, openVerifiedDirectory } from '../confinement/verifiedHandle.js';
+import { HostCallError, isInside } from '@theater/kernel';
+import { errorCode, openVerifiedDirectory } from '../confinement/verifiedHandle.js';
 
 /** A spawn's `cwd` after its checks by path. */
 export interface CheckedDirectory {

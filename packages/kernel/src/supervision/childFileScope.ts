@@ -11,8 +11,8 @@
  * supervisor's directory: a symlink inside the tree that leads out of it is refused, and so is one that leads
  * nowhere (its target could be created anywhere). The file is then read by the path that was checked.
  */
-import { lstat, realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside, realLocation } from '../files/realLocation.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/manifest.js';
 
@@ -47,8 +47,8 @@ function against(base: string | undefined, path: string): string | undefined {
 /** `path` (absolute; undefined when it cannot be told) if it really lies inside `supervisorDir`; else throws. */
 async function confine(supervisorDir: string | undefined, kind: ChildFileKind, given: string, path: string | undefined): Promise<string> {
   if (supervisorDir === undefined || path === undefined) throw outside(kind, given, supervisorDir === undefined);
-  const root = await realLocation(supervisorDir);
-  const real = await realLocation(path);
+  const root = realLocation(supervisorDir);
+  const real = realLocation(path);
   if (root === undefined || real === undefined || !isInside(real, root)) throw outside(kind, given, false);
   return path;
 }
@@ -56,33 +56,4 @@ async function confine(supervisorDir: string | undefined, kind: ChildFileKind, g
 function outside(kind: ChildFileKind, given: string, noDirectory: boolean): KernelError {
   const why = noDirectory ? ' (it has none: it was not spawned from a manifest file)' : '';
   return new KernelError('permission-denied', `child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory${why}`);
-}
-
-/** The real path of `path`: its deepest existing ancestor's, symlinks resolved, plus the rest; undefined when that cannot be told. */
-async function realLocation(path: string): Promise<string | undefined> {
-  const missing: string[] = [];
-  for (let candidate = path; ; candidate = dirname(candidate)) {
-    try {
-      return join(await realpath(candidate), ...missing);
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      // Anything but absence (no permission, a loop, a bad name) leaves the location unknown: refused.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
-      if (await isSymlink(candidate)) return undefined;
-      if (dirname(candidate) === candidate) return undefined;
-      missing.unshift(basename(candidate));
-    }
-  }
-}
-
-async function isSymlink(path: string): Promise<boolean> {
-  return lstat(path).then(
-    (stats) => stats.isSymbolicLink(),
-    () => false,
-  );
-}
-
-function isInside(path: string, root: string): boolean {
-  const rest = relative(root, path);
-  return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
 }
