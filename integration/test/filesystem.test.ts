@@ -451,7 +451,7 @@ describe('the grant', () => {
       const reply = await ask(parent, `spawn ${child('sneak', join(dirs.root, 'door'))}`);
       const realOutside = await realpath(dirs.outside);
       expect(reply).toBe(
-        `error:permission-denied: handler[2].path: child sneak's filesystem root ${join(dirs.root, 'door')} leads to ${realOutside}, outside its parent's root ${await realpath(dirs.root)}`,
+        `error:permission-denied: handler[2].path (line 10): child sneak's filesystem root ${join(dirs.root, 'door')} leads to ${realOutside}, outside its parent's root ${await realpath(dirs.root)}`,
       );
       expect(await ask(parent, 'children')).toBe('[]');
       expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);

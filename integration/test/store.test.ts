@@ -280,7 +280,7 @@ describe('store: admission', () => {
     // The overseer may use stores, but created none and was handed none: it cannot hand this one on.
     const blind = await system.spawn(await overseerWith({ type: 'store' }));
     expect(await ask(blind, `spawn ${childToml}`)).toBe(
-      `error:permission-denied: handler[2].stores[0]: child keeper-child is handed store ${id}, which its parent ${blind.id} cannot see`,
+      `error:permission-denied: handler[2].stores[0] (line 10): child keeper-child is handed store ${id}, which its parent ${blind.id} cannot see`,
     );
     expect(await ask(blind, 'children')).toBe('[]');
     expect(system.list().map((a) => a.id).sort()).toEqual([owner.id, blind.id].sort());

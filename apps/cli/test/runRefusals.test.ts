@@ -65,7 +65,7 @@ describe('theater run: the component and init_state must be regular files', () =
 });
 
 describe('theater run: refusals and deadlines name their field', () => {
-  it('exits 2 naming handler[0].path when a filesystem root does not exist', async () => {
+  it('exits 2 naming handler[0].path and its line when a filesystem root does not exist', async () => {
     const missing = join(home.path, 'no-such-root');
     const path = await manifest('root.toml', [
       `component = ${JSON.stringify(testActorComponent('small'))}`,
@@ -75,7 +75,7 @@ describe('theater run: refusals and deadlines name their field', () => {
     ]);
     const { stderr, exitCode } = await run(path);
     expect(exitCode).toBe(2);
-    expect(stderr.trimEnd()).toBe(`invalid-grant: handler[0].path: filesystem root ${missing} does not exist`);
+    expect(stderr.trimEnd()).toBe(`invalid-grant: handler[0].path (line 6): filesystem root ${missing} does not exist`);
   });
 
   it('exits 1 naming limits.call_timeout_ms when the actor does not answer a request in time', async () => {

@@ -34,16 +34,16 @@ export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
 
   async admit({ manifest, config, field, parent }) {
     // Handles are verified through /proc/self/fd; without it paths could not be confined against swapped symlinks.
-    if (process.platform !== 'linux') throw new KernelError('invalid-grant', `${field}: the filesystem handler confines paths through /proc/self/fd, which only Linux provides`);
+    if (process.platform !== 'linux') throw new KernelError('invalid-grant', `${field()}: the filesystem handler confines paths through /proc/self/fd, which only Linux provides`);
     const root = rootOf(manifest, config);
     const stats = await stat(root).catch(() => undefined);
-    if (stats === undefined) throw new KernelError('invalid-grant', `${field}.path: filesystem root ${root} does not exist`);
-    if (!stats.isDirectory()) throw new KernelError('invalid-grant', `${field}.path: filesystem root ${root} is not a directory`);
+    if (stats === undefined) throw new KernelError('invalid-grant', `${field('path')}: filesystem root ${root} does not exist`);
+    if (!stats.isDirectory()) throw new KernelError('invalid-grant', `${field('path')}: filesystem root ${root} is not a directory`);
     // The kernel compared the roots as written; a symlink inside the parent's root could still lead the child out.
     if (parent?.config !== undefined) {
       const [real, parentReal] = await Promise.all([realpath(root), realpath(rootOf(parent.manifest, parent.config)).catch(() => undefined)]);
       if (parentReal === undefined || !isInside(real, parentReal)) {
-        throw new KernelError('permission-denied', `${field}.path: child ${manifest.name}'s filesystem root ${root} leads to ${real}, outside its parent's root ${parentReal ?? rootOf(parent.manifest, parent.config)}`);
+        throw new KernelError('permission-denied', `${field('path')}: child ${manifest.name}'s filesystem root ${root} leads to ${real}, outside its parent's root ${parentReal ?? rootOf(parent.manifest, parent.config)}`);
       }
     }
   },

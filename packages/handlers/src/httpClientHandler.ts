@@ -32,7 +32,7 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
       return 'invalid' in pattern ? [`"${entry}" (${pattern.invalid})`] : [];
     });
     if (invalid.length > 0) {
-      throw new KernelError('invalid-grant', `${field}.allowed_hosts: entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
+      throw new KernelError('invalid-grant', `${field('allowed_hosts')}: entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
     }
   },
   excess(wanted, held) {

@@ -57,7 +57,7 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     if (config.cwd === undefined) return;
     const dir = configuredDirectory(manifest, config.cwd);
     const found = await stat(dir).catch(() => undefined);
-    if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `${field}.cwd: ${dir} is not a directory`);
+    if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `${field('cwd')}: ${dir} is not a directory`);
   },
   excess(wanted, held, { child, parent }) {
     const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));

@@ -37,9 +37,9 @@ export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
     const store = await resource('store', CONTENT_STORE);
     for (const [index, storeId] of handed.entries()) {
       const info = await store.info(storeId);
-      if (info === undefined) throw new KernelError('invalid-grant', `${field}.stores[${index}]: ${manifest.name} is handed store ${storeId}, which does not exist`);
+      if (info === undefined) throw new KernelError('invalid-grant', `${field('stores', index)}: ${manifest.name} is handed store ${storeId}, which does not exist`);
       if (parent !== undefined && !canUse(info, storeId, parent.actorId, parent.config)) {
-        throw new KernelError('permission-denied', `${field}.stores[${index}]: child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`);
+        throw new KernelError('permission-denied', `${field('stores', index)}: child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`);
       }
     }
   },

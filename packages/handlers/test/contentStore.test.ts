@@ -61,7 +61,7 @@ describe('store handler admission', () => {
       actorId: 'child',
       manifest: { name: 'child' } as AdmitContext['manifest'],
       config: { type: 'store', stores },
-      field: 'handler[2]',
+      field: (...path) => ['handler[2]', ...path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))].join(''),
       parent: { actorId: 'parent', manifest: { name: 'parent' } as AdmitContext['manifest'], config: { type: 'store' } },
       resource,
     });

@@ -23,6 +23,7 @@ import type { ActorState, HandlerDefinition, HostImplementation, SystemResource 
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest/index.js';
+import { describeField } from './manifest/fieldLocation.js';
 import type { InstanceSpec } from './sandbox/protocol.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './sandbox/workerPool.js';
@@ -289,7 +290,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         actorId,
         manifest,
         config,
-        field: `handler[${index}]`,
+        field: (...path) => describeField(manifest, ['handler', index, ...path]),
         parent:
           parent === undefined
             ? undefined

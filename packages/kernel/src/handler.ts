@@ -59,8 +59,11 @@ export interface AdmitContext<C extends HandlerConfig = HandlerConfig> {
   readonly actorId: string;
   readonly manifest: Manifest;
   readonly config: C;
-  /** Where the grant is in the manifest (`handler[2]`), for refusals to name the field they concern. */
-  readonly field: string;
+  /**
+   * Names a field of this grant, with its manifest line when known, for refusals: `field('stores', 0)` is
+   * `handler[2].stores[0] (line 9)`; `field()` is the grant itself.
+   */
+  field(...path: (string | number)[]): string;
   /** The actor's supervising actor, when it has one: its id, manifest and grant of this handler's type, if any. */
   readonly parent: { readonly actorId: string; readonly manifest: Manifest; readonly config: C | undefined } | undefined;
   resource<T>(key: string, open: SystemResource<T>): Promise<T>;

@@ -13,6 +13,7 @@ import {
   type ParseManifestOptions,
 } from '../src/manifest/index.js';
 import { createLineLocator } from '../src/manifest/locateLine.js';
+import { describeField } from '../src/manifest/fieldLocation.js';
 import { MAX_MANIFEST_BYTES } from '../src/manifest/parseManifest.js';
 
 const HEAD = `name = "counter"
@@ -567,5 +568,15 @@ describe('loadManifest', () => {
       code: 'invalid-manifest',
       problems: [{ field: '(file)', message: `the manifest file is ${3 * 2 ** 30} bytes; the limit is ${MAX_MANIFEST_BYTES / 2 ** 20} MiB` }],
     });
+  });
+});
+
+describe('describeField', () => {
+  test('names a field with its line in the TOML a manifest was parsed from, and without one for a manifest built in code', () => {
+    const text = ['name = "a"', 'version = "1"', 'component = "./a.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "store"', 'stores = ["s1", "s2"]'].join('\n');
+    const manifest = parseManifest(text);
+    expect(describeField(manifest, ['handler', 1, 'stores', 1])).toBe('handler[1].stores[1] (line 8)');
+    expect(describeField(manifest, ['handler', 0])).toBe('handler[0] (line 4)');
+    expect(describeField({ ...manifest }, ['handler', 1, 'stores', 1])).toBe('handler[1].stores[1]');
   });
 });

@@ -7,6 +7,7 @@ import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { readRegularFile } from '../files/readRegularFile.js';
 import { findDuplicateHandlers } from './handlerSchema.js';
+import { fieldName, rememberSource } from './fieldLocation.js';
 import { createLineLocator, type LineLocator } from './locateLine.js';
 import type { Manifest } from './manifest.js';
 import { ManifestError, type ManifestProblem } from './manifestError.js';
@@ -53,7 +54,9 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
   }
 
   const baseDir = options.baseDir === undefined ? undefined : resolve(options.baseDir);
-  return { ...result.data, componentPath: componentPath(result.data.component, baseDir), baseDir };
+  const manifest: Manifest = { ...result.data, componentPath: componentPath(result.data.component, baseDir), baseDir };
+  rememberSource(manifest, text);
+  return manifest;
 }
 
 /**
@@ -92,16 +95,6 @@ function problem(path: readonly PropertyKey[], message: string, locate: LineLoca
   const line = locate(path);
   const field = fieldName(path);
   return line === undefined ? { field, message } : { field, message, line };
-}
-
-/** `['handler', 2, 'allowed_hosts']` → `handler[2].allowed_hosts`. */
-function fieldName(path: readonly PropertyKey[]): string {
-  let name = '';
-  for (const part of path) {
-    if (typeof part === 'number') name += `[${part}]`;
-    else name += name === '' ? String(part) : `.${String(part)}`;
-  }
-  return name === '' ? '(manifest)' : name;
 }
 
 /** A value failing several checks of one schema reports the same message more than once. */
