@@ -1,0 +1,210 @@
+/**
+ * Fuzzes chain files: a real export, mutated (bit flips, overwrites, truncation, insertion, appended garbage, frames
+ * reordered, dropped or repeated). `verifyChainFile` and `importChain` accept only the unmodified bytes: any change is
+ * an invalid verdict or a ChainError with a code, never another error, and each answers within a time bound.
+ * Runs: THEATER_FUZZ_RUNS; seed: THEATER_FUZZ_SEED (see @theater/test-actors/fuzz).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzParameters } from '@theater/test-actors/fuzz';
+import { verifyChainFile } from '../src/chainFile.js';
+import { isChainError } from '../src/chainError.js';
+import { openChainStore, openMemoryChainStore } from '../src/chainStore.js';
+import { createCheckpoint, encodeCheckpoint } from '../src/checkpoint.js';
+import { loadOrCreateNodeKey, type NodeKey } from '../src/nodeKey.js';
+import { verifyWithStoredCheckpoints } from '../src/verifyChain.js';
+
+const ACTOR = 'counter';
+const EVENTS = 30;
+/** The longest one verification or import of a small file may take, even on a loaded machine. */
+const TIME_BOUND_MS = 5000;
+/** How much the resident set may grow while fuzzing: a declared frame length must never be allocated up front. */
+const MEMORY_BOUND_BYTES = 256 * 1024 * 1024;
+
+let home: string;
+let nodeKey: NodeKey;
+/** A real export of ACTOR: EVENTS events, signed checkpoints at seqs 14 and 29. */
+let file: Uint8Array;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'theater-chain-fuzz-'));
+  nodeKey = await loadOrCreateNodeKey(join(home, 'keys'));
+  await using store = await openChainStore(join(home, 'store'));
+  for (let start = 0; start < EVENTS; start += 15) {
+    const appended = await store.append(
+      ACTOR,
+      Array.from({ length: 15 }, (_, i) => ({ type: 'test.tick', data: new TextEncoder().encode(`tick ${start + i}`), time: 1_700_000_000_000 + start + i })),
+    );
+    const head = appended.at(-1)!;
+    await store.putCheckpoint(ACTOR, head.seq, encodeCheckpoint(createCheckpoint(ACTOR, head, nodeKey, 1_700_000_100_000 + head.seq)));
+  }
+  file = concat(await collect(store.exportChain(ACTOR)));
+});
+
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+/** The frames of a chain file (length prefix included), following the length prefixes; a cut-short tail is one more. */
+function frames(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found: Uint8Array[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const end = offset + 4 <= bytes.length ? Math.min(bytes.length, offset + 4 + view.getUint32(offset)) : bytes.length;
+    found.push(bytes.subarray(offset, end));
+    offset = end;
+  }
+  return found;
+}
+
+/** One change to the file's bytes; `apply` returns the changed copy. */
+type Mutation = { readonly name: string; readonly apply: (bytes: Uint8Array) => Uint8Array };
+
+const position = fc.nat();
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.tuple(position, fc.integer({ min: 0, max: 7 })).map(([at, bit]) => ({
+    name: `flip bit ${bit} of byte ${at}`,
+    apply: (bytes) => {
+      const copy = Uint8Array.from(bytes);
+      copy[at % copy.length] = copy[at % copy.length]! ^ (1 << bit);
+      return copy;
+    },
+  })),
+  fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([at, patch]) => ({
+    name: `overwrite at ${at} with ${Buffer.from(patch).toString('hex')}`,
+    apply: (bytes) => {
+      const copy = Uint8Array.from(bytes);
+      copy.set(patch.subarray(0, copy.length - (at % copy.length)), at % copy.length);
+      return copy;
+    },
+  })),
+  position.map((at) => ({ name: `truncate to ${at}`, apply: (bytes) => bytes.slice(0, at % bytes.length) })),
+  fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([at, inserted]) => ({
+    name: `insert ${Buffer.from(inserted).toString('hex')} at ${at}`,
+    apply: (bytes) => concat([bytes.subarray(0, at % bytes.length), inserted, bytes.subarray(at % bytes.length)]),
+  })),
+  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((garbage) => ({
+    name: `append ${Buffer.from(garbage).toString('hex')}`,
+    apply: (bytes) => concat([bytes, garbage]),
+  })),
+  fc.tuple(position, position).map(([a, b]) => ({
+    name: `swap frames ${a} and ${b}`,
+    apply: (bytes) => {
+      const all = frames(bytes);
+      const [i, j] = [a % all.length, b % all.length];
+      [all[i], all[j]] = [all[j]!, all[i]!];
+      return concat(all);
+    },
+  })),
+  position.map((a) => ({
+    name: `drop frame ${a}`,
+    apply: (bytes) => {
+      const all = frames(bytes);
+      all.splice(a % all.length, 1);
+      return concat(all);
+    },
+  })),
+  fc.tuple(position, position).map(([a, b]) => ({
+    name: `repeat frame ${a} at ${b}`,
+    apply: (bytes) => {
+      const all = frames(bytes);
+      all.splice(b % (all.length + 1), 0, all[a % all.length]!);
+      return concat(all);
+    },
+  })),
+  fc.tuple(position, fc.integer({ min: 0, max: 0xffff_ffff })).map(([a, length]) => ({
+    name: `set frame ${a}'s length to ${length}`,
+    apply: (bytes) => {
+      const copy = Uint8Array.from(bytes);
+      const all = frames(bytes);
+      const offset = all.slice(0, a % all.length).reduce((sum, frame) => sum + frame.length, 0);
+      if (offset + 4 <= copy.length) new DataView(copy.buffer).setUint32(offset, length);
+      return copy;
+    },
+  })),
+);
+
+/** One to three mutations in a row, kept only when the bytes changed. */
+const changedFile = fc
+  .array(mutation, { minLength: 1, maxLength: 3 })
+  .map((mutations) => ({ names: mutations.map((m) => m.name), bytes: mutations.reduce((bytes, m) => (bytes.length === 0 ? bytes : m.apply(bytes)), file) }))
+  .filter(({ bytes }) => !Buffer.from(bytes).equals(Buffer.from(file)));
+
+/** Runs `operation`, failing the property when it takes longer than the time bound or the process grows too much. */
+async function bounded<T>(operation: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await operation();
+  expect(performance.now() - started).toBeLessThan(TIME_BOUND_MS);
+  expect(process.memoryUsage().rss - baselineRss).toBeLessThan(MEMORY_BOUND_BYTES);
+  return result;
+}
+let baselineRss = 0;
+
+/** What an operation on a changed file ended with: a verdict or a coded ChainError; anything else fails. */
+async function outcome<T>(operation: () => Promise<T>): Promise<{ value: T } | { code: string }> {
+  try {
+    return { value: await bounded(operation) };
+  } catch (error) {
+    if (isChainError(error)) return { code: error.code };
+    throw error;
+  }
+}
+
+describe('chain files, fuzzed', () => {
+  beforeAll(() => {
+    baselineRss = process.memoryUsage().rss;
+  });
+
+  it('verifies the unmodified export', async () => {
+    expect((await verifyChainFile(file, { trustedKeys: [nodeKey.publicKey] })).result).toEqual({ ok: true, events: EVENTS });
+  });
+
+  it('rejects every change to an exported file: an invalid verdict or invalid-chain-file, in bounded time', async () => {
+    await fc.assert(
+      fc.asyncProperty(changedFile, async ({ bytes }) => {
+        const verdict = await outcome(() => verifyChainFile(bytes, { trustedKeys: [nodeKey.publicKey] }));
+        if ('code' in verdict) expect(verdict.code).toBe('invalid-chain-file');
+        else expect(verdict.value.result.ok).toBe(false);
+        // Without trusted keys the checkpoints' own signatures still cover the file.
+        const untrusted = await outcome(() => verifyChainFile(bytes));
+        if ('code' in untrusted) expect(untrusted.code).toBe('invalid-chain-file');
+        else expect(untrusted.value.result.ok).toBe(false);
+      }),
+      { ...fuzzParameters('chain file: verify', { runs: 200 }), timeout: TIME_BOUND_MS },
+    );
+  });
+
+  it('imports a changed file only as a chain that then fails verification, or refuses it with a coded ChainError', async () => {
+    await fc.assert(
+      fc.asyncProperty(changedFile, async ({ bytes }) => {
+        // The file names its actor: a fresh store per case, so every import is under the name the file gives.
+        await using store = await openMemoryChainStore();
+        const imported = await outcome(() => store.importChain(bytes));
+        if ('code' in imported) {
+          expect(imported.code).toBe('invalid-chain-file');
+          expect(await store.actors()).toEqual([]);
+          return;
+        }
+        const { actorId } = imported.value;
+        const checkpoints = await store.checkpoints(actorId);
+        const result = await bounded(() => verifyWithStoredCheckpoints(store.stream(actorId), checkpoints, { actorId, trustedKeys: [nodeKey.publicKey] }));
+        expect(result.ok).toBe(false);
+      }),
+      { ...fuzzParameters('chain file: import', { runs: 150 }), timeout: TIME_BOUND_MS },
+    );
+  });
+});
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(chunks));
+}
