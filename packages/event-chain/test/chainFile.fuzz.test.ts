@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changedChainFile } from '@theater/test-actors/chain-file-mutations';
 import { fuzzParameters } from '@theater/test-actors/fuzz';
 import { verifyChainFile } from '../src/chainFile.js';
 import { isChainError } from '../src/chainError.js';
@@ -48,92 +49,6 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** The frames of a chain file (length prefix included), following the length prefixes; a cut-short tail is one more. */
-function frames(bytes: Uint8Array): Uint8Array[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const found: Uint8Array[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const end = offset + 4 <= bytes.length ? Math.min(bytes.length, offset + 4 + view.getUint32(offset)) : bytes.length;
-    found.push(bytes.subarray(offset, end));
-    offset = end;
-  }
-  return found;
-}
-
-/** One change to the file's bytes; `apply` returns the changed copy. */
-type Mutation = { readonly name: string; readonly apply: (bytes: Uint8Array) => Uint8Array };
-
-const position = fc.nat();
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(position, fc.integer({ min: 0, max: 7 })).map(([at, bit]) => ({
-    name: `flip bit ${bit} of byte ${at}`,
-    apply: (bytes) => {
-      const copy = Uint8Array.from(bytes);
-      copy[at % copy.length] = copy[at % copy.length]! ^ (1 << bit);
-      return copy;
-    },
-  })),
-  fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([at, patch]) => ({
-    name: `overwrite at ${at} with ${Buffer.from(patch).toString('hex')}`,
-    apply: (bytes) => {
-      const copy = Uint8Array.from(bytes);
-      copy.set(patch.subarray(0, copy.length - (at % copy.length)), at % copy.length);
-      return copy;
-    },
-  })),
-  position.map((at) => ({ name: `truncate to ${at}`, apply: (bytes) => bytes.slice(0, at % bytes.length) })),
-  fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([at, inserted]) => ({
-    name: `insert ${Buffer.from(inserted).toString('hex')} at ${at}`,
-    apply: (bytes) => concat([bytes.subarray(0, at % bytes.length), inserted, bytes.subarray(at % bytes.length)]),
-  })),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((garbage) => ({
-    name: `append ${Buffer.from(garbage).toString('hex')}`,
-    apply: (bytes) => concat([bytes, garbage]),
-  })),
-  fc.tuple(position, position).map(([a, b]) => ({
-    name: `swap frames ${a} and ${b}`,
-    apply: (bytes) => {
-      const all = frames(bytes);
-      const [i, j] = [a % all.length, b % all.length];
-      [all[i], all[j]] = [all[j]!, all[i]!];
-      return concat(all);
-    },
-  })),
-  position.map((a) => ({
-    name: `drop frame ${a}`,
-    apply: (bytes) => {
-      const all = frames(bytes);
-      all.splice(a % all.length, 1);
-      return concat(all);
-    },
-  })),
-  fc.tuple(position, position).map(([a, b]) => ({
-    name: `repeat frame ${a} at ${b}`,
-    apply: (bytes) => {
-      const all = frames(bytes);
-      all.splice(b % (all.length + 1), 0, all[a % all.length]!);
-      return concat(all);
-    },
-  })),
-  fc.tuple(position, fc.integer({ min: 0, max: 0xffff_ffff })).map(([a, length]) => ({
-    name: `set frame ${a}'s length to ${length}`,
-    apply: (bytes) => {
-      const copy = Uint8Array.from(bytes);
-      const all = frames(bytes);
-      const offset = all.slice(0, a % all.length).reduce((sum, frame) => sum + frame.length, 0);
-      if (offset + 4 <= copy.length) new DataView(copy.buffer).setUint32(offset, length);
-      return copy;
-    },
-  })),
-);
-
-/** One to three mutations in a row, kept only when the bytes changed. */
-const changedFile = fc
-  .array(mutation, { minLength: 1, maxLength: 3 })
-  .map((mutations) => ({ names: mutations.map((m) => m.name), bytes: mutations.reduce((bytes, m) => (bytes.length === 0 ? bytes : m.apply(bytes)), file) }))
-  .filter(({ bytes }) => !Buffer.from(bytes).equals(Buffer.from(file)));
-
 /** Runs `operation`, failing the property when it takes longer than the time bound or the process grows too much. */
 async function bounded<T>(operation: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -165,7 +80,7 @@ describe('chain files, fuzzed', () => {
 
   it('rejects every change to an exported file: an invalid verdict or invalid-chain-file, in bounded time', async () => {
     await fc.assert(
-      fc.asyncProperty(changedFile, async ({ bytes }) => {
+      fc.asyncProperty(changedChainFile(file), async ({ bytes }) => {
         const verdict = await outcome(() => verifyChainFile(bytes, { trustedKeys: [nodeKey.publicKey] }));
         if ('code' in verdict) expect(verdict.code).toBe('invalid-chain-file');
         else expect(verdict.value.result.ok).toBe(false);
@@ -180,7 +95,7 @@ describe('chain files, fuzzed', () => {
 
   it('imports a changed file only as a chain that then fails verification, or refuses it with a coded ChainError', async () => {
     await fc.assert(
-      fc.asyncProperty(changedFile, async ({ bytes }) => {
+      fc.asyncProperty(changedChainFile(file), async ({ bytes }) => {
         // The file names its actor: a fresh store per case, so every import is under the name the file gives.
         await using store = await openMemoryChainStore();
         const imported = await outcome(() => store.importChain(bytes));
