@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as dagCbor from '@ipld/dag-cbor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedChainFile } from '@theater/test-actors/chain-file-mutations';
@@ -24,6 +25,14 @@ const EVENTS = 30;
 const TIME_BOUND_MS = 5000;
 /** How much the resident set may grow while fuzzing: a declared frame length must never be allocated up front. */
 const MEMORY_BOUND_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Known defects being fixed on other branches; the bounded runs under `pnpm test` leave these properties out until
+ * those fixes are merged, then this list is emptied. `pnpm fuzz` (THEATER_FUZZ_RUNS set) always runs them.
+ * - 10: verifying with trusted keys accepts a file whose checkpoints were stripped (the header's count rewritten).
+ */
+const KNOWN_UNTIL_MERGE = { strippedCheckpointsDefect10: true } as const;
+const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 let home: string;
 let nodeKey: NodeKey;
@@ -113,6 +122,48 @@ describe('chain files, fuzzed', () => {
     );
   });
 });
+
+describe('chain files with checkpoints stripped, fuzzed', () => {
+  // KNOWN_UNTIL_MERGE defect 10: skipped under `pnpm test` until the fix is merged.
+  it.skipIf(!fuzzing && KNOWN_UNTIL_MERGE.strippedCheckpointsDefect10)(
+    'rejects, with trusted keys, a file re-framed without the checkpoint that signs its head',
+    async () => {
+      const all = frameList(file);
+      const eventFrames = all.slice(1, 1 + EVENTS);
+      const checkpointFrames = all.slice(1 + EVENTS);
+      // Any subset of the checkpoints but the last (the one at the head), with the header's count rewritten to match.
+      const kept = fc.subarray(checkpointFrames.slice(0, -1).map((_, index) => index));
+      await fc.assert(
+        fc.asyncProperty(kept, async (indexes) => {
+          const stripped = concat([
+            framed(dagCbor.encode({ format: 'theater-chain', v: 1, actor: ACTOR, events: EVENTS, checkpoints: indexes.length })),
+            ...eventFrames,
+            ...indexes.map((index) => checkpointFrames[index]!),
+          ]);
+          const verdict = await outcome(() => verifyChainFile(stripped, { trustedKeys: [nodeKey.publicKey] }));
+          if ('code' in verdict) expect(verdict.code).toBe('invalid-chain-file');
+          else expect(verdict.value.result.ok).toBe(false);
+        }),
+        { ...fuzzParameters('chain file: stripped checkpoints', { runs: 10 }), timeout: TIME_BOUND_MS },
+      );
+    },
+  );
+});
+
+/** The frames of a well-formed chain file, length prefixes included. */
+function frameList(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; offset += 4 + view.getUint32(offset)) found.push(bytes.subarray(offset, offset + 4 + view.getUint32(offset)));
+  return found;
+}
+
+function framed(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + payload.length);
+  new DataView(out.buffer).setUint32(0, payload.length);
+  out.set(payload, 4);
+  return out;
+}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
