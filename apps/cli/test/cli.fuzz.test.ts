@@ -13,12 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
+import { changedChainFile } from '@theater/test-actors/chain-file-mutations';
 import { fuzzParameters } from '@theater/test-actors/fuzz';
 import { createTempDir } from './helpers/tempDir.js';
 import { theaterNodeArgs } from './helpers/theaterProcess.js';
 
 /** The longest one command may take (a run of echo included), even on a loaded machine. */
 const TIME_BOUND_MS = 30_000;
+/** The longest `chain verify` or `replay` of a small changed file may take. */
+const CHAIN_TIME_BOUND_MS = 15_000;
 /** The heap a command may use: past it Node aborts, and the exit code is not one of the policy's. */
 const HEAP_LIMIT_MB = 512;
 
@@ -27,8 +30,10 @@ const HEAP_LIMIT_MB = 512;
  * fixes are merged, then this list is emptied. `pnpm fuzz` (THEATER_FUZZ_RUNS set) never tolerates them.
  * - 11: a usage error (unknown flag, missing argument, bad flag value) under --json prints oclif's internals
  *   (`{ error: { oclif, parse, … } }`, no code) and exits 1 instead of 2.
+ * - 4: `theater replay` of a changed chain file reports a match (exit 0) where `chain verify` rejects it.
+ * - 5: `theater replay` of corrupted event data fails with an uncoded error, or under --json never exits.
  */
-const KNOWN_UNTIL_MERGE = { jsonUsageErrorDefect11: true } as const;
+const KNOWN_UNTIL_MERGE = { jsonUsageErrorDefect11: true, replayAcceptsTamperedDefect4: true, replayUncodedDefect5: true } as const;
 const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 const COMMANDS = ['run', 'build', 'events', 'replay', 'chain verify', 'chain export'] as const;
@@ -37,6 +42,8 @@ let dir: Awaited<ReturnType<typeof createTempDir>>;
 let home: string;
 /** Values an argument may take: paths good and bad, ids, keys, numbers and garbage. */
 let values: string[];
+/** The unmodified export of echo's chain. */
+let exported: Uint8Array;
 
 beforeAll(async () => {
   dir = await createTempDir('fuzz');
@@ -55,6 +62,7 @@ beforeAll(async () => {
   } finally {
     await system.close();
   }
+  exported = file;
   const chainFile = join(dir.path, 'echo.chain');
   await writeFile(chainFile, file);
   const flipped = Uint8Array.from(file);
@@ -110,7 +118,7 @@ interface Ran {
 }
 
 /** Runs the binary with the home in the environment (never the user's), killing it past the time bound. */
-function theater(argv: readonly string[]): Promise<Ran> {
+function theater(argv: readonly string[], timeBoundMs = TIME_BOUND_MS): Promise<Ran> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...theaterNodeArgs(), ...argv], {
       cwd: dir.path,
@@ -125,7 +133,7 @@ function theater(argv: readonly string[]): Promise<Ran> {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, TIME_BOUND_MS);
+    }, timeBoundMs);
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       resolve({ exitCode, signal, stdout, stderr, timedOut });
@@ -171,5 +179,42 @@ describe('the theater binary, fuzzed', () => {
       { ...fuzzParameters('cli: argv', { runs: 10, cost: 20 }), timeout: TIME_BOUND_MS + 5000 },
     );
     if (tolerated > 0) console.info(`cli fuzz: tolerated until merge: defect 11 ×${tolerated}`);
+  }, 20 * 60_000);
+
+  it('exits 1 or 2 for every changed chain file, in chain verify and replay, with a coded error or an invalid verdict', async () => {
+    const tolerated = { defect4: 0, defect5: 0 };
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(changedChainFile(exported), fc.constantFrom('chain verify', 'replay'), fc.boolean(), async ({ bytes }, command, json) => {
+        const file = join(dir.path, `changed-${cases++}.chain`);
+        await writeFile(file, bytes);
+        const argv = [...command.split(' '), file, ...(json ? ['--json'] : [])];
+        const ran = await theater(argv, CHAIN_TIME_BOUND_MS);
+        const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
+        let output: { error?: { code?: unknown; message?: unknown }; ok?: unknown } | undefined;
+        try {
+          output = json ? (JSON.parse(ran.stdout) as typeof output) : undefined;
+        } catch {
+          output = undefined;
+        }
+        const coded = json ? typeof output?.error?.code === 'string' || output?.ok === false : /^[a-z-]+: |^✗ /u.test(ran.stderr);
+        if (!fuzzing && command === 'replay') {
+          if (KNOWN_UNTIL_MERGE.replayUncodedDefect5 && (ran.timedOut || ([1, 2].includes(ran.exitCode ?? -1) && !coded))) {
+            tolerated.defect5 += 1;
+            return;
+          }
+          if (KNOWN_UNTIL_MERGE.replayAcceptsTamperedDefect4 && ran.exitCode === 0) {
+            tolerated.defect4 += 1;
+            return;
+          }
+        }
+        expect(ran.timedOut, shown).toBe(false);
+        expect([1, 2], shown).toContain(ran.exitCode);
+        expect(`${ran.stdout}\n${ran.stderr}`, shown).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
+        expect(coded, shown).toBe(true);
+      }),
+      { ...fuzzParameters('cli: changed chain files', { runs: 6, cost: 20 }), timeout: CHAIN_TIME_BOUND_MS + 5000 },
+    );
+    if (tolerated.defect4 + tolerated.defect5 > 0) console.info(`cli fuzz: tolerated until merge: defect 4 ×${tolerated.defect4}, defect 5 ×${tolerated.defect5}`);
   }, 20 * 60_000);
 });
