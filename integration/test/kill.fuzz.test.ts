@@ -17,6 +17,9 @@ import { decode, tempDir } from './helpers.js';
 const kernel = pathToFileURL(fileURLToPath(new URL('../../packages/kernel/src/index.ts', import.meta.url))).href;
 const handlers = pathToFileURL(fileURLToPath(new URL('../../packages/handlers/src/index.ts', import.meta.url))).href;
 
+/** How long a child may take to acknowledge enough operations to be killed. */
+const STALL_MS = 120_000;
+
 /** A small seeded generator (mulberry32), so each trial's kill moment follows from the seed. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -43,7 +46,7 @@ async function runAndKill(home: string, body: string, afterAcks: number, delayMs
   const script = join(home, 'child.mts');
   await writeFile(
     script,
-    `import { createActorSystem } from ${JSON.stringify(kernel)};
+    `import { createActorSystem, loadManifest } from ${JSON.stringify(kernel)};
 import { defaultHandlers } from ${JSON.stringify(handlers)};
 const home = process.argv[2];
 const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2 });
@@ -60,6 +63,12 @@ ${body}
   let acked = -1;
   let stderr = '';
   let scheduled = false;
+  // A child that stops acknowledging would leave the trial waiting forever.
+  let stalled = false;
+  const watchdog = setTimeout(() => {
+    stalled = true;
+    child.kill('SIGKILL');
+  }, STALL_MS);
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     for (const match of chunk.matchAll(/acked (\d+)/g)) acked = Math.max(acked, Number(match[1]));
@@ -69,6 +78,8 @@ ${body}
     }
   });
   const signal = await new Promise((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+  clearTimeout(watchdog);
+  expect(stalled, `the child acknowledged only ${acked + 1} operations in ${STALL_MS} ms: ${stderr}`).toBe(false);
   expect(signal, stderr).toBe('SIGKILL');
   return { acked, stderr };
 }
@@ -154,7 +165,9 @@ describe('kill -9 during supervisor restarts', () => {
       // trap (then restarted by its supervisor) every seventh.
       const { acked } = await runAndKill(
         home.path,
-        `const overseer = await system.spawn(${JSON.stringify(testActorManifest('overseer'))}, { id: 'overseer' });
+        `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))});
+// Restart intensity high enough that the traps never exhaust it.
+const overseer = await system.spawn({ ...manifest, supervision: { ...manifest.supervision, maxRestarts: 1000 } }, { id: 'overseer' });
 const child = decode(await overseer.request(text('spawn trapper.toml')));
 process.stdout.write('child ' + child + '\\n');
 for (let i = 0; ; i++) {
@@ -199,7 +212,7 @@ for (let i = 0; ; i++) {
       }
       // Every acknowledged send was counted.
       expect(count).toBeGreaterThanOrEqual(acked + 1);
-      console.info(`kill -9 restart trial ${trial}: ${acked + 1} sends acknowledged, ${count} counted in the chain (${count - acked - 1} in flight), ${restarts} restarts recorded`);
+      console.info(`kill -9 restart trial ${trial}: ${acked + 1} sends acknowledged, ${count} counted in the chain (${count - acked - 1} in flight), ${restarts} restarts recorded, the chain ends with ${events.at(-1)?.type}`);
     }
   }, 10 * 60_000);
 });
