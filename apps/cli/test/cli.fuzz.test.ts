@@ -21,7 +21,7 @@ import { theaterNodeArgs } from './helpers/theaterProcess.js';
 /** The longest one command may take (a run of echo included), even on a loaded machine. */
 const TIME_BOUND_MS = 30_000;
 /** The longest `chain verify` or `replay` of a small changed file may take. */
-const CHAIN_TIME_BOUND_MS = 15_000;
+const CHAIN_TIME_BOUND_MS = 30_000;
 /** The heap a command may use: past it Node aborts, and the exit code is not one of the policy's. */
 const HEAP_LIMIT_MB = 512;
 
