@@ -32,8 +32,10 @@ const HEAP_LIMIT_MB = 512;
  *   (`{ error: { oclif, parse, … } }`, no code) and exits 1 instead of 2.
  * - 4: `theater replay` of a changed chain file reports a match (exit 0) where `chain verify` rejects it.
  * - 5: `theater replay` of corrupted event data fails with an uncoded error, or under --json never exits.
+ * - help: not one of the listed defects, found by this test and reported (not fixed here): `theater help <unknown>
+ *   <unknown flag>` prints oclif stack traces and exits 1 (see the `it.fails` test below); likely fixed with 11.
  */
-const KNOWN_UNTIL_MERGE = { jsonUsageErrorDefect11: true, replayAcceptsTamperedDefect4: true, replayUncodedDefect5: true } as const;
+const KNOWN_UNTIL_MERGE = { jsonUsageErrorDefect11: true, replayAcceptsTamperedDefect4: true, replayUncodedDefect5: true, helpUsageError: true } as const;
 const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 const COMMANDS = ['run', 'build', 'events', 'replay', 'chain verify', 'chain export'] as const;
@@ -149,6 +151,10 @@ describe('the theater binary, fuzzed', () => {
         const rest = tokens.map((t) => ('flag' in t ? t.flag : 'value' in t ? values[t.value % values.length]! : t.text));
         const argv = [...(command === '' ? [] : command.split(' ')), ...rest, ...(json ? ['--json'] : [])];
         const ran = await theater(argv);
+        if (!fuzzing && KNOWN_UNTIL_MERGE.helpUsageError && command === 'help' && ran.exitCode === 1) {
+          tolerated += 1;
+          return;
+        }
         const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
         expect(ran.timedOut, shown).toBe(false);
         expect([0, 1, 2], shown).toContain(ran.exitCode);
@@ -176,7 +182,7 @@ describe('the theater binary, fuzzed', () => {
       }),
       { ...fuzzParameters('cli: argv', { runs: 10, cost: 20 }), timeout: TIME_BOUND_MS + 5000 },
     );
-    if (tolerated > 0) console.info(`cli fuzz: tolerated until merge: defect 11 ×${tolerated}`);
+    if (tolerated > 0) console.info(`cli fuzz: tolerated until merge: defect 11 or help usage ×${tolerated}`);
   }, 20 * 60_000);
 
   it('exits 1 or 2 for every changed chain file, in chain verify and replay, with a coded error or an invalid verdict', async () => {
@@ -215,4 +221,13 @@ describe('the theater binary, fuzzed', () => {
     );
     if (tolerated.defect4 + tolerated.defect5 > 0) console.info(`cli fuzz: tolerated until merge: defect 4 ×${tolerated.defect4}, defect 5 ×${tolerated.defect5}`);
   }, 20 * 60_000);
+
+  // Found by the argv property (seed 98765): the help command's usage error makes oclif look up help for the unknown
+  // command inside its error handler, which throws again. Not fixed here (bin/run.js is being changed for defect 11):
+  // `it.fails` passes while the bug is there; once fixed, drop `.fails` and the helpUsageError filter above.
+  it.fails('exits 2 with no stack trace for help on an unknown command with an unknown flag', async () => {
+    const ran = await theater(['help', 'x', '--json']);
+    expect(`${ran.stdout}\n${ran.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
+    expect(ran.exitCode).toBe(2);
+  });
 });
