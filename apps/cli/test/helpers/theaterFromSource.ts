@@ -1,0 +1,16 @@
+/**
+ * The `theater` binary run from the TypeScript source, for tests that start it as a process without a build:
+ * `node --conditions=@theater/source --import tsx/esm test/helpers/theaterFromSource.ts <argv...>`. Like bin/run.js,
+ * with oclif pointed at `src/commands`.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execute, type Interfaces } from '@oclif/core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Interfaces.PJSON;
+
+await execute({
+  dir: fileURLToPath(new URL('../../bin/run.js', import.meta.url)),
+  loadOptions: { root, pjson: { ...pjson, oclif: { ...pjson.oclif, commands: './src/commands' } } },
+});
