@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHandlers } from '@theater/handlers';
-import { isChainError, readChainFile, verifyChainFile } from '@theater/event-chain';
+import { isChainError, readChainFile } from '@theater/event-chain';
 import { createActorSystem, isKernelError, type ActorSystem } from '@theater/kernel';
 import { changedChainFile } from '@theater/test-actors/chain-file-mutations';
 import { fuzzParameters } from '@theater/test-actors/fuzz';
@@ -21,8 +21,6 @@ const TIME_BOUND_MS = 10_000;
  * - 4: replay accepts a tampered chain that `chain verify` rejects (a changed file replays as a match).
  * - 5: replay of corrupted event data throws an uncoded SyntaxError or TypeError.
  */
-const KNOWN_UNTIL_MERGE = { acceptsTamperedDefect4: true, uncodedErrorDefect5: true } as const;
-const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 let home: Awaited<ReturnType<typeof tempDir>>;
 let system: ActorSystem;
@@ -53,7 +51,6 @@ describe('replay of chain files, fuzzed', () => {
   });
 
   it('never replays a changed chain file as a match, and fails only with coded errors, in bounded time', async () => {
-    const tolerated = { defect4: 0, defect5: 0 };
     await fc.assert(
       fc.asyncProperty(changedChainFile(file), async ({ bytes }) => {
         const started = performance.now();
@@ -62,25 +59,12 @@ describe('replay of chain files, fuzzed', () => {
           await using reader = readChainFile(bytes);
           accepted = (await system.replay(reader.events())).ok;
         } catch (error) {
-          const coded = isChainError(error) || isKernelError(error);
-          if (!coded && !fuzzing && KNOWN_UNTIL_MERGE.uncodedErrorDefect5 && (error instanceof SyntaxError || error instanceof TypeError)) {
-            tolerated.defect5 += 1;
-            return;
-          }
-          expect(coded, String(error)).toBe(true);
+          expect(isChainError(error) || isKernelError(error), String(error)).toBe(true);
         }
         expect(performance.now() - started).toBeLessThan(TIME_BOUND_MS);
-        if (accepted && !fuzzing && KNOWN_UNTIL_MERGE.acceptsTamperedDefect4) {
-          // Only the defect's own class is tolerated: a file that replays as a match but that verify rejects.
-          const verdict = await verifyChainFile(bytes).then((v) => v.result.ok, () => false);
-          expect(verdict).toBe(false);
-          tolerated.defect4 += 1;
-          return;
-        }
         expect(accepted).toBe(false);
       }),
       { ...fuzzParameters('replay: changed chain files', { runs: 100, cost: 4 }), timeout: TIME_BOUND_MS },
     );
-    if (tolerated.defect4 + tolerated.defect5 > 0) console.info(`replay fuzz: tolerated until merge: defect 4 ×${tolerated.defect4}, defect 5 ×${tolerated.defect5}`);
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The `theater` binary: oclif finds the compiled commands in ../dist/commands.
-import { execute } from '@oclif/core';
+import { main } from '../dist/main.js';
 
-await execute({ dir: import.meta.url });
+await main(process.argv.slice(2), import.meta.url);

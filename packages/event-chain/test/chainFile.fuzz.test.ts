@@ -31,8 +31,6 @@ const MEMORY_BOUND_BYTES = 256 * 1024 * 1024;
  * those fixes are merged, then this list is emptied. `pnpm fuzz` (THEATER_FUZZ_RUNS set) always runs them.
  * - 10: verifying with trusted keys accepts a file whose checkpoints were stripped (the header's count rewritten).
  */
-const KNOWN_UNTIL_MERGE = { strippedCheckpointsDefect10: true } as const;
-const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 let home: string;
 let nodeKey: NodeKey;
@@ -124,8 +122,7 @@ describe('chain files, fuzzed', () => {
 });
 
 describe('chain files with checkpoints stripped, fuzzed', () => {
-  // KNOWN_UNTIL_MERGE defect 10: skipped under `pnpm test` until the fix is merged.
-  it.skipIf(!fuzzing && KNOWN_UNTIL_MERGE.strippedCheckpointsDefect10)(
+  it(
     'rejects, with trusted keys, a file re-framed without the checkpoint that signs its head',
     async () => {
       const all = frameList(file);

@@ -18,8 +18,6 @@ const TIME_BOUND_MS = 2000;
  * - 3: a very deep table header (`[a.a.a…]`, tens of thousands of parts) takes seconds to refuse (the line locator is
  *   quadratic), so the bounded deep-header property stays below that depth.
  */
-const KNOWN_UNTIL_MERGE = { deepHeaderDefect3: true } as const;
-const fuzzing = process.env['THEATER_FUZZ_RUNS'] !== undefined;
 
 type Outcome = { readonly manifest: Manifest } | { readonly problems: readonly { field: string; message: string }[] };
 
@@ -141,9 +139,7 @@ describe('parseManifest, fuzzed', () => {
   });
 
   it('refuses deeply nested headers, arrays and inline tables in bounded time', () => {
-    // KNOWN_UNTIL_MERGE defect 3: the bounded runs stay below the depth at which refusing takes seconds.
-    const maxDepth = fuzzing || !KNOWN_UNTIL_MERGE.deepHeaderDefect3 ? 50_000 : 2_000;
-    const nested = fc.tuple(fc.integer({ min: 1, max: maxDepth }), fc.constantFrom('header', 'array-header', 'array', 'inline'));
+    const nested = fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.constantFrom('header', 'array-header', 'array', 'inline'));
     fc.assert(
       fc.property(nested, ([depth, shape]) => {
         const text =

@@ -5,12 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execute, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import { main } from '../../src/main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Interfaces.PJSON;
 
-await execute({
-  dir: fileURLToPath(new URL('../../bin/run.js', import.meta.url)),
-  loadOptions: { root, pjson: { ...pjson, oclif: { ...pjson.oclif, commands: './src/commands' } } },
-});
+await main(process.argv.slice(2), { root, pjson: { ...pjson, oclif: { ...pjson.oclif, commands: './src/commands' } } });
