@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEventData, openChainStore, verifyChain, type ChainEvent } from '@theater/event-chain';
 import { testActorManifest } from '@theater/test-actors';
 import { fuzzSeed, fuzzTrials } from '@theater/test-actors/fuzz';
-import { decode, tempDir } from './helpers.js';
+import { decode, tempDir, testActorsDir } from './helpers.js';
 
 const kernel = pathToFileURL(fileURLToPath(new URL('../../packages/kernel/src/index.ts', import.meta.url))).href;
 const handlers = pathToFileURL(fileURLToPath(new URL('../../packages/handlers/src/index.ts', import.meta.url))).href;
@@ -169,8 +169,8 @@ describe('kill -9 during supervisor restarts', () => {
         home.path,
         `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))});
 // Restart intensity high enough that the traps never exhaust it.
-const overseer = await system.spawn({ ...manifest, supervision: { ...manifest.supervision, maxRestarts: 1000 } }, { id: 'overseer' });
-const child = decode(await overseer.request(text('spawn trapper.toml')));
+const overseer = await system.spawn({ ...manifest, baseDir: ${JSON.stringify(testActorsDir)}, supervision: { ...manifest.supervision, maxRestarts: 1000 } }, { id: 'overseer' });
+const child = decode(await overseer.request(text('spawn manifests/trapper.toml')));
 process.stdout.write('child ' + child + '\\n');
 for (let i = 0; ; i++) {
   await system.send(child, text('one'));
