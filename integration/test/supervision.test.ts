@@ -317,6 +317,19 @@ describe('where a supervisor loads its children\'s files from', () => {
     expect(await ask(parent, 'spawn missing.toml')).toMatch(/^error:manifest-not-found: /u);
   });
 
+  it('reads an init_state written through a symlink and .. as the path that was checked, never the one it would reach', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    await symlink(dirs.outside, join(dirs.tree, 'doorway'));
+    const parent = await overseerIn(system, dirs.tree);
+    // Lexically tree/outside/state.json (inside, missing); by the OS, doorway first: outside/../outside/state.json.
+    const initState = `${dirs.tree}/doorway/../outside/state.json`;
+    const answer = await ask(parent, `spawn ${childToml({ initState })}`);
+    expect(answer).toMatch(/^error:/u);
+    expect(answer).not.toContain('666');
+    expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
+  });
+
   it('refuses an init_state file outside its directory, or reached through a symlink leading out, without reading it', async () => {
     await using system = await testSystem();
     await using dirs = await layout();

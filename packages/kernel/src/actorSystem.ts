@@ -593,8 +593,12 @@ async function childManifest(reference: string, parent: Manifest): Promise<Manif
   return loadManifest(await childFilePath(parent.baseDir, 'manifest', reference, parent.baseDir));
 }
 
+/**
+ * `path` made absolute against the manifest's directory and normalised: the path a supervisor's child-file check
+ * judged (a raw `/t/link/../x` would reach through `link` before `..` applies, outside what was checked).
+ */
 function resolveRelative(manifest: Manifest, path: string): string {
-  if (isAbsolute(path)) return path;
+  if (isAbsolute(path)) return resolve(path);
   if (manifest.baseDir === undefined) {
     throw new KernelError('component-not-found', `${path} is relative, but the manifest's directory is unknown`);
   }
