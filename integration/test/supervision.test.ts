@@ -130,6 +130,21 @@ describe('the supervisor interface', () => {
     expect(system.get(child)!.manifest.limits).toMatchObject({ memoryMb: 128, mailbox: 16 });
   });
 
+  it('does not resume a child with more than its parent holds now, though it fit the parent it had', async () => {
+    await using system = await testSystem();
+    const manifest = await overseerManifest();
+    const first = await system.spawn({ ...manifest, saveChain: false }, { id: 'narrowing-parent' });
+    const child = await spawnChild(first, worker('echo'));
+    await first.stop();
+    expect(system.get(child)).toBeUndefined();
+    // The same parent id, now with half the memory: the child as recorded asks for more than that.
+    const narrowed = await system.spawn({ ...manifest, saveChain: false, limits: { ...manifest.limits, memoryMb: 128 } }, { id: 'narrowing-parent' });
+    expect(await ask(narrowed, `resume ${child}`)).toBe(
+      `error:permission-denied: child echo-worker asks for more than its parent overseer holds: limits.memory_mb 256 exceeds the parent's 128 (a limit left unset takes its default; set it to at most 128)`,
+    );
+    expect(system.get(child)).toBeUndefined();
+  });
+
   it('lets only the parent act on a child', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);

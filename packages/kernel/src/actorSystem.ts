@@ -31,6 +31,7 @@ import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
 import { createChainService } from './chain/chainService.js';
 import { actorMessaging } from './messaging/actorMessaging.js';
 import { MessageRouter, type ExternalChannelEnd } from './messaging/messageRouter.js';
+import { recordedSpawn } from './replay/recordedData.js';
 import { replayChain } from './replay/replayChain.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
@@ -388,10 +389,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         const parent = parentManifest();
         const manifest = await childManifest(manifestRef, parent);
         await confineChildFiles(manifest, parent.baseDir);
-        const excess = permissionExcess(manifest, parent, options.handlers);
-        if (excess.length > 0) {
-          throw new KernelError('permission-denied', `child ${manifest.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
-        }
+        refuseExcess(manifest, parent);
         const child = await spawn(manifest, initState === undefined ? {} : { initState }, { parentId });
         return child.id;
       },
@@ -401,12 +399,15 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       async resume(childId, initState) {
         const store = await openStore();
         const [first] = await store.read(childId, { limit: 1 });
-        const spawned = first === undefined ? undefined : (decodeEventData(first.data) as { manifest?: Manifest; parent?: string | null });
-        if (spawned?.parent !== parentId || spawned.manifest === undefined) {
+        const spawned = first?.type === 'actor.spawn' ? recordedSpawn(first) : undefined;
+        if (spawned?.parent !== parentId) {
           throw new KernelError('permission-denied', `actor ${childId} was not a child of actor ${parentId}, or has no saved chain to resume`);
         }
         if (actors.has(childId)) throw new KernelError('actor-exists', `actor ${childId} is running`);
-        await confineChildFiles(spawned.manifest, parentManifest().baseDir);
+        // The parent may hold less than when the child first ran: it is judged against the parent as it is now.
+        const parent = parentManifest();
+        await confineChildFiles(spawned.manifest, parent.baseDir);
+        refuseExcess(spawned.manifest, parent);
         const state = initState ?? (await lastCommittedState(store, childId));
         const child = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: childId, chainStore: store }, state });
         tree.add(parentId, child);
@@ -415,6 +416,14 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       childState: (childId) => tree.childOf(parentId, childId).instance.state(),
       childEvents: (childId) => tree.childOf(parentId, childId).instance.events(),
     };
+  }
+
+  /** Refuses a child whose grants, limits or auditing exceed its parent's, naming each excess. */
+  function refuseExcess(child: Manifest, parent: Manifest): void {
+    const excess = permissionExcess(child, parent, options.handlers);
+    if (excess.length > 0) {
+      throw new KernelError('permission-denied', `child ${child.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
+    }
   }
 
   async function close(): Promise<void> {

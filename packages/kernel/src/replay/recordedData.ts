@@ -13,6 +13,8 @@ export interface RecordedSpawn {
   readonly component: string;
   readonly manifest: Manifest;
   readonly state: Uint8Array | null;
+  /** The supervising actor's id, or null for an actor spawned from outside. */
+  readonly parent: string | null;
 }
 
 /** What a `wasm.call` event records. */
@@ -57,7 +59,9 @@ export function recordedSpawn(event: ChainEvent): RecordedSpawn {
   }
   if (!Array.isArray(manifest['handlers']) || !manifest['handlers'].every(isRecord)) throw invalid(event, 'expected manifest.handlers as an array of objects');
   if (manifest['componentPath'] !== undefined && typeof manifest['componentPath'] !== 'string') throw invalid(event, 'expected manifest.componentPath as a string');
-  return { component: data['component'], manifest: manifest as unknown as Manifest, state };
+  const parent = data['parent'] ?? null;
+  if (parent !== null && typeof parent !== 'string') throw invalid(event, 'expected parent as a string or null');
+  return { component: data['component'], manifest: manifest as unknown as Manifest, state, parent };
 }
 
 /** A recorded export call: its interface, function and params. */
