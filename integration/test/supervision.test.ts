@@ -404,6 +404,23 @@ describe('where a supervisor loads its children\'s files from', () => {
     expect(system.get(child)).toBeUndefined();
   });
 
+  it('escalates a child whose automatic restart is refused, instead of leaving it listed and never running again', async () => {
+    await using system = await testSystem();
+    await using dirs = await layout();
+    await copyFile(testActorComponent('trapper'), join(dirs.tree, 'trapper.wasm'));
+    await copyFile(testActorComponent('trapper'), join(dirs.outside, 'trapper.wasm'));
+    const parent = await overseerIn(system, dirs.tree);
+    const trapper = ['name = "trapper-child"', 'version = "0.1.0"', 'component = "trapper.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"'];
+    const child = await spawnChild(parent, trapper.join('\n'));
+    await rm(join(dirs.tree, 'trapper.wasm'));
+    await symlink(join(dirs.outside, 'trapper.wasm'), join(dirs.tree, 'trapper.wasm'));
+    await system.request(child, text('trap')).catch(() => {});
+    // Each refused restart is the child failing again: the intensity (3 within 5 s) runs out and the parent fails.
+    await parent.exited;
+    expect(parent.failure?.message).toBe('restart intensity exceeded: more than 3 restarts within 5000 ms');
+    expect(system.list()).toEqual([]);
+  });
+
   it('does not restart a child whose component has since become a symlink leading out of its directory', async () => {
     await using system = await testSystem();
     await using dirs = await layout();

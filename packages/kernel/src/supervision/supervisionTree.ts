@@ -161,8 +161,13 @@ export class SupervisionTree {
       if (child === undefined || parent.status !== 'running') continue;
       try {
         child.instance = await this.#host.restart(child, child.instance.state());
-      } catch {
-        // A restart that fails to start is an exit of its own: ended() is called for the new instance.
+      } catch (error) {
+        // A restart that could not start (refused, or its init failed) is the child failing again, as in OTP: the
+        // parent is told, and it counts against restart intensity, so a child that can never start escalates. The
+        // new instance, if one was made, is not the entry's: its own end is not decided on again.
+        const message = `restart failed: ${error instanceof Error ? error.message : String(error)}`;
+        await this.#decide(parentId, child, { status: 'failed', failure: { reason: 'init-failed', message, during: undefined } });
+        return;
       }
     }
   }
