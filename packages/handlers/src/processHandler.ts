@@ -53,11 +53,20 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
   type: 'process',
   provides: ['theater:simple/process'],
   requiredExports: { [PROCESS_HANDLERS]: ['handle-stdout', 'handle-stderr', 'handle-exit'] },
-  async admit({ manifest, config, field }) {
+  async admit({ manifest, config, field, parent }) {
     if (config.cwd === undefined) return;
     const dir = configuredDirectory(manifest, config.cwd);
     const found = await stat(dir).catch(() => undefined);
     if (found?.isDirectory() !== true) throw new KernelError('invalid-grant', `${field('cwd')}: ${dir} is not a directory`);
+    // `excess` compared real paths when the supervisor asked; compared again here, just before the actor starts and
+    // its directory's real path is fixed, so a symlink swapped in meanwhile (while the component loaded) is caught.
+    if (parent?.config?.cwd !== undefined) {
+      const parentDir = configuredDirectory(parent.manifest, parent.config.cwd);
+      const [real, parentReal] = [realLocation(dir), realLocation(parentDir)];
+      if (real === undefined || parentReal === undefined || !isInside(real, parentReal)) {
+        throw new KernelError('permission-denied', `${field('cwd')}: child ${manifest.name}'s process directory ${dir} leads to ${real ?? 'an unknown place'}, outside its parent's ${parentReal ?? parentDir}`);
+      }
+    }
   },
   excess(wanted, held, { child, parent }) {
     const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));
@@ -84,7 +93,12 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     let privateDir: Promise<string> | undefined;
     // The granted directory's real path is fixed when the actor starts, as the filesystem handler fixes its root: a
     // directory swapped for a symlink later does not move the actor's processes (admit and excess checked this one).
-    const grantedDir = config.cwd === undefined ? undefined : realpath(configuredDirectory(context.manifest, config.cwd));
+    const grantedDir =
+      config.cwd === undefined
+        ? undefined
+        : realpath(configuredDirectory(context.manifest, config.cwd)).catch(() => {
+            throw new HostCallError(`the process directory (cwd ${config.cwd}) no longer exists`);
+          });
     grantedDir?.catch(() => {});
     const root = (): Promise<string> => grantedDir ?? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir)));
 
