@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -205,8 +206,18 @@ describe('theater chain verify', () => {
 
     const directory = await verify(dir.path);
     expect(directory.exitCode).toBe(2);
-    expect(directory.stderr).toMatch(/^file-unreadable: cannot read the chain file .*EISDIR/u);
+    expect(directory.stderr).toBe(`file-unreadable: ${dir.path} is not a regular file\n`);
   });
+
+  it('exits 2 at once for a FIFO, in chain verify and replay, instead of waiting for a writer', async () => {
+    const fifo = join(dir.path, 'waiting.chain');
+    execFileSync('mkfifo', [fifo]);
+    for (const argv of [['chain', 'verify', fifo], ['replay', fifo]]) {
+      const { stderr, exitCode } = await runTheater(argv);
+      expect(exitCode, argv.join(' ')).toBe(2);
+      expect(stderr, argv.join(' ')).toBe(`file-unreadable: ${fifo} is not a regular file\n`);
+    }
+  }, 30_000);
 
   it('exits 2 for a --trust value that is not a public key', async () => {
     const { stderr, exitCode } = await verify(validFile, '--trust', 'abc');

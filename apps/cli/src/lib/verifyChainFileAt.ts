@@ -2,6 +2,7 @@
  * What `theater chain verify <file>` does, without the printing: verify the chain an exported chain file holds,
  * its signed checkpoints included, and describe the verdict as the command's `--json` output.
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isChainError, verifyChainFile, type ChainFileSource } from '@theater/event-chain';
 import { toChainVerdict } from './chainVerdict.js';
@@ -62,17 +63,21 @@ export async function verifyChainSource(file: string, source: () => ChainFileSou
 export async function withChainFile<T>(file: string, work: (source: () => ChainFileSource) => Promise<T>): Promise<T> {
   let handle: FileHandle;
   try {
-    handle = await open(file, 'r');
+    // Non-blocking, so a FIFO cannot hold the command waiting for a writer; only a regular file is read.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw unreadable(file, error);
   }
   try {
-    return await work(() => chunksOf(handle));
+    if (!(await handle.stat()).isFile()) {
+      const message = `${file} is not a regular file`;
+      throw new CommandFailure(EXIT.badInput, [`file-unreadable: ${message}`], { error: { code: 'file-unreadable', message, file } });
+    }
+    return await work(() => chunksOf(handle, file));
   } catch (error) {
     if (isChainError(error, 'invalid-chain-file')) {
       throw new CommandFailure(EXIT.badInput, [`${error.code}: ${file}: ${error.message}`], { error: { code: error.code, message: error.message, file } }, { cause: error });
     }
-    if (isFileSystemError(error)) throw unreadable(file, error);
     throw error;
   } finally {
     await handle.close();
@@ -85,10 +90,14 @@ const CHUNK_BYTES = 64 * 1024;
  * The file's bytes from the start, by positional reads: any number of passes over one handle, each stopping where
  * it likes (a read stream over a shared handle, closed before its end, breaks the next one).
  */
-async function* chunksOf(handle: FileHandle): AsyncGenerator<Uint8Array> {
+async function* chunksOf(handle: FileHandle, file: string): AsyncGenerator<Uint8Array> {
   for (let position = 0; ; ) {
     const buffer = new Uint8Array(CHUNK_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+    // Only the file's own read errors are the file's: other file-system errors of the work (the component cache's)
+    // are not reported as an unreadable chain file.
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position).catch((error: unknown) => {
+      throw unreadable(file, error);
+    });
     if (bytesRead === 0) return;
     position += bytesRead;
     yield buffer.subarray(0, bytesRead);
