@@ -6,7 +6,10 @@ export const EXIT = {
   ok: 0,
   /** The work ran and failed: the actor failed (init, trap, guest error, timeout, out of memory), the build failed, or a chain did not verify. */
   failed: 1,
-  /** Bad input, refused before anything ran: an invalid manifest, a component the manifest does not allow, a missing file. */
+  /**
+   * Bad input: an invalid manifest, a component the manifest does not allow, a missing file, a malformed chain (also
+   * when replay finds the malformed data only as it reaches it); refused, with nothing changed.
+   */
   badInput: 2,
 } as const;
 
