@@ -153,6 +153,21 @@ describe('replay', () => {
     });
   });
 
+  it('refuses a recorded limit beyond what a manifest may hold, naming it, before running anything', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordEcho(system, 'stop');
+    const huge = rewrite(events, 0, (event) => {
+      const data = decodeEventData(event.data) as { manifest: { limits: Record<string, number> } };
+      data.manifest.limits['initTimeoutMs'] = 2 ** 40;
+      return encodeEventData(data);
+    });
+    await expect(system.replay(fromArray(huge))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: 'event 0 (actor.spawn) cannot be replayed: expected manifest.limits.initTimeoutMs as a positive integer of at most 2147483647',
+    });
+  });
+
   it('reports recorded host-call data that does not decode as a divergence at that event', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });

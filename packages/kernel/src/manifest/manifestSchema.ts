@@ -12,6 +12,14 @@ import { SUPERVISION_STRATEGIES, type Manifest, type ManifestLimits, type Manife
 const WASM32_MAX_MEMORY_MB = 4096;
 const timer = { value: MAX_TIMER_MS, why: 'the longest timer Node supports' } as const;
 
+/** The largest value each limit may take (the schema's bounds), for limits read back from a chain. */
+export const LIMIT_MAXIMUMS: Readonly<Record<keyof ManifestLimits, number>> = {
+  memoryMb: WASM32_MAX_MEMORY_MB,
+  callTimeoutMs: MAX_TIMER_MS,
+  initTimeoutMs: MAX_TIMER_MS,
+  mailbox: Number.MAX_SAFE_INTEGER,
+};
+
 const limits = table({
   memory_mb: integer('positive', { value: WASM32_MAX_MEMORY_MB, why: 'the wasm32 maximum' }).default(256),
   call_timeout_ms: integer('positive', timer).default(30_000),

@@ -7,6 +7,7 @@
 import { decodeEventData, type ChainEvent } from '@theater/event-chain';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
+import { LIMIT_MAXIMUMS } from '../manifest/manifestSchema.js';
 
 /** What an `actor.spawn` event records that a replay needs. */
 export interface RecordedSpawn {
@@ -29,7 +30,6 @@ export interface RecordedStop {
   readonly by: string;
 }
 
-const LIMITS = ['memoryMb', 'callTimeoutMs', 'initTimeoutMs', 'mailbox'] as const;
 
 /** The decoded data of a recorded event; `invalid-chain` when it is not event data (JSON). */
 export function recordedData(event: ChainEvent): unknown {
@@ -53,9 +53,11 @@ export function recordedSpawn(event: ChainEvent): RecordedSpawn {
   }
   const limits = manifest['limits'];
   if (!isRecord(limits)) throw invalid(event, 'expected manifest.limits as an object');
-  for (const field of LIMITS) {
+  for (const [field, maximum] of Object.entries(LIMIT_MAXIMUMS)) {
     const value = limits[field];
-    if (!Number.isSafeInteger(value) || (value as number) <= 0) throw invalid(event, `expected manifest.limits.${field} as a positive integer`);
+    if (!Number.isSafeInteger(value) || (value as number) <= 0 || (value as number) > maximum) {
+      throw invalid(event, `expected manifest.limits.${field} as a positive integer of at most ${maximum}`);
+    }
   }
   if (!Array.isArray(manifest['handlers']) || !manifest['handlers'].every(isRecord)) throw invalid(event, 'expected manifest.handlers as an array of objects');
   if (manifest['componentPath'] !== undefined && typeof manifest['componentPath'] !== 'string') throw invalid(event, 'expected manifest.componentPath as a string');
