@@ -127,7 +127,8 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       return fail(count, `the chain is truncated: it ends after ${count} events, but a checkpoint signs event ${seq}`);
     }
     if (!bytesEqual(checkpoint.head, eventHash)) {
-      return fail(seq, `checkpoint at seq ${seq} signs head ${prefix(checkpoint.head)}, but event ${seq} has hash ${prefix(eventHash)}`);
+      const [signed, actual] = contrast(checkpoint.head, eventHash);
+      return fail(seq, `checkpoint at seq ${seq} signs head ${signed}, but event ${seq} has hash ${actual}`);
     }
     return undefined;
   }
@@ -149,12 +150,14 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
     } else if (parent === null) {
       return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(previousHash)})`);
     } else if (!hashEqual(parent, previousHash)) {
-      return fail(index, `event ${index} has parent ${prefix(parent)}, expected the hash of event ${index - 1} (${prefix(previousHash)})`);
+      const [given, expected] = contrast(parent, previousHash);
+      return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
     const computed = spareHash;
     hashEvent(event, computed);
     if (!hashEqual(computed, event.hash)) {
-      return fail(index, `event ${index} does not match its hash: recorded ${prefix(event.hash)}, computed ${prefix(computed)} from its contents`);
+      const [recorded, actual] = contrast(event.hash, computed);
+      return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
     // Two hash buffers take turns as "this event" and "the previous event": no allocation per event.
     spareHash = previousHash ?? new Uint8Array(HASH_LENGTH);
@@ -225,6 +228,12 @@ function hashEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** A short hex prefix of a hash or key, for reasons people read. */
 function prefix(bytes: Uint8Array): string {
   return `${bytesToHex(bytes.subarray(0, PREFIX_BYTES))}…`;
+}
+
+/** Two differing hashes as a reader can tell them apart: short prefixes, or in full when the prefixes are the same. */
+function contrast(a: Uint8Array, b: Uint8Array): [string, string] {
+  const [shortA, shortB] = [prefix(a), prefix(b)];
+  return shortA === shortB ? [bytesToHex(a), bytesToHex(b)] : [shortA, shortB];
 }
 
 function fail(index: number, reason: string): Failure {

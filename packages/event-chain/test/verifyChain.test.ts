@@ -86,6 +86,20 @@ describe('verifyChain', () => {
     });
   });
 
+  it('shows both hashes in full when a changed recorded hash keeps its first bytes, so they can be told apart', async () => {
+    const chain = tampered(events, 4, (event) => {
+      const hash = Uint8Array.from(event.hash);
+      hash[31] = hash[31]! ^ 0x01;
+      return { ...event, hash };
+    });
+
+    expect(await verifyChain(chain, options)).toEqual({
+      ok: false,
+      index: 4,
+      reason: `event 4 does not match its hash: recorded ${bytesToHex(chain[4]!.hash)}, computed ${bytesToHex(events[4]!.hash)} from its contents`,
+    });
+  });
+
   it('detects a changed timestamp at that event', async () => {
     const chain = tampered(events, 7, (event) => ({ ...event, time: event.time + 1 }));
 
