@@ -12,9 +12,11 @@ const CASES: { readonly name: string; readonly argv: readonly string[]; readonly
 
 describe('usage errors', () => {
   for (const { name, argv, message } of CASES) {
-    it(`prints ${name} under --json as one error object, exit 2 as without --json`, async () => {
+    it(`prints ${name} with its code, and under --json as one error object, exit 2 either way`, async () => {
       const plain = await runTheater(argv);
       expect(plain.exitCode).toBe(2);
+      expect(plain.stderr).toMatch(/^invalid-usage: /u);
+      expect(plain.stderr.slice('invalid-usage: '.length).replace(/\nSee more help with --help\n$/u, '')).toMatch(message);
 
       const { stdout, stderr, exitCode } = await runTheater([...argv, '--json']);
       expect(exitCode).toBe(2);

@@ -13,8 +13,8 @@ export abstract class TheaterCommand extends Command {
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     const json = this.jsonEnabled();
-    const failure = toCommandFailure(error) ?? (json ? jsonOnlyFailure(error) : undefined);
-    // Without --json, oclif prints a usage error as one message (exit 2), and an unexpected error with its stack.
+    const failure = toCommandFailure(error) ?? usageFailure(error) ?? (json ? internalFailure(error) : undefined);
+    // Without --json, an unexpected error is oclif's to print, with its stack: it is a bug to report.
     if (failure === undefined) return super.catch(error);
     if (json) this.logJson(failure.json);
     else for (const line of failure.lines) this.logToStderr(line);
@@ -23,16 +23,18 @@ export abstract class TheaterCommand extends Command {
 }
 
 /**
- * Under --json, every error is one `{ error: { code, message } }` object: oclif's own would dump the parser's
- * state (flag definitions, paths). A usage error (unknown flag, missing argument, flag without a value) keeps the
- * exit code it has without --json; anything else is an internal error (exit 1).
+ * A usage error (unknown flag, missing argument, flag without a value): `invalid-usage` with oclif's message, and the
+ * exit code it has (2), as one JSON object under --json, where oclif's own would dump the parser's state.
  */
-function jsonOnlyFailure(error: Error): CommandFailure {
-  if (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError)) {
-    const message = error.message.replace(/\n+See more help with --help\s*$/u, '');
-    const exitCode = error.oclif.exit === EXIT.failed ? EXIT.failed : EXIT.badInput;
-    return new CommandFailure(exitCode, [`invalid-usage: ${message}`], { error: { code: 'invalid-usage', message } }, { cause: error });
-  }
+function usageFailure(error: Error): CommandFailure | undefined {
+  if (!(error instanceof Errors.CLIError) || error instanceof Errors.ExitError) return undefined;
+  const message = error.message.replace(/\n+See more help with --help\s*$/u, '');
+  const exitCode = error.oclif.exit === EXIT.failed ? EXIT.failed : EXIT.badInput;
+  return new CommandFailure(exitCode, [`invalid-usage: ${message}`, 'See more help with --help'], { error: { code: 'invalid-usage', message } }, { cause: error });
+}
+
+/** Under --json, any other unexpected error is one `internal-error` object too (exit 1). */
+function internalFailure(error: Error): CommandFailure {
   const message = error instanceof Error ? error.message : String(error);
   return new CommandFailure(EXIT.failed, [`internal-error: ${message}`], { error: { code: 'internal-error', message } }, { cause: error });
 }
