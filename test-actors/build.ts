@@ -61,6 +61,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   fetcher: { entry: 'actors/fetcher.ts', world: 'fetcher-actor', witPath: () => witWith('capability-wit') },
   spawner: { entry: 'actors/spawner.ts', world: 'spawner-actor', witPath: () => witWith('capability-wit') },
   webserver: { entry: 'actors/webserver.ts', world: 'webserver-actor', witPath: () => witWith('capability-wit') },
+  notebook: { entry: 'actors/notebook.ts', world: 'supervisor-actor' },
 };
 
 const CONCURRENCY = 2;

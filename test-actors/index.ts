@@ -25,6 +25,7 @@ export const TEST_ACTORS = [
   'fetcher',
   'spawner',
   'webserver',
+  'notebook',
 ] as const;
 
 /** The name of a test actor. */
