@@ -21,10 +21,27 @@ export const LIMIT_MAXIMUMS: Readonly<Record<keyof ManifestLimits, number>> = {
 };
 
 const limits = table({
-  memory_mb: integer('positive', { value: WASM32_MAX_MEMORY_MB, why: 'the wasm32 maximum' }).default(256),
-  call_timeout_ms: integer('positive', timer).default(30_000),
-  init_timeout_ms: integer('positive', timer).default(60_000),
-  mailbox: integer('positive').default(1024),
+  memory_mb: integer('positive', { value: WASM32_MAX_MEMORY_MB, why: 'the wasm32 maximum' })
+    .default(256)
+    .describe(
+      'The most linear memory the actor may use, in MiB: every memory of the component is capped at this, and an ' +
+        'actor that needs more fails with out-of-memory. componentize-js actors want at least 128.',
+    ),
+  call_timeout_ms: integer('positive', timer)
+    .default(30_000)
+    .describe(
+      'How long one call into the actor (a message, a request, a handler callback) may run, in milliseconds, ' +
+        'before its worker is terminated and the actor fails with operation-timeout.',
+    ),
+  init_timeout_ms: integer('positive', timer)
+    .default(60_000)
+    .describe('How long instantiating the component and running its init may take, in milliseconds.'),
+  mailbox: integer('positive')
+    .default(1024)
+    .describe(
+      'How many operations may wait behind the running one; a send or request to a full mailbox fails with ' +
+        'mailbox-full (never a silent drop).',
+    ),
 }).transform(
   (v): ManifestLimits => ({
     memoryMb: v.memory_mb,
@@ -35,9 +52,19 @@ const limits = table({
 );
 
 const supervision = table({
-  strategy: oneOf(SUPERVISION_STRATEGIES).default('one-for-one'),
-  max_restarts: integer('non-negative').default(3),
-  within_ms: integer('positive').default(5000),
+  strategy: oneOf(SUPERVISION_STRATEGIES)
+    .default('one-for-one')
+    .describe(
+      'Which children restart when one ends and is to be restarted (OTP): one-for-one restarts only that child, ' +
+        'one-for-all every child, rest-for-one that child and those started after it.',
+    ),
+  max_restarts: integer('non-negative')
+    .default(3)
+    .describe(
+      'How many restarts are allowed within within_ms; one more stops all children and fails this actor, so its ' +
+        'own supervisor decides next.',
+    ),
+  within_ms: integer('positive').default(5000).describe('The window max_restarts counts restarts in, in milliseconds.'),
 }).transform(
   (v): ManifestSupervision => ({ strategy: v.strategy, maxRestarts: v.max_restarts, withinMs: v.within_ms }),
 );
@@ -47,16 +74,45 @@ export type ManifestFields = Omit<Manifest, 'componentPath' | 'baseDir'>;
 
 /** A whole manifest document. */
 export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
-  name: nonEmptyString(),
-  version: nonEmptyString(),
-  component: nonEmptyString(),
-  description: anyString().optional(),
-  init_state: nonEmptyString().optional(),
-  save_chain: boolean().default(true),
-  restart: oneOf(RESTART_TYPES).default('permanent'),
-  limits: limits.prefault({}),
-  supervision: supervision.prefault({}),
-  handler: z.array(handlerSchema, { error: expected('an array of tables ([[handler]])') }).default([]),
+  name: nonEmptyString().describe('The actor\'s name, shown in logs, events and errors.'),
+  version: nonEmptyString().describe('The actor\'s version, as you number it (e.g. "0.1.0").'),
+  component: nonEmptyString().describe(
+    'The actor\'s WebAssembly component (.wasm): a path relative to this manifest\'s directory, or absolute.',
+  ),
+  description: anyString().optional().describe('What the actor does, for people reading the manifest.'),
+  init_state: nonEmptyString()
+    .optional()
+    .describe(
+      'A file whose bytes are the actor\'s initial state (relative to this manifest\'s directory, at most 64 MiB); ' +
+        'a state given when spawning wins over it. Without either, the actor starts with no state.',
+    ),
+  save_chain: boolean()
+    .default(true)
+    .describe(
+      'Whether the actor\'s event chain is persisted in $THEATER_HOME/db; false keeps it in memory only. A child ' +
+        'may not set false under a parent whose chain is saved.',
+    ),
+  restart: oneOf(RESTART_TYPES)
+    .default('permanent')
+    .describe(
+      'How the actor\'s supervisor treats its exits (OTP restart type): permanent always restarts it, transient ' +
+        'only after a failure, temporary never. Top-level actors are not restarted.',
+    ),
+  limits: limits
+    .prefault({})
+    .describe(
+      'Resource limits of the actor. A supervisor\'s child may not exceed its parent\'s limits; a limit left unset ' +
+        'is compared at its default.',
+    ),
+  supervision: supervision.prefault({}).describe('How this actor supervises the children it spawns.'),
+  handler: z
+    .array(handlerSchema, { error: expected('an array of tables ([[handler]])') })
+    .default([])
+    .describe(
+      'The capabilities granted to the actor, one [[handler]] table each, chosen by type; each type at most once. ' +
+        'The actor can reach nothing else: a component importing an interface no granted handler provides is ' +
+        'refused before it starts.',
+    ),
 }).transform(
   (v): ManifestFields => ({
     name: v.name,
@@ -70,4 +126,7 @@ export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
     supervision: v.supervision,
     handlers: v.handler,
   }),
-);
+).meta({
+  title: 'Theater actor manifest (manifest.toml)',
+  description: 'What an actor is (its component and initial state), what it may do (its handlers) and its limits.',
+});
