@@ -118,6 +118,9 @@ const environment = table({
   denied_vars: stringList().default([]),
   allowed_prefixes: stringList().default([]),
   allow_list_all: boolean().default(false),
+  secret_vars: stringList()
+    .optional()
+    .describe('Variables whose values are kept out of the chain (API keys): a read is recorded as "[redacted]", and a replay hands the actor that string. Each must also be visible through allowed_vars or allowed_prefixes. None by default.'),
 }).transform(
   (v): EnvironmentHandlerConfig => ({
     type: 'environment',
@@ -125,6 +128,7 @@ const environment = table({
     deniedVars: v.denied_vars,
     allowedPrefixes: v.allowed_prefixes,
     allowListAll: v.allow_list_all,
+    ...(v.secret_vars === undefined ? {} : { secretVars: v.secret_vars }),
   }),
 );
 
