@@ -188,8 +188,11 @@ describe('secret environment variables', () => {
     const manifest = await fetcherManifest('127.0.0.1', { secretVars: ['THEATER_FETCHER_KY'] });
     await expect(system.spawn(manifest)).rejects.toMatchObject({
       code: 'invalid-grant',
-      message: expect.stringContaining('secret_vars: THEATER_FETCHER_KY is not visible through allowed_vars or allowed_prefixes'),
+      message:
+        'handler[3].secret_vars: THEATER_FETCHER_KY is not readable under this grant (not in allowed_vars or allowed_prefixes, or in denied_vars)',
     });
+    const denied = await fetcherManifest('127.0.0.1', { deniedVars: [KEY_VAR] });
+    await expect(system.spawn(denied)).rejects.toMatchObject({ code: 'invalid-grant', message: expect.stringContaining(`secret_vars: ${KEY_VAR} is not readable`) });
   });
 
   it('cannot withhold a secret the actor passes on elsewhere: a reply holding it is recorded as it is', async () => {

@@ -41,7 +41,7 @@ export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
     if (unreadable.length > 0) {
       throw new KernelError(
         'invalid-grant',
-        `${field('secret_vars')}: ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} not visible through allowed_vars or allowed_prefixes (or denied)`,
+        `${field('secret_vars')}: ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} not readable under this grant (not in allowed_vars or allowed_prefixes, or in denied_vars)`,
       );
     }
   },
