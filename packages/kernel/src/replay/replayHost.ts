@@ -2,6 +2,8 @@
  * Host functions for a replay: every function the component imports is answered from the chain (the recorded
  * result, or the recorded error), so nothing outside the actor happens: no message is sent, no file written, no
  * request made. The one effect replayed for real is on the actor itself: `runtime.shutdown` stops it, as it did.
+ * A recorded call that withheld secrets (`redacted`, see redaction.ts) has the same places withheld in the replay's
+ * record, so what the guest passed there is not compared.
  */
 import type { ChainEvent } from '@theater/event-chain';
 import { HostCallError, type ActorState, type HostFunction, type HostImplementation } from '../handler.js';
