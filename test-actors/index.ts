@@ -6,6 +6,19 @@
  */
 import { fileURLToPath } from 'node:url';
 
+export {
+  startFakeLlmServer,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatScript,
+  type ChatTool,
+  type ChatToolCall,
+  type FakeLlmServer,
+  type FakeLlmServerOptions,
+  type ReceivedChat,
+  type ScriptedReply,
+} from './fakeLlmServer.js';
+
 /** Every test actor; README.md says what each does. */
 export const TEST_ACTORS = [
   'echo',

@@ -212,7 +212,7 @@ describe('http-client', () => {
     await expect(system.spawn(await fetcherManifest(['127.0.0.1', 'http://example.com', '*.10.0.0.1', 'example.com:99999']))).rejects.toMatchObject({
       code: 'invalid-grant',
       message:
-        'handler[2].allowed_hosts: entries must be host, host:port or *.domain: "http://example.com" (a host has no scheme, path, user info or spaces), ' +
+        'handler[3].allowed_hosts: entries must be host, host:port or *.domain: "http://example.com" (a host has no scheme, path, user info or spaces), ' +
         '"*.10.0.0.1" (an IP address has no subdomains), "example.com:99999" ("99999" is not a port (1..65535))',
     });
     expect(server.connections).toBe(0);

@@ -4,8 +4,12 @@
  * `error:<message>` for an `err`:
  *
  * - `get <url>`; `post <url> <body...>`; `method <METHOD> <url>` (no body); `big <url> <n>` (POST of n bytes `x`);
- * - `send <json>`: the request exactly as given, `{"method", "uri", "headers"?: [[name, value]...], "body"?: text}`.
+ * - `send <json>`: the request exactly as given, `{"method", "uri", "headers"?: [[name, value]...], "body"?: text}`;
+ * - `env <name>`: the variable's value through `environment` (`none` when absent);
+ * - `bearer <name> <json>`: as `send`, with an `authorization: Bearer <value of name>` header added (the way an agent
+ *   passes its API key on); `error:no <name>` when the variable is absent.
  */
+import { getVar } from 'theater:simple/environment';
 import { sendHttp } from 'theater:simple/http-client';
 import type { HttpRequest } from 'theater:simple/http-types';
 import { decodeText, encodeText } from '@theater/sdk/guest';
@@ -30,6 +34,15 @@ interface SendCommand {
   readonly body?: string;
 }
 
+function request(sent: SendCommand): HttpRequest {
+  return {
+    method: sent.method,
+    uri: sent.uri,
+    headers: sent.headers ?? [],
+    ...(sent.body === undefined ? {} : { body: encodeText(sent.body) }),
+  };
+}
+
 function command(text: string): string {
   const [verb = '', first = '', second = ''] = text.split(' ');
   switch (verb) {
@@ -41,14 +54,15 @@ function command(text: string): string {
       return fetch({ method: first, uri: second, headers: [] });
     case 'big':
       return fetch({ method: 'POST', uri: first, headers: [], body: new Uint8Array(Number(second)).fill(0x78) });
-    case 'send': {
-      const sent = JSON.parse(text.slice('send '.length)) as SendCommand;
-      return fetch({
-        method: sent.method,
-        uri: sent.uri,
-        headers: sent.headers ?? [],
-        ...(sent.body === undefined ? {} : { body: encodeText(sent.body) }),
-      });
+    case 'send':
+      return fetch(request(JSON.parse(text.slice('send '.length)) as SendCommand));
+    case 'env':
+      return getVar(first) ?? 'none';
+    case 'bearer': {
+      const key = getVar(first);
+      if (key === undefined) return `error:no ${first}`;
+      const sent = request(JSON.parse(text.slice(`bearer ${first} `.length)) as SendCommand);
+      return fetch({ ...sent, headers: [...sent.headers, ['authorization', `Bearer ${key}`]] });
     }
     default:
       return `unknown command ${verb}`;

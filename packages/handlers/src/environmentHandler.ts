@@ -3,8 +3,18 @@
  * when it is named in `allowed_vars` or starts with one of `allowed_prefixes`, and is not in `denied_vars` (which
  * wins). `list-vars` lists the visible variables only when `allow_list_all` is set; otherwise it lists none. A
  * variable that is not visible reads as absent, exactly like one that does not exist, so its existence leaks nothing.
+ *
+ * A variable in `secret_vars` reads as usual, but its value never reaches the chain: `get-var` and `list-vars` record
+ * `[redacted]` in its place (see the kernel's `redacting`), and a replay hands the actor that string. Whether it is
+ * set is recorded, since the actor's behaviour depends on it.
  */
-import type { EnvironmentHandlerConfig, HandlerDefinition, HostInterfaces } from '@theater/kernel';
+import {
+  KernelError,
+  redacting,
+  type EnvironmentHandlerConfig,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 
 type EnvironmentHost = Pick<HostInterfaces, 'theater:simple/environment'>;
 
@@ -24,6 +34,17 @@ export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
   type: 'environment',
   provides: ['theater:simple/environment'],
   requiredExports: {},
+  // A secret the grant cannot read is a misspelling, and the variable meant would then be recorded in clear.
+  async admit({ config, field }) {
+    const visible = visibility(config);
+    const unreadable = (config.secretVars ?? []).filter((name) => !visible(name));
+    if (unreadable.length > 0) {
+      throw new KernelError(
+        'invalid-grant',
+        `${field('secret_vars')}: ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} not readable under this grant (not in allowed_vars or allowed_prefixes, or in denied_vars)`,
+      );
+    }
+  },
   excess(wanted, held) {
     const visibleToParent = visibility(held);
     const childDenied = new Set(wanted.deniedVars);
@@ -35,21 +56,33 @@ export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
     const reopened = held.deniedVars.filter((name) => !childDenied.has(name) && listed(wanted, name));
     if (reopened.length > 0) return `${reopened.join(', ')} must stay in denied_vars, as for the parent`;
     if (wanted.allowListAll && !held.allowListAll) return 'allow_list_all is set, but not for the parent';
+    // A secret of the parent's that the child can read must stay secret, or the child's chain would hold it in clear.
+    const visibleToChild = visibility(wanted);
+    const childSecrets = new Set(wanted.secretVars ?? []);
+    const unsealed = (held.secretVars ?? []).filter((name) => visibleToChild(name) && !childSecrets.has(name));
+    if (unsealed.length > 0) return `${unsealed.join(', ')} must stay in secret_vars, as for the parent`;
     return undefined;
   },
   create({ config }): EnvironmentHost {
     const visible = visibility(config);
+    const secret = new Set(config.secretVars ?? []);
     const read = (name: string): string | undefined => (visible(name) ? process.env[name] : undefined);
+    const listVars = (): [string, string][] =>
+      config.allowListAll
+        ? Object.entries(process.env)
+            .filter((entry): entry is [string, string] => entry[1] !== undefined && visible(entry[0]))
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        : [];
+    if (secret.size === 0) {
+      return { 'theater:simple/environment': { getVar: read, exists: (name) => read(name) !== undefined, listVars } };
+    }
     return {
       'theater:simple/environment': {
-        getVar: (name) => read(name),
+        getVar: redacting((name: string) => read(name), ([name], value) => (typeof value === 'string' && secret.has(name as string) ? ['/result'] : [])),
         exists: (name) => read(name) !== undefined,
-        listVars: () =>
-          config.allowListAll
-            ? Object.entries(process.env)
-                .filter((entry): entry is [string, string] => entry[1] !== undefined && visible(entry[0]))
-                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            : [],
+        listVars: redacting(listVars, (_, vars) =>
+          (vars as [string, string][]).flatMap(([name], index) => (secret.has(name) ? [`/result/${index}/1`] : [])),
+        ),
       },
     };
   },

@@ -5,17 +5,20 @@
  * within `max_request_bytes`. The exchange is bounded by `timeout_ms`, cut short to end before the actor's call
  * deadline, and by `max_response_bytes` (a larger response is an error, never a truncated body). Redirects are
  * returned, not followed, so none can lead to another host. A response with no body bytes has body `none`.
+ * The values of credential headers the actor sends (http/sensitiveHeaders.ts) are recorded as `[redacted]`.
  */
 import { validateHeaderName, validateHeaderValue, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 import {
   HostCallError,
   KernelError,
+  redacting,
   type HandlerDefinition,
   type HostInterfaces,
   type HttpClientHandlerConfig,
 } from '@theater/kernel';
 import { hostMatches, parseHostPattern, patternCovers, type HostPattern } from './http/hostPolicy.js';
 import { sendRequest, type OutgoingRequest } from './http/sendRequest.js';
+import { sensitiveHeaderValues } from './http/sensitiveHeaders.js';
 
 type HttpClientHost = Pick<HostInterfaces, 'theater:simple/http-client'>;
 type HttpRequest = Parameters<HttpClientHost['theater:simple/http-client']['sendHttp']>[0];
@@ -63,7 +66,10 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
     };
     return {
       'theater:simple/http-client': {
-        sendHttp: (request) => sendRequest(checked(request, config, patterns), limits),
+        sendHttp: redacting(
+          (request: HttpRequest) => sendRequest(checked(request, config, patterns), limits),
+          ([request]) => sensitiveHeaderValues((request as Partial<HttpRequest> | undefined)?.headers, '/args/0/headers'),
+        ),
       },
     };
   },

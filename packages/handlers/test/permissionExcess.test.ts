@@ -89,6 +89,22 @@ path = "./data"
     expect(permissionExcess(manifest(`[[handler]]\ntype = "filesystem"\npath = "/srv/app/data/x"`), elsewhere)).toEqual([]);
   });
 
+  it('keeps a parent\'s secret variables secret for a child that can read them', () => {
+    const secretParent = manifest('[[handler]]\ntype = "environment"\nallowed_prefixes = ["APP_"]\nsecret_vars = ["APP_KEY"]');
+    const child = (grant: string) => manifest(`[[handler]]\ntype = "environment"\n${grant}`);
+    expect(permissionExcess(child('allowed_vars = ["APP_KEY"]'), secretParent)).toEqual([
+      'handler "environment": APP_KEY must stay in secret_vars, as for the parent',
+    ]);
+    expect(permissionExcess(child('allowed_prefixes = ["APP_K"]'), secretParent)).toEqual([
+      'handler "environment": APP_KEY must stay in secret_vars, as for the parent',
+    ]);
+    expect(permissionExcess(child('allowed_vars = ["APP_KEY"]\nsecret_vars = ["APP_KEY"]'), secretParent)).toEqual([]);
+    // A child that cannot read the secret need not name it; one may keep more variables secret than its parent.
+    expect(permissionExcess(child('allowed_vars = ["APP_NAME"]'), secretParent)).toEqual([]);
+    expect(permissionExcess(child('allowed_prefixes = ["APP_"]\ndenied_vars = ["APP_KEY"]'), secretParent)).toEqual([]);
+    expect(permissionExcess(child('allowed_vars = ["APP_NAME"]\nsecret_vars = ["APP_NAME"]'), secretParent)).toEqual([]);
+  });
+
   it('keeps a process child to its parent\'s programs, counts and cwd', () => {
     const held = { ...manifest('[[handler]]\ntype = "process"\nallowed_programs = ["echo", "cat"]\nmax_processes = 2\ncwd = "work"'), baseDir: '/srv/app' };
     const child = (options: string): Manifest => ({ ...manifest(`[[handler]]\ntype = "process"\n${options}`), baseDir: '/srv/app' });

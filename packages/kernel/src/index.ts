@@ -24,6 +24,7 @@ export {
   type HostInterfaces,
   type SystemResource,
 } from './handler.js';
+export { REDACTED, redacting, type Redaction } from './redaction.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';

@@ -16,11 +16,13 @@ import type { Actor, ActorExit, ActorStatus } from './actor.js';
 import type { ActorFailure, FailureReason } from './actorFailure.js';
 import { Mailbox } from './mailbox.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
+import { redactedHostCall, redactionOf } from '../redaction.js';
 
 const ACTOR = 'theater:simple/actor';
 const MESSAGES = 'theater:simple/message-server-client';
 /** How many operations may be handed to the worker ahead of their results. */
 const MAX_IN_FLIGHT = 256;
+const NOTHING_WITHHELD: readonly string[] = [];
 
 /** The manifest limit an operation's deadline comes from: `init` has its own, every other export the call timeout. */
 type DeadlineLimit = 'init_timeout_ms' | 'call_timeout_ms';
@@ -309,13 +311,18 @@ export class ActorInstance implements Actor {
         // An async host call that settles after the actor ended (its deadline passed meanwhile) has no guest to
         // answer, and the chain already ends with the failure: nothing is recorded after an actor's last event.
         if (this.#status === 'failed' || this.#status === 'stopped') return { ok: false, error: 'the actor has ended', fatal: true };
+        // A redacted function's secrets (an API key, an authorization header) reach the guest but not the chain.
+        const redaction = redactionOf(implementation);
         if ('value' in outcome) {
-          this.record(type, { args, result: outcome.value ?? null });
+          const withheld = redaction?.(args, outcome.value) ?? NOTHING_WITHHELD;
+          const result = outcome.value ?? null;
+          this.record(type, withheld.length === 0 ? { args, result } : redactedHostCall(args, { result }, withheld));
           return { ok: true, value: outcome.value };
         }
         const { error } = outcome;
         const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
-        this.record(type, { args, error: message });
+        const withheld = redaction?.(args, undefined) ?? NOTHING_WITHHELD;
+        this.record(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld));
         return { ok: false, error: message, fatal: false };
       };
       try {

@@ -176,6 +176,9 @@ const environment = table({
   allow_list_all: boolean()
     .default(false)
     .describe('Whether list-vars lists the visible variables; without it, it lists none.'),
+  secret_vars: stringList()
+    .optional()
+    .describe('Variables whose values are kept out of the chain (API keys): a read is recorded as "[redacted]", and a replay hands the actor that string. Each must also be visible through allowed_vars or allowed_prefixes. None by default.'),
 })
   .transform(
     (v): EnvironmentHandlerConfig => ({
@@ -184,6 +187,7 @@ const environment = table({
       deniedVars: v.denied_vars,
       allowedPrefixes: v.allowed_prefixes,
       allowListAll: v.allow_list_all,
+      ...(v.secret_vars === undefined ? {} : { secretVars: v.secret_vars }),
     }),
   )
   .describe(

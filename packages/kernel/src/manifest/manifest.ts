@@ -116,6 +116,8 @@ export interface EnvironmentHandlerConfig {
   readonly deniedVars: readonly string[];
   readonly allowedPrefixes: readonly string[];
   readonly allowListAll: boolean;
+  /** Variables read but never recorded in clear (see the handlers README); absent when none are. */
+  readonly secretVars?: readonly string[];
 }
 
 /** `type = "process"`: run `allowedPrograms`, at most `maxProcesses` at once, in `cwd` (default: a private temporary directory). */

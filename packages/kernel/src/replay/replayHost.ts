@@ -2,9 +2,12 @@
  * Host functions for a replay: every function the component imports is answered from the chain (the recorded
  * result, or the recorded error), so nothing outside the actor happens: no message is sent, no file written, no
  * request made. The one effect replayed for real is on the actor itself: `runtime.shutdown` stops it, as it did.
+ * A recorded call that withheld secrets (`redacted`, see redaction.ts) has the same places withheld in the replay's
+ * record, so what the guest passed there is not compared.
  */
 import type { ChainEvent } from '@theater/event-chain';
 import { HostCallError, type ActorState, type HostFunction, type HostImplementation } from '../handler.js';
+import { redacting } from '../redaction.js';
 import { recordedData } from './recordedData.js';
 import type { ReplayRecorder } from './replayRecorder.js';
 
@@ -21,15 +24,20 @@ export function replayHost(
     const table: Record<string, HostFunction> = {};
     for (const [jsName, witName] of Object.entries(functions)) {
       const type = `${iface}.${witName}`;
-      table[jsName] = ((...args: unknown[]) => {
+      // What the recorded call withheld, withheld from this one too: the guest received REDACTED for a secret and
+      // passes that on where the recorded guest passed the secret (the host call is recorded right after it returns).
+      let withheld: readonly string[] = [];
+      table[jsName] = redacting(((...args: unknown[]) => {
+        withheld = [];
         const recorded = recorder.nextExpected();
         // A call the chain does not have here gets an error; the recorder reports the divergence when it is recorded.
         if (recorded?.type !== type) throw new HostCallError(`replay: the recorded actor made no ${type} call here`);
         const payload = recordedPayload(recorded);
+        withheld = payload.redacted ?? [];
         if (iface === RUNTIME && witName === 'shutdown') requestShutdown(args[0] as ActorState);
         if (payload.error !== undefined) throw new HostCallError(payload.error);
         return payload.result ?? undefined;
-      }) as HostFunction;
+      }) as HostFunction, () => withheld);
     }
     host[iface] = table;
   }
@@ -37,7 +45,7 @@ export function replayHost(
 }
 
 /** The recorded outcome of a host call; data that is not one is an error for the guest, and a divergence. */
-function recordedPayload(event: ChainEvent): { result?: unknown; error?: string } {
+function recordedPayload(event: ChainEvent): { result?: unknown; error?: string; redacted?: readonly string[] } {
   let payload: unknown;
   try {
     payload = recordedData(event);
@@ -47,7 +55,10 @@ function recordedPayload(event: ChainEvent): { result?: unknown; error?: string 
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected its data as an object`);
   }
-  const { error } = payload as { error?: unknown };
+  const { error, redacted } = payload as { error?: unknown; redacted?: unknown };
   if (error !== undefined && typeof error !== 'string') throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected error as a string`);
-  return payload as { result?: unknown; error?: string };
+  if (redacted !== undefined && !(Array.isArray(redacted) && redacted.every((pointer) => typeof pointer === 'string'))) {
+    throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected redacted as a list of strings`);
+  }
+  return payload as { result?: unknown; error?: string; redacted?: readonly string[] };
 }
