@@ -74,7 +74,12 @@ describe('theater create', () => {
 const TEMPLATE_RUNS = [
   { template: 'basic', sends: ['{"note":"hello"}'], request: '{"list":true}', reply: '{"ok":["hello"]}' },
   { template: 'message-server', sends: ['{"post":"hello"}'], request: '{"history":true}', reply: '{"ok":["hello"]}' },
-  { template: 'supervisor', sends: ['{"work":"a job"}'], request: '{"status":true}', reply: '"done":["a job"]' },
+  {
+    template: 'supervisor',
+    sends: ['{"work":"job-1"}', '{"work":"crash"}'],
+    request: '{"status":true}',
+    reply: '"done":["job-1"],"failed":[{"job":"crash","code":"actor-failed"}]',
+  },
   { template: 'http-server', sends: [], request: '{"url":true}', reply: '{"ok":{"url":"http://127.0.0.1:' },
 ] as const;
 
@@ -87,11 +92,11 @@ describe('theater create inside the repository (workspace links)', () => {
       const builds = template === 'supervisor' ? [[], ['--entry', 'src/worker.ts', '--manifest', join(dir, 'worker.toml')]] : [[]];
       for (const extra of builds) {
         const built = await runTheater(['build', dir, '--home', home, ...extra]);
-        expect(built.stderr).toBe('');
+        expect(built.stderr, built.stdout).toBe("");
         expect(built.exitCode).toBe(0);
       }
       const run = await runTheater(['run', join(dir, 'manifest.toml'), '--home', home, ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);
-      expect(run.exitCode).toBe(0);
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain(reply.replaceAll('"', '\\"'));
     }, 180_000);
   }

@@ -1,9 +1,9 @@
 /**
- * The worker of {{name}}: does the jobs it is sent and remembers them.
+ * The worker of {{name}}: does the jobs its supervisor hands it and remembers them.
  *
- * - send `{"job": "<name>"}` does a job; the job `crash` throws an `ActorError`: the worker fails, its supervisor is
- *   told (onChildError), and the kernel restarts it from the state it had committed before;
- * - request `{"done": true}` replies with the jobs done so far.
+ * Request `{"job": "<name>"}` does a job and replies with the number done; the job `crash` throws an `ActorError`:
+ * the worker fails, its supervisor is told (onChildError), and the kernel restarts it from the state it had
+ * committed before.
  */
 import { log } from 'theater:simple/runtime';
 import { ActorError, defineActor, reply } from '@theater/sdk/guest';
@@ -11,11 +11,10 @@ import { ActorError, defineActor, reply } from '@theater/sdk/guest';
 export default defineActor({
   state: () => ({ done: [] as string[] }),
 
-  onSend(state, { job }: { job: string }) {
+  onRequest(state, { job }: { job: string }) {
     if (job === 'crash') throw new ActorError('asked to crash');
     log(`did ${job}`);
-    return { done: [...state.done, job] };
+    const done = [...state.done, job];
+    return reply({ done }, { done: done.length });
   },
-
-  onRequest: (state, _query: { done: true }) => reply(state, state.done),
 });
