@@ -34,9 +34,9 @@ describe('theater build', () => {
     const bytes = await readFile(out);
     const hash = createHash('sha256').update(bytes).digest('hex');
     expect(stdout).toMatch(/^✔ tiny \(message-receiver-actor\) (built in|up to date)/u);
-    expect(stdout).toContain(`path  ${out}`);
+    expect(stdout).toMatch(new RegExp(`path +${out}`, 'u'));
     expect(stdout).toContain(`(${bytes.byteLength} bytes)`);
-    expect(stdout).toContain(`hash  sha256:${hash}`);
+    expect(stdout).toMatch(new RegExp(`hash +sha256:${hash}`, 'u'));
   });
 
   it('comes from the build cache the second time, and prints JSON with --json', async () => {
@@ -44,7 +44,8 @@ describe('theater build', () => {
     const { stdout, exitCode } = await runTheater(['build', actorDir, '--home', home, '--json']);
     expect(exitCode).toBe(0);
     const json = JSON.parse(stdout) as BuildJson;
-    expect(json).toMatchObject({ name: 'tiny', world: 'message-receiver-actor', cached: true, path: join(actorDir, 'dist', 'tiny.wasm') });
+    expect(json).toMatchObject({ name: 'tiny', world: 'message-receiver-actor', worldFrom: 'default', cached: true, path: join(actorDir, 'dist', 'tiny.wasm') });
+    expect(json.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
     expect(json.entry).toBe(join(actorDir, 'src', 'tiny.wat'));
     expect(json.hash).toMatch(/^[0-9a-f]{64}$/u);
     expect(json.bytes).toBeGreaterThan(0);
@@ -83,4 +84,60 @@ describe('theater build', () => {
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/^unknown-world: /u);
   });
+
+  it("derives the world from manifest.toml's handlers and writes the component where the manifest says", async () => {
+    const dir = join(temp.path, 'granted');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await copyFile(SMALL_WAT, join(dir, 'src', 'index.wat'));
+    await writeFile(join(dir, 'manifest.toml'), manifestText('granted', ['runtime', 'message-server', 'timing']));
+    const { stdout, exitCode } = await runTheater(['build', dir, '--home', home, '--json']);
+    expect(exitCode).toBe(0);
+    const json = JSON.parse(stdout) as BuildJson;
+    expect(json).toMatchObject({ name: 'granted', world: 'theater-actor', worldFrom: 'manifest', path: join(dir, 'build', 'granted.wasm') });
+    expect(json.imports).toEqual(['theater:simple/message-server-host', 'theater:simple/runtime', 'theater:simple/timing']);
+    expect(json.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
+    const run = await runTheater(['run', join(dir, 'manifest.toml'), '--send', 'a', '--request', 'b', '--home', home]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('reply to "b": 0x01000000 (4 bytes)');
+  });
+
+  it('exits 1 naming the [[handler]] to add when the code imports an interface the manifest does not grant', async () => {
+    const dir = join(temp.path, 'ungranted');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'src', 'index.ts'), "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n");
+    await writeFile(join(dir, 'manifest.toml'), manifestText('ungranted', ['runtime', 'message-server']));
+    const { stderr, exitCode } = await runTheater(['build', dir, '--home', home, '--no-typecheck']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain(`import-not-granted: ${join(dir, 'src', 'index.ts')} imports theater:simple/timing, which the granted capabilities do not import`);
+    expect(stderr).toContain(`theater:simple/timing: add [[handler]] type = "timing" to ${join(dir, 'manifest.toml')}`);
+    const json = JSON.parse((await runTheater(['build', dir, '--home', home, '--no-typecheck', '--json'])).stdout) as { error: { code: string; interfaces: string[] } };
+    expect(json.error).toMatchObject({ code: 'import-not-granted', interfaces: ['theater:simple/timing'] });
+  });
+
+  it('exits 1 with each type error as file:line:column before building, and --no-typecheck skips the check', async () => {
+    const dir = join(temp.path, 'mistyped');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], module: 'esnext', moduleResolution: 'bundler', target: 'es2022' } }));
+    await writeFile(join(dir, 'src', 'index.ts'), "export const actor = {\n  init(state: Uint8Array | undefined): [Uint8Array | undefined] {\n    return state;\n  },\n};\n");
+    const { stderr, exitCode } = await runTheater(['build', dir, '--home', home, '--world', 'minimal-actor']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(/^type-check-failed: 1 type error in /u);
+    expect(stderr).toMatch(/src\/index\.ts:3:5 - error TS2322: /u);
+    // Without the check the build goes on to componentize-js; only the bundle is checked here, so stop at --world none.
+    const skipped = await runTheater(['build', dir, '--home', home, '--world', 'no-such-world', '--no-typecheck']);
+    expect(skipped.stderr).toMatch(/^unknown-world: /u);
+  });
+
+  it('type-checks an actor without a tsconfig.json against the theater:simple declarations', async () => {
+    const dir = join(temp.path, 'untyped');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'src', 'index.ts'), "import { log } from 'theater:simple/runtime';\nlog(42);\nexport {};\n");
+    const { stderr, exitCode } = await runTheater(['build', dir, '--home', home]);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(/src\/index\.ts:2:5 - error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/u);
+  });
 });
+
+function manifestText(name: string, handlers: readonly string[]): string {
+  return [`name = "${name}"`, 'version = "0.1.0"', `component = "build/${name}.wasm"`, ...handlers.map((type) => `\n[[handler]]\ntype = "${type}"`), ''].join('\n');
+}

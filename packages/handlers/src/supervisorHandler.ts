@@ -14,6 +14,7 @@ export const supervisorHandler: HandlerDefinition<SupervisorHandlerConfig> = {
   type: 'supervisor',
   provides: ['theater:simple/supervisor'],
   requiredExports: {},
+  optionalExports: ['theater:simple/supervisor-handlers'],
   create({ supervision }): SupervisorHost {
     return {
       'theater:simple/supervisor': {

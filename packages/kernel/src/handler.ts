@@ -97,6 +97,8 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
   readonly provides: readonly string[];
   /** Exports an actor must have when granted this handler: interface to function names. */
   readonly requiredExports: Readonly<Record<string, readonly string[]>>;
+  /** Interfaces this handler calls only when the actor exports them (e.g. `supervisor-handlers`). */
+  readonly optionalExports?: readonly string[];
   /**
    * Checks, before the actor starts, what its grant names outside the manifest (a store it is handed exists and its
    * parent may see it; a root directory exists). Throws a KernelError (`permission-denied`, `invalid-grant`) naming

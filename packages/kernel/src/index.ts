@@ -28,6 +28,7 @@ export { REDACTED, redacting, type Redaction } from './redaction.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';
+export { manifestWorld, type ManifestWorld } from './component/manifestWorld.js';
 export { isInside, realLocation } from './files/realLocation.js';
 export { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
 export { WIT_INTERFACES, type WitInterface } from './generated/witInterfaces.js';

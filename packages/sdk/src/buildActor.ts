@@ -2,11 +2,15 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { bundleActor } from './internal/bundle.js';
+import { exportName, type ActorWorld } from './actorWorld.js';
+import { bundleActor, bundleDefaultExport, type ActorBundle } from './internal/bundle.js';
 import { cachedComponentPath, defaultCacheDir, readCachedComponent, writeFileAtomic } from './internal/buildCache.js';
 import { componentizeInChild } from './internal/componentize.js';
 import { sha256Hex, sha256OfJson } from './internal/hash.js';
-import { assertWorldExists, componentFromWat } from './internal/jcoTools.js';
+import { DERIVED_WORLD_NAME, derivedWorldFile, resolveDerivedWorld, writeWitFolder } from './internal/derivedWit.js';
+import { componentFromWat } from './internal/jcoTools.js';
+import { typecheckActor } from './internal/typecheck.js';
+import { worldInterfaces, type WorldInterfaces } from './internal/worldInterfaces.js';
 import { packageVersion } from './internal/packageVersion.js';
 import { readWitFiles, type WitFile } from './internal/witFiles.js';
 import { SdkError } from './sdkError.js';
@@ -22,8 +26,11 @@ export const WASI_FEATURES: readonly WasiFeature[] = ['stdio', 'random', 'clocks
 export interface BuildActorOptions {
   /** The actor's source: a `.ts`/`.js` module (bundled, then componentized) or a `.wat` core module. */
   readonly entry: string;
-  /** The WIT world the component implements, e.g. `message-receiver-actor`. */
-  readonly world: string;
+  /**
+   * The world the component implements: a world declared in the WIT at `witPath` (e.g. `message-receiver-actor`), or
+   * a {@link DerivedWorld} listing the interfaces it imports and exports (what `theater build` derives from a manifest).
+   */
+  readonly world: ActorWorld;
   /** Where to write the component; by default the result points into the cache. */
   readonly outFile?: string;
   /** Build cache folder; default `$THEATER_HOME/cache/builds` (`THEATER_HOME` defaults to `~/.theater`). */
@@ -32,6 +39,8 @@ export interface BuildActorOptions {
   readonly witPath?: string;
   /** WASI features to keep in a JS actor (each adds WASI imports the kernel must grant); default none. */
   readonly enableFeatures?: readonly WasiFeature[];
+  /** Type-check a TypeScript entry with tsc before building (`type-check-failed` on errors); default false. */
+  readonly typecheck?: boolean;
 }
 
 /** The built component. */
@@ -46,6 +55,8 @@ export interface BuiltActor {
   readonly cached: boolean;
   /** Wall-clock time `buildActor` took, in milliseconds. */
   readonly durationMs: number;
+  /** The world built against: its name (`theater-actor` when derived), and the interfaces it imports and exports. */
+  readonly world: { readonly name: string } & WorldInterfaces;
 }
 
 type EntryKind = 'js' | 'wat';
@@ -59,7 +70,7 @@ const ENTRY_KINDS: Readonly<Record<string, EntryKind>> = {
 };
 
 /** Bumped whenever the way a build is derived from its inputs changes, so old cache entries stop matching. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * Builds an actor into a component. TypeScript/JavaScript entries are bundled with esbuild (`theater:simple/*`
@@ -78,39 +89,38 @@ export async function buildActor(options: BuildActorOptions): Promise<BuiltActor
   if (kind === undefined) {
     throw new TypeError(`expected an entry ending in ${Object.keys(ENTRY_KINDS).join(', ')}, got ${options.entry}`);
   }
-  if (typeof options.world !== 'string' || options.world === '') {
-    throw new TypeError(`expected a non-empty world name, got ${JSON.stringify(options.world)}`);
-  }
+  assertWorldOption(options.world);
   const features = normaliseFeatures(options.enableFeatures ?? []);
   const witPath = resolve(options.witPath ?? defaultWitPath);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
 
   await assertEntryExists(entry);
+  if (options.typecheck === true && /\.m?ts$/iu.test(entry)) typecheckActor(entry);
   const witFiles = await readWit(witPath);
-  const source = kind === 'wat' ? await readFile(entry, 'utf8') : await bundleActor(entry);
+  const target = await prepareSource(entry, kind, options.world, witPath, witFiles);
 
   const key = sha256OfJson({
     format: CACHE_FORMAT,
     kind,
-    world: options.world,
+    world: target.world.name,
     enableFeatures: features,
     toolchain: {
       componentizeJs: packageVersion('@bytecodealliance/componentize-js'),
       jco: packageVersion('@bytecodealliance/jco'),
     },
-    wit: witFiles.map((file) => [file.path, file.text]),
-    source,
+    wit: target.witFiles.map((file) => [file.path, file.text]),
+    source: target.source,
   });
   const cacheFile = cachedComponentPath(cacheDir, key);
 
   let component = await readCachedComponent(cacheFile);
   const cached = component !== undefined;
   if (component === undefined) {
-    await assertWorldExists(witPath, options.world);
-    component =
+    component = await withWitFolder(target, witPath, (folder) =>
       kind === 'wat'
-        ? await componentFromWat(source, witPath, options.world, entry)
-        : await componentizeSource(source, witPath, options.world, features);
+        ? componentFromWat(target.source, folder, target.world.name, entry)
+        : componentizeSource(target.source, folder, target.world.name, features),
+    );
     await writeFileAtomic(cacheFile, component);
   }
 
@@ -126,7 +136,83 @@ export async function buildActor(options: BuildActorOptions): Promise<BuiltActor
     bytes: component.byteLength,
     cached,
     durationMs: performance.now() - started,
+    world: target.world,
   };
+}
+
+/** What gets built: the source (bundled JavaScript or WAT), the world it is built against, and the WIT holding it. */
+interface BuildTarget {
+  readonly source: string;
+  readonly world: { readonly name: string } & WorldInterfaces;
+  readonly witFiles: readonly WitFile[];
+  /** True when the world is derived, so its WIT must be written out with the generated world file. */
+  readonly derived: boolean;
+}
+
+async function prepareSource(entry: string, kind: EntryKind, world: ActorWorld, witPath: string, witFiles: WitFile[]): Promise<BuildTarget> {
+  if (kind === 'wat') {
+    const source = await readFile(entry, 'utf8');
+    if (typeof world === 'string') return { source, world: { name: world, ...(await worldInterfaces(witPath, world)) }, witFiles, derived: false };
+    return derivedTarget(source, resolveDerivedWorld(world, () => true), witFiles);
+  }
+  const bundle = await bundleActor(entry);
+  // `export default defineActor({...})`: componentize-js looks for named exports, so re-export the world's.
+  const definedActor = bundle.exports.includes('default') && !bundle.exports.includes('actor');
+  if (typeof world === 'string') {
+    const interfaces = await worldInterfaces(witPath, world);
+    const final = definedActor ? await bundleDefaultExport(entry, interfaces.exports.map(exportName)) : bundle;
+    assertImportsInWorld(final, interfaces, `world ${world}`);
+    return { source: final.code, world: { name: world, ...interfaces }, witFiles, derived: false };
+  }
+  const resolved = resolveDerivedWorld(world, (iface) => definedActor || bundle.exports.includes(exportName(iface)));
+  const final = definedActor ? await bundleDefaultExport(entry, resolved.exports.map(exportName)) : bundle;
+  assertImportsInWorld(final, resolved, 'the granted capabilities');
+  return derivedTarget(final.code, resolved, witFiles);
+}
+
+function derivedTarget(source: string, world: WorldInterfaces, witFiles: readonly WitFile[]): BuildTarget {
+  const worldFile = derivedWorldFile(world, witFiles);
+  return { source, world: { name: DERIVED_WORLD_NAME, ...world }, witFiles: [...witFiles, worldFile], derived: true };
+}
+
+/**
+ * Refuses a bundle that imports an interface its world does not: componentize-js would fail with only
+ * `Error loading module "theater:simple/timing"`. The error lists each interface with the files importing it.
+ */
+function assertImportsInWorld(bundle: ActorBundle, world: WorldInterfaces, what: string): void {
+  const missing = [...bundle.imports].filter(([iface]) => !world.imports.includes(iface));
+  if (missing.length === 0) return;
+  throw new SdkError(
+    'import-not-in-world',
+    `${missing.map(([iface, files]) => `${files.join(', ')} imports ${iface}`).join('; ')}, which ${what} do${what.startsWith('world') ? 'es' : ''} not import`,
+    { interfaces: missing.map(([iface]) => iface) },
+  );
+}
+
+/** Runs `build` with a WIT folder holding the target's world: `witPath` itself, or a temporary copy with the derived world. */
+async function withWitFolder<T>(target: BuildTarget, witPath: string, build: (folder: string) => Promise<T>): Promise<T> {
+  if (!target.derived) return build(witPath);
+  const folder = await writeWitFolder(target.witFiles);
+  try {
+    return await build(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function assertWorldOption(world: ActorWorld): void {
+  if (typeof world === 'string') {
+    if (world === '') throw new TypeError('expected a non-empty world name, got ""');
+    return;
+  }
+  if (typeof world !== 'object' || world === null || !Array.isArray(world.imports) || !Array.isArray(world.exports)) {
+    throw new TypeError(`expected a world name or { imports, exports }, got ${JSON.stringify(world)}`);
+  }
+  for (const name of [...world.imports, ...world.exports, ...(world.optionalExports ?? [])]) {
+    if (typeof name !== 'string' || !/^(?:[a-z0-9-]+:[a-z0-9-]+\/)?[a-z0-9-]+$/u.test(name)) {
+      throw new TypeError(`expected WIT interface names such as runtime or theater:simple/runtime, got ${JSON.stringify(name)}`);
+    }
+  }
 }
 
 async function componentizeSource(

@@ -4,7 +4,10 @@
 export type SdkErrorCode =
   | 'entry-not-found'
   | 'unknown-world'
+  | 'invalid-world'
   | 'invalid-wit'
+  | 'import-not-in-world'
+  | 'type-check-failed'
   | 'bundle-failed'
   | 'componentize-failed';
 
@@ -12,10 +15,13 @@ export type SdkErrorCode =
 export class SdkError extends Error {
   override readonly name = 'SdkError';
   readonly code: SdkErrorCode;
+  /** For `import-not-in-world`: the interfaces imported that the world lacks (`theater:simple/timing`). */
+  readonly interfaces: readonly string[];
 
-  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown; interfaces?: readonly string[] }) {
     super(message, options);
     this.code = code;
+    this.interfaces = options?.interfaces ?? [];
   }
 }
 

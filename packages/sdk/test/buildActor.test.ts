@@ -156,4 +156,59 @@ describe('buildActor', () => {
   it('rejects an entry that is neither TypeScript, JavaScript nor WAT with a TypeError', async () => {
     await expect(buildActor({ entry: join(dir, 'actor.py'), world: 'minimal-actor' })).rejects.toThrow(TypeError);
   });
+
+  it('builds against a world derived from interface lists, importing only what the code uses', async () => {
+    const built = await buildActor({
+      entry: watEntry,
+      world: { imports: ['runtime', 'theater:simple/timing'], exports: [] },
+      cacheDir: join(dir, 'cache'),
+    });
+    expect(built.world).toEqual({
+      name: 'theater-actor',
+      imports: ['theater:simple/runtime', 'theater:simple/timing'],
+      exports: ['theater:simple/actor'],
+    });
+    const { imports, exports } = await transpile(new Uint8Array(await readFile(built.path)), { name: 'actor', instantiation: 'async' });
+    expect(imports).toEqual(['theater:simple/runtime']);
+    expect(exports.map(([name]) => name).filter((name) => name.includes(':'))).toEqual(['theater:simple/actor']);
+  });
+
+  it('keeps a derived world apart in the cache from a named world with the same interfaces', async () => {
+    const cacheDir = join(dir, 'cache-derived');
+    const named = await buildActor({ entry: watEntry, world: 'minimal-actor', cacheDir });
+    const derived = await buildActor({ entry: watEntry, world: { imports: ['runtime'], exports: [] }, cacheDir });
+    const again = await buildActor({ entry: watEntry, world: { imports: ['runtime'], exports: [] }, cacheDir });
+    expect(named.cached).toBe(false);
+    expect(derived.cached).toBe(false);
+    expect(again.cached).toBe(true);
+  });
+
+  it('rejects a derived world naming an interface the WIT does not declare with invalid-world', async () => {
+    const error = await expectSdkError(
+      buildActor({ entry: watEntry, world: { imports: ['runtime', 'telepathy'], exports: [] }, cacheDir: join(dir, 'cache') }),
+      'invalid-world',
+    );
+    expect(error.message).toContain('theater:simple/telepathy');
+  });
+
+  it('refuses code importing an interface its world lacks with import-not-in-world, naming the file', async () => {
+    const entry = join(dir, 'timed.ts');
+    await writeFile(entry, "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n");
+    const named = await expectSdkError(buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }), 'import-not-in-world');
+    expect(named.message).toBe(`${entry} imports theater:simple/timing, which world minimal-actor does not import`);
+    expect(named.interfaces).toEqual(['theater:simple/timing']);
+    const derived = await expectSdkError(
+      buildActor({ entry, world: { imports: ['runtime'], exports: [] }, cacheDir: join(dir, 'cache') }),
+      'import-not-in-world',
+    );
+    expect(derived.interfaces).toEqual(['theater:simple/timing']);
+  });
+
+  it('reports type errors as type-check-failed with file:line:column when asked to type-check', async () => {
+    const entry = join(dir, 'typed', 'wrong.ts');
+    await mkdir(join(dir, 'typed'), { recursive: true });
+    await writeFile(entry, "import { log } from 'theater:simple/runtime';\nlog(1);\nexport const actor = { init: (state: Uint8Array | undefined) => [state] };\n");
+    const error = await expectSdkError(buildActor({ entry, world: 'minimal-actor', typecheck: true, cacheDir: join(dir, 'cache') }), 'type-check-failed');
+    expect(error.message).toContain(`${entry}:2:5 - error TS2345`);
+  });
 });

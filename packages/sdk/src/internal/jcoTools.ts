@@ -1,27 +1,14 @@
-/** The jco (wasm-tools) steps of a build: world checks and WAT → component. Loaded lazily: jco takes ~100 ms. */
+/** The jco (wasm-tools) steps of a build: WAT → component. Loaded lazily: jco takes ~100 ms. */
 import { SdkError } from '../sdkError.js';
 
 type Jco = typeof import('@bytecodealliance/jco');
 
 let jco: Promise<Jco> | undefined;
 
-function loadJco(): Promise<Jco> {
+/** jco, imported on first use. */
+export function loadJco(): Promise<Jco> {
   jco ??= import('@bytecodealliance/jco');
   return jco;
-}
-
-/** Throws `unknown-world` when `witPath` has no world `world`, or `invalid-wit` when the WIT does not parse. */
-export async function assertWorldExists(witPath: string, world: string): Promise<void> {
-  const { componentEmbed } = await loadJco();
-  try {
-    await componentEmbed({ dummy: true, witPath, world });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/world `[^`]*` not found/i.test(message)) {
-      throw new SdkError('unknown-world', `no world ${world} in ${witPath}`, { cause: error });
-    }
-    throw new SdkError('invalid-wit', `cannot read the WIT at ${witPath}: ${message}`, { cause: error });
-  }
 }
 
 /** Parses a core-module WAT text, embeds the world's WIT and wraps it into a component. */
