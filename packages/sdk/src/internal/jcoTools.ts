@@ -1,12 +1,14 @@
 /** The jco (wasm-tools) steps of a build: world checks and WAT → component. Loaded lazily: jco takes ~100 ms. */
 import { SdkError } from '../sdkError.js';
+import { preopenHostRoot } from './hostRootPreopen.js';
 
 type Jco = typeof import('@bytecodealliance/jco');
 
 let jco: Promise<Jco> | undefined;
 
 function loadJco(): Promise<Jco> {
-  jco ??= import('@bytecodealliance/jco');
+  // componentEmbed (jco-transpile's wasm-tools) reads the WIT folder through a preview2-shim that may preopen nothing.
+  jco ??= preopenHostRoot(['@bytecodealliance/jco', '@bytecodealliance/jco-transpile/wasm-tools']).then(() => import('@bytecodealliance/jco'));
   return jco;
 }
 
