@@ -40,7 +40,8 @@ await rm(outDir, { recursive: true, force: true });
 await mkdir(join(outDir, 'host', 'interfaces'), { recursive: true });
 for (const [name, file] of interfaceFilesOf(worldDts)) {
   const dts = new TextDecoder().decode(files[file]);
-  await writeFile(join(outDir, 'host', file), dts);
+  // jco prints a function renamed from a reserved word (`new` as `_new`) without `declare`: invalid at a .d.ts top level.
+  await writeFile(join(outDir, 'host', file), dts.replace(/^function /gm, 'declare function '));
   const declarations = parseInterfaceDeclarations(dts);
   const functions: Record<string, string> = {};
   for (const witName of witFunctions.get(name) ?? []) {

@@ -5,6 +5,8 @@
  * thread) and peaks near 800 MB, so each build runs in its own short-lived process. Plain JavaScript so that it
  * starts the same way under tsx, vitest and the compiled package.
  */
+import { preopenHostRoot } from './hostRootPreopen.js';
+
 /** @typedef {'stdio' | 'random' | 'clocks' | 'http' | 'fetch-event'} WasiFeature */
 /** @typedef {{ sourcePath: string, witPath: string, worldName: string, disableFeatures: WasiFeature[] }} ComponentizeJob */
 /** @typedef {{ ok: true, component: Uint8Array } | { ok: false, message: string, stack?: string }} ComponentizeReply */
@@ -17,6 +19,8 @@ function reply(reply) {
 
 process.once('message', async (/** @type {ComponentizeJob} */ job) => {
   try {
+    // Before componentize-js loads: its splicer reads the WIT and the bundle through preview2-shim's filesystem.
+    await preopenHostRoot(['@bytecodealliance/componentize-js']);
     const { componentize } = await import('@bytecodealliance/componentize-js');
     const { component } = await componentize({
       sourcePath: job.sourcePath,

@@ -1,5 +1,6 @@
 /** The jco (wasm-tools) steps of a build: WAT → component. Loaded lazily: jco takes ~100 ms. */
 import { SdkError } from '../sdkError.js';
+import { preopenHostRoot } from './hostRootPreopen.js';
 
 type Jco = typeof import('@bytecodealliance/jco');
 
@@ -7,7 +8,8 @@ let jco: Promise<Jco> | undefined;
 
 /** jco, imported on first use. */
 export function loadJco(): Promise<Jco> {
-  jco ??= import('@bytecodealliance/jco');
+  // componentEmbed (jco-transpile's wasm-tools) reads the WIT folder through a preview2-shim that may preopen nothing.
+  jco ??= preopenHostRoot(['@bytecodealliance/jco', '@bytecodealliance/jco-transpile/wasm-tools']).then(() => import('@bytecodealliance/jco'));
   return jco;
 }
 

@@ -1,0 +1,127 @@
+/**
+ * Theater as a user installs it: every published package packed, installed with plain npm into a temp project outside
+ * the repository, checked by publint and arethetypeswrong, type-checked against, and driven through the installed
+ * `theater` binary (build, run, events, chain verify, replay). Slow (an npm install and a componentize-js build), so
+ * one installation serves every test here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createInstallation, repositoryRoot, type Installation } from './support/installation.js';
+import { consumerFiles, counterActorFiles, writeFiles } from './support/projects.js';
+
+const execFileAsync = promisify(execFile);
+const workspaceBin = (name: string): string => join(repositoryRoot, 'node_modules', '.bin', name);
+
+let installation: Installation;
+let installSeconds: number;
+
+beforeAll(async () => {
+  const started = performance.now();
+  installation = await createInstallation();
+  installSeconds = (performance.now() - started) / 1000;
+  const sizes = installation.packages.map((entry) => `${entry.name} ${(entry.bytes / 1024).toFixed(1)} KiB`).join(', ');
+  console.log(`packed and installed ${installation.packages.length} packages in ${installSeconds.toFixed(1)} s (${sizes})`);
+});
+
+afterAll(async () => {
+  // THEATER_KEEP_INSTALL=1 keeps the temp folder to look into after a failure.
+  if (process.env['THEATER_KEEP_INSTALL'] === '1') console.log(`kept the installation in ${installation.root}`);
+  else await installation?.remove();
+});
+
+async function tarballFiles(tarball: string): Promise<string[]> {
+  const { stdout } = await execFileAsync('tar', ['-tzf', tarball], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^package\//, ''));
+}
+
+describe('the packed packages', () => {
+  it('packs every package under packages/ and apps/, each with its LICENSE, README and built dist', async () => {
+    const names = installation.packages.map((entry) => entry.name);
+    expect(names).toEqual(expect.arrayContaining(['@theater/cli', '@theater/event-chain', '@theater/handlers', '@theater/kernel', '@theater/sdk', '@theater/supervision']));
+    for (const entry of installation.packages) {
+      const files = await tarballFiles(entry.tarball);
+      expect(files, entry.name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      expect(files.some((file) => file.startsWith('dist/') && file.endsWith('.js')), entry.name).toBe(true);
+    }
+  });
+
+  it('ships the CLI with its oclif manifest and run.js, without the development entry', async () => {
+    const files = await tarballFiles(installation.tarballOf('@theater/cli'));
+    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'oclif.manifest.json']));
+    expect(files).not.toContain('bin/dev.js');
+    expect(files.filter((file) => file.startsWith('src/'))).toEqual([]);
+    const manifest = JSON.parse(await readFile(join(installation.project, 'node_modules/@theater/cli/oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+    expect(Object.keys(manifest.commands)).toEqual(expect.arrayContaining(['build', 'run', 'events', 'replay', 'chain:verify', 'chain:export']));
+  });
+
+  it('ships the theater:simple WIT and the generated declarations', async () => {
+    const sdk = await tarballFiles(installation.tarballOf('@theater/sdk'));
+    expect(sdk).toEqual(expect.arrayContaining(['wit/worlds.wit', 'wit/runtime.wit', 'dist/generated/full-actor.d.ts']));
+    const kernel = await tarballFiles(installation.tarballOf('@theater/kernel'));
+    expect(kernel).toContain('dist/generated/host/world.d.ts');
+  });
+
+  it('passes publint with no errors or warnings', async () => {
+    for (const entry of installation.packages) {
+      const result = await installation.run(workspaceBin('publint'), ['run', '--strict', entry.tarball], { cwd: installation.root });
+      expect(result.code, result.transcript).toBe(0);
+      expect(result.stdout, result.transcript).toContain('All good!');
+    }
+  });
+
+  it('passes arethetypeswrong for ESM consumers (every package with exports; the CLI is a binary)', async () => {
+    for (const entry of installation.packages) {
+      const manifest = JSON.parse(await readFile(join(entry.dir, 'package.json'), 'utf8')) as { exports?: unknown };
+      if (manifest.exports === undefined) continue;
+      const result = await installation.run(workspaceBin('attw'), ['--profile', 'esm-only', '--format', 'json', entry.tarball], { cwd: installation.root });
+      expect(result.code, result.transcript).toBe(0);
+    }
+  });
+});
+
+describe('the installed packages', () => {
+  it('type-check a consumer of every public API with skipLibCheck false', async () => {
+    await writeFiles(installation.project, consumerFiles);
+    const result = await installation.run('node', [join(installation.project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+    expect(result.code, result.transcript).toBe(0);
+  });
+});
+
+describe('the installed theater binary', () => {
+  it('builds a TypeScript actor, runs it with a message and a request, lists, verifies and replays its chain', async () => {
+    const dir = join(installation.root, 'counter');
+    await writeFiles(dir, counterActorFiles(installation, 'counter'));
+    const installed = await installation.npmInstall(dir);
+    expect(installed.code, installed.transcript).toBe(0);
+    const typecheck = await installation.run('node', [join(installation.project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir });
+    expect(typecheck.code, typecheck.transcript).toBe(0);
+
+    const built = await installation.theater(['build', dir, '--json']);
+    expect(built.code, built.transcript).toBe(0);
+    expect((await stat(join(dir, 'dist/counter.wasm'))).size).toBeGreaterThan(0);
+
+    const ran = await installation.theater(['run', join(dir, 'manifest.toml'), '--send', 'hello', '--send', 'world', '--request', 'count', '--json']);
+    expect(ran.code, ran.transcript).toBe(0);
+    const run = JSON.parse(ran.stdout) as { actorId: string; logs: { message: string }[]; replies: { request: string; reply: string }[]; failure: unknown };
+    expect(run.failure).toBeNull();
+    expect(run.logs.map((line) => line.message)).toEqual([`counter ${run.actorId} starts at 0`, 'got hello', 'got world']);
+    expect(run.replies).toEqual([expect.objectContaining({ request: 'count', reply: '2' })]);
+
+    const events = await installation.theater(['events', run.actorId, '--json']);
+    expect(events.code, events.transcript).toBe(0);
+    const types = (JSON.parse(events.stdout) as { type: string }[]).map((event) => event.type);
+    expect(types[0]).toBe('actor.spawn');
+    expect(types.length).toBeGreaterThan(4);
+
+    const verified = await installation.theater(['chain', 'verify', run.actorId, '--json']);
+    expect(verified.code, verified.transcript).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, events: types.length });
+
+    const replayed = await installation.theater(['replay', run.actorId, '--json']);
+    expect(replayed.code, replayed.transcript).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, events: types.length });
+  });
+});
