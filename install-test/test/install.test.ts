@@ -50,11 +50,11 @@ describe('the packed packages', () => {
 
   it('ships the CLI with its oclif manifest and run.js, without the development entry', async () => {
     const files = await tarballFiles(installation.tarballOf('@theater/cli'));
-    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'oclif.manifest.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'oclif.manifest.json', 'templates/common/gitignore', 'templates/basic/src/index.ts']));
     expect(files).not.toContain('bin/dev.js');
     expect(files.filter((file) => file.startsWith('src/'))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(installation.project, 'node_modules/@theater/cli/oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
-    expect(Object.keys(manifest.commands)).toEqual(expect.arrayContaining(['build', 'run', 'events', 'replay', 'chain:verify', 'chain:export']));
+    expect(Object.keys(manifest.commands)).toEqual(expect.arrayContaining(['build', 'create', 'run', 'events', 'replay', 'chain:verify', 'chain:export']));
   });
 
   it('ships the theater:simple WIT and the generated declarations', async () => {
@@ -125,3 +125,62 @@ describe('the installed theater binary', () => {
     expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, events: types.length });
   });
 });
+
+/** How each template's project is run from the installed binary, and what its reply must hold. */
+const TEMPLATES = [
+  { template: 'basic', builds: [[]], sends: ['{"note":"hello"}'], request: '{"list":true}', reply: { ok: ['hello'] } },
+  { template: 'message-server', builds: [[]], sends: ['{"post":"hello"}'], request: '{"history":true}', reply: { ok: ['hello'] } },
+  {
+    template: 'supervisor',
+    builds: [[], ['--entry', 'src/worker.ts', '--manifest', 'worker.toml']],
+    sends: ['{"work":"job-1"}'],
+    request: '{"status":true}',
+    reply: { ok: expect.objectContaining({ done: ['job-1'], failed: [] }) },
+  },
+  { template: 'http-server', builds: [[]], sends: [], request: '{"url":true}', reply: { ok: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/u), visits: 0 } } },
+] as const;
+
+describe('theater create with the installed binary', () => {
+  // Inside the installed project, so the created projects resolve @theater/sdk from its node_modules, as after their
+  // own `npm install`.
+  const dirOf = (template: string): string => join(installation.project, 'actors', template);
+
+  it('creates a project from each template and builds each (two builds at a time)', async () => {
+    const jobs: { template: string; args: string[] }[] = [];
+    for (const { template, builds } of TEMPLATES) {
+      const created = await installation.theater(['create', template, '--template', template, '--dir', dirOf(template), '--json']);
+      expect(created.code, created.transcript).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ template, sdk: `^${installation.packages.find((entry) => entry.name === '@theater/cli')!.version}` });
+      for (const extra of builds) {
+        const args = extra.map((arg) => (arg.endsWith('.toml') ? join(dirOf(template), arg) : arg));
+        jobs.push({ template, args: ['build', dirOf(template), ...args, '--json'] });
+      }
+    }
+    const durations: string[] = [];
+    const next = async (): Promise<void> => {
+      for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
+        const built = await installation.theater(job.args);
+        expect(built.code, built.transcript).toBe(0);
+        const json = JSON.parse(built.stdout) as { name: string; durationMs: number; typechecked: boolean; worldFrom: string };
+        expect(json).toMatchObject({ typechecked: true, worldFrom: 'manifest' });
+        durations.push(`${json.name} ${(json.durationMs / 1000).toFixed(1)} s`);
+      }
+    };
+    await Promise.all([next(), next()]);
+    console.log(`template builds: ${durations.join(', ')}`);
+  });
+
+  for (const { template, sends, request, reply } of TEMPLATES) {
+    it(`runs the ${template} project with a message and a request, and verifies its chain`, async () => {
+      const ran = await installation.theater(['run', join(dirOf(template), 'manifest.toml'), ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);
+      expect(ran.code, ran.transcript).toBe(0);
+      const run = JSON.parse(ran.stdout) as { actorId: string; replies: { reply: string }[]; failure: unknown };
+      expect(run.failure).toBeNull();
+      expect(JSON.parse(run.replies[0]!.reply)).toEqual(reply);
+      const verified = await installation.theater(['chain', 'verify', run.actorId, '--json']);
+      expect(verified.code, verified.transcript).toBe(0);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+    });
+  }
+});
+
