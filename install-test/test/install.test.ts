@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createInstallation, repositoryRoot, type Installation } from './support/installation.js';
-import { consumerFiles, counterActorFiles, writeFiles } from './support/projects.js';
+import { consumerFiles, counterActorFiles, journalActorFiles, writeFiles } from './support/projects.js';
 
 const execFileAsync = promisify(execFile);
 const workspaceBin = (name: string): string => join(repositoryRoot, 'node_modules', '.bin', name);
@@ -182,5 +182,37 @@ describe('theater create with the installed binary', () => {
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
     });
   }
+});
+
+describe('an actor using runtime, message-server, timing and store, from installed packages', () => {
+  it('is created, built against exactly its four grants with no WIT written, and run', async () => {
+    const dir = join(installation.project, 'actors', 'journal');
+    const created = await installation.theater(['create', 'journal', '--dir', dir, '--json']);
+    expect(created.code, created.transcript).toBe(0);
+    await writeFiles(dir, journalActorFiles('journal'));
+    const built = await installation.theater(['build', dir, '--json']);
+    expect(built.code, built.transcript).toBe(0);
+    const build = JSON.parse(built.stdout) as { imports: string[]; exports: string[]; worldFrom: string };
+    expect(build.worldFrom).toBe('manifest');
+    expect(build.imports.filter((name) => name !== 'theater:simple/types')).toEqual([
+      'theater:simple/message-server-host',
+      'theater:simple/runtime',
+      'theater:simple/store',
+      'theater:simple/timing',
+    ]);
+    expect(build.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
+
+    const before = Date.now();
+    const ran = await installation.theater(['run', join(dir, 'manifest.toml'), '--send', '{"note":"hello"}', '--send', '{"note":"world"}', '--request', '{"entries":true}', '--json']);
+    expect(ran.code, ran.transcript).toBe(0);
+    const run = JSON.parse(ran.stdout) as { actorId: string; replies: { reply: string }[]; failure: unknown };
+    expect(run.failure).toBeNull();
+    const { ok } = JSON.parse(run.replies[0]!.reply) as { ok: { at: number; note: string }[] };
+    expect(ok.map((entry) => entry.note)).toEqual(['hello', 'world']);
+    for (const entry of ok) expect(entry.at).toBeGreaterThanOrEqual(before - 60_000);
+    const replayed = await installation.theater(['replay', run.actorId, '--json']);
+    expect(replayed.code, replayed.transcript).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true });
+  });
 });
 

@@ -143,3 +143,54 @@ export const uses = [
 export type System = ActorSystem;
 `,
 };
+
+/**
+ * A journal actor using four capabilities (runtime, message-server, timing, store): each note is stamped with the
+ * time and kept in a content store under its own label; requests read them back. Written with `defineActor`, no WIT:
+ * `theater build` derives its world from the manifest, which grants exactly those four handlers.
+ */
+export function journalActorFiles(name: string): Record<string, string> {
+  return {
+    'manifest.toml': [
+      '#:schema ./node_modules/@theater/kernel/dist/manifest.schema.json',
+      `name = "${name}"`,
+      'version = "0.1.0"',
+      `component = "dist/${name}.wasm"`,
+      '',
+      ...['runtime', 'message-server', 'timing', 'store'].flatMap((type) => ['[[handler]]', `type = "${type}"`, '']),
+    ].join('\n'),
+    'src/index.ts': `import { log } from 'theater:simple/runtime';
+import { now } from 'theater:simple/timing';
+import { get, getByLabel, new as newStore, storeAtLabel } from 'theater:simple/store';
+import { defineActor, reply, replyError } from '@theater/sdk/guest';
+
+interface Journal {
+  store: string | null;
+  entries: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export default defineActor({
+  state: (): Journal => ({ store: null, entries: 0 }),
+  init: (journal) => (journal.store === null ? { ...journal, store: newStore() } : journal),
+  onSend(journal, { note }: { note: string }) {
+    const entry = { at: Number(now()), note };
+    storeAtLabel(journal.store!, \`entry-\${journal.entries}\`, encoder.encode(JSON.stringify(entry)));
+    log(\`entry \${journal.entries}: \${note}\`);
+    return { ...journal, entries: journal.entries + 1 };
+  },
+  onRequest(journal, _query: { entries: true }) {
+    const entries: { at: number; note: string }[] = [];
+    for (let index = 0; index < journal.entries; index += 1) {
+      const ref = getByLabel(journal.store!, \`entry-\${index}\`);
+      if (ref === undefined) return replyError(journal, { code: 'missing-entry', message: \`entry \${index} is not in the store\` });
+      entries.push(JSON.parse(decoder.decode(get(journal.store!, ref))) as { at: number; note: string });
+    }
+    return reply(journal, entries);
+  },
+});
+`,
+  };
+}
