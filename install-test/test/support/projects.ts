@@ -98,6 +98,8 @@ export const consumerFiles: Readonly<Record<string, string>> = {
     {
       compilerOptions: {
         target: 'ES2023',
+        // A Node project's libs: no DOM, so the packages' declarations may not lean on it (e.g. for WebAssembly).
+        lib: ['ES2023'],
         module: 'NodeNext',
         moduleResolution: 'NodeNext',
         strict: true,

@@ -19,6 +19,13 @@ const GLUE_NAME = 'actor';
 const COMPONENT_PREAMBLE = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00);
 
 /** A transpiled component, ready to be compiled and instantiated. */
+
+/**
+ * Compiled core modules by file name. Each is a `WebAssembly.Module`, typed `object` in the kernel's declarations so a
+ * consumer type-checking them (skipLibCheck false) needs no DOM lib: Node's own types do not declare `WebAssembly`.
+ */
+export type CompiledModules = Readonly<Record<string, object>>;
+
 export interface LoadedComponent {
   /** SHA-256 of the component's bytes, in hex. */
   readonly hash: string;
@@ -46,7 +53,7 @@ export class ComponentCache {
   readonly #dir: string;
   readonly #byHash = new Map<string, LoadedComponent>();
   readonly #hashByFile = new Map<string, { mtimeMs: number; size: number; hash: string }>();
-  readonly #compiled = new Map<string, Promise<Record<string, WebAssembly.Module>>>();
+  readonly #compiled = new Map<string, Promise<CompiledModules>>();
   readonly #loading = new Map<string, Promise<LoadedComponent>>();
 
   constructor(cacheDir: string) {
@@ -99,7 +106,7 @@ export class ComponentCache {
   }
 
   /** The component's core modules compiled with linear memory capped at `memoryMb`, compiled once per process. */
-  compile(component: LoadedComponent, memoryMb: number): Promise<Record<string, WebAssembly.Module>> {
+  compile(component: LoadedComponent, memoryMb: number): Promise<CompiledModules> {
     const key = `${component.hash}:${memoryMb}`;
     let compiled = this.#compiled.get(key);
     if (compiled === undefined) {
@@ -110,7 +117,7 @@ export class ComponentCache {
     return compiled;
   }
 
-  async #compileModules(component: LoadedComponent, memoryMb: number): Promise<Record<string, WebAssembly.Module>> {
+  async #compileModules(component: LoadedComponent, memoryMb: number): Promise<CompiledModules> {
     const dir = dirname(component.gluePath);
     const entries = await Promise.all(
       component.coreModules.map(async (file) => {

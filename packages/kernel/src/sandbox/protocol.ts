@@ -1,5 +1,6 @@
 /** Messages between the kernel and a sandbox worker. */
 import type { MessagePort } from 'node:worker_threads';
+import type { CompiledModules } from '../component/componentCache.js';
 
 /** Layout of the shared control block (Int32 slots, then a Float64). */
 export const CONTROL = {
@@ -22,7 +23,7 @@ export interface InstanceSpec {
   /** Identifies the component and memory cap: a worker prepared for the same key can skip instantiation. */
   readonly key: string;
   readonly gluePath: string;
-  readonly modules: Readonly<Record<string, WebAssembly.Module>>;
+  readonly modules: CompiledModules;
   /** Imported interfaces and their functions: JS name to WIT name. */
   readonly imports: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Functions returning `result`, as `interface#wit-name`. */
