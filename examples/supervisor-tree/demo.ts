@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem } from '@theater/kernel';
+import { decodeReply } from '@theater/sdk/guest';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const home = await mkdtemp(join(tmpdir(), 'theater-supervisor-tree-'));
 const system = createActorSystem({ handlers: defaultHandlers(), home });
 system.inspect((event) => {
@@ -22,26 +22,31 @@ system.inspect((event) => {
 
 try {
   const supervisor = await system.spawn(fileURLToPath(new URL('./supervisor.toml', import.meta.url)));
-  const ask = async (command: string): Promise<string> => decoder.decode(await supervisor.request(encoder.encode(command)));
-  const status = async (): Promise<{ workers: { id: string; state: string | null }[]; reports: string[] }> => JSON.parse(await ask('status'));
+  /** Sends a JSON request; the reply is the envelope `{"ok": value}` (an error reply is thrown). */
+  const ask = async <T>(command: object): Promise<T> => {
+    const answer = decodeReply<T>(await supervisor.request(encoder.encode(JSON.stringify(command))));
+    if (!answer.ok) throw new Error(`${JSON.stringify(command)} was refused: ${answer.error.code}: ${answer.error.message}`);
+    return answer.value;
+  };
+  const status = () => ask<{ workers: { id: string; state: { count: number } | null }[]; reports: string[] }>({ status: true });
 
-  for (const text of ['one', 'two', 'three']) await ask(`send 1 ${text}`);
+  for (const text of ['one', 'two', 'three']) await ask({ send: text, to: 1 });
   const before = await status();
   const worker = before.workers[0]!;
-  console.log(`worker 1 (${worker.id.slice(0, 8)}) before the crash: ${worker.state}`);
+  console.log(`worker 1 (${worker.id.slice(0, 8)}) before the crash: ${JSON.stringify(worker.state)}`);
   const instance = system.get(worker.id);
 
-  await ask('send 1 crash');
+  await ask({ send: 'crash', to: 1 });
   for (let i = 0; i < 200 && !(system.get(worker.id) !== instance && system.get(worker.id)?.status === 'running'); i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const after = await status();
   const restarted = after.workers[0]!;
-  console.log(`worker 1 (${restarted.id.slice(0, 8)}) after its restart: ${restarted.state}`);
+  console.log(`worker 1 (${restarted.id.slice(0, 8)}) after its restart: ${JSON.stringify(restarted.state)}`);
   console.log(`supervisor-handlers reported: ${after.reports.join('; ')}`);
   const chain = (await system.events(worker.id)).map((event) => event.type);
   console.log(`worker 1's chain continues across the restart: … ${chain.slice(chain.indexOf('actor.fail') - 2, chain.indexOf('actor.restart') + 1).join(' → ')} …`);
-  if (restarted.id !== worker.id || restarted.state !== worker.state || system.get(worker.id) === instance) {
+  if (restarted.id !== worker.id || JSON.stringify(restarted.state) !== JSON.stringify(worker.state) || system.get(worker.id) === instance) {
     console.error('the worker was not restarted from its last committed state');
     process.exitCode = 1;
   }

@@ -56,7 +56,7 @@ describe('theater events', () => {
     expect(stdout).toMatch(/ theater:simple\/runtime\.log +log\("message 1: a"\)\n/u);
     expect(stdout).toMatch(/ wasm\.call +message-server-client#handle-send\(b'a'\)\n/u);
     expect(stdout).toMatch(/ wasm\.result +message-server-client#handle-send → null · state b'\{"count":1\}'\n/u);
-    expect(stdout).toMatch(/ wasm\.result +message-server-client#handle-request → \[b'2'\] · state b'\{"count":2\}'\n/u);
+    expect(stdout).toMatch(/ wasm\.result +message-server-client#handle-request → \[b'\{"ok":2\}'\] · state b'\{"count":2\}'\n/u);
     expect(lines.at(-2)).toMatch(new RegExp(`^ *${eventCount - 1} .* actor\\.stop +by request$`, 'u'));
     expect(lines.at(-1)).toBe(`${eventCount} events · the chain has ${eventCount} events`);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(160);

@@ -1,86 +1,69 @@
 /**
- * A chatter: talks to another chatter over a channel and keeps the conversation in its state. Requests:
- * `connect <actor>` opens a channel (the other side accepts and greets), `say <text>` sends on it, `leave` closes
- * it, `history` replies with the conversation as JSON lines (`> ` sent, `< ` received, `* ` channel events).
+ * A chatter: talks to another chatter over a channel and keeps the conversation in its state.
  *
- * @world message-server-actor
+ * Requests are JSON commands: `{"connect": "<actor id>"}` opens a channel (the other side accepts and greets),
+ * `{"say": "<text>"}` sends a line on it, `{"leave": true}` closes it, `{"history": true}` replies with the
+ * conversation (`> ` sent, `< ` received, `* ` channel events). Saying or leaving with no channel open gets the error
+ * reply `{"code": "not-connected", …}`, a channel the host refuses to open `{"code": "connect-failed", …}`: answers,
+ * after which the chatter keeps running. Channel messages are JSON lines `{"from": "<name>", "text": "<text>"}`.
+ * The initial state names the chatter: `{"name": "alice"}`.
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
 import { closeChannel, openChannel, sendOnChannel } from 'theater:simple/message-server-host';
 import { log } from 'theater:simple/runtime';
-import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
+import { accept, defineActor, encodeJson, reply, replyError } from '@theater/sdk/guest';
 
-interface ChatState {
+interface Chat {
   name: string;
   channel: string | null;
   history: string[];
 }
 
-const EMPTY: ChatState = { name: 'chatter', channel: null, history: [] };
-
-/** The state with every field present (the initial state may give only the name). */
-function read(state: Uint8Array | undefined): ChatState {
-  return { ...EMPTY, ...decodeJson<Partial<ChatState>>(state, {}) };
+/** What travels on the channel, the opening greeting and the acceptance included. */
+interface Line {
+  from: string;
+  text: string;
 }
 
-function update(state: Uint8Array | undefined, change: (chat: ChatState) => Partial<ChatState>): Uint8Array {
-  const chat = read(state);
-  return encodeJson({ ...chat, ...change(chat) } satisfies ChatState);
-}
+type Command = { connect: string } | { say: string } | { leave: true } | { history: true };
 
-function reply(state: Uint8Array | undefined, text: string): [Uint8Array | undefined, [Uint8Array]] {
-  return [state, [encodeText(text)]];
-}
+const EMPTY: Chat = { name: 'chatter', channel: null, history: [] };
 
-export const actor: typeof Actor = {
-  init(state) {
-    // The initial state names the chatter: `{"name": "alice"}`.
-    return [update(state, () => ({}))];
-  },
-};
+const noted = (chat: Chat, entry: string): Chat => ({ ...chat, history: [...chat.history, entry] });
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    const text = decodeText(message);
-    const chat = read(state);
-    const space = text.indexOf(' ');
-    const verb = space < 0 ? text : text.slice(0, space);
-    const rest = space < 0 ? '' : text.slice(space + 1);
-    try {
-      if (verb === 'connect') {
-        const channel = openChannel(rest, encodeText(`hello from ${chat.name}`));
-        return reply(update(state, (c) => ({ channel, history: [...c.history, `* connected to ${rest}`] })), 'connected');
+/** A host call's `err(…)` reaches the guest as a string, or as an error carrying it in `payload`. */
+const hostError = (error: unknown): string => (typeof error === 'string' ? error : String((error as { payload?: unknown }).payload ?? error));
+
+export default defineActor({
+  state: () => EMPTY,
+
+  // The initial state may give only the name: fill in the rest.
+  init: (chat) => ({ ...EMPTY, ...chat }),
+
+  onRequest(chat, command: Command) {
+    if ('history' in command) return reply(chat, chat.history);
+    if ('connect' in command) {
+      try {
+        const channel = openChannel(command.connect, encodeJson({ from: chat.name, text: `hello from ${chat.name}` } satisfies Line));
+        return reply({ ...noted(chat, `* connected to ${command.connect}`), channel }, 'connected');
+      } catch (error) {
+        return replyError(chat, { code: 'connect-failed', message: hostError(error) });
       }
-      if (verb === 'say' && chat.channel !== null) {
-        sendOnChannel(chat.channel, encodeText(`${chat.name}: ${rest}`));
-        return reply(update(state, (c) => ({ history: [...c.history, `> ${rest}`] })), 'said');
-      }
-      if (verb === 'leave' && chat.channel !== null) {
-        closeChannel(chat.channel);
-        return reply(update(state, (c) => ({ channel: null, history: [...c.history, '* left'] })), 'left');
-      }
-      if (verb === 'history') return reply(state, JSON.stringify(chat.history));
-      return reply(state, `cannot ${verb} now`);
-    } catch (error) {
-      return reply(state, `error: ${typeof error === 'string' ? error : String((error as { payload?: unknown }).payload ?? error)}`);
     }
+    if (chat.channel === null) return replyError(chat, { code: 'not-connected', message: 'no channel is open' });
+    if ('say' in command) {
+      sendOnChannel(chat.channel, encodeJson({ from: chat.name, text: command.say } satisfies Line));
+      return reply(noted(chat, `> ${command.say}`), 'said');
+    }
+    closeChannel(chat.channel);
+    return reply({ ...noted(chat, '* left'), channel: null }, 'left');
   },
-  handleChannelOpen(state, [channel, message]) {
-    log(`channel ${channel} opened: ${decodeText(message)}`);
-    const name = read(state).name;
-    return [
-      update(state, (c) => ({ channel, history: [...c.history, `* ${decodeText(message)}`] })),
-      [{ accepted: true, message: encodeText(`${name}: welcome`) }],
-    ];
+
+  onChannelOpen(chat, hello: Line, { channelId }) {
+    log(`channel ${channelId} opened by ${hello.from}`);
+    return accept({ ...noted(chat, `* ${hello.text}`), channel: channelId }, { from: chat.name, text: 'welcome' });
   },
-  handleChannelMessage(state, [, message]) {
-    return [update(state, (c) => ({ history: [...c.history, `< ${decodeText(message)}`] }))];
-  },
-  handleChannelClose(state) {
-    return [update(state, (c) => ({ channel: null, history: [...c.history, '* the other side left'] }))];
-  },
-};
+
+  onChannelMessage: (chat, line: Line) => noted(chat, `< ${line.from}: ${line.text}`),
+
+  onChannelClose: (chat) => ({ ...noted(chat, '* the other side left'), channel: null }),
+});

@@ -6,19 +6,14 @@
  * - `GET /api/count`: the count as JSON, `{"visits": n}` (not itself a visit).
  *
  * Its initial state may set the port, `{"port": 8080}` (default 8080; 0 picks a free port). The state is
- * `{"port": <bound port>, "visits": n}`, so whoever spawned it can read the port it got.
- *
- * @world http-actor
+ * `{"port": <bound port>, "visits": n, …}`, so whoever spawned it can read the port it got.
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as HttpHandlers from 'theater:simple/http-handlers';
 import { addRoute, createServer, registerHandler, startServer } from 'theater:simple/http-framework';
-import type { HttpResponse } from 'theater:simple/http-types';
 import { log } from 'theater:simple/runtime';
-import { decodeJson, encodeJson, encodeText } from '@theater/sdk/guest';
+import { defineActor, encodeText, type HttpResponse } from '@theater/sdk/guest';
 import { page } from './lib/page.js';
 
-interface SiteState {
+interface Site {
   port: number;
   visits: number;
   /** Handler ids by route, as numbers (JSON has no bigint). */
@@ -26,20 +21,18 @@ interface SiteState {
   count: number;
 }
 
-const DEFAULT_PORT = 8080;
-
-function read(state: Uint8Array | undefined): SiteState {
-  return { port: DEFAULT_PORT, visits: 0, page: 0, count: 0, ...decodeJson<Partial<SiteState>>(state, {}) };
-}
-
+const DEFAULTS: Site = { port: 8080, visits: 0, page: 0, count: 0 };
 
 function respond(contentType: string, body: string): HttpResponse {
   return { status: 200, headers: [['content-type', contentType], ['cache-control', 'no-store']], body: encodeText(body) };
 }
 
-export const actor: typeof Actor = {
-  init(state, [id]) {
-    const site = read(state);
+export default defineActor({
+  state: () => DEFAULTS,
+
+  init(state, { id }) {
+    // The initial state may give only the port: fill in the rest.
+    const site = { ...DEFAULTS, ...state };
     const server = createServer({ host: '127.0.0.1', port: site.port });
     const pageHandler = registerHandler('page');
     const countHandler = registerHandler('count');
@@ -47,29 +40,14 @@ export const actor: typeof Actor = {
     addRoute(server, '/api/count', 'GET', countHandler);
     const port = startServer(server);
     log(`actor ${id} serving on http://127.0.0.1:${port}/`);
-    return [encodeJson({ ...site, port, page: Number(pageHandler), count: Number(countHandler) } satisfies SiteState)];
+    return { ...site, port, page: Number(pageHandler), count: Number(countHandler) };
   },
-};
 
-export const httpHandlers: typeof HttpHandlers = {
-  handleRequest(state, [handlerId]) {
-    const site = read(state);
+  onHttpRequest(site, _request, { handlerId }) {
     if (handlerId === BigInt(site.page)) {
       const visits = site.visits + 1;
-      return [encodeJson({ ...site, visits }), [respond('text/html; charset=utf-8', page(visits))]];
+      return { state: { ...site, visits }, response: respond('text/html; charset=utf-8', page(visits)) };
     }
-    return [state, [respond('application/json', JSON.stringify({ visits: site.visits }))]];
+    return { state: site, response: respond('application/json', JSON.stringify({ visits: site.visits })) };
   },
-  handleMiddleware(state, [, request]) {
-    return [state, [{ proceed: true, request }]];
-  },
-  handleWebsocketConnect(state) {
-    return [state];
-  },
-  handleWebsocketMessage(state) {
-    return [state, [[]]];
-  },
-  handleWebsocketDisconnect(state) {
-    return [state];
-  },
-};
+});

@@ -1,72 +1,48 @@
 /**
- * A supervisor: spawns two workers (worker.toml) in `init` and keeps their ids in its state. Requests:
- * `send <worker 1|2> <text>` forwards a message to a worker; `status` replies with each worker's state (read through
- * `get-child-state`) and what `supervisor-handlers` reported, as JSON. The restart itself is the kernel's: the
- * manifest's `[supervision]` strategy restarts a crashed worker from its last committed state.
+ * A supervisor: spawns two workers (worker.toml) in `init` and keeps their ids in its state.
  *
- * @world supervisor-actor
+ * Requests are JSON: `{"send": "<text>", "to": 1}` forwards a message to worker 1 or 2 (`{"code": "no-worker"}` error
+ * reply for another number); `{"status": true}` replies with each worker's id and state (read through
+ * `get-child-state`) and what `onChildError` / `onChildExit` reported. The restart itself is the kernel's: the
+ * manifest's `[supervision]` strategy restarts a failed worker from its last committed state.
  */
-import type * as Actor from 'theater:simple/actor';
-import type * as MessageServerClient from 'theater:simple/message-server-client';
-import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
-import { send } from 'theater:simple/message-server-host';
 import { log } from 'theater:simple/runtime';
 import { getChildState, spawn } from 'theater:simple/supervisor';
-import { decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
+import { decodeJson, defineActor, reply, replyError } from '@theater/sdk/guest';
+import { send } from '@theater/sdk/messaging';
 
-interface SupervisorState {
+interface Supervisor {
   workers: string[];
   reports: string[];
 }
 
-const EMPTY: SupervisorState = { workers: [], reports: [] };
+type Command = { send: string; to: number } | { status: true };
 
-export const actor: typeof Actor = {
+export default defineActor({
+  state: (): Supervisor => ({ workers: [], reports: [] }),
+
   init(state) {
+    if (state.workers.length > 0) return state; // restarted: the workers are still ours
     const workers = [spawn('worker.toml', undefined), spawn('worker.toml', undefined)];
     log(`supervising ${workers.join(', ')}`);
-    return [encodeJson({ ...decodeJson(state, EMPTY), workers } satisfies SupervisorState)];
+    return { ...state, workers };
   },
-};
 
-export const messageServerClient: typeof MessageServerClient = {
-  handleSend(state) {
-    return [state];
-  },
-  handleRequest(state, [, message]) {
-    const current = decodeJson(state, EMPTY);
-    const [verb, which, ...words] = decodeText(message).split(' ');
-    if (verb === 'send') {
-      const worker = current.workers[Number(which) - 1];
-      if (worker === undefined) return [state, [encodeText(`no worker ${which}`)]];
-      send(worker, encodeText(words.join(' ')));
-      return [state, [encodeText('sent')]];
+  onRequest(state, command: Command) {
+    if ('send' in command) {
+      const worker = state.workers[command.to - 1];
+      if (worker === undefined) return replyError(state, { code: 'no-worker', message: `no worker ${command.to}` });
+      send(worker, command.send);
+      return reply(state, 'sent');
     }
-    const workers = current.workers.map((id) => {
-      const workerState = getChildState(id);
-      return { id, state: workerState === undefined ? null : decodeText(workerState) };
-    });
-    return [state, [encodeText(JSON.stringify({ workers, reports: current.reports }))]];
+    const workers = state.workers.map((id) => ({ id, state: decodeJson<{ count: number } | null>(getChildState(id), null) }));
+    return reply(state, { workers, reports: state.reports });
   },
-  handleChannelOpen(state) {
-    return [state, [{ accepted: false }]];
-  },
-  handleChannelMessage(state) {
-    return [state];
-  },
-  handleChannelClose(state) {
-    return [state];
-  },
-};
 
-export const supervisorHandlers: typeof SupervisorHandlers = {
-  handleChildError(state, [child, error]) {
-    const current = decodeJson(state, EMPTY);
-    log(`worker ${child} failed: ${error.errorType}`);
-    return [encodeJson({ ...current, reports: [...current.reports, `${child} failed (${error.errorType})`] } satisfies SupervisorState)];
+  onChildError(state, { childId, type, message }) {
+    log(`worker ${childId} failed (${type}): ${message ?? 'no message'}`);
+    return { ...state, reports: [...state.reports, `${childId} failed (${type}: ${message ?? 'no message'})`] };
   },
-  handleChildExit(state, [child]) {
-    const current = decodeJson(state, EMPTY);
-    return [encodeJson({ ...current, reports: [...current.reports, `${child} exited`] } satisfies SupervisorState)];
-  },
-};
+
+  onChildExit: (state, { childId }) => ({ ...state, reports: [...state.reports, `${childId} exited`] }),
+});
