@@ -89,6 +89,8 @@ function runCommands(template: TemplateName): string[] {
       return [`npx theater run manifest.toml --send '{"work":"a job"}' --request '{"status":true}'`];
     case 'http-server':
       return [`npx theater run manifest.toml --request '{"url":true}'`];
+    case 'agent':
+      return [`OPENAI_API_KEY=… npx theater run manifest.toml --request '{"ask":"What is the date today?"}'`];
   }
 }
 
