@@ -129,24 +129,34 @@ class LlmError extends Error {
   }
 }
 
-/** One chat-completions call: the model's message, or an {@link LlmError}. */
-function complete(agent: Agent, messages: ChatMessage[]): ChatMessage {
-  // Read at each call and used only in the header: the chain records "[redacted]" for both (see the manifest).
+/** Where and how to call the model: read from the environment once per question. */
+interface Endpoint {
+  url: string;
+  model: string;
+  key: string;
+}
+
+function endpoint(agent: Agent): Endpoint {
+  // The key is read here and used only in the authorization header: the chain records "[redacted]" for both.
   const key = getVar(KEY_VAR);
   if (key === undefined || key === '') throw new LlmError('no-api-key', `${KEY_VAR} is not set (or not allowed by the environment grant)`);
   const baseUrl = (getVar('OPENAI_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/u, '');
-  const model = agent.model ?? getVar('OPENAI_MODEL') ?? DEFAULT_MODEL;
+  return { url: `${baseUrl}/chat/completions`, model: agent.model ?? getVar('OPENAI_MODEL') ?? DEFAULT_MODEL, key };
+}
+
+/** One chat-completions call: the model's message, or an {@link LlmError}. */
+function complete(agent: Agent, { url, model, key }: Endpoint, messages: ChatMessage[]): ChatMessage {
   const body = JSON.stringify({ model, messages: [{ role: 'system', content: agent.system }, ...messages], tools: TOOLS });
   let response: ReturnType<typeof sendHttp>;
   try {
     response = sendHttp({
       method: 'POST',
-      uri: `${baseUrl}/chat/completions`,
+      uri: url,
       headers: [['content-type', 'application/json'], ['authorization', `Bearer ${key}`]],
       body: encoder.encode(body),
     });
   } catch (error) {
-    throw new LlmError('llm-error', `POST ${baseUrl}/chat/completions failed: ${messageOf(error)}`);
+    throw new LlmError('llm-error', `POST ${url} failed: ${messageOf(error)}`);
   }
   const text = response.body === undefined ? '' : decoder.decode(response.body);
   let parsed: { choices?: { message?: ChatMessage }[]; error?: { message?: string } } | undefined;
@@ -184,8 +194,9 @@ function runTool(agent: Agent, call: ToolCall): ToolCallRecord {
 function converse(agent: Agent, question: string): { messages: ChatMessage[]; answer: string; toolCalls: ToolCallRecord[]; rounds: number } {
   const messages: ChatMessage[] = [...agent.messages, { role: 'user', content: question }];
   const toolCalls: ToolCallRecord[] = [];
+  const target = endpoint(agent);
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
-    const message = complete(agent, messages);
+    const message = complete(agent, target, messages);
     messages.push(message);
     const calls = message.tool_calls ?? [];
     if (calls.length === 0) return { messages, answer: message.content ?? '', toolCalls, rounds: round };
