@@ -1,9 +1,10 @@
 /**
  * The demo's conversation, shared by demo.ts and the integration test (integration/test/agent.test.ts): the questions,
  * the scripted model that answers them (deterministic: each reply is a function of the conversation it is sent), and
- * the manifest pointed at the fake server.
+ * the manifest pointed at the fake server, and a way to search the chain for the key.
  */
 import { fileURLToPath } from 'node:url';
+import { decodeEventData, type ChainEvent } from '@theater/event-chain';
 import { loadManifest, type Manifest } from '@theater/kernel';
 import type { ChatMessage, ChatScript, ScriptedReply } from '@theater/test-actors/fake-llm-server';
 
@@ -86,4 +87,16 @@ export interface AgentAnswer {
   readonly answer: string;
   readonly toolCalls: readonly { readonly name: string; readonly arguments: string; readonly ok: boolean; readonly result: string }[];
   readonly rounds: number;
+}
+
+/**
+ * An event's data as searchable text: decoded, with byte strings (request bodies, stored notes; base64 in the raw
+ * encoding) as UTF-8 and 64-bit integers as decimals. A secret in none of these is nowhere in the event.
+ */
+export function eventText(event: ChainEvent): string {
+  const readable = (_key: string, value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+    return typeof value === 'bigint' ? String(value) : value;
+  };
+  return `${Buffer.from(event.data).toString('utf8')}\n${JSON.stringify(decodeEventData(event.data), readable)}`;
 }

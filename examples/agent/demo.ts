@@ -15,7 +15,7 @@ import { decodeEventData, type ChainEvent } from '@theater/event-chain';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem } from '@theater/kernel';
 import { startFakeLlmServer } from '@theater/test-actors/fake-llm-server';
-import { agentManifest, MODEL, modelScript, QUESTIONS, type AgentAnswer } from './conversation.js';
+import { agentManifest, eventText, MODEL, modelScript, QUESTIONS, type AgentAnswer } from './conversation.js';
 
 const WIDTH = 118;
 const utf8 = new TextDecoder();
@@ -56,7 +56,7 @@ try {
   const refused = sends.filter((send) => 'error' in send);
   check(llm.requests.length === 6 && llm.requests.every((request) => request.status === 200), `the server answered ${llm.requests.map((request) => request.status).join(', ')}, expected six 200s`);
   check(refused.length === 1 && String(refused[0]?.['error']).startsWith('permission-denied'), 'the refused fetch_url is not recorded as a permission-denied error');
-  const leaks = events.filter((event) => holds(decodeEventData(event.data), key) || Buffer.from(event.data).includes(key));
+  const leaks = events.filter((event) => eventText(event).includes(key));
   check(leaks.length === 0, `the key is in ${leaks.length} events`);
   console.log(`\nthe key appears in ${leaks.length} of ${events.length} events; the server received it in ${llm.requests.filter((request) => request.authorization === `Bearer ${key}`).length} requests`);
 
@@ -139,13 +139,4 @@ function shortIds(text: string): string {
 function cut(text: string): string {
   const flat = text.replace(/\s+/gu, ' ');
   return flat.length <= WIDTH ? flat : `${flat.slice(0, WIDTH - 1)}…`;
-}
-
-/** Whether decoded event data holds `secret` in a string or, as UTF-8, in bytes. */
-function holds(value: unknown, secret: string): boolean {
-  if (typeof value === 'string') return value.includes(secret);
-  if (value instanceof Uint8Array) return Buffer.from(value).includes(secret);
-  if (Array.isArray(value)) return value.some((item) => holds(item, secret));
-  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => holds(item, secret));
-  return false;
 }
