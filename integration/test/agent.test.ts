@@ -135,13 +135,15 @@ describe('the agent example', () => {
     expect(await elsewhere.replay(readChainFile(new Uint8Array(exported)).events())).toMatchObject({ ok: true, events: events.length });
   });
 
-  it('answers a failing endpoint, a model that never stops calling tools and a missing key with error replies, and keeps running', async () => {
+  it('answers a failing endpoint, endless tool calls and a missing key with error replies, unknown tools and bad arguments with tool errors, and keeps running', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
-    // Request 0 fails; 1 to 6 call a tool again and again; then the model answers.
+    // Request 0 fails; 1 to 6 call a tool again and again; 7 calls tools that do not exist or with bad arguments;
+    // then the model answers.
     const script = (_request: unknown, index: number): ScriptedReply => {
       if (index === 0) return { status: 503, error: 'The model is overloaded.' };
       if (index <= 6) return { toolCalls: [{ name: 'current_time' }] };
+      if (index === 7) return { toolCalls: [{ name: 'constructor' }, { name: 'save_note', arguments: [1] }, { name: 'save_note', arguments: { text: 7 } }] };
       return { content: 'Back.' };
     };
     await using llm = await startFakeLlmServer({ apiKey: key, script });
@@ -151,13 +153,23 @@ describe('the agent example', () => {
     expect(await ask(agent, 'Hello?')).toEqual({ error: { code: 'llm-error', message: 'the model endpoint answered 503: The model is overloaded.' } });
     expect(await ask(agent, 'What time is it?')).toEqual({ error: { code: 'too-many-rounds', message: 'the model still called tools after 6 rounds' } });
     expect(llm.requests).toHaveLength(7);
+    // A tool call the agent cannot run is answered to the model as that tool's error.
+    const odd = answered(await ask(agent, 'Odd tools?'));
+    expect(odd.toolCalls.map(({ name, ok, result }) => ({ name, ok, result }))).toEqual([
+      { name: 'constructor', ok: false, result: JSON.stringify({ error: 'no tool named constructor' }) },
+      { name: 'save_note', ok: false, result: JSON.stringify({ error: 'the arguments must be a JSON object, got [1]' }) },
+      { name: 'save_note', ok: false, result: JSON.stringify({ error: 'argument text must be a non-empty string' }) },
+    ]);
+    expect(odd).toMatchObject({ answer: 'Back.', rounds: 2 });
     // A failed question leaves the conversation as it was.
     expect(answered(await ask(agent, 'Still there?'))).toEqual({ answer: 'Back.', toolCalls: [], rounds: 1 });
-    expect(llm.requests.at(-1)?.body?.messages.map((message) => message.content)).toEqual([expect.stringContaining('You are a helpful assistant'), 'Still there?']);
+    const conversation = llm.requests.at(-1)?.body?.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    expect(conversation).toEqual(['Odd tools?', 'Still there?']);
+    expect(JSON.parse(decode(await agent.request(text('null'))))).toMatchObject({ error: { code: 'bad-request' } });
 
     delete process.env['OPENAI_API_KEY'];
     expect(await ask(agent, 'And now?')).toEqual({ error: { code: 'no-api-key', message: 'OPENAI_API_KEY is not set (or not allowed by the environment grant)' } });
-    expect(llm.requests).toHaveLength(8);
+    expect(llm.requests).toHaveLength(10);
     await llm.close();
     process.env['OPENAI_API_KEY'] = key;
     expect(await ask(agent, 'Anyone?')).toMatchObject({ error: { code: 'llm-error', message: expect.stringMatching(/failed: request failed: .*ECONNREFUSED/u) } });

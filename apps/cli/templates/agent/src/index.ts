@@ -170,17 +170,27 @@ function complete(agent: Agent, { url, model, key }: Endpoint, messages: ChatMes
   }
   const message = parsed?.choices?.[0]?.message;
   if (message === undefined || message.role !== 'assistant') throw new LlmError('llm-error', 'the model endpoint answered without an assistant message');
+  if (message.tool_calls !== undefined && !(Array.isArray(message.tool_calls) && message.tool_calls.every(isToolCall))) {
+    throw new LlmError('llm-error', 'the model endpoint answered with malformed tool calls');
+  }
   return { role: 'assistant', content: message.content ?? null, ...(message.tool_calls === undefined ? {} : { tool_calls: message.tool_calls }) };
+}
+
+function isToolCall(call: unknown): call is ToolCall {
+  const { id, function: called } = (call ?? {}) as Partial<ToolCall>;
+  return typeof id === 'string' && typeof called?.name === 'string' && typeof called.arguments === 'string';
 }
 
 /** Runs one of the model's tool calls; a failure (bad arguments, a refused host call) is the tool's result. */
 function runTool(agent: Agent, call: ToolCall): ToolCallRecord {
   const { name, arguments: text } = call.function;
-  const implementation = TOOL_CALLS[name];
   try {
+    // Own properties only: a tool named `constructor` or `toString` is no tool.
+    const implementation = Object.hasOwn(TOOL_CALLS, name) ? TOOL_CALLS[name] : undefined;
     if (implementation === undefined) throw new Error(`no tool named ${name}`);
-    const args = JSON.parse(text === '' ? '{}' : text) as Record<string, unknown>;
-    const result = JSON.stringify(implementation(args, agent));
+    const args: unknown = JSON.parse(text === '' ? '{}' : text);
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`the arguments must be a JSON object, got ${text}`);
+    const result = JSON.stringify(implementation(args as Record<string, unknown>, agent));
     log(`tool ${name}(${text}) → ${result}`);
     return { name, arguments: text, ok: true, result };
   } catch (error) {
@@ -226,8 +236,8 @@ export default defineActor({
   onSend: (agent, message: Message) => ('reset' in message ? { ...agent, messages: [] } : agent),
 
   onRequest(agent, request: Request) {
-    if ('history' in request) return reply(agent, agent.messages);
-    if (typeof request.ask !== 'string' || request.ask.trim() === '') {
+    if (typeof request === 'object' && request !== null && 'history' in request) return reply(agent, agent.messages);
+    if (typeof request !== 'object' || request === null || typeof request.ask !== 'string' || request.ask.trim() === '') {
       return replyError(agent, { code: 'bad-request', message: 'ask needs a question: {"ask": "<text>"}' });
     }
     try {
