@@ -40,6 +40,7 @@ Exit codes: 0 ok; 2 bad input (an invalid name or template, a directory that is 
     '<%= config.bin %> <%= command.id %> notes',
     '<%= config.bin %> <%= command.id %> web --template http-server --dir actors/web',
     '<%= config.bin %> <%= command.id %> room --template message-server --json',
+    '<%= config.bin %> <%= command.id %> helper --template agent',
   ];
 
   static override args = {
