@@ -2,8 +2,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlmServer } from '@theater/test-actors/fake-llm-server';
 import type { CreateJson } from '../src/commands/create.js';
 import { cliVersion } from '../src/lib/create/sdkDependency.js';
+import type { TemplateName } from '../src/lib/create/templates.js';
 import { runTheater } from './helpers/runTheater.js';
 import { createTempDir } from './helpers/tempDir.js';
 
@@ -71,7 +73,16 @@ describe('theater create', () => {
 });
 
 /** What each template's project is run with, and what its replies must say. */
-const TEMPLATE_RUNS = [
+interface TemplateRun {
+  readonly template: TemplateName;
+  readonly sends: readonly string[];
+  readonly request: string;
+  readonly reply: string;
+  /** Readies what the project needs to run (a server, variables, its manifest pointed at them); disposed after the run. */
+  readonly setup?: (dir: string) => Promise<AsyncDisposable>;
+}
+
+const TEMPLATE_RUNS: readonly TemplateRun[] = [
   { template: 'basic', sends: ['{"note":"hello"}'], request: '{"list":true}', reply: '{"ok":["hello"]}' },
   { template: 'message-server', sends: ['{"post":"hello"}'], request: '{"history":true}', reply: '{"ok":["hello"]}' },
   {
@@ -81,14 +92,47 @@ const TEMPLATE_RUNS = [
     reply: '"done":["job-1"],"failed":[{"job":"crash","code":"actor-failed"}]',
   },
   { template: 'http-server', sends: [], request: '{"url":true}', reply: '{"ok":{"url":"http://127.0.0.1:' },
-] as const;
+  {
+    template: 'agent',
+    sends: [],
+    request: '{"ask":"hello"}',
+    reply: '{"ok":{"answer":"Noted.","toolCalls":[{"name":"save_note","arguments":"{\\"text\\":\\"hello\\"}","ok":true,',
+    setup: fakeModel,
+  },
+];
+
+/**
+ * For the agent: a scripted chat-completions server on 127.0.0.1 (one tool call, then an answer) that insists on the
+ * key, the variables pointing the agent at it, and the created manifest allowing its host instead of api.openai.com.
+ */
+async function fakeModel(dir: string): Promise<AsyncDisposable> {
+  const apiKey = 'sk-create-test';
+  const llm = await startFakeLlmServer({ apiKey, script: [{ toolCalls: [{ name: 'save_note', arguments: { text: 'hello' } }] }, { content: 'Noted.' }] });
+  const manifest = join(dir, 'manifest.toml');
+  const granted = (await readFile(manifest, 'utf8')).replace('allowed_hosts = ["api.openai.com"]', `allowed_hosts = [${JSON.stringify(llm.host)}]`);
+  expect(granted).toContain(llm.host);
+  await writeFile(manifest, granted);
+  const variables = { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: llm.baseUrl };
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  return {
+    async [Symbol.asyncDispose]() {
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await llm.close();
+    },
+  };
+}
 
 describe('theater create inside the repository (workspace links)', () => {
-  for (const { template, sends, request, reply } of TEMPLATE_RUNS) {
+  for (const { template, sends, request, reply, setup } of TEMPLATE_RUNS) {
     it(`creates, builds and runs the ${template} template`, async () => {
       const dir = join(inRepo, template);
       const created = await create([template, '--template', template, '--dir', dir]);
       expect(created.sdk).toBe('workspace:^');
+      await using _ready = await setup?.(dir);
       const builds = template === 'supervisor' ? [[], ['--entry', 'src/worker.ts', '--manifest', join(dir, 'worker.toml')]] : [[]];
       for (const extra of builds) {
         const built = await runTheater(['build', dir, '--home', home, ...extra]);
@@ -97,7 +141,7 @@ describe('theater create inside the repository (workspace links)', () => {
       }
       const run = await runTheater(['run', join(dir, 'manifest.toml'), '--home', home, ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toContain(reply.replaceAll('"', '\\"'));
+      expect(run.stdout).toContain(JSON.stringify(reply).slice(1, -1)); // the reply as a string in the JSON output
     }, 180_000);
   }
 });

@@ -40,6 +40,7 @@ Exit codes: 0 ok; 2 bad input (an invalid name or template, a directory that is 
     '<%= config.bin %> <%= command.id %> notes',
     '<%= config.bin %> <%= command.id %> web --template http-server --dir actors/web',
     '<%= config.bin %> <%= command.id %> room --template message-server --json',
+    '<%= config.bin %> <%= command.id %> helper --template agent',
   ];
 
   static override args = {
@@ -89,6 +90,8 @@ function runCommands(template: TemplateName): string[] {
       return [`npx theater run manifest.toml --send '{"work":"a job"}' --request '{"status":true}'`];
     case 'http-server':
       return [`npx theater run manifest.toml --request '{"url":true}'`];
+    case 'agent':
+      return [`OPENAI_API_KEY=… npx theater run manifest.toml --request '{"ask":"What is the date today?"}'`];
   }
 }
 

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** A template's name, as given to `--template`. */
-export type TemplateName = 'basic' | 'message-server' | 'supervisor' | 'http-server';
+export type TemplateName = 'basic' | 'message-server' | 'supervisor' | 'http-server' | 'agent';
 
 /** What each template shows; the order is the prompt's. */
 export const TEMPLATES: Readonly<Record<TemplateName, string>> = {
@@ -10,6 +10,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, string>> = {
   'message-server': 'send, request and channels between actors',
   supervisor: 'spawns and supervises a worker, and hears of its failures',
   'http-server': 'serves a page and a JSON API through http-framework',
+  agent: 'talks to an OpenAI-compatible model and answers its tool calls with granted host calls',
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
