@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startFakeLlmServer } from '@theater/test-actors/fake-llm-server';
 import { createInstallation, repositoryRoot, type Installation } from './support/installation.js';
 import { consumerFiles, counterActorFiles, journalActorFiles, writeFiles } from './support/projects.js';
 
@@ -132,7 +133,8 @@ const TEMPLATES = [
   { template: 'message-server', builds: [[]], sends: ['{"post":"hello"}'], request: '{"history":true}', reply: { ok: ['hello'] } },
   {
     template: 'supervisor',
-    builds: [[], ['--entry', 'src/worker.ts', '--manifest', 'worker.toml']],
+    // Built by its own package.json script (two `theater build`s), as its README says.
+    builds: 'npm run build',
     sends: ['{"work":"job-1"}'],
     request: '{"status":true}',
     reply: { ok: expect.objectContaining({ done: ['job-1'], failed: [] }) },
@@ -151,14 +153,20 @@ describe('theater create with the installed binary', () => {
       const created = await installation.theater(['create', template, '--template', template, '--dir', dirOf(template), '--json']);
       expect(created.code, created.transcript).toBe(0);
       expect(JSON.parse(created.stdout)).toMatchObject({ template, sdk: `^${installation.packages.find((entry) => entry.name === '@theater/cli')!.version}` });
-      for (const extra of builds) {
-        const args = extra.map((arg) => (arg.endsWith('.toml') ? join(dirOf(template), arg) : arg));
-        jobs.push({ template, args: ['build', dirOf(template), ...args, '--json'] });
-      }
+      if (builds === 'npm run build') jobs.push({ template, args: [] });
+      else for (const extra of builds) jobs.push({ template, args: ['build', dirOf(template), ...extra, '--json'] });
     }
     const durations: string[] = [];
     const next = async (): Promise<void> => {
       for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
+        if (job.args.length === 0) {
+          const started = performance.now();
+          const scripted = await installation.run('npm', ['run', 'build'], { cwd: dirOf(job.template) });
+          expect(scripted.code, scripted.transcript).toBe(0);
+          expect(scripted.stdout).toMatch(/✔ .*worker/u);
+          durations.push(`${job.template} (npm run build: supervisor and worker) ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          continue;
+        }
         const built = await installation.theater(job.args);
         expect(built.code, built.transcript).toBe(0);
         const json = JSON.parse(built.stdout) as { name: string; durationMs: number; typechecked: boolean; worldFrom: string };
@@ -168,6 +176,11 @@ describe('theater create with the installed binary', () => {
     };
     await Promise.all([next(), next()]);
     console.log(`template builds: ${durations.join(', ')}`);
+  });
+
+  it("type-checks a created project with its own typecheck script", async () => {
+    const checked = await installation.run('npm', ['run', 'typecheck'], { cwd: dirOf('message-server') });
+    expect(checked.code, checked.transcript).toBe(0);
   });
 
   for (const { template, sends, request, reply } of TEMPLATES) {
@@ -182,6 +195,45 @@ describe('theater create with the installed binary', () => {
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
     });
   }
+});
+
+describe('the agent template with the installed binary', () => {
+  it('answers through a chat-completions server with its tools, keeps the key out of the chain, and replays without the server', async () => {
+    const dir = join(installation.project, 'actors', 'agent');
+    const created = await installation.theater(['create', 'agent', '--template', 'agent', '--dir', dir, '--json']);
+    expect(created.code, created.transcript).toBe(0);
+    const apiKey = `sk-install-${Date.now()}`;
+    let actorId = '';
+    const llm = await startFakeLlmServer({
+      apiKey,
+      script: [{ toolCalls: [{ name: 'save_note', arguments: { text: 'ship it' } }, { name: 'current_time', arguments: {} }] }, { content: 'Saved.' }],
+    });
+    try {
+      const manifest = join(dir, 'manifest.toml');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('allowed_hosts = ["api.openai.com"]', `allowed_hosts = [${JSON.stringify(llm.host)}]`));
+      const built = await installation.theater(['build', dir, '--json']);
+      expect(built.code, built.transcript).toBe(0);
+      const env = { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: llm.baseUrl };
+      const ran = await installation.theater(['run', manifest, '--request', '{"ask":"remember: ship it"}', '--json'], { env });
+      expect(ran.code, ran.transcript).toBe(0);
+      const run = JSON.parse(ran.stdout) as { actorId: string; replies: { reply: string }[] };
+      actorId = run.actorId;
+      const { ok } = JSON.parse(run.replies[0]!.reply) as { ok: { answer: string; toolCalls: { name: string; ok: boolean }[] } };
+      expect(ok.answer).toBe('Saved.');
+      expect(ok.toolCalls.map((call) => [call.name, call.ok])).toEqual([['save_note', true], ['current_time', true]]);
+      expect(llm.requests.map((request) => request.authorization)).toEqual([`Bearer ${apiKey}`, `Bearer ${apiKey}`]);
+      const exported = join(installation.root, 'agent.chain');
+      const exportedRun = await installation.theater(['chain', 'export', run.actorId, '-o', exported]);
+      expect(exportedRun.code, exportedRun.transcript).toBe(0);
+      expect((await readFile(exported)).includes(apiKey)).toBe(false);
+    } finally {
+      await llm.close();
+    }
+    // No server, no key: the replay answers every host call from the chain, hash for hash.
+    const replayed = await installation.theater(['replay', actorId, '--json']);
+    expect(replayed.code, replayed.transcript).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true });
+  });
 });
 
 describe('an actor using runtime, message-server, timing and store, from installed packages', () => {

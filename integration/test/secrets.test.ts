@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { defaultHandlers } from '@theater/handlers';
-import { createActorSystem, REDACTED, type Actor, type EnvironmentHandlerConfig, type HttpClientHandlerConfig, type Manifest } from '@theater/kernel';
+import { createActorSystem, redacting, REDACTED, type Actor, type HandlerDefinition, type HostFunction, type EnvironmentHandlerConfig, type HttpClientHandlerConfig, type Manifest } from '@theater/kernel';
 import { startFakeLlmServer } from '@theater/test-actors';
 import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
 
@@ -203,6 +203,35 @@ describe('secret environment variables', () => {
     expect(payloads(events, GET_VAR)).toEqual([{ args: [KEY_VAR], result: REDACTED, redacted: ['/result'] }]);
     // The reply is the actor's own output, which no handler sees.
     expect(holding(events, key)).toEqual(['wasm.result']);
+  });
+
+  it('fails the actor, recording neither args nor result, when a handler cannot tell what to withhold', async () => {
+    // A handler bug: the redaction throws. The call must not be recorded in clear, nor be recorded as a plain failure.
+    const broken = defaultHandlers().map((handler): HandlerDefinition =>
+      handler.type !== 'environment'
+        ? handler
+        : {
+            ...handler,
+            create: (context) => {
+              const host = handler.create(context);
+              const environment = host['theater:simple/environment']!;
+              const getVar = environment['getVar'] as (name: string) => unknown;
+              const throwing = redacting(((name: string) => getVar(name)) as HostFunction, () => {
+                throw new Error('a redaction bug');
+              });
+              return { ...host, 'theater:simple/environment': { ...environment, getVar: throwing } };
+            },
+          },
+    );
+    // Disposed after the system (in reverse order of declaration).
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: broken, home: home.path, poolSize: 1 });
+    const fetcher = await system.spawn(await fetcherManifest('127.0.0.1'));
+    await expect(ask(fetcher, `env ${KEY_VAR}`)).rejects.toThrow();
+    expect(fetcher.status).toBe('failed');
+    const events = await fetcher.events();
+    expect(payloads(events, GET_VAR)).toEqual([{ error: `internal error: the ${GET_VAR} handler could not tell what to withhold from the chain` }]);
+    expect(holding(events, key)).toEqual([]);
   });
 
   it('records a variable not in secret_vars with its value, as before', async () => {

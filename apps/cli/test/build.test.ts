@@ -101,13 +101,13 @@ describe('theater build', () => {
     expect(run.stdout).toContain('reply to "b": 0x01000000 (4 bytes)');
   });
 
-  it('exits 1 naming the [[handler]] to add when the code imports an interface the manifest does not grant', async () => {
+  it('exits 2 naming the [[handler]] to add when the code imports an interface the manifest does not grant', async () => {
     const dir = join(temp.path, 'ungranted');
     await mkdir(join(dir, 'src'), { recursive: true });
     await writeFile(join(dir, 'src', 'index.ts'), "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n");
     await writeFile(join(dir, 'manifest.toml'), manifestText('ungranted', ['runtime', 'message-server']));
     const { stderr, exitCode } = await runTheater(['build', dir, '--home', home, '--no-typecheck']);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(2);
     expect(stderr).toContain(`import-not-granted: ${join(dir, 'src', 'index.ts')} imports theater:simple/timing, which the granted capabilities do not import`);
     expect(stderr).toContain(`theater:simple/timing: add [[handler]] type = "timing" to ${join(dir, 'manifest.toml')}`);
     const json = JSON.parse((await runTheater(['build', dir, '--home', home, '--no-typecheck', '--json'])).stdout) as { error: { code: string; interfaces: string[] } };
@@ -135,6 +135,46 @@ describe('theater build', () => {
     const { stderr, exitCode } = await runTheater(['build', dir, '--home', home]);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/src\/index\.ts:2:5 - error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/u);
+  });
+
+  it("refuses a manifest component path outside the manifest's directory, or not .wasm, and writes nothing there", async () => {
+    const dir = join(temp.path, 'escaping');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await copyFile(SMALL_WAT, join(dir, 'src', 'index.wat'));
+    const victim = join(temp.path, 'victim.wasm');
+    await writeFile(victim, 'keep me');
+    for (const component of ['../victim.wasm', victim, 'src/index.wat', 'manifest.toml']) {
+      await writeFile(join(dir, 'manifest.toml'), manifestText('escaping', ['runtime', 'message-server']).replace('build/escaping.wasm', component));
+      const { stderr, exitCode } = await runTheater(['build', dir, '--home', home]);
+      expect(exitCode, component).toBe(2);
+      expect(stderr).toMatch(/^invalid-output: the manifest's component /u);
+    }
+    expect(await readFile(victim, 'utf8')).toBe('keep me');
+    expect(await readFile(join(dir, 'src', 'index.wat'), 'utf8')).toBe(await readFile(SMALL_WAT, 'utf8'));
+    const out = join(temp.path, 'chosen.wasm');
+    const chosen = await runTheater(['build', dir, '--home', home, '--out', out]);
+    expect(chosen.exitCode).toBe(0);
+    expect((await readFile(out)).byteLength).toBeGreaterThan(0);
+  });
+
+  it('names the actor and writes the component as the manifest says when --world picks the world', async () => {
+    const dir = join(temp.path, 'named');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await copyFile(SMALL_WAT, join(dir, 'src', 'index.wat'));
+    await writeFile(join(dir, 'manifest.toml'), manifestText('counter', ['runtime', 'message-server']));
+    const { stdout, exitCode } = await runTheater(['build', dir, '--home', home, '--world', 'message-receiver-actor', '--json']);
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'counter', worldFrom: 'flag', path: join(dir, 'build', 'counter.wasm') });
+  });
+
+  it('builds a WAT actor granted supervisor without supervisor-handlers, which it does not implement', async () => {
+    const dir = join(temp.path, 'overseen');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await copyFile(SMALL_WAT, join(dir, 'src', 'index.wat'));
+    await writeFile(join(dir, 'manifest.toml'), manifestText('overseen', ['runtime', 'message-server', 'supervisor']));
+    const { stdout, exitCode } = await runTheater(['build', dir, '--home', home, '--json']);
+    expect(exitCode).toBe(0);
+    expect((JSON.parse(stdout) as BuildJson).exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
   });
 });
 

@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlmServer } from '@theater/test-actors/fake-llm-server';
 import type { CreateJson } from '../src/commands/create.js';
-import { cliVersion } from '../src/lib/create/sdkDependency.js';
+import { cliVersion } from '../src/lib/create/theaterDependencies.js';
 import type { TemplateName } from '../src/lib/create/templates.js';
 import { runTheater } from './helpers/runTheater.js';
 import { createTempDir } from './helpers/tempDir.js';
 
 let temp: Awaited<ReturnType<typeof createTempDir>>;
 let home: string;
-/** Inside the repository (gitignored), where a created project links the workspace packages. */
+/** Inside the repository (gitignored, not a workspace folder): the projects resolve the CLI's linked packages. */
 const inRepo = fileURLToPath(new URL('../.create-test/', import.meta.url));
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('theater create', () => {
     expect(created.files).toEqual(['.gitignore', 'README.md', 'manifest.toml', 'package.json', 'src/index.ts', 'tsconfig.json']);
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(pkg['dependencies']).toEqual({ '@theater/sdk': `^${cliVersion()}` });
-    expect(pkg['devDependencies']).toEqual({ '@theater/cli': `^${cliVersion()}` });
+    expect(pkg['devDependencies']).toEqual({ '@theater/cli': `^${cliVersion()}`, typescript: expect.stringMatching(/^\^5\./u) });
     expect(await readFile(join(dir, 'manifest.toml'), 'utf8')).toMatch(/^#:schema .\/node_modules\/@theater\/kernel\/dist\/manifest.schema.json\nname = "notes"\n/u);
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toContain('node_modules/');
     const tsconfig = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
@@ -126,17 +126,33 @@ async function fakeModel(dir: string): Promise<AsyncDisposable> {
   };
 }
 
-describe('theater create inside the repository (workspace links)', () => {
+describe('theater create inside the Theater repository', () => {
+  it('links the workspace packages (workspace:^, source conditions) only in a folder of the pnpm workspace', async () => {
+    const inWorkspace = fileURLToPath(new URL(`../../../examples/create-test-${process.pid}/`, import.meta.url));
+    try {
+      const created = await create(['linked', '--dir', inWorkspace]);
+      expect(created.sdk).toBe('workspace:^');
+      expect(created.next).toContain('pnpm install');
+      const tsconfig = JSON.parse(await readFile(join(inWorkspace, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+      expect(tsconfig.compilerOptions['customConditions']).toEqual(['@theater/source']);
+    } finally {
+      await rm(inWorkspace, { recursive: true, force: true });
+    }
+    // apps/cli/.create-test is in the repository but no workspace glob matches it: pnpm would link nothing there.
+    const outside = await create(['unlinked', '--dir', join(inRepo, 'unlinked')]);
+    expect(outside.sdk).toBe(`^${cliVersion()}`);
+  });
+
   for (const { template, sends, request, reply, setup } of TEMPLATE_RUNS) {
     it(`creates, builds and runs the ${template} template`, async () => {
       const dir = join(inRepo, template);
       const created = await create([template, '--template', template, '--dir', dir]);
-      expect(created.sdk).toBe('workspace:^');
+      expect(created.sdk).toBe(`^${cliVersion()}`);
       await using _ready = await setup?.(dir);
       const builds = template === 'supervisor' ? [[], ['--entry', 'src/worker.ts', '--manifest', join(dir, 'worker.toml')]] : [[]];
       for (const extra of builds) {
         const built = await runTheater(['build', dir, '--home', home, ...extra]);
-        expect(built.stderr, built.stdout).toBe("");
+        expect(built.stderr, built.stdout).toBe('');
         expect(built.exitCode).toBe(0);
       }
       const run = await runTheater(['run', join(dir, 'manifest.toml'), '--home', home, ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);

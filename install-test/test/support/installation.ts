@@ -41,13 +41,20 @@ export interface Installation {
   /** The tarball of a package by name (for `file:` dependencies of other projects). */
   tarballOf(name: string): string;
   /** Runs the installed `theater` binary with `THEATER_HOME` = {@link home}. */
-  theater(args: readonly string[], options?: { readonly cwd?: string; readonly timeoutMs?: number }): Promise<CommandResult>;
+  theater(args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Runs a command with this installation's environment (npm's and pnpm's settings from the test run removed). */
-  run(file: string, args: readonly string[], options?: { readonly cwd?: string; readonly timeoutMs?: number }): Promise<CommandResult>;
+  run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** `npm install` in `dir` (a project whose package.json is already written). */
   npmInstall(dir: string): Promise<CommandResult>;
   /** Deletes {@link root}. */
   remove(): Promise<void>;
+}
+
+/** Where and how long a command runs, and variables added to the installation's environment. */
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 240_000;
@@ -107,7 +114,8 @@ export async function createInstallation(): Promise<Installation> {
   const home = join(root, 'home');
   await Promise.all([mkdir(tarballs), mkdir(project), mkdir(home)]);
   const env = userEnvironment(home);
-  const run: Installation['run'] = (file, args, options = {}) => runIn(env, file, args, options.cwd ?? project, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const run: Installation['run'] = (file, args, options = {}) =>
+    runIn({ ...env, ...options.env }, file, args, options.cwd ?? project, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const packages: PackedPackage[] = [];
   // One at a time: the CLI's prepack writes its oclif manifest, and the machine is shared.

@@ -81,7 +81,7 @@ export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
         getVar: redacting((name: string) => read(name), ([name], value) => (typeof value === 'string' && secret.has(name as string) ? ['/result'] : [])),
         exists: (name) => read(name) !== undefined,
         listVars: redacting(listVars, (_, vars) =>
-          (vars as [string, string][]).flatMap(([name], index) => (secret.has(name) ? [`/result/${index}/1`] : [])),
+          ((vars as [string, string][] | undefined) ?? []).flatMap(([name], index) => (secret.has(name) ? [`/result/${index}/1`] : [])),
         ),
       },
     };

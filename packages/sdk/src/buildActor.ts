@@ -8,7 +8,7 @@ import { cachedComponentPath, defaultCacheDir, readCachedComponent, writeFileAto
 import { componentizeInChild } from './internal/componentize.js';
 import { sha256Hex, sha256OfJson } from './internal/hash.js';
 import { DERIVED_WORLD_NAME, derivedWorldFile, resolveDerivedWorld, writeWitFolder } from './internal/derivedWit.js';
-import { componentFromWat } from './internal/jcoTools.js';
+import { componentFromWat, coreExports } from './internal/jcoTools.js';
 import { typecheckActor } from './internal/typecheck.js';
 import { worldInterfaces, type WorldInterfaces } from './internal/worldInterfaces.js';
 import { packageVersion } from './internal/packageVersion.js';
@@ -57,6 +57,8 @@ export interface BuiltActor {
   readonly durationMs: number;
   /** The world built against: its name (`theater-actor` when derived), and the interfaces it imports and exports. */
   readonly world: { readonly name: string } & WorldInterfaces;
+  /** True when the entry was type-checked (`typecheck` asked for it and the entry is TypeScript). */
+  readonly typechecked: boolean;
 }
 
 type EntryKind = 'js' | 'wat';
@@ -95,7 +97,9 @@ export async function buildActor(options: BuildActorOptions): Promise<BuiltActor
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
 
   await assertEntryExists(entry);
-  if (options.typecheck === true && /\.m?ts$/iu.test(entry)) typecheckActor(entry);
+  // Before the cache lookup: the cache key is the bundle, from which esbuild has stripped the types.
+  const typechecked = options.typecheck === true && /\.m?ts$/iu.test(entry);
+  if (typechecked) typecheckActor(entry);
   const witFiles = await readWit(witPath);
   const target = await prepareSource(entry, kind, options.world, witPath, witFiles);
 
@@ -137,6 +141,7 @@ export async function buildActor(options: BuildActorOptions): Promise<BuiltActor
     cached,
     durationMs: performance.now() - started,
     world: target.world,
+    typechecked,
   };
 }
 
@@ -153,7 +158,9 @@ async function prepareSource(entry: string, kind: EntryKind, world: ActorWorld, 
   if (kind === 'wat') {
     const source = await readFile(entry, 'utf8');
     if (typeof world === 'string') return { source, world: { name: world, ...(await worldInterfaces(witPath, world)) }, witFiles, derived: false };
-    return derivedTarget(source, resolveDerivedWorld(world, () => true), witFiles);
+    // A core module implements an optional interface when it exports its functions (`theater:simple/x#f`).
+    const exported = await coreExports(source, entry);
+    return derivedTarget(source, resolveDerivedWorld(world, (iface) => exported.some((name) => name.startsWith(`${iface}#`))), witFiles);
   }
   const bundle = await bundleActor(entry);
   // `export default defineActor({...})`: componentize-js looks for named exports, so re-export the world's.

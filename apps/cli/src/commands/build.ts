@@ -3,7 +3,9 @@ import { basename, join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import pc from 'picocolors';
 import { buildActor, isSdkError } from '@theater/sdk';
-import { chooseWorld, DEFAULT_WORLD, missingGrantFailure } from '../lib/actorWorld.js';
+import { chooseWorld, DEFAULT_WORLD } from '../lib/actorWorld.js';
+import { manifestOutput } from '../lib/manifestOutput.js';
+import { missingGrantFailure } from '../lib/missingGrantFailure.js';
 import { displayPath } from '../lib/displayPath.js';
 import { findActorEntry } from '../lib/findActorEntry.js';
 import { formatDuration, formatSize } from '../lib/formatUnits.js';
@@ -36,7 +38,7 @@ export default class Build extends TheaterCommand {
 
 The world is --world (a world of the theater:simple WIT, or of --wit <dir>), else the @world tag in the entry's leading doc comment, else derived from the manifest (--manifest, else manifest.toml in the directory): the component imports exactly the interfaces its [[handler]] entries provide and exports what they require, so nothing is granted that the actor does not use. Without a manifest the world is ${DEFAULT_WORLD}.
 
-Exit codes: 0 ok; 1 the build failed (type errors, an import the manifest does not grant, bundling or componentize errors); 2 bad input (no such directory, entry or manifest, an invalid manifest, unknown world).`;
+Exit codes: 0 ok; 1 the build failed (type errors, bundling or componentize errors); 2 bad input (no such directory, entry or manifest, an invalid manifest, an unknown world, code importing an interface the manifest does not grant, a manifest component path outside the manifest's directory).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> my-actor',
@@ -64,7 +66,7 @@ Exit codes: 0 ok; 1 the build failed (type errors, an import the manifest does n
     const entry = await findActorEntry(dir, flags.entry);
     const chosen = await chooseWorld(entry, dir, flags);
     const name = chosen.manifest?.name ?? basename(dir);
-    const manifestOut = chosen.manifest?.componentPath;
+    const manifestOut = flags.out === undefined && chosen.manifest !== undefined ? await manifestOutput(chosen.manifest, chosen.manifestPath!) : undefined;
     const outFile = resolve(flags.out ?? manifestOut ?? join(dir, 'dist', `${basename(dir)}.wasm`));
 
     const worldLabel = typeof chosen.world === 'string' ? chosen.world : 'world from manifest';
@@ -78,8 +80,8 @@ Exit codes: 0 ok; 1 the build failed (type errors, an import the manifest does n
       ...(flags.home === undefined ? {} : { cacheDir: join(resolve(flags.home), 'cache', 'builds') }),
     })
       .catch((error: unknown) => {
-        if (isSdkError(error, 'import-not-in-world') && chosen.manifest !== undefined) {
-          throw missingGrantFailure(error.interfaces, error.message, displayPath(manifestSource(chosen.manifest.baseDir, flags.manifest)));
+        if (isSdkError(error, 'import-not-in-world') && chosen.from === 'manifest') {
+          throw missingGrantFailure(error.interfaces, error.message, displayPath(chosen.manifestPath!));
         }
         throw error;
       })
@@ -93,7 +95,6 @@ Exit codes: 0 ok; 1 the build failed (type errors, an import the manifest does n
     this.log(`  ${pc.dim('path')}     ${displayPath(built.path)}`);
     this.log(`  ${pc.dim('size')}     ${formatSize(built.bytes)} (${built.bytes} bytes)`);
     this.log(`  ${pc.dim('hash')}     sha256:${built.hash}`);
-    const typechecked = flags.typecheck && /\.m?ts$/iu.test(entry);
     return {
       name,
       entry,
@@ -105,14 +106,8 @@ Exit codes: 0 ok; 1 the build failed (type errors, an import the manifest does n
       bytes: built.bytes,
       hash: built.hash,
       cached: built.cached,
-      typechecked,
+      typechecked: built.typechecked,
       durationMs: Math.round(built.durationMs),
     };
   }
-}
-
-/** The manifest file named in messages. */
-function manifestSource(baseDir: string | undefined, flag: string | undefined): string {
-  if (flag !== undefined) return resolve(flag);
-  return join(baseDir ?? '.', 'manifest.toml');
 }

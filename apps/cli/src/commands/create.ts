@@ -1,12 +1,12 @@
 /** `theater create`: a new actor project from a template, ready to build and run. */
-import { readdir } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import pc from 'picocolors';
 import { CommandFailure } from '../lib/commandFailure.js';
 import { chooseTemplate } from '../lib/create/chooseTemplate.js';
-import { theaterDependencies } from '../lib/create/sdkDependency.js';
-import { TEMPLATE_NAMES, type TemplateName } from '../lib/create/templates.js';
+import { theaterDependencies } from '../lib/create/theaterDependencies.js';
+import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../lib/create/templates.js';
 import { writeProject } from '../lib/create/writeProject.js';
 import { displayPath } from '../lib/displayPath.js';
 import { EXIT } from '../lib/exitCodes.js';
@@ -34,7 +34,7 @@ export default class Create extends TheaterCommand {
 
 Templates: ${TEMPLATE_NAMES.join(', ')}. On a terminal, create asks for the template when --template is not given; otherwise the default is basic.
 
-Exit codes: 0 ok; 2 bad input (an invalid name or template, a directory that is not empty).`;
+Exit codes: 0 ok; 1 the project could not be written (nothing is left behind); 2 bad input (an invalid name or template, a directory that is not empty or cannot be read).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> notes',
@@ -58,17 +58,22 @@ Exit codes: 0 ok; 2 bad input (an invalid name or template, a directory that is 
       throw badInput('invalid-name', `invalid actor name ${JSON.stringify(args.name)}: use lowercase letters, digits and dashes, starting with a letter (at most 64)`);
     }
     const dir = resolve(flags.dir ?? args.name);
-    await assertEmptyOrMissing(dir);
+    const existed = await assertEmptyOrMissing(dir);
     const template = (flags.template as TemplateName | undefined) ?? (await chooseTemplate(!this.jsonEnabled()));
     const dependencies = await theaterDependencies(dir);
-    const files = await writeProject(dir, args.name, template, dependencies);
+    const files = await writeProject(dir, args.name, template, dependencies).catch(async (error: unknown) => {
+      // Nothing half-written stays behind: the directory was missing or empty.
+      await removeProject(dir, existed);
+      const message = `cannot write the project into ${dir}: ${error instanceof Error ? error.message : String(error)}`;
+      throw new CommandFailure(EXIT.failed, [`create-failed: ${message}`], { error: { code: 'create-failed', message } }, { cause: error });
+    });
 
     const where = relative(process.cwd(), dir) || '.';
     const next = [
       ...(where === '.' ? [] : [`cd ${where}`]),
       dependencies.workspace ? 'pnpm install' : 'npm install',
       'npm run build',
-      ...runCommands(template),
+      TEMPLATES[template].run,
     ];
     this.log(`${pc.green('✔')} created ${args.name} ${pc.dim(`(${template})`)} in ${displayPath(dir)}`);
     for (const file of files) this.log(`  ${pc.dim(file)}`);
@@ -79,33 +84,26 @@ Exit codes: 0 ok; 2 bad input (an invalid name or template, a directory that is 
   }
 }
 
-/** How each template's README starts the actor. */
-function runCommands(template: TemplateName): string[] {
-  switch (template) {
-    case 'basic':
-      return [`npx theater run manifest.toml --send '{"note":"hello"}' --request '{"list":true}'`];
-    case 'message-server':
-      return [`npx theater run manifest.toml --send '{"post":"hello"}' --request '{"history":true}'`];
-    case 'supervisor':
-      return [`npx theater run manifest.toml --send '{"work":"a job"}' --request '{"status":true}'`];
-    case 'http-server':
-      return [`npx theater run manifest.toml --request '{"url":true}'`];
-    case 'agent':
-      return [`OPENAI_API_KEY=… npx theater run manifest.toml --request '{"ask":"What is the date today?"}'`];
-  }
-}
-
-async function assertEmptyOrMissing(dir: string): Promise<void> {
+/** Whether `dir` exists (empty); refuses one that is not empty or not a directory. */
+async function assertEmptyOrMissing(dir: string): Promise<boolean> {
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
+    if (code === 'ENOENT') return false;
     if (code === 'ENOTDIR') throw badInput('directory-not-empty', `${dir} exists and is not a directory`);
-    throw error;
+    throw badInput('directory-unreadable', `cannot read ${dir}: ${(error as Error).message}`);
   }
   if (entries.length > 0) throw badInput('directory-not-empty', `${dir} is not empty (${entries.length} entries); choose another --dir`);
+  return true;
+}
+
+/** Removes what a failed create wrote: the directory it made, or the contents of the empty one it was given. */
+async function removeProject(dir: string, existed: boolean): Promise<void> {
+  if (!existed) return rm(dir, { recursive: true, force: true });
+  const entries = await readdir(dir).catch(() => []);
+  await Promise.all(entries.map((entry) => rm(join(dir, entry), { recursive: true, force: true })));
 }
 
 function badInput(code: string, message: string): CommandFailure {

@@ -15,7 +15,7 @@ const KERNEL_FAILURES: ReadonlySet<KernelErrorCode> = new Set(['init-failed', 'i
 const CHAIN_FAILURES: ReadonlySet<ChainErrorCode> = new Set(['corrupt-chain', 'storage-failed', 'store-closed']);
 
 /** SDK codes that mean the build ran and failed; the others are bad input. */
-const SDK_FAILURES: ReadonlySet<SdkErrorCode> = new Set(['bundle-failed', 'componentize-failed', 'type-check-failed', 'import-not-in-world']);
+const SDK_FAILURES: ReadonlySet<SdkErrorCode> = new Set(['bundle-failed', 'componentize-failed', 'type-check-failed']);
 
 /** The failure to report for an error a library threw, or `undefined` when the error is not one we expect. */
 export function toCommandFailure(error: unknown): CommandFailure | undefined {

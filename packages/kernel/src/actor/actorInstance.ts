@@ -313,15 +313,28 @@ export class ActorInstance implements Actor {
         if (this.#status === 'failed' || this.#status === 'stopped') return { ok: false, error: 'the actor has ended', fatal: true };
         // A redacted function's secrets (an API key, an authorization header) reach the guest but not the chain.
         const redaction = redactionOf(implementation);
+        const withheldFrom = (result: unknown): readonly string[] | undefined => {
+          try {
+            return redaction?.(args, result) ?? NOTHING_WITHHELD;
+          } catch {
+            return undefined;
+          }
+        };
+        const value = 'value' in outcome ? outcome.value : undefined;
+        const withheld = withheldFrom(value);
+        if (withheld === undefined) {
+          // A redaction that throws cannot say what is secret: fail closed, recording neither args nor outcome.
+          const failure = `internal error: the ${type} handler could not tell what to withhold from the chain`;
+          this.record(type, { error: failure });
+          return { ok: false, error: failure, fatal: true };
+        }
         if ('value' in outcome) {
-          const withheld = redaction?.(args, outcome.value) ?? NOTHING_WITHHELD;
-          const result = outcome.value ?? null;
+          const result = value ?? null;
           this.record(type, withheld.length === 0 ? { args, result } : redactedHostCall(args, { result }, withheld));
-          return { ok: true, value: outcome.value };
+          return { ok: true, value };
         }
         const { error } = outcome;
         const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
-        const withheld = redaction?.(args, undefined) ?? NOTHING_WITHHELD;
         this.record(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld));
         return { ok: false, error: message, fatal: false };
       };

@@ -1,7 +1,7 @@
 /**
- * The world an actor needs, derived from the handlers its manifest grants: the same table (each handler's `provides`,
- * `requiredExports` and `optionalExports`) that {@link checkCompatibility} checks a component against, so what
- * `theater build` builds and what the kernel admits cannot drift apart.
+ * The world an actor needs, derived from the handlers its manifest grants: from the same fields (each handler's
+ * `provides` and `requiredExports`) that `checkCompatibility` checks a component against, so what `theater build`
+ * builds and what the kernel admits cannot drift apart; plus each handler's `optionalExports`.
  */
 import type { HandlerDefinition } from '../handler.js';
 import { KernelError } from '../kernelError.js';

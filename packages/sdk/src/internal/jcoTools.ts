@@ -13,6 +13,19 @@ export function loadJco(): Promise<Jco> {
   return jco;
 }
 
+/** The export names of a core-module WAT text (`bundle-failed` when it does not parse). */
+export async function coreExports(wat: string, entry: string): Promise<string[]> {
+  const { parse } = await loadJco();
+  let core: Uint8Array;
+  try {
+    core = await parse(wat);
+  } catch (error) {
+    throw new SdkError('bundle-failed', `cannot parse ${entry}: ${errorMessage(error)}`, { cause: error });
+  }
+  // Compiling a hand-written core module takes milliseconds; only its export names are needed.
+  return WebAssembly.Module.exports(await WebAssembly.compile(new Uint8Array(core))).map((entry) => entry.name);
+}
+
 /** Parses a core-module WAT text, embeds the world's WIT and wraps it into a component. */
 export async function componentFromWat(wat: string, witPath: string, world: string, entry: string): Promise<Uint8Array> {
   const { parse, componentEmbed, componentNew } = await loadJco();

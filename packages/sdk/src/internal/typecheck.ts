@@ -44,6 +44,10 @@ export function typecheckActor(entry: string): void {
   if (diagnostics.length === 0) return;
   const lines = diagnostics.slice(0, MAX_DIAGNOSTICS).map((diagnostic) => formatDiagnostic(ts, diagnostic));
   if (diagnostics.length > MAX_DIAGNOSTICS) lines.push(`… and ${diagnostics.length - MAX_DIAGNOSTICS} more`);
+  // A tsconfig without the SDK's declarations (a parent project's, say) cannot find the theater:simple modules.
+  if (diagnostics.some((diagnostic) => diagnostic.code === 2307 && /'theater:simple\//u.test(String(ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '))))) {
+    lines.push(`hint: the theater:simple/* modules are declared by @theater/sdk/wit-types: add it to "types" in ${configPath === undefined ? 'tsconfig.json' : displayFile(configPath)}`);
+  }
   const errors = diagnostics.length === 1 ? '1 type error' : `${diagnostics.length} type errors`;
   const config = configPath === undefined ? 'default options' : displayFile(configPath);
   throw new SdkError('type-check-failed', `${errors} in ${displayFile(entry)} (checked with ${config}):\n${lines.join('\n')}`);

@@ -9,7 +9,7 @@ export async function chooseTemplate(interactive: boolean): Promise<TemplateName
   if (!interactive || process.stdin.isTTY !== true || process.stdout.isTTY !== true) return 'basic';
   const choice = await select<TemplateName>({
     message: 'Which template?',
-    options: TEMPLATE_NAMES.map((name) => ({ value: name, label: name, hint: TEMPLATES[name] })),
+    options: TEMPLATE_NAMES.map((name) => ({ value: name, label: name, hint: TEMPLATES[name].shows })),
     initialValue: 'basic',
   });
   if (isCancel(choice)) {

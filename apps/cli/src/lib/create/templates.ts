@@ -4,13 +4,34 @@ import { fileURLToPath } from 'node:url';
 /** A template's name, as given to `--template`. */
 export type TemplateName = 'basic' | 'message-server' | 'supervisor' | 'http-server' | 'agent';
 
-/** What each template shows; the order is the prompt's. */
-export const TEMPLATES: Readonly<Record<TemplateName, string>> = {
-  basic: 'typed state, messages and requests, and log lines',
-  'message-server': 'send, request and channels between actors',
-  supervisor: 'spawns and supervises a worker, and hears of its failures',
-  'http-server': 'serves a page and a JSON API through http-framework',
-  agent: 'talks to an OpenAI-compatible model and answers its tool calls with granted host calls',
+/** A template: what it shows (the prompt's hint) and how its README starts the actor (printed as the next step). */
+export interface Template {
+  readonly shows: string;
+  readonly run: string;
+}
+
+/** Every template; the order is the prompt's. */
+export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
+  basic: {
+    shows: 'typed state, messages and requests, and log lines',
+    run: `npx theater run manifest.toml --send '{"note":"hello"}' --request '{"list":true}'`,
+  },
+  'message-server': {
+    shows: 'send, request and channels between actors',
+    run: `npx theater run manifest.toml --send '{"post":"hello"}' --request '{"history":true}'`,
+  },
+  supervisor: {
+    shows: 'spawns and supervises a worker, and hears of its failures',
+    run: `npx theater run manifest.toml --send '{"work":"job-1"}' --request '{"status":true}'`,
+  },
+  'http-server': {
+    shows: 'serves a page and a JSON API through http-framework',
+    run: `npx theater run manifest.toml --request '{"url":true}'`,
+  },
+  agent: {
+    shows: 'talks to an OpenAI-compatible model and answers its tool calls with granted host calls',
+    run: `OPENAI_API_KEY=… npx theater run manifest.toml --request '{"ask":"What is the date today?"}'`,
+  },
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -1,7 +1,7 @@
 /** Writes a new actor project from a template: the template's files, with `{{name}}` filled in, plus package.json and tsconfig.json. */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { TheaterDependencies } from './sdkDependency.js';
+import type { TheaterDependencies } from './theaterDependencies.js';
 import { commonTemplateDir, templateDir, type TemplateName } from './templates.js';
 
 /** npm drops `.gitignore` from packed packages, so templates keep it as `gitignore`. */
@@ -39,7 +39,7 @@ function packageJson(name: string, template: TemplateName, dependencies: Theater
       typecheck: 'tsc --noEmit',
     },
     dependencies: { '@theater/sdk': dependencies.sdk },
-    devDependencies: { '@theater/cli': dependencies.cli },
+    devDependencies: { '@theater/cli': dependencies.cli, typescript: dependencies.typescript },
   };
 }
 

@@ -9,7 +9,7 @@
  *   the jobs that failed, and what onChildError / onChildExit reported.
  */
 import { log } from 'theater:simple/runtime';
-import { getChildState, spawn } from 'theater:simple/supervisor';
+import { getChildState, listChildren, spawn } from 'theater:simple/supervisor';
 import { decodeJson, defineActor, reply, replyError } from '@theater/sdk/guest';
 import { MessagingError, request } from '@theater/sdk/messaging';
 
@@ -23,7 +23,8 @@ export default defineActor({
   state: (): Supervisor => ({ worker: null, failed: [], reports: [] }),
 
   init(state) {
-    if (state.worker !== null) return state; // restarted: the worker is still ours
+    // Restarted or resumed: the kernel stopped the worker with this actor, so a remembered id may be gone.
+    if (state.worker !== null && listChildren().includes(state.worker)) return state;
     const worker = spawn('worker.toml', undefined);
     log(`supervising worker ${worker}`);
     return { ...state, worker };
@@ -43,7 +44,15 @@ export default defineActor({
 
   onRequest(state, _query: { status: true }) {
     if (state.worker === null) return replyError(state, { code: 'no-worker', message: 'the worker has exited' });
-    const { done } = decodeJson(getChildState(state.worker), { done: [] as string[] });
+    let committed: Uint8Array | undefined;
+    try {
+      committed = getChildState(state.worker);
+    } catch (error) {
+      // A host call's err arrives as a thrown value whose payload is its message.
+      const message = String((error as { payload?: unknown } | null)?.payload ?? error);
+      return replyError(state, { code: 'worker-unavailable', message });
+    }
+    const { done } = decodeJson(committed, { done: [] as string[] });
     return reply(state, { worker: state.worker, done, failed: state.failed, reports: state.reports });
   },
 
