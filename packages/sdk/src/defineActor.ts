@@ -6,7 +6,7 @@
 import type { ChannelOutcome, ErrorReply, Reply, RequestOutcome } from './actorOutcomes.js';
 import { ActorError } from './actorError.js';
 import { describeValue, jsonCodec, type Codec } from './codec.js';
-import { thrownMessage as messageOf } from './messagingError.js';
+import { hostErrorMessage as messageOf } from './hostErrorMessage.js';
 import { encodeErrorReply, encodeReply, type AppError } from './replyEnvelope.js';
 import type {
   ActorExport,

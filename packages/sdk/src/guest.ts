@@ -40,6 +40,7 @@ export {
 export { bytesCodec, jsonCodec, textCodec, type Codec } from './codec.js';
 export { decodeReply, encodeErrorReply, encodeReply, type AppError, type ReplyResult } from './replyEnvelope.js';
 export { MessagingError, type MessagingErrorCode } from './messagingError.js';
+export { hostErrorMessage } from './hostErrorMessage.js';
 export type {
   ActorExport,
   ChannelAccept,

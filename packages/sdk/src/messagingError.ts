@@ -2,6 +2,7 @@
  * The error the messaging helpers (`@theater/sdk/messaging`) and `decodeReply` throw. It is an `ActorError`: left
  * uncaught in a handler, it fails the actor like any other failure (let it crash); catch it to carry on.
  */
+import { hostErrorMessage } from './hostErrorMessage.js';
 import { ActorError } from './actorError.js';
 
 /**
@@ -34,20 +35,9 @@ export class MessagingError extends ActorError {
   }
 }
 
-/** The message of a host `err` as componentize-js throws it (an Error carrying it in `payload`), or of any throw. */
-export function thrownMessage(error: unknown): string {
-  if (typeof error === 'string') return error;
-  if (error !== null && typeof error === 'object') {
-    const payload = (error as { payload?: unknown }).payload;
-    if (typeof payload === 'string') return payload;
-    if (error instanceof Error) return `${error.name}: ${error.message}`;
-  }
-  return String(error);
-}
-
 /** The `MessagingError` for a host `err("<code>: <message>")` thrown by a `message-server-host` call. */
 export function fromHostError(what: string, error: unknown): MessagingError {
-  const message = thrownMessage(error);
+  const message = hostErrorMessage(error);
   const code = /^([a-z][a-z-]*): /u.exec(message)?.[1] ?? 'host-error';
   return new MessagingError(code, `${what} failed: ${message}`);
 }

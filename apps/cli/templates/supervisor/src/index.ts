@@ -10,7 +10,7 @@
  */
 import { log } from 'theater:simple/runtime';
 import { getChildState, listChildren, spawn } from 'theater:simple/supervisor';
-import { decodeJson, defineActor, reply, replyError } from '@theater/sdk/guest';
+import { decodeJson, defineActor, hostErrorMessage, reply, replyError } from '@theater/sdk/guest';
 import { MessagingError, request } from '@theater/sdk/messaging';
 
 interface Supervisor {
@@ -48,9 +48,7 @@ export default defineActor({
     try {
       committed = getChildState(state.worker);
     } catch (error) {
-      // A host call's err arrives as a thrown value whose payload is its message.
-      const message = String((error as { payload?: unknown } | null)?.payload ?? error);
-      return replyError(state, { code: 'worker-unavailable', message });
+      return replyError(state, { code: 'worker-unavailable', message: hostErrorMessage(error) });
     }
     const { done } = decodeJson(committed, { done: [] as string[] });
     return reply(state, { worker: state.worker, done, failed: state.failed, reports: state.reports });
