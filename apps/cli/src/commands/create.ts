@@ -92,7 +92,7 @@ async function assertEmptyOrMissing(dir: string): Promise<boolean> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
-    if (code === 'ENOTDIR') throw badInput('directory-not-empty', `${dir} exists and is not a directory`);
+    if (code === 'ENOTDIR') throw badInput('not-a-directory', `${dir} cannot be a directory: it, or a folder on its path, is a file`);
     throw badInput('directory-unreadable', `cannot read ${dir}: ${(error as Error).message}`);
   }
   if (entries.length > 0) throw badInput('directory-not-empty', `${dir} is not empty (${entries.length} entries); choose another --dir`);

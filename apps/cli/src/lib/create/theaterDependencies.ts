@@ -25,9 +25,14 @@ export function cliVersion(): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
-/** The version of TypeScript this CLI resolves (the SDK's), as a caret range. */
+/**
+ * The TypeScript `theater build` type-checks with (the SDK's own dependency, resolved from the SDK), as a caret
+ * range: the project's `typecheck` script then uses the same compiler. Resolved from this CLI instead, npm's hoisting
+ * could give another major (jco brings its own TypeScript).
+ */
 function typescriptRange(): string {
-  const { version } = createRequire(import.meta.url)('typescript/package.json') as { version: string };
+  const fromSdk = createRequire(import.meta.resolve('@theater/sdk'));
+  const { version } = fromSdk('typescript/package.json') as { version: string };
   return `^${version}`;
 }
 

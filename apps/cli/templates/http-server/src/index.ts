@@ -42,7 +42,9 @@ function page(visits: number): string {
 export default defineActor({
   state: (): Site => ({ port: 0, visits: 0, notes: [], routes: { page: 0, notes: 0 } }),
 
-  init(site, { id }) {
+  init(initial, { id }) {
+    // An init_state may give only some fields (`{"port": 8080}`): the rest keep their defaults.
+    const site: Site = { port: 0, visits: 0, notes: [], routes: { page: 0, notes: 0 }, ...(initial as Partial<Site>) };
     const server = createServer({ host: '127.0.0.1', port: site.port });
     const pageHandler = registerHandler('page');
     const notesHandler = registerHandler('notes');
