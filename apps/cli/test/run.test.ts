@@ -127,7 +127,11 @@ describe('theater run', () => {
     const { stdout, stderr, exitCode } = await run(testActorManifest('init-error'), '--send', 'never');
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr.trimEnd()).toBe('actor init-error failed in theater:simple/actor#init: init-failed: init refused: bad config');
+    const [failure, undelivered, chain] = stderr.trimEnd().split('\n');
+    expect(failure).toBe('actor init-error failed in theater:simple/actor#init: init-failed: init refused: bad config');
+    expect(undelivered).toBe('1 message after the failure not delivered');
+    // The id to follow up with: the chain is kept in the home.
+    expect(chain).toMatch(/^its chain: theater events [0-9a-f]{8} \(actor [0-9a-f-]{36}, \d+ events\)$/u);
   });
 
   it('reports an init failure in the JSON output with --json', async () => {
@@ -143,6 +147,12 @@ describe('theater run', () => {
     expect(exitCode).toBe(1);
     expect(stdout).toContain('reply to "before":');
     expect(stderr).toMatch(/^actor trapper failed in theater:simple\/message-server-client#handle-send: trap: /u);
+    expect(stderr).toContain('\n1 message after the failure not delivered\n');
+    const id = /its chain: theater events [0-9a-f]{8} \(actor ([0-9a-f-]{36}),/u.exec(stderr)?.[1];
+    expect(id).toBeDefined();
+    const events = await runTheater(['events', id!, '--home', home.path, '--json']);
+    expect(events.exitCode).toBe(0);
+    expect((JSON.parse(events.stdout) as { type: string }[]).at(-1)?.type).toBe('actor.fail');
   });
 
   it('exits 2 with import-not-granted when the component imports what the manifest does not grant', async () => {

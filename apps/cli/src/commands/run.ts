@@ -8,6 +8,7 @@ import { formatDuration } from '../lib/formatUnits.js';
 import { planMessages, withoutAttachedMessages } from '../lib/messagePlan.js';
 import { runActor, type RunReport } from '../lib/runActor.js';
 import { toRunJson, type RunJson } from '../lib/runJson.js';
+import { count } from '../lib/pluralize.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
 
 export default class Run extends TheaterCommand {
@@ -59,7 +60,16 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
     if (report.failure !== undefined) {
       const { reason, message, during } = report.failure;
       const where = during === undefined ? '' : ` in ${during}`;
-      throw new CommandFailure(EXIT.failed, [`actor ${report.name} failed${where}: ${reason}: ${message}`], json);
+      // What a failed run leaves to follow up on: the undelivered messages, and the chain kept in the home.
+      // `delivered` counts the messages handled; one that failed outside init was taken in too.
+      const failedOnMessage = during !== undefined && !during.endsWith('#init') && report.delivered < messages.length;
+      const undelivered = messages.length - report.delivered - (failedOnMessage ? 1 : 0);
+      const lines = [
+        `actor ${report.name} failed${where}: ${reason}: ${message}`,
+        ...(undelivered > 0 ? [`${count(undelivered, 'message')} after the failure not delivered`] : []),
+        `its chain: theater events ${report.actorId.slice(0, 8)} (actor ${report.actorId}, ${count(report.events, 'event')})`,
+      ];
+      throw new CommandFailure(EXIT.failed, lines, json);
     }
     if (report.stoppedItself && report.delivered < messages.length) {
       this.logToStderr(pc.yellow(`${report.name} stopped itself; ${messages.length - report.delivered} message(s) not delivered`));
