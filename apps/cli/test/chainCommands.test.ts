@@ -129,7 +129,7 @@ describe('theater events', () => {
     const { stderr, exitCode } = await theater('events', 'twin');
     expect(exitCode).toBe(2);
     expect(stderr).toBe(`ambiguous-actor-id: twin is the start of 2 actor ids in the chain store of ${home}: twin-1, twin-2\n`);
-    expect((await theater('events', 'tw')).stderr).toBe(`actor-not-found: no actor with id tw in the chain store of ${home}\n`);
+    expect((await theater('events', 'tw')).stderr).toBe(`actor-not-found: no actor with id tw in the chain store of ${home} (an id prefix needs at least 4 characters)\n`);
   });
 
   it('exits 2 with chain-store-unavailable while another holder has the home open', async () => {

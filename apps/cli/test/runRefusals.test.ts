@@ -86,6 +86,15 @@ describe('theater run: refusals and deadlines name their field', () => {
     expect(stderr).toMatch(/^(request-timeout: actor refused \(.+\) did not answer the request within 1 ms|actor refused failed in \S+: operation-timeout: operation ran past its 1 ms deadline)/u);
   });
 
+  it('exits 2 with component-not-found for a component not built yet, saying how to build it', async () => {
+    const path = await manifest('unbuilt.toml', ['component = "dist/unbuilt.wasm"']);
+    const { stderr, exitCode } = await run(path);
+    expect(exitCode).toBe(2);
+    const [refusal, hint] = stderr.trimEnd().split('\n');
+    expect(refusal).toMatch(/^component-not-found: component: \S+unbuilt\.wasm does not exist$/u);
+    expect(hint).toMatch(/^build it first: theater build \S+$/u);
+  });
+
   it('exits 1 naming limits.init_timeout_ms when the actor does not start in time', async () => {
     const path = await manifest('init-timeout.toml', [`component = ${JSON.stringify(testActorComponent('echo'))}`, '[limits]', 'init_timeout_ms = 1']);
     const { stderr, exitCode } = await run(path, '--send', 'never');

@@ -1,7 +1,10 @@
 /** `theater run`: spawn an actor in-process (no server), deliver messages in order, print what it does. */
+import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
+import { isKernelError } from '@theater/kernel';
 import pc from 'picocolors';
 import { CommandFailure } from '../lib/commandFailure.js';
+import { displayPath } from '../lib/displayPath.js';
 import { EXIT } from '../lib/exitCodes.js';
 import { formatReply, formatState } from '../lib/formatPayload.js';
 import { formatDuration } from '../lib/formatUnits.js';
@@ -55,6 +58,13 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
       ...(flags.home === undefined ? {} : { home: flags.home }),
       onLog: (entry, name) => this.log(`${pc.dim(`[${name}]`)} ${entry.message}`),
       onReply: (entry) => this.log(`reply to ${JSON.stringify(entry.request)}: ${formatReply(entry.reply)}`),
+    }).catch((error: unknown) => {
+      // The usual cause: the project was not built yet.
+      if (isKernelError(error, 'component-not-found') && error.message.startsWith('component: ')) {
+        const lines = [`component-not-found: ${error.message}`, `build it first: theater build ${displayPath(dirname(resolve(args.manifest)))}`];
+        throw new CommandFailure(EXIT.badInput, lines, { error: { code: error.code, message: error.message } }, { cause: error });
+      }
+      throw error;
     });
     const json = toRunJson(report);
     if (report.failure !== undefined) {

@@ -50,7 +50,9 @@ async function findActor(system: ActorSystem, given: string): Promise<string> {
   } catch (error) {
     if (!isKernelError(error, 'actor-not-found')) throw error;
     const notFound = actorNotFound(given, home, `no actor with id ${given} in the chain store of ${home}`, error);
-    if (given.length < MIN_PREFIX) throw notFound;
+    if (given.length < MIN_PREFIX) {
+      throw actorNotFound(given, home, `no actor with id ${given} in the chain store of ${home} (an id prefix needs at least ${MIN_PREFIX} characters)`, error);
+    }
     const matches = (await (await system.chainStore()).actors()).filter((id) => id.startsWith(given));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) throw notFound;
