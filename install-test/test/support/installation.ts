@@ -117,10 +117,13 @@ export async function createInstallation(): Promise<Installation> {
   const run: Installation['run'] = (file, args, options = {}) =>
     runIn({ ...env, ...options.env }, file, args, options.cwd ?? project, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
+  // turbo builds only this package's dependencies (`^build`) before the test: an unlisted package would be packed unbuilt.
+  const own = JSON.parse(await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { devDependencies: Record<string, string> };
   const packages: PackedPackage[] = [];
   // One at a time: the CLI's prepack writes its oclif manifest, and the machine is shared.
   for (const dir of await publishedPackageDirs()) {
     const { name, version } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+    if (own.devDependencies[name] === undefined) throw new Error(`add "${name}": "workspace:^" to install-test/package.json's devDependencies, so turbo builds it before it is packed`);
     const before = new Set(await readdir(tarballs));
     const packed = await runIn(process.env, 'pnpm', ['pack', '--pack-destination', tarballs], dir, DEFAULT_TIMEOUT_MS);
     if (packed.code !== 0) throw new Error(`pnpm pack failed for ${name}:\n${packed.transcript}`);
