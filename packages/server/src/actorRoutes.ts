@@ -1,8 +1,8 @@
 /** `/v1/actors`: list, start, get and stop the actors of the system. */
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { parseManifest, type ActorSystem } from '@theater/kernel';
-import { actorView } from './actorView.js';
+import { parseManifest, type Actor, type ActorSystem } from '@theater/kernel';
+import { actorView, type ActorView } from './actorView.js';
 import { ServerError } from './serverError.js';
 
 /** The body of `POST /v1/actors`: a manifest file (`path`) or its text (`toml`, with `baseDir` for relative paths). */
@@ -34,15 +34,16 @@ const idSchema = { params: { type: 'object', required: ['id'], properties: { id:
 
 /** Registers the actor routes over `system`; `startedAt` remembers when each actor was started. */
 export function actorRoutes(app: FastifyInstance, system: ActorSystem, startedAt: Map<string, number>): void {
-  const find = (id: string) => {
+  const find = (id: string): Actor => {
     const actor = system.get(id);
     if (actor === undefined) throw new ServerError('not-found', `no actor with id ${id} runs in this system`, 404);
     return actor;
   };
+  const view = (actor: Actor, now = Date.now()): ActorView => actorView(actor, startedAt.get(actor.id) ?? now, now);
 
   app.get('/v1/actors', async () => {
     const now = Date.now();
-    return { actors: system.list().map((actor) => actorView(actor, startedAt.get(actor.id) ?? now, now)) };
+    return { actors: system.list().map((actor) => view(actor, now)) };
   });
 
   app.post<{ Body: StartBody }>('/v1/actors', { schema: startSchema }, async (request, reply) => {
@@ -58,21 +59,17 @@ export function actorRoutes(app: FastifyInstance, system: ActorSystem, startedAt
           ? new TextEncoder().encode(JSON.stringify(body.state))
           : undefined;
     const actor = await system.spawn(manifest, initState === undefined ? {} : { initState });
-    const now = Date.now();
-    startedAt.set(actor.id, now);
-    return reply.code(201).send({ actor: actorView(actor, now, now) });
+    startedAt.set(actor.id, Date.now());
+    return reply.code(201).send({ actor: view(actor) });
   });
 
   app.get<{ Params: { id: string } }>('/v1/actors/:id', { schema: idSchema }, async (request) => {
-    const actor = find(request.params.id);
-    const now = Date.now();
-    return { actor: actorView(actor, startedAt.get(actor.id) ?? now, now) };
+    return { actor: view(find(request.params.id)) };
   });
 
   app.delete<{ Params: { id: string } }>('/v1/actors/:id', { schema: idSchema }, async (request) => {
     const actor = find(request.params.id);
     await system.stop(actor.id);
-    const now = Date.now();
-    return { actor: actorView(actor, startedAt.get(actor.id) ?? now, now) };
+    return { actor: view(actor) };
   });
 }

@@ -1,9 +1,10 @@
 /** Which world `theater build` builds an actor against. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
 import { loadManifest, manifestWorld, type Manifest } from '@theater/kernel';
 import type { ActorWorld } from '@theater/sdk';
+import { isFile } from './fileKind.js';
 
 /** The world when neither `--world`, an `@world` tag nor a manifest says: an actor that receives messages. */
 export const DEFAULT_WORLD = 'message-receiver-actor';
@@ -38,11 +39,4 @@ export async function chooseWorld(entry: string, dir: string, flags: { world?: s
 export function worldTag(source: string): string | undefined {
   const header = /^\s*\/\*\*([\s\S]*?)\*\//u.exec(source)?.[1] ?? '';
   return /@world\s+([a-z0-9-]+)/u.exec(header)?.[1];
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (stats) => stats.isFile(),
-    () => false,
-  );
 }

@@ -1,8 +1,9 @@
 /** Finds the source file `theater build` compiles in an actor directory. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
+import { isDirectory, isFile } from './fileKind.js';
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.wat']);
 const INDEX_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'index.wat'];
@@ -32,12 +33,4 @@ export async function findActorEntry(dir: string, entry?: string): Promise<strin
 
 function badInput(message: string): CommandFailure {
   return new CommandFailure(EXIT.badInput, [message], { error: { code: 'entry-not-found', message } });
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isDirectory(), () => false);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isFile(), () => false);
 }
