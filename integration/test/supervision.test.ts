@@ -432,3 +432,51 @@ describe('where a supervisor loads its children\'s files from', () => {
     expect(system.get(child)).toBeUndefined();
   });
 });
+
+describe('restart and resume from outside the tree (the operator\'s view)', () => {
+  it('restarts a top-level actor and a child from their last committed state, keeping ids, parents and chains', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    await system.send(child, text('one'));
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(system.parentOf(parent.id)).toBeUndefined();
+
+    const restartedChild = await system.restart(child);
+    expect(restartedChild.id).toBe(child);
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
+
+    const restartedParent = await system.restart(parent.id);
+    expect(restartedParent).not.toBe(parent);
+    expect(restartedParent.status).toBe('running');
+    expect(parent.status).toBe('stopped');
+    // The old instance's children stopped with it; the restarted one starts without them.
+    expect(system.get(child)).toBeUndefined();
+    const types = (await system.events(parent.id)).map((event) => event.type);
+    expect(types).toContain('actor.restart');
+    expect(await system.verify(parent.id)).toMatchObject({ ok: true });
+    await expect(system.restart('no-such-actor')).rejects.toMatchObject({ code: 'actor-not-found' });
+  });
+
+  it('resumes a stopped tree from the store, parents first, each from its last committed state', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    await system.send(child, text('one'));
+    await system.send(child, text('two'));
+    await system.stop(parent.id);
+    expect(system.get(child)).toBeUndefined();
+
+    await expect(system.resume(child)).rejects.toMatchObject({ code: 'actor-not-running', message: expect.stringContaining('resume the parent first') });
+    const resumedParent = await system.resume(parent.id);
+    expect(resumedParent.id).toBe(parent.id);
+    await expect(system.resume(parent.id)).rejects.toMatchObject({ code: 'actor-exists' });
+    const resumedChild = await system.resume(child);
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(await ask(resumedParent, `state ${resumedChild.id}`)).toBe('{"count":2}');
+    expect(await ask(resumedParent, 'children')).toBe(JSON.stringify([child]));
+    expect(await system.verify(child)).toMatchObject({ ok: true });
+    await expect(system.resume('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'actor-not-found' });
+  });
+});

@@ -105,6 +105,19 @@ export interface ActorSystem extends AsyncDisposable {
   list(): readonly Actor[];
   /** Stops an actor; throws `actor-not-found` for an unknown id. */
   stop(actorId: string): Promise<void>;
+  /**
+   * Restarts a live actor: a fresh instance, same id, its chain continued, from its last committed state (a child
+   * stays its parent's child). Resolves with the new instance.
+   */
+  restart(actorId: string): Promise<Actor>;
+  /**
+   * Brings back an actor that is not running from its stored chain: same id, its chain continued, from its last
+   * committed state (or `initState`), under the parent its chain records, which must be running. `actor-not-found`
+   * when the store has no chain for it; `actor-exists` when it runs.
+   */
+  resume(actorId: string, options?: { readonly initState?: Uint8Array }): Promise<Actor>;
+  /** The id of a live actor's parent, if it is a child. */
+  parentOf(actorId: string): string | undefined;
   /** An actor's events in `range`, oldest first: a live actor's, or a stopped one's from the persistent store. */
   events(actorId: string, range?: ReadRange): Promise<ChainEvent[]>;
   /**
@@ -397,25 +410,55 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       stopChild: (childId) => tree.stopChild(parentId, childId),
       restartChild: (childId) => tree.restartChild(parentId, childId),
       async resume(childId, initState) {
-        const store = await openStore();
-        const [first] = await store.read(childId, { limit: 1 });
-        const spawned = first?.type === 'actor.spawn' ? recordedSpawn(first) : undefined;
-        if (spawned?.parent !== parentId) {
-          throw new KernelError('permission-denied', `actor ${childId} was not a child of actor ${parentId}, or has no saved chain to resume`);
-        }
-        if (actors.has(childId)) throw new KernelError('actor-exists', `actor ${childId} is running`);
-        // The parent may hold less than when the child first ran: it is judged against the parent as it is now.
-        const parent = parentManifest();
-        await confineChildFiles(spawned.manifest, parent.baseDir);
-        refuseExcess(spawned.manifest, parent);
-        const state = initState ?? (await lastCommittedState(store, childId));
-        const child = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: childId, chainStore: store }, state });
-        tree.add(parentId, child);
+        const child = await resumeStored(childId, initState, parentId);
         return child.id;
       },
       childState: (childId) => tree.childOf(parentId, childId).instance.state(),
       childEvents: (childId) => tree.childOf(parentId, childId).instance.events(),
     };
+  }
+
+  /**
+   * Resumes a stored actor under the parent its chain records. With `expectedParent` (a supervisor resuming its own
+   * child), any other recorded parent is refused with one message that does not tell which.
+   */
+  async function resumeStored(actorId: string, initState: Uint8Array | undefined, expectedParent?: string): Promise<ActorInstance> {
+    assertOpen();
+    const store = await openStore();
+    const [first] = await store.read(actorId, { limit: 1 });
+    const spawned = first?.type === 'actor.spawn' ? recordedSpawn(first) : undefined;
+    if (expectedParent !== undefined && spawned?.parent !== expectedParent) {
+      throw new KernelError('permission-denied', `actor ${actorId} was not a child of actor ${expectedParent}, or has no saved chain to resume`);
+    }
+    if (spawned === undefined) throw new KernelError('actor-not-found', `actor ${actorId} has no saved chain to resume`);
+    if (actors.has(actorId)) throw new KernelError('actor-exists', `actor ${actorId} is running`);
+    const parentId = spawned.parent ?? undefined;
+    if (parentId !== undefined) {
+      const parent = actors.get(parentId);
+      if (parent === undefined || parent.status !== 'running') {
+        throw new KernelError('actor-not-running', `actor ${actorId} is a child of actor ${parentId}, which is not running: resume the parent first`);
+      }
+      // The parent may hold less than when the child first ran: it is judged against the parent as it is now.
+      await confineChildFiles(spawned.manifest, parent.manifest.baseDir);
+      refuseExcess(spawned.manifest, parent.manifest);
+    }
+    const state = initState ?? (await lastCommittedState(store, actorId));
+    const actor = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: actorId, chainStore: store }, state });
+    if (parentId !== undefined) tree.add(parentId, actor);
+    return actor;
+  }
+
+  /** Restarts a live actor from its last committed state; a child through its parent's tree. */
+  async function restart(actorId: string): Promise<ActorInstance> {
+    const actor = registered(actorId);
+    const parentId = tree.parentOf(actorId);
+    if (parentId !== undefined) {
+      await tree.restartChild(parentId, actorId);
+      return registered(actorId);
+    }
+    const state = actor.state();
+    await actor.stop();
+    return spawn(actor.manifest, {}, { restartOf: { id: actorId, chainStore: actor.chainStore }, state });
   }
 
   /** Refuses a child whose grants, limits or auditing exceed its parent's, naming each excess. */
@@ -540,6 +583,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     get: (id) => actors.get(id),
     list: () => [...actors.values()],
     stop: async (id) => registered(id).stop(),
+    restart,
+    resume: async (id, resumeOptions = {}) => resumeStored(id, resumeOptions.initState),
+    parentOf: (id) => tree.parentOf(id),
     inspect(inspector) {
       inspectors.add(inspector);
       return () => inspectors.delete(inspector);
