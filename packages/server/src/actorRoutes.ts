@@ -1,8 +1,10 @@
-/** `/v1/actors`: list, start, get and stop the actors of the system. */
+/** `/v1/actors` and `/v1/tree`: list, start, show, stop and restart actors, read their state, see the tree. */
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { parseManifest, type Actor, type ActorSystem } from '@theater/kernel';
-import { actorView, type ActorView } from './actorView.js';
+import { loadManifest, parseManifest } from '@theater/kernel';
+import type { ActorView } from './actorView.js';
+import { actorViewSchema, errorResponses, idParams } from './routeSchemas.js';
+import type { ServerContext } from './serverContext.js';
 import { ServerError } from './serverError.js';
 
 /** The body of `POST /v1/actors`: a manifest file (`path`) or its text (`toml`, with `baseDir` for relative paths). */
@@ -10,40 +12,54 @@ interface StartBody {
   readonly path?: string;
   readonly toml?: string;
   readonly baseDir?: string;
+  /** Replaces the manifest's name. */
+  readonly name?: string;
   /** The initial state as any JSON value (stored as its UTF-8 JSON), or as base64 bytes. */
   readonly state?: unknown;
   readonly stateBase64?: string;
 }
 
 const startSchema = {
+  summary: 'Start an actor from a manifest path or inline TOML, with an optional initial state',
   body: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      path: { type: 'string', minLength: 1 },
-      toml: { type: 'string', minLength: 1 },
-      baseDir: { type: 'string', minLength: 1 },
-      state: {},
+      path: { type: 'string', minLength: 1, description: 'A manifest file, as the server sees it' },
+      toml: { type: 'string', minLength: 1, description: 'The manifest text' },
+      baseDir: { type: 'string', minLength: 1, description: 'The directory relative paths in `toml` start from' },
+      name: { type: 'string', minLength: 1, maxLength: 128 },
+      state: { description: 'The initial state as a JSON value (the actor receives its UTF-8 JSON)' },
       stateBase64: { type: 'string', contentEncoding: 'base64' },
     },
     oneOf: [{ required: ['path'] }, { required: ['toml'] }],
   },
+  response: { 201: { type: 'object', properties: { actor: actorViewSchema } }, ...errorResponses },
 } as const;
 
-const idSchema = { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } } as const;
+const listSchema = {
+  summary: 'List actors: those running, and with all=true also those known only from the chain store',
+  querystring: { type: 'object', additionalProperties: false, properties: { all: { type: 'boolean', default: false } } },
+  response: { 200: { type: 'object', properties: { actors: { type: 'array', items: actorViewSchema } } }, ...errorResponses },
+} as const;
 
-/** Registers the actor routes over `system`; `startedAt` remembers when each actor was started. */
-export function actorRoutes(app: FastifyInstance, system: ActorSystem, startedAt: Map<string, number>): void {
-  const find = (id: string): Actor => {
-    const actor = system.get(id);
-    if (actor === undefined) throw new ServerError('not-found', `no actor with id ${id} runs in this system`, 404);
-    return actor;
-  };
-  const view = (actor: Actor, now = Date.now()): ActorView => actorView(actor, startedAt.get(actor.id) ?? now, now);
+const oneActor = { 200: { type: 'object', properties: { actor: actorViewSchema } }, ...errorResponses } as const;
 
-  app.get('/v1/actors', async () => {
-    const now = Date.now();
-    return { actors: system.list().map((actor) => view(actor, now)) };
+interface TreeNode {
+  readonly actor: ActorView;
+  readonly children: TreeNode[];
+}
+
+/** Registers the actor routes. */
+export function actorRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { system } = context;
+
+  app.get<{ Querystring: { all: boolean } }>('/v1/actors', { schema: listSchema }, async (request) => {
+    const live = await Promise.all(system.list().map((actor) => context.view(actor.id)));
+    if (!request.query.all) return { actors: live };
+    const running = new Set(live.map((actor) => actor.id));
+    const stored = (await (await system.chainStore()).actors()).filter((id) => !running.has(id));
+    return { actors: [...live, ...(await Promise.all(stored.map((id) => context.view(id))))] };
   });
 
   app.post<{ Body: StartBody }>('/v1/actors', { schema: startSchema }, async (request, reply) => {
@@ -51,7 +67,8 @@ export function actorRoutes(app: FastifyInstance, system: ActorSystem, startedAt
     if (body.state !== undefined && body.stateBase64 !== undefined) {
       throw new ServerError('invalid-request', 'give the initial state as state or stateBase64, not both', 400);
     }
-    const manifest = body.path !== undefined ? resolve(body.path) : parseManifest(body.toml!, { baseDir: body.baseDir, source: 'request body' });
+    const loaded = body.path !== undefined ? await loadManifest(resolve(body.path)) : parseManifest(body.toml!, { baseDir: body.baseDir, source: 'request body' });
+    const manifest = body.name === undefined ? loaded : { ...loaded, name: body.name };
     const initState =
       body.stateBase64 !== undefined
         ? new Uint8Array(Buffer.from(body.stateBase64, 'base64'))
@@ -59,17 +76,54 @@ export function actorRoutes(app: FastifyInstance, system: ActorSystem, startedAt
           ? new TextEncoder().encode(JSON.stringify(body.state))
           : undefined;
     const actor = await system.spawn(manifest, initState === undefined ? {} : { initState });
-    startedAt.set(actor.id, Date.now());
-    return reply.code(201).send({ actor: view(actor) });
+    context.startedAt.set(actor.id, Date.now());
+    return reply.code(201).send({ actor: await context.view(actor.id) });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/actors/:id', { schema: idSchema }, async (request) => {
-    return { actor: view(find(request.params.id)) };
+  app.get<{ Params: { id: string } }>('/v1/actors/:id', { schema: { summary: 'Show an actor, running or stored', params: idParams, response: oneActor } }, async (request) => {
+    return { actor: await context.view(await context.resolveId(request.params.id)) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/actors/:id', { schema: idSchema }, async (request) => {
-    const actor = find(request.params.id);
+  app.delete<{ Params: { id: string } }>('/v1/actors/:id', { schema: { summary: 'Stop an actor (its children first)', params: idParams, response: oneActor } }, async (request) => {
+    const actor = await context.liveActor(request.params.id);
     await system.stop(actor.id);
-    return { actor: view(actor) };
+    return { actor: await context.view(actor.id) };
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/actors/:id/restart',
+    { schema: { summary: 'Restart an actor from its last committed state: same id, its chain continued', params: idParams, response: oneActor } },
+    async (request) => {
+      const actor = await context.liveActor(request.params.id);
+      const restarted = await system.restart(actor.id);
+      context.startedAt.set(restarted.id, Date.now());
+      return { actor: await context.view(restarted.id) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/actors/:id/state',
+    {
+      schema: {
+        summary: "An actor's last committed state (base64; null when it has none)",
+        params: idParams,
+        response: { 200: { type: 'object', properties: { state: { type: ['string', 'null'], contentEncoding: 'base64' } } }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const state = (await context.liveActor(request.params.id)).state();
+      return { state: state === undefined ? null : Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString('base64') };
+    },
+  );
+
+  app.get('/v1/tree', { schema: { summary: 'The supervision tree of the running actors', response: { 200: { type: 'object', properties: { roots: { type: 'array', items: { $ref: 'TreeNode#' } } } }, ...errorResponses } } }, async () => {
+    const nodes = new Map<string, TreeNode>();
+    for (const actor of system.list()) nodes.set(actor.id, { actor: await context.view(actor.id), children: [] });
+    const roots: TreeNode[] = [];
+    for (const node of nodes.values()) {
+      const parent = node.actor.parentId === null ? undefined : nodes.get(node.actor.parentId);
+      (parent === undefined ? roots : parent.children).push(node);
+    }
+    return { roots };
   });
 }

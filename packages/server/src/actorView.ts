@@ -1,25 +1,57 @@
-/** How the API shows an actor. */
+/** How the API shows an actor: a live one, or one known only from its stored chain. */
+import { decodeEventData, type ChainStore } from '@theater/event-chain';
 import type { Actor } from '@theater/kernel';
+import { ServerError } from './serverError.js';
 
-/** An actor as `GET /v1/actors` lists it. */
+/** An actor as the API shows it (the client's `ActorView`). */
 export interface ActorView {
   readonly id: string;
   readonly name: string;
   readonly status: Actor['status'];
+  readonly parentId: string | null;
   readonly componentHash: string;
-  /** Milliseconds since the server started it. */
-  readonly uptimeMs: number;
+  /** ISO 8601 time this server started (or resumed) it; null for an actor known only from the store. */
+  readonly startedAt: string | null;
+  /** Milliseconds since `startedAt`; null when not running. */
+  readonly uptimeMs: number | null;
   readonly failure?: { readonly reason: string; readonly message: string };
 }
 
-/** The view of `actor`, started at `startedAt` (ms since the epoch). */
-export function actorView(actor: Actor, startedAt: number, now: number): ActorView {
+/** The view of a live actor, started at `startedAt` (ms since the epoch; unknown for one this server did not start). */
+export function actorView(actor: Actor, parentId: string | null, startedAt: number | undefined, now: number): ActorView {
+  const running = actor.status === 'running' || actor.status === 'starting';
   return {
     id: actor.id,
     name: actor.name,
     status: actor.status,
+    parentId,
     componentHash: actor.componentHash,
-    uptimeMs: Math.max(0, now - startedAt),
+    startedAt: startedAt === undefined ? null : new Date(startedAt).toISOString(),
+    uptimeMs: startedAt === undefined || !running ? null : Math.max(0, now - startedAt),
     ...(actor.failure === undefined ? {} : { failure: { reason: actor.failure.reason, message: actor.failure.message } }),
   };
+}
+
+/** The view of an actor that does not run here, from its chain: its first event names it, its last says how it ended. */
+export async function storedActorView(store: ChainStore, actorId: string): Promise<ActorView> {
+  const [first] = await store.read(actorId, { limit: 1 });
+  const head = await store.head(actorId);
+  if (first === undefined || head === undefined) throw new ServerError('actor-not-found', `no actor with id ${actorId}, running or stored`, 404);
+  const spawn = decodeEventData(first.data) as { name?: unknown; component?: unknown; parent?: unknown };
+  const failed = head.type === 'actor.fail';
+  return {
+    id: actorId,
+    name: typeof spawn.name === 'string' ? spawn.name : 'unknown',
+    status: failed ? 'failed' : 'stopped',
+    parentId: typeof spawn.parent === 'string' ? spawn.parent : null,
+    componentHash: typeof spawn.component === 'string' ? spawn.component : '',
+    startedAt: null,
+    uptimeMs: null,
+    ...(failed ? { failure: failureOf(head.data) } : {}),
+  };
+}
+
+function failureOf(data: Uint8Array): { reason: string; message: string } {
+  const recorded = decodeEventData(data) as { reason?: unknown; message?: unknown };
+  return { reason: typeof recorded.reason === 'string' ? recorded.reason : 'unknown', message: typeof recorded.message === 'string' ? recorded.message : '' };
 }

@@ -5,6 +5,8 @@ export type ServerErrorCode =
   | 'unauthorized'
   | 'forbidden-origin'
   | 'not-found'
+  | 'actor-not-found'
+  | 'ambiguous-actor-id'
   | 'invalid-request'
   | 'payload-too-large'
   | 'server-running'

@@ -4,12 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDefinition } from '@theater/kernel';
 import { actorRoutes } from './actorRoutes.js';
 import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
+import { addSharedSchemas } from './routeSchemas.js';
+import { createServerContext } from './serverContext.js';
 import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
 
 /** How to start a server. */
@@ -47,9 +51,20 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
   const token = await serverToken(home);
   const system = createActorSystem({ handlers: options.handlers ?? defaultHandlers(), home });
   const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app));
+  const context = createServerContext(system, home);
   const started = Date.now();
-  app.get('/v1/health', async () => ({ ok: true, version: VERSION, uptimeMs: Date.now() - started, actors: system.list().length }));
-  actorRoutes(app, system, new Map());
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Theater operator API', version: VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  addSharedSchemas(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: options.bodyLimit ?? 2 ** 20 } });
+  app.get('/v1/health', async () => ({ ok: true, version: VERSION, uptimeMs: Date.now() - started, actors: system.list().length, pid: process.pid, home }));
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  actorRoutes(app, context);
 
   let url: string;
   try {

@@ -117,7 +117,7 @@ describe('requests', () => {
     expect(badManifest.body).toMatchObject({ error: { code: 'invalid-manifest', problems: expect.any(Array) } });
     const unknownActor = await api('GET', '/v1/actors/no-such-actor');
     expect(unknownActor.status).toBe(404);
-    expect(unknownActor.body).toMatchObject({ error: { code: 'not-found' } });
+    expect(unknownActor.body).toMatchObject({ error: { code: 'actor-not-found' } });
     const unknownRoute = await api('GET', '/v1/nowhere');
     expect(unknownRoute.status).toBe(404);
     expect(server.system.list()).toEqual([]);

@@ -1,4 +1,5 @@
 /** Maps the errors the libraries report (manifest, kernel, event chain, SDK) to command failures with the CLI's exit codes. */
+import { isTheaterApiError } from '@theater/client';
 import { isChainError, type ChainErrorCode } from '@theater/event-chain';
 import { isKernelError, isManifestError, type KernelErrorCode } from '@theater/kernel';
 import { isSdkError, type SdkErrorCode } from '@theater/sdk';
@@ -44,5 +45,15 @@ export function toCommandFailure(error: unknown): CommandFailure | undefined {
     const lines = `${error.code}: ${error.message}`.split('\n');
     return new CommandFailure(exitCode, lines, { error: { code: error.code, message: error.message } }, { cause: error });
   }
+  if (isTheaterApiError(error)) {
+    // The server's codes are the kernel's and the manifest's (mapped as above) and its own: a refused request is bad
+    // input; a failed actor, a timeout, a server error or a cut connection is a failure.
+    const failed = KERNEL_FAILURES.has(error.code as KernelErrorCode) || error.status >= 500 || API_FAILURES.has(error.code);
+    const json = { error: { code: error.code, message: error.message, ...error.details, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) } };
+    return new CommandFailure(failed ? EXIT.failed : EXIT.badInput, `${error.code}: ${error.message}`.split('\n'), json, { cause: error });
+  }
   return undefined;
 }
+
+/** Client codes that mean the call was made and failed (not that it was refused). */
+const API_FAILURES: ReadonlySet<string> = new Set(['network-error', 'client-timeout', 'invalid-response']);

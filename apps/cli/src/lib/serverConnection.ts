@@ -1,0 +1,34 @@
+/**
+ * How a command reaches a running server: `--server <url>` (or `THEATER_SERVER`) and `THEATER_TOKEN` override; else
+ * the server that runs on the home (its `server.json` and `server.token`). A command that needs one and finds none
+ * says how to start it (exit 2).
+ */
+import { Flags } from '@oclif/core';
+import { TheaterClient, discoverServer, isTheaterApiError, runningServer, clientHome } from '@theater/client';
+
+/** The flags of every command that talks to a server. */
+export const serverFlags = {
+  server: Flags.string({ description: 'The server\'s URL. Default: $THEATER_SERVER, else the server running on the home (its server.json).', helpValue: '<url>' }),
+  home: Flags.string({ description: 'Theater home whose server to use. Default: $THEATER_HOME, else ~/.theater.' }),
+};
+
+/** A client for the server the flags name; `server-not-running` / `token-missing` otherwise (see toCommandFailure). */
+export async function connectToServer(flags: { readonly server?: string | undefined; readonly home?: string | undefined }): Promise<TheaterClient> {
+  const found = await discoverServer({ ...(flags.home === undefined ? {} : { home: flags.home }), ...(flags.server === undefined ? {} : { server: flags.server }) });
+  return new TheaterClient({ url: found.url, token: found.token });
+}
+
+/**
+ * A client for the server running on the home, if one does (for commands that also work without a server: `events`,
+ * `chain`, `replay`); undefined when none does, so the command reads the store itself.
+ */
+export async function serverOnHome(home: string | undefined): Promise<TheaterClient | undefined> {
+  const explicit = process.env['THEATER_SERVER'];
+  if ((explicit === undefined || explicit === '') && (await runningServer(clientHome(home))) === undefined) return undefined;
+  try {
+    return await connectToServer({ home });
+  } catch (error) {
+    if (isTheaterApiError(error, 'server-not-running')) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What every route module gets: the actor system, when this server started each actor, and the one way of turning
+ * an `:id` (a full id, or a unique prefix of at least 4 characters) into an actor, live or stored.
+ */
+import type { Actor, ActorSystem } from '@theater/kernel';
+import { actorView, storedActorView, type ActorView } from './actorView.js';
+import { ServerError } from './serverError.js';
+
+/** The shortest id prefix looked up (the CLI prints the first 8 characters of an id). */
+export const MIN_PREFIX = 4;
+const CANDIDATES_SHOWN = 5;
+
+export interface ServerContext {
+  readonly system: ActorSystem;
+  readonly home: string;
+  /** When this server started (or resumed) each live actor, ms since the epoch. */
+  readonly startedAt: Map<string, number>;
+  /** The full id `given` names among live actors, else among the store's; 404 `actor-not-found`, 400 `ambiguous-actor-id`. */
+  resolveId(given: string): Promise<string>;
+  /** The live actor `given` names; 404 `actor-not-found` when it does not run here. */
+  liveActor(given: string): Promise<Actor>;
+  /** How the API shows the actor with this full id: live, else from its stored chain. */
+  view(actorId: string): Promise<ActorView>;
+}
+
+export function createServerContext(system: ActorSystem, home: string): ServerContext {
+  const startedAt = new Map<string, number>();
+
+  async function resolveId(given: string): Promise<string> {
+    if (system.get(given) !== undefined) return given;
+    const store = await system.chainStore();
+    if ((await store.head(given)) !== undefined) return given;
+    if (given.length < MIN_PREFIX) {
+      throw new ServerError('actor-not-found', `no actor with id ${given} (an id prefix needs at least ${MIN_PREFIX} characters)`, 404);
+    }
+    const live = system.list().map((actor) => actor.id);
+    const matches = [...new Set([...live, ...(await store.actors())])].filter((id) => id.startsWith(given));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new ServerError('actor-not-found', `no actor with id ${given}, running or stored`, 404);
+    const shown = matches.slice(0, CANDIDATES_SHOWN).join(', ') + (matches.length > CANDIDATES_SHOWN ? ', …' : '');
+    throw new ServerError('ambiguous-actor-id', `${given} is the start of ${matches.length} actor ids: ${shown}`, 400);
+  }
+
+  return {
+    system,
+    home,
+    startedAt,
+    resolveId,
+    async liveActor(given) {
+      const id = await resolveId(given);
+      const actor = system.get(id);
+      if (actor === undefined) throw new ServerError('actor-not-found', `actor ${id} is not running in this server`, 404);
+      return actor;
+    },
+    async view(actorId) {
+      const actor = system.get(actorId);
+      if (actor !== undefined) return actorView(actor, system.parentOf(actorId) ?? null, startedAt.get(actorId), Date.now());
+      return storedActorView(await system.chainStore(), actorId);
+    },
+  };
+}
