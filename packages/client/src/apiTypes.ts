@@ -33,7 +33,10 @@ export interface Health {
   readonly ok: true;
   readonly version: string;
   readonly uptimeMs: number;
+  /** Actors running. */
   readonly actors: number;
+  /** Actors interrupted by the server's last stop or crash, waiting for a resume. */
+  readonly resumable: number;
   readonly pid: number;
   readonly home: string;
 }

@@ -84,18 +84,39 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     return { actor: await context.view(await context.resolveId(request.params.id)) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/actors/:id', { schema: { summary: 'Stop an actor (its children first)', params: idParams, response: oneActor } }, async (request) => {
-    const actor = await context.liveActor(request.params.id);
-    await system.stop(actor.id);
-    return { actor: await context.view(actor.id) };
-  });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/actors/:id',
+    {
+      schema: {
+        summary: 'Stop an actor (its children first); for one interrupted by a server stop or crash, forget it so no resume brings it back',
+        params: idParams,
+        response: oneActor,
+      },
+    },
+    async (request) => {
+      const id = await context.resolveId(request.params.id);
+      if (system.get(id) === undefined) {
+        if (!context.resumable.has(id)) throw new ServerError('actor-not-running', `actor ${id} is not running`, 409);
+        context.resumable.remove(id);
+      } else {
+        await system.stop(id);
+      }
+      return { actor: await context.view(id) };
+    },
+  );
 
   app.post<{ Params: { id: string } }>(
     '/v1/actors/:id/restart',
-    { schema: { summary: 'Restart an actor from its last committed state: same id, its chain continued', params: idParams, response: oneActor } },
+    {
+      schema: {
+        summary: 'Restart an actor from its last committed state: same id, its chain continued (a stopped or failed one is resumed)',
+        params: idParams,
+        response: oneActor,
+      },
+    },
     async (request) => {
-      const actor = await context.liveActor(request.params.id);
-      const restarted = await system.restart(actor.id);
+      const id = await context.resolveId(request.params.id);
+      const restarted = system.get(id) === undefined ? await system.resume(id) : await system.restart(id);
       context.startedAt.set(restarted.id, Date.now());
       return { actor: await context.view(restarted.id) };
     },

@@ -51,6 +51,14 @@ export async function storedActorView(store: ChainStore, actorId: string): Promi
   };
 }
 
+/** The parent an actor's chain records at its spawn (null for a top-level actor); `actor-not-found` without a chain. */
+export async function recordedParent(store: ChainStore, actorId: string): Promise<string | null> {
+  const [first] = await store.read(actorId, { limit: 1 });
+  if (first === undefined) throw new ServerError('actor-not-found', `actor ${actorId} has no stored chain`, 404);
+  const { parent } = decodeEventData(first.data) as { parent?: unknown };
+  return typeof parent === 'string' ? parent : null;
+}
+
 function failureOf(data: Uint8Array): { reason: string; message: string } {
   const recorded = decodeEventData(data) as { reason?: unknown; message?: unknown };
   return { reason: typeof recorded.reason === 'string' ? recorded.reason : 'unknown', message: typeof recorded.message === 'string' ? recorded.message : '' };

@@ -4,6 +4,7 @@
  */
 import type { Actor, ActorSystem } from '@theater/kernel';
 import { actorView, storedActorView, type ActorView } from './actorView.js';
+import type { ResumableActors } from './resumableActors.js';
 import { ServerError } from './serverError.js';
 
 /** The shortest id prefix looked up (the CLI prints the first 8 characters of an id). */
@@ -13,6 +14,8 @@ const CANDIDATES_SHOWN = 5;
 export interface ServerContext {
   readonly system: ActorSystem;
   readonly home: string;
+  /** The actors to bring back after a stop or crash of the server. */
+  readonly resumable: ResumableActors;
   /** When this server started (or resumed) each live actor, ms since the epoch. */
   readonly startedAt: Map<string, number>;
   /** The full id `given` names among live actors, else among the store's; 404 `actor-not-found`, 400 `ambiguous-actor-id`. */
@@ -23,7 +26,7 @@ export interface ServerContext {
   view(actorId: string): Promise<ActorView>;
 }
 
-export function createServerContext(system: ActorSystem, home: string): ServerContext {
+export function createServerContext(system: ActorSystem, home: string, resumable: ResumableActors): ServerContext {
   const startedAt = new Map<string, number>();
 
   async function resolveId(given: string): Promise<string> {
@@ -44,6 +47,7 @@ export function createServerContext(system: ActorSystem, home: string): ServerCo
   return {
     system,
     home,
+    resumable,
     startedAt,
     resolveId,
     async liveActor(given) {

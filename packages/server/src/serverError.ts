@@ -7,6 +7,7 @@ export type ServerErrorCode =
   | 'not-found'
   | 'actor-not-found'
   | 'ambiguous-actor-id'
+  | 'actor-not-running'
   | 'invalid-request'
   | 'payload-too-large'
   | 'server-running'

@@ -14,6 +14,9 @@ import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
 import { addSharedSchemas } from './routeSchemas.js';
 import { createServerContext } from './serverContext.js';
+import { ResumableActors } from './resumableActors.js';
+import { resumeActors, type ResumeOutcome } from './resumeActors.js';
+import { resumeRoutes } from './resumeRoutes.js';
 import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
 
 /** How to start a server. */
@@ -28,6 +31,11 @@ export interface TheaterServerOptions {
   readonly bodyLimit?: number;
   /** The handlers actors may be granted; default `defaultHandlers()`. */
   readonly handlers?: readonly HandlerDefinition[];
+  /**
+   * Bring back, before accepting requests, every actor that was running when the home's last server stopped or was
+   * killed (see `POST /v1/resume`). Default false: they wait for a resume.
+   */
+  readonly resume?: boolean;
 }
 
 /** A running server. */
@@ -37,11 +45,26 @@ export interface TheaterServer {
   /** The bearer token clients must send (also in `<home>/server.token`). */
   readonly token: string;
   readonly system: ActorSystem;
+  /** What `resume` brought back at start (empty without it). */
+  readonly resumed: ResumeOutcome;
   /** Stops accepting requests, stops the actors, closes the store, removes `server.json`. */
   close(): Promise<void>;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const healthSchema = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    version: { type: 'string' },
+    uptimeMs: { type: 'number' },
+    actors: { type: 'integer', description: 'Actors running' },
+    resumable: { type: 'integer', description: 'Actors interrupted by the last stop or crash, waiting for POST /v1/resume' },
+    pid: { type: 'integer' },
+    home: { type: 'string' },
+  },
+} as const;
+
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/u;
 
 /** Starts a server; refuses with `server-running` when another live server holds the home. */
@@ -50,32 +73,57 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
   await assertNoLiveServer(home, process.pid);
   const token = await serverToken(home);
   const system = createActorSystem({ handlers: options.handlers ?? defaultHandlers(), home });
-  const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app));
-  const context = createServerContext(system, home);
-  const started = Date.now();
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Theater operator API', version: VERSION },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
+  const resumable = new ResumableActors(home);
+  let stopping = false;
+  // Every actor with a saved chain joins the resumable set as it spawns (before its init runs) and leaves it when it
+  // stops or fails, unless the server itself is stopping it.
+  system.inspect((event) => {
+    if (stopping) return;
+    if (event.type === 'actor.spawned' && system.get(event.actorId)?.manifest.saveChain === true) resumable.add(event.actorId);
+    else if (event.type === 'actor.stopped' || event.type === 'actor.failed') resumable.remove(event.actorId);
   });
-  addSharedSchemas(app);
-  await app.register(fastifyWebsocket, { options: { maxPayload: options.bodyLimit ?? 2 ** 20 } });
-  app.get('/v1/health', async () => ({ ok: true, version: VERSION, uptimeMs: Date.now() - started, actors: system.list().length, pid: process.pid, home }));
-  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  actorRoutes(app, context);
+  const context = createServerContext(system, home, resumable);
+  const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app));
+  const started = Date.now();
+  const shutdown = async (): Promise<void> => {
+    stopping = true;
+    await app.close();
+    await system.close();
+    resumable.close();
+  };
 
   let url: string;
+  let resumed: ResumeOutcome = { resumed: [], failed: [] };
   try {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: { title: 'Theater operator API', version: VERSION },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    });
+    addSharedSchemas(app);
+    await app.register(fastifyWebsocket, { options: { maxPayload: options.bodyLimit ?? 2 ** 20 } });
+    app.get('/v1/health', { schema: { summary: 'The server: version, uptime, actors running and waiting to be resumed', response: { 200: healthSchema } } }, async () => ({
+      ok: true,
+      version: VERSION,
+      uptimeMs: Date.now() - started,
+      actors: system.list().length,
+      resumable: resumable.ids().filter((id) => system.get(id) === undefined).length,
+      pid: process.pid,
+      home,
+    }));
+    app.get('/v1/openapi.json', { schema: { summary: 'This description (OpenAPI 3)' } }, async () => app.swagger());
+    actorRoutes(app, context);
+    resumeRoutes(app, context, () => resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now())));
+    if (options.resume === true) resumed = await resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now()));
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
     url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     await claimServerInfo(home, { url, pid: process.pid, version: VERSION });
   } catch (error) {
-    await app.close();
-    await system.close();
+    await shutdown();
     throw error;
   }
   return {
@@ -83,9 +131,9 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     home,
     token,
     system,
+    resumed,
     async close() {
-      await app.close();
-      await system.close();
+      await shutdown();
       await releaseServerInfo(home, process.pid);
     },
   };
