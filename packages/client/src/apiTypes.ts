@@ -114,3 +114,11 @@ export interface ResumeView {
   readonly resumed: readonly ActorView[];
   readonly failed: readonly { readonly id: string; readonly error: { readonly code: string; readonly message: string } }[];
 }
+
+/** A frame a client sends on the session WebSocket (`/v1/session`): a send or a request, matched by `id`. */
+export type SessionClientFrame = { readonly id: string | number; readonly op: 'send' | 'request'; readonly actor: string } & PayloadBody;
+
+/** The server's answer to one session frame (in completion order, not send order). */
+export type SessionServerFrame =
+  | { readonly id: string | number; readonly ok: true; readonly reply?: string }
+  | { readonly id: string | number | null; readonly error: { readonly code: string; readonly message: string } };

@@ -8,6 +8,7 @@ export type { MessagesApi } from './messagesApi.js';
 export type { ChannelsApi } from './channelsApi.js';
 export type { EventsApi } from './eventsApi.js';
 export type { ChainApi } from './chainApi.js';
+export type { Session } from './session.js';
 export type { ChainEvent } from './chainEvent.js';
 export type { Payload } from './payload.js';
 export type * from './apiTypes.js';

@@ -13,6 +13,7 @@ import { ChannelsApi } from './channelsApi.js';
 import { discoverServer, type DiscoverOptions } from './discoverServer.js';
 import { EventsApi } from './eventsApi.js';
 import { MessagesApi } from './messagesApi.js';
+import { Session } from './session.js';
 import { Transport, type TransportOptions } from './transport.js';
 
 export class TheaterClient {
@@ -46,6 +47,11 @@ export class TheaterClient {
   /** The server's version, uptime, actor count, pid and home. */
   health(): Promise<Health> {
     return this.#transport.json<Health>('GET', '/v1/health');
+  }
+
+  /** Opens a session: sends and requests over one WebSocket, many in flight (close it when done). */
+  openSession(): Promise<Session> {
+    return Session.open(this.#transport);
   }
 
   /** The OpenAPI 3 description of the API. */

@@ -17,6 +17,7 @@ import { createServerContext } from './serverContext.js';
 import { ResumableActors } from './resumableActors.js';
 import { resumeActors, type ResumeOutcome } from './resumeActors.js';
 import { resumeRoutes } from './resumeRoutes.js';
+import { sessionRoutes } from './sessionRoutes.js';
 import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
 
 /** How to start a server. */
@@ -65,6 +66,8 @@ const healthSchema = {
   },
 } as const;
 
+/** How long a refused upgrade's socket may take to flush the answer before it is destroyed. */
+const UPGRADE_LINGER_MS = 1000;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/u;
 
 /** Starts a server; refuses with `server-running` when another live server holds the home. */
@@ -115,6 +118,7 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     }));
     app.get('/v1/openapi.json', { schema: { summary: 'This description (OpenAPI 3)' } }, async () => app.swagger());
     actorRoutes(app, context);
+    sessionRoutes(app, context);
     resumeRoutes(app, context, () => resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now())));
     if (options.resume === true) resumed = await resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now()));
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -152,6 +156,15 @@ function createApp(token: string, bodyLimit: number, origins: () => readonly str
   app.addHook('onRequest', async (request) => authorize(request, token, origins));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // @fastify/websocket routes an upgrade request through fastify on the raw socket, outside the HTTP server's
+  // connection bookkeeping: an upgrade refused with an HTTP answer (401, 403, 404) must close that socket itself, or
+  // it stays open (a way to pin sockets without a token, and the server's close would wait for it).
+  app.addHook('onResponse', async (request) => {
+    if (request.raw.headers.upgrade === undefined) return;
+    const socket = request.raw.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), UPGRADE_LINGER_MS).unref();
   });
   app.setErrorHandler(async (error, request, reply) => {
     const { statusCode, error: body } = toApiFailure(error);
