@@ -13,6 +13,7 @@ import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
 import { measureVerify } from './chainBench.js';
 import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
 import { httpRows, measureHttp } from './httpBench.js';
+import { measureApi } from './apiBench.js';
 import { median, percentile } from './stats.js';
 
 const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
@@ -173,6 +174,11 @@ try {
   results['memory'] = { liveActors: LIVE_ACTORS, rssPerActorMb: rssPerActor };
   await Promise.all(live.map((a) => a.stop()));
   // Chain verification.
+  // The operator API, on its own server and home, beside in-process calls on that server's system.
+  const api = await measureApi({ requests: 2_000, sends: 4_000, streamMessages: 5_000 });
+  rows.push(...api.rows);
+  results['api'] = api.results;
+
   const verify = await measureVerify(100_000, 3);
   rows.push({
     metric: 'verify, 100k-event chain',
