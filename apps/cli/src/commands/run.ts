@@ -13,6 +13,7 @@ import { runActor, type RunReport } from '../lib/runActor.js';
 import { toRunJson, type RunJson } from '../lib/runJson.js';
 import { count } from '../lib/pluralize.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
+import { refuseServedHome } from '../lib/serverConnection.js';
 
 export default class Run extends TheaterCommand {
   static override summary = 'Run an actor from its manifest, deliver messages to it, print its logs, replies and final state.';
@@ -52,6 +53,7 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
     const argv = [...this.argv];
     const { args, flags } = await this.parse(Run, withoutAttachedMessages(argv));
     const messages = planMessages(argv, flags.send ?? [], flags.request ?? []);
+    await refuseServedHome(flags.home);
     const report = await runActor({
       manifest: args.manifest,
       messages,

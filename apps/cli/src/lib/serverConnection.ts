@@ -4,6 +4,8 @@
  * says how to start it (exit 2).
  */
 import { Flags } from '@oclif/core';
+import { CommandFailure } from './commandFailure.js';
+import { EXIT } from './exitCodes.js';
 import { TheaterClient, discoverServer, isTheaterApiError, runningServer, clientHome } from '@theater/client';
 
 /** The flags of every command that talks to a server. */
@@ -31,4 +33,17 @@ export async function serverOnHome(home: string | undefined): Promise<TheaterCli
     if (isTheaterApiError(error, 'server-not-running')) return undefined;
     throw error;
   }
+}
+
+/**
+ * Refuses a one-shot command that would open the home's store (`theater run`) while a server holds it: it would
+ * fail with `chain-store-unavailable`; the actor can run in the server instead.
+ */
+export async function refuseServedHome(home: string | undefined): Promise<void> {
+  const dir = clientHome(home);
+  const server = await runningServer(dir);
+  if (server === undefined) return;
+  const message = `a server (pid ${server.pid}) runs on ${dir} at ${server.url} and holds its chain store`;
+  const lines = [`server-running: ${message}`, 'run the actor in it with `theater start <manifest>`, or give another --home'];
+  throw new CommandFailure(EXIT.badInput, lines, { error: { code: 'server-running', message, url: server.url, pid: server.pid } });
 }
