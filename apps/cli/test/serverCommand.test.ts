@@ -49,7 +49,7 @@ describe('theater server', () => {
     }
   });
 
-  it('detaches: prints the URL and pid once it serves; a second server on the home is refused (exit 2)', async () => {
+  it('detaches: prints the URL and pid once it serves; a second server on the home is refused (exit 2); server stop stops it', async () => {
     const home = await tempHome('server-detach');
     const detached = await execTheater(['server', '--home', home, '--detach', '--json']);
     expect(detached.code).toBe(0);
@@ -68,8 +68,13 @@ describe('theater server', () => {
     const second = await execTheater(['server', '--home', home, '--json']);
     expect(second.code).toBe(2);
     expect(JSON.parse(second.stdout)).toMatchObject({ error: { code: 'server-running', message: expect.stringContaining(`pid ${info.pid}`) } });
-    process.kill(info.pid, 'SIGTERM');
-    await expect.poll(() => existsSync(join(home, 'server.json')), { timeout: 30_000 }).toBe(false);
+    const stopped = await execTheater(['server', 'stop', '--home', home, '--json']);
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toEqual({ pid: info.pid, url: info.url, home });
+    expect(existsSync(join(home, 'server.json'))).toBe(false);
+    const again = await execTheater(['server', 'stop', '--home', home]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`server-not-running: no server runs on ${home}`);
   });
 
   it('warns when it binds beyond loopback, and refuses a port it cannot bind (exit 2)', async () => {
