@@ -100,7 +100,12 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
   try {
     await app.register(fastifySwagger, {
       openapi: {
-        info: { title: 'Theater operator API', version: VERSION },
+        info: {
+        title: 'Theater operator API',
+        version: VERSION,
+        description:
+          'The HTTP routes of a Theater server. Its WebSocket routes (GET upgrades, same token) are described in the @theater/server README: /v1/session, /v1/actors/{id}/channel and /v1/actors/{id}/events/stream.',
+      },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },
