@@ -12,7 +12,9 @@ import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDe
 import { actorRoutes } from './actorRoutes.js';
 import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
+import { channelRoutes } from './channelRoutes.js';
 import { addSharedSchemas } from './routeSchemas.js';
+import { messageRoutes } from './messageRoutes.js';
 import { createServerContext } from './serverContext.js';
 import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
 
@@ -65,6 +67,8 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
   app.get('/v1/health', async () => ({ ok: true, version: VERSION, uptimeMs: Date.now() - started, actors: system.list().length, pid: process.pid, home }));
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   actorRoutes(app, context);
+  messageRoutes(app, context);
+  channelRoutes(app, context);
 
   let url: string;
   try {
