@@ -25,6 +25,11 @@ export function channelRoutes(app: FastifyInstance, context: ServerContext): voi
     method: 'GET',
     url: '/v1/actors/:id/channel',
     schema: channelSchema,
+    // A refused upgrade (401, 403, 404) is answered over the raw socket; it is then closed, so the refused client
+    // holds nothing open (the websocket plugin only does this once its own onRequest hook has run, after ours).
+    async onResponse(request) {
+      if (request.headers.upgrade !== undefined && !actors.has(request)) request.raw.socket.destroy();
+    },
     async preValidation(request) {
       actors.set(request, (await context.liveActor(request.params.id)).id);
     },

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorManifest, type TestActorName } from '@theater/test-actors';
 import { startTheaterServer, type ActorView, type TheaterServer } from '../src/index.js';
 
 let home: string;
@@ -36,7 +36,7 @@ async function api(method: string, path: string, options: { body?: string | obje
 }
 
 /** Starts a test actor through the API: its manifest, optionally edited (inline TOML). */
-async function start(name: string, edit?: (toml: string) => string): Promise<string> {
+async function start(name: TestActorName, edit?: (toml: string) => string): Promise<string> {
   const path = testActorManifest(name);
   const body = edit === undefined ? { path } : { toml: edit(await readFile(path, 'utf8')), baseDir: dirname(path) };
   const started = await api('POST', '/v1/actors', { body });
