@@ -139,6 +139,16 @@ describe('POST /v1/actors/:id/requests', () => {
   });
 });
 
+describe('the OpenAPI description', () => {
+  it('describes the message, request and channel routes with their payload body', async () => {
+    const { body } = await api('GET', '/v1/openapi.json');
+    const paths = body['paths'] as Record<string, Record<string, { summary?: string; requestBody?: unknown }>>;
+    expect(paths['/v1/actors/{id}/messages']?.['post']).toMatchObject({ summary: expect.any(String), requestBody: { required: true } });
+    expect(paths['/v1/actors/{id}/requests']?.['post']).toMatchObject({ summary: expect.any(String) });
+    expect(paths['/v1/actors/{id}/channel']?.['get']?.summary).toMatch(/WebSocket/u);
+  });
+});
+
 describe('concurrency', () => {
   it('serves 50 concurrent clients, each with its own actor, none lost and none held up by a slow actor', async () => {
     const slow = await start('probe');
