@@ -6,6 +6,7 @@ export type { TransportOptions } from './transport.js';
 export type { ActorsApi, StartOptions } from './actorsApi.js';
 export type { MessagesApi } from './messagesApi.js';
 export type { ChannelsApi } from './channelsApi.js';
+export type { Channel, ChannelClosed, ChannelCloser, ChannelOptions } from './channel.js';
 export type { EventsApi } from './eventsApi.js';
 export type { ChainApi } from './chainApi.js';
 export type { Session } from './session.js';

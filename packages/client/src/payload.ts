@@ -19,3 +19,10 @@ export function fromBase64(text: string): Uint8Array {
   const buffer = Buffer.from(text, 'base64');
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
+
+/** The bytes a payload stands for: text as UTF-8, `{ json }` as its UTF-8 JSON. */
+export function toPayloadBytes(payload: Payload): Uint8Array {
+  if (typeof payload === 'string') return new TextEncoder().encode(payload);
+  if (payload instanceof Uint8Array) return payload;
+  return new TextEncoder().encode(JSON.stringify(payload.json));
+}

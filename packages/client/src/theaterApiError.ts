@@ -11,7 +11,9 @@ export type ClientErrorCode =
   /** The server answered something that is not the API's JSON. */
   | 'invalid-response'
   /** The call took longer than the client's timeout. */
-  | 'client-timeout';
+  | 'client-timeout'
+  /** A message was sent on a channel that has closed. */
+  | 'channel-closed';
 
 /** A failed API call: `code` is the server's (`actor-not-found`, `unauthorized`, …) or a ClientErrorCode. */
 export class TheaterApiError extends Error {

@@ -12,7 +12,9 @@ import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDe
 import { actorRoutes } from './actorRoutes.js';
 import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
+import { channelRoutes } from './channelRoutes.js';
 import { addSharedSchemas } from './routeSchemas.js';
+import { messageRoutes } from './messageRoutes.js';
 import { createServerContext } from './serverContext.js';
 import { ResumableActors } from './resumableActors.js';
 import { resumeActors, type ResumeOutcome } from './resumeActors.js';
@@ -101,11 +103,11 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     await app.register(fastifySwagger, {
       openapi: {
         info: {
-        title: 'Theater operator API',
-        version: VERSION,
-        description:
-          'The HTTP routes of a Theater server. Its WebSocket routes (GET upgrades, same token) are described in the @theater/server README: /v1/session, /v1/actors/{id}/channel and /v1/actors/{id}/events/stream.',
-      },
+          title: 'Theater operator API',
+          version: VERSION,
+          description:
+            'The operator API of a Theater server. Every route needs Authorization: Bearer <token>. /v1/session, /v1/actors/{id}/channel and /v1/actors/{id}/events/stream are WebSocket upgrades (GET); their frames are in each summary and in the @theater/server README.',
+        },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },
@@ -124,6 +126,8 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     app.get('/v1/openapi.json', { schema: { summary: 'This description (OpenAPI 3)' } }, async () => app.swagger());
     actorRoutes(app, context);
     sessionRoutes(app, context);
+    messageRoutes(app, context);
+    channelRoutes(app, context);
     resumeRoutes(app, context, () => resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now())));
     if (options.resume === true) resumed = await resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now()));
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });

@@ -25,7 +25,7 @@ interface OpenApi {
   paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>;
 }
 
-/** Every HTTP route the server has, as OpenAPI spells them (the WebSocket routes are named in its description). */
+/** Every route the server has, as OpenAPI spells them (the WebSocket routes too: a GET answered by an upgrade). */
 const ROUTES = [
   'get /v1/health',
   'get /v1/openapi.json',
@@ -37,6 +37,10 @@ const ROUTES = [
   'get /v1/actors/{id}/state',
   'get /v1/tree',
   'post /v1/resume',
+  'get /v1/session',
+  'post /v1/actors/{id}/messages',
+  'post /v1/actors/{id}/requests',
+  'get /v1/actors/{id}/channel',
 ];
 
 describe('GET /v1/openapi.json', () => {

@@ -22,3 +22,10 @@ function formatBinary(hex: string, bytes: number): string {
   const shown = hex.length > 128 ? `${hex.slice(0, 128)}…` : hex;
   return `0x${shown} (${bytes} ${bytes === 1 ? 'byte' : 'bytes'})`;
 }
+
+/** A received message on one line: its text (JSON-quoted when empty, padded or multi-line), else hex and size. */
+export function formatMessageLine(message: Uint8Array): string {
+  const decoded = decodeBytes(message);
+  if (decoded.text === undefined) return formatBinary(decoded.hex, decoded.bytes);
+  return /[\r\n]/u.test(decoded.text) ? JSON.stringify(decoded.text) : formatReply(message);
+}
