@@ -71,7 +71,7 @@ describe('a session', () => {
     expect(frames).toEqual([
       { id: null, error: { code: 'invalid-request', message: expect.any(String) } },
       { id: 7, error: { code: 'invalid-request', message: expect.any(String) } },
-      { id: 8, error: { code: 'invalid-request', message: 'invalid message: give exactly one of text, json or base64' } },
+      { id: 8, error: { code: 'invalid-request', message: 'a payload needs exactly one of text, json or base64' } },
     ]);
     socket.close();
   });
