@@ -63,19 +63,9 @@ export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[
     const actor = await client.actors.start({ path: testActorManifest('small') });
     const id = actor.id;
     const session = await client.openSession();
-    const http = (path: string, text: string): Promise<Response> =>
-      fetch(`${server!.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${server!.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-      }).then(async (response) => {
-        if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-        await response.arrayBuffer();
-        return response;
-      });
     const viaClient = {
-      request: () => http(`/v1/actors/${id}/requests`, 'count'),
-      send: () => http(`/v1/actors/${id}/messages`, 'x'),
+      request: () => client.messages.request(id, MESSAGE),
+      send: () => client.messages.send(id, MESSAGE),
     };
 
     // Warm-up of every path.
