@@ -70,7 +70,7 @@ describe('theater start', () => {
     expect(ran.stderr).toBe('');
     expect(ran.exitCode).toBe(0);
     const [first, hint] = ran.stdout.trimEnd().split('\n');
-    expect(first).toMatch(/^started greeter [0-9a-f]{8} running( \d+ ms| \d+s)?$/u);
+    expect(first).toMatch(/^started greeter [0-9a-f]{8}$/u);
     const short = first!.match(SHORT)![0];
     expect(hint).toBe(`theater inspect ${short} · theater state ${short} · theater stop ${short}`);
     const actor = server.system.list().find((entry) => entry.id.startsWith(short))!;
@@ -139,7 +139,7 @@ describe('theater list, stop, restart and state', () => {
     const { actor } = await json<{ actor: ActorView }>(['start', ECHO]);
     const stopped = await theater(['stop', actor.id.slice(0, 6)]);
     expect(stopped.exitCode).toBe(0);
-    expect(stopped.stdout).toBe(`stopped echo ${actor.id.slice(0, 8)} stopped\n`);
+    expect(stopped.stdout).toBe(`stopped echo ${actor.id.slice(0, 8)}\n`);
     expect(server.system.get(actor.id)).toBeUndefined();
     expect((await json<ListJson>(['list'])).actors.map((entry) => entry.id)).not.toContain(actor.id);
     const all = await json<ListJson>(['list', '--all']);
@@ -160,7 +160,7 @@ describe('theater list, stop, restart and state', () => {
     expect(restarted.actor).toMatchObject({ id: actor.id, status: 'running' });
     expect((await server.system.events(actor.id)).map((event) => event.type)).toContain('actor.restart');
     const human = await theater(['restart', actor.id.slice(0, 8)]);
-    expect(human.stdout).toMatch(new RegExp(`^restarted echo ${actor.id.slice(0, 8)} running`, 'u'));
+    expect(human.stdout).toBe(`restarted echo ${actor.id.slice(0, 8)}\n`);
 
     const state = await theater(['state', actor.id.slice(0, 8)]);
     expect(state.exitCode).toBe(0);
@@ -181,10 +181,10 @@ describe('theater list, stop, restart and state', () => {
   it('refuses an unknown id, a too short prefix and an ambiguous one with exit 2', async () => {
     await server.system.spawn(ECHO, { id: 'beef1111-0000-4000-8000-000000000001' });
     await server.system.spawn(ECHO, { id: 'beef2222-0000-4000-8000-000000000002' });
-    for (const command of ['stop', 'restart', 'state', 'inspect']) {
-      const ambiguous = await theater([command, 'beef']);
-      expect(ambiguous.exitCode, command).toBe(2);
-      expect(ambiguous.stderr, command).toMatch(/^ambiguous-actor-id: beef is the start of 2 actor ids: beef/u);
+    const commands = ['stop', 'restart', 'state', 'inspect'];
+    for (const [index, ambiguous] of (await Promise.all(commands.map((command) => theater([command, 'beef'])))).entries()) {
+      expect(ambiguous.exitCode, commands[index]).toBe(2);
+      expect(ambiguous.stderr, commands[index]).toMatch(/^ambiguous-actor-id: beef is the start of 2 actor ids: beef/u);
     }
     const unknown = await theater(['inspect', '00000000-0000-4000-8000-000000000000', '--json']);
     expect(unknown.exitCode).toBe(2);

@@ -1,7 +1,8 @@
 /** `theater restart <actor-id>`: restart an actor in the running server from its last committed state. */
 import { Args } from '@oclif/core';
 import type { ActorView } from '@theater/client';
-import { actorLine } from '../lib/actorTable.js';
+import pc from 'picocolors';
+import { shortId } from '../lib/actorTable.js';
 import { connectToServer, serverFlags } from '../lib/serverConnection.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
 
@@ -24,7 +25,7 @@ Exit codes: 0 restarted; 1 the actor failed to start again; 2 bad input (no such
     const { args, flags } = await this.parse(Restart);
     const client = await connectToServer(flags);
     const actor = await client.actors.restart(args['actor-id']);
-    this.log(`restarted ${actorLine(actor)}`);
+    this.log(`restarted ${actor.name} ${pc.cyan(shortId(actor.id))}`);
     return { actor };
   }
 }

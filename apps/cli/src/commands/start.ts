@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import type { ActorView } from '@theater/client';
 import pc from 'picocolors';
-import { actorLine, shortId } from '../lib/actorTable.js';
+import { shortId } from '../lib/actorTable.js';
 import { readInitialState } from '../lib/initialState.js';
 import { connectToServer, serverFlags } from '../lib/serverConnection.js';
 import { startProgress } from '../lib/spinner.js';
@@ -49,7 +49,7 @@ Exit codes: 0 started; 1 the actor failed to start (its init failed, or it could
     } finally {
       progress.stop();
     }
-    this.log(`started ${actorLine(actor)}`);
+    this.log(`started ${actor.name} ${pc.cyan(shortId(actor.id))}`);
     this.log(pc.dim(`theater inspect ${shortId(actor.id)} · theater state ${shortId(actor.id)} · theater stop ${shortId(actor.id)}`));
     return { actor };
   }

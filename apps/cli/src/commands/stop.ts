@@ -1,7 +1,8 @@
 /** `theater stop <actor-id>`: stop an actor in the running server (a supervisor's children first). */
 import { Args } from '@oclif/core';
 import type { ActorView } from '@theater/client';
-import { actorLine } from '../lib/actorTable.js';
+import pc from 'picocolors';
+import { shortId } from '../lib/actorTable.js';
 import { connectToServer, serverFlags } from '../lib/serverConnection.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
 
@@ -24,7 +25,7 @@ Exit codes: 0 stopped; 1 the server failed; 2 bad input (no such running actor, 
     const { args, flags } = await this.parse(Stop);
     const client = await connectToServer(flags);
     const actor = await client.actors.stop(args['actor-id']);
-    this.log(`stopped ${actorLine(actor)}`);
+    this.log(`stopped ${actor.name} ${pc.cyan(shortId(actor.id))}`);
     return { actor };
   }
 }
