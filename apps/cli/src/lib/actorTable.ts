@@ -42,10 +42,8 @@ export function actorTable(actors: readonly ActorView[]): string[] {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[], colour: (cell: string, column: number) => string): string =>
-    cells
-      .map((cell, column) => colour(cell.padEnd(widths[column]!), column))
-      .join('  ')
-      .trimEnd();
+    // The last cell is not padded: trailing spaces inside its colour codes would survive a trimEnd.
+    cells.map((cell, column) => colour(column === cells.length - 1 ? cell : cell.padEnd(widths[column]!), column)).join('  ');
   return [
     line(header, (cell) => pc.bold(cell)),
     ...rows.map((row, index) => line(row, (cell, column) => (column === 2 ? formatStatus(actors[index]!.status, cell) : cell))),
