@@ -30,7 +30,7 @@ const startSchema = {
       baseDir: { type: 'string', minLength: 1, description: 'The directory relative paths in `toml` start from' },
       name: { type: 'string', minLength: 1, maxLength: 128 },
       state: { description: 'The initial state as a JSON value (the actor receives its UTF-8 JSON)' },
-      stateBase64: { type: 'string', contentEncoding: 'base64' },
+      stateBase64: { type: 'string', contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/]*={0,2}$' },
     },
     oneOf: [{ required: ['path'] }, { required: ['toml'] }],
   },

@@ -2,4 +2,4 @@
 export { startTheaterServer, type TheaterServer, type TheaterServerOptions } from './theaterServer.js';
 export { readServerInfo, serverToken, type ServerInfo } from './serverFiles.js';
 export { ServerError, isServerError, type ServerErrorCode } from './serverError.js';
-export type { ActorView } from './actorView.js';
+export { storedActorView, type ActorView } from './actorView.js';

@@ -28,6 +28,11 @@ export interface ServerContext {
 
 export function createServerContext(system: ActorSystem, home: string, resumable: ResumableActors): ServerContext {
   const startedAt = new Map<string, number>();
+  // Every spawn counts, not only the API's: a supervisor's children and their restarts get an uptime too.
+  system.inspect((event) => {
+    if (event.type === 'actor.spawned') startedAt.set(event.actorId, Date.now());
+    else if (event.type === 'actor.stopped' || event.type === 'actor.failed') startedAt.delete(event.actorId);
+  });
 
   async function resolveId(given: string): Promise<string> {
     if (system.get(given) !== undefined) return given;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDefinition } from '@theater/kernel';
 import { actorRoutes } from './actorRoutes.js';
@@ -156,6 +156,13 @@ function createApp(token: string, bodyLimit: number, origins: () => readonly str
   const app = Fastify({
     logger: false,
     bodyLimit,
+    // A key the schema does not name is refused (fastify's default strips it silently: a typo would be ignored).
+    ajv: { customOptions: { removeAdditional: false } },
+    // The router's own refusals (a malformed URL, a path parameter too long) in the API's shape too.
+    frameworkErrors: (error, request, reply) => {
+      const body = { error: { code: 'invalid-request', message: error.message }, requestId: request.id };
+      void (reply as FastifyReply).code(error.statusCode ?? 400).header('x-request-id', request.id).send(body);
+    },
     // A caller's x-request-id is echoed (when it is a sane token); otherwise one is made.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
