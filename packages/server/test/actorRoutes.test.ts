@@ -205,15 +205,15 @@ describe('GET /v1/actors/:id', () => {
 });
 
 describe('DELETE /v1/actors/:id', () => {
-  it('stops an actor by prefix and answers its stopped view; a second stop and an unknown id are 404', async () => {
+  it('stops an actor by prefix and answers its stopped view; a second stop is 409, an unknown id 404', async () => {
     const actor = await start({ path: testActorManifest('echo') });
     const stopped = await api('DELETE', `/v1/actors/${actor.id.slice(0, 8)}`);
     expect(stopped.status).toBe(200);
     expect(stopped.body['actor']).toMatchObject({ id: actor.id, name: 'echo', status: 'stopped', uptimeMs: null });
     expect(server.system.get(actor.id)).toBeUndefined();
     const again = await api('DELETE', `/v1/actors/${actor.id}`);
-    expect(again.status).toBe(404);
-    expect(again.body).toMatchObject({ error: { code: 'actor-not-found', message: expect.stringMatching(/not running/u) } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'actor-not-running', message: expect.stringMatching(/not running/u) } });
     expect((await api('DELETE', '/v1/actors/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
@@ -273,12 +273,14 @@ describe('POST /v1/actors/:id/restart', () => {
     await api('DELETE', `/v1/actors/${parent.id}`);
   });
 
-  it('answers 404 for a stopped actor and for an unknown one', async () => {
+  it('resumes a stopped actor from its last committed state, and answers 404 for an unknown one', async () => {
     const actor = await start({ path: testActorManifest('echo') });
+    await server.system.send(actor.id, text('x'));
     await api('DELETE', `/v1/actors/${actor.id}`);
-    const stopped = await api('POST', `/v1/actors/${actor.id}/restart`);
-    expect(stopped.status).toBe(404);
-    expect(stopped.body).toMatchObject({ error: { code: 'actor-not-found' } });
+    const resumed = await api('POST', `/v1/actors/${actor.id}/restart`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body['actor']).toMatchObject({ id: actor.id, status: 'running' });
+    expect(Buffer.from((await stateOf(actor.id))!, 'base64').toString()).toBe('{"count":1}');
     expect((await api('POST', '/v1/actors/00000000-0000-4000-8000-000000000000/restart')).status).toBe(404);
   });
 });
