@@ -149,7 +149,7 @@ describe('theater list, stop, restart and state', () => {
     expect(table.stdout).toMatch(/\d+ actors, \d+ running\n$/u);
     const again = await theater(['stop', actor.id, '--json']);
     expect(again.exitCode).toBe(2);
-    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'actor-not-found' } });
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'actor-not-running' } });
   });
 
   it('restarts an actor with the same id and state; state prints it as pretty JSON, --json with its forms', async () => {
