@@ -87,6 +87,13 @@ describe('theater start', () => {
     expect([...(server.system.get(actor.id)?.state() ?? [])]).toEqual([9, 0, 0, 0]);
   });
 
+  it('prints only the full id with --quiet, for scripts', async () => {
+    const ran = await theater(['start', '-q', ECHO]);
+    expect(ran.exitCode).toBe(0);
+    expect(ran.stdout).toMatch(/^[0-9a-f-]{36}\n$/u);
+    expect(server.system.get(ran.stdout.trim())?.status).toBe('running');
+  });
+
   it('refuses a --state that is not JSON, or a file it cannot read, with exit 2, and starts nothing', async () => {
     const running = server.system.list().length;
     const notJson = await theater(['start', ECHO, '--state', '{count: 1}']);

@@ -31,6 +31,7 @@ Exit codes: 0 started; 1 the actor failed to start (its init failed, or it could
   static override flags = {
     state: Flags.string({ description: 'The initial state: a JSON value, or @<file> for the bytes of a file.', helpValue: '<json|@file>' }),
     name: Flags.string({ description: "The actor's name (replaces the manifest's).", helpValue: '<name>' }),
+    quiet: Flags.boolean({ char: 'q', description: "Print only the actor's full id, for scripts: ID=$(theater start -q manifest.toml).", default: false }),
     ...serverFlags,
   };
 
@@ -38,7 +39,7 @@ Exit codes: 0 started; 1 the actor failed to start (its init failed, or it could
     const { args, flags } = await this.parse(Start);
     const state = flags.state === undefined ? undefined : await readInitialState(flags.state);
     const client = await connectToServer(flags);
-    const progress = startProgress('starting the actor', !this.jsonEnabled());
+    const progress = startProgress('starting the actor', !this.jsonEnabled() && !flags.quiet);
     let actor: ActorView;
     try {
       actor = await client.actors.start({
@@ -48,6 +49,10 @@ Exit codes: 0 started; 1 the actor failed to start (its init failed, or it could
       });
     } finally {
       progress.stop();
+    }
+    if (flags.quiet) {
+      this.log(actor.id);
+      return { actor };
     }
     this.log(`started ${actor.name} ${pc.cyan(shortId(actor.id))}`);
     this.log(pc.dim(`theater inspect ${shortId(actor.id)} · theater state ${shortId(actor.id)} · theater stop ${shortId(actor.id)}`));
