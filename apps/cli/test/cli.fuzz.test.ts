@@ -36,7 +36,7 @@ const HEAP_LIMIT_MB = 512;
  *   <unknown flag>` prints oclif stack traces and exits 1 (see the `it.fails` test below); likely fixed with 11.
  */
 
-const COMMANDS = ['run', 'build', 'events', 'replay', 'chain verify', 'chain export'] as const;
+const COMMANDS = ['run', 'build', 'events', 'replay', 'chain verify', 'chain export', 'start', 'stop', 'restart', 'list', 'tree', 'inspect', 'state', 'message send', 'message request', 'channel open'] as const;
 
 let dir: Awaited<ReturnType<typeof createTempDir>>;
 let home: string;
