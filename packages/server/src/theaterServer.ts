@@ -12,6 +12,9 @@ import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDe
 import { actorRoutes } from './actorRoutes.js';
 import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
+import { chainRoutes } from './chainRoutes.js';
+import { eventRoutes } from './eventRoutes.js';
+import { closeRefusedUpgrades } from './refusedUpgrade.js';
 import { addSharedSchemas } from './routeSchemas.js';
 import { createServerContext } from './serverContext.js';
 import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
@@ -62,9 +65,12 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
   });
   addSharedSchemas(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: options.bodyLimit ?? 2 ** 20 } });
+  closeRefusedUpgrades(app);
   app.get('/v1/health', async () => ({ ok: true, version: VERSION, uptimeMs: Date.now() - started, actors: system.list().length, pid: process.pid, home }));
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   actorRoutes(app, context);
+  eventRoutes(app, context);
+  chainRoutes(app, context);
 
   let url: string;
   try {
