@@ -1,8 +1,10 @@
 /** `theater chain verify <actor-id|file>`: check that a chain is intact and its checkpoints validly signed. */
 import { Args, Flags } from '@oclif/core';
 import { isChainFile } from '../../lib/chainTarget.js';
+import { verifyChainOnServer } from '../../lib/chainOnServer.js';
 import { invalidChainFailure, validVerdictLines } from '../../lib/chainVerdict.js';
 import { parsePublicKeyHex } from '../../lib/parsePublicKeyHex.js';
+import { serverOnHome } from '../../lib/serverConnection.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
 import { verifyChainFileAt, type ChainVerifyJson } from '../../lib/verifyChainFileAt.js';
 import { verifyStoredChain } from '../../lib/verifyStoredChain.js';
@@ -39,9 +41,15 @@ Exit codes: 0 the chain is valid; 1 verification failed (a changed, inserted, dr
   async run(): Promise<ChainVerifyJson> {
     const { args, flags } = await this.parse(ChainVerify);
     const trustedKeys = flags.trust?.map((hex) => parsePublicKeyHex(hex, '--trust'));
-    const verdict = (await isChainFile(args.target)) ? await verifyChainFileAt(args.target, trustedKeys) : await verifyStoredChain(flags.home, args.target, trustedKeys);
+    const verdict = (await isChainFile(args.target)) ? await verifyChainFileAt(args.target, trustedKeys) : await verifyActorChain(flags.home, args.target, trustedKeys);
     if (!verdict.ok) throw invalidChainFailure(verdict);
     for (const line of validVerdictLines(verdict)) this.log(line);
     return verdict;
   }
+}
+
+/** An actor's chain: verified by the server running on the home when one does (the store is then its), else here. */
+async function verifyActorChain(home: string | undefined, given: string, trustedKeys: readonly Uint8Array[] | undefined): Promise<ChainVerifyJson> {
+  const client = await serverOnHome(home);
+  return client === undefined ? verifyStoredChain(home, given, trustedKeys) : verifyChainOnServer(client, home, given, trustedKeys);
 }
