@@ -2,6 +2,7 @@
 import type { EventStreamFrame, WireEvent } from './apiTypes.js';
 import { fromWireEvent, type ChainEvent } from './chainEvent.js';
 import { TheaterApiError } from './theaterApiError.js';
+import type WebSocket from 'ws';
 import type { Transport } from './transport.js';
 
 /** What `read` reads. */
@@ -76,7 +77,6 @@ export class EventsApi {
   async *follow(id: string, options: FollowOptions = {}): AsyncGenerator<ChainEvent, void, undefined> {
     const { signal } = options;
     if (signal?.aborted === true) return;
-    const socket = await this.#transport.websocket(`/v1/actors/${encodeURIComponent(id)}/events/stream`, { from: options.from, type: options.types });
     const queue: ChainEvent[] = [];
     let failure: TheaterApiError | undefined;
     let ended = false;
@@ -87,38 +87,42 @@ export class EventsApi {
       wake?.();
       wake = undefined;
     };
-    socket.on('message', (data: Buffer) => {
-      let frame: EventStreamFrame;
-      try {
-        frame = JSON.parse(data.toString('utf8')) as EventStreamFrame;
-      } catch {
-        failure ??= new TheaterApiError('invalid-response', 'the event stream sent a frame that is not JSON', 0);
-        socket.terminate();
-        return;
-      }
-      if (frame.type === 'event') {
-        queue.push(fromWireEvent(frame.event));
-        // Stop reading when the consumer falls behind: TCP then pushes back, and the server pauses the stream.
-        if (queue.length >= HIGH_WATER && !paused) {
-          paused = true;
-          socket.pause();
+    // Attached as the socket opens: the history can arrive in the same packet as the upgrade's answer.
+    const listen = (socket: WebSocket): void => {
+      socket.on('message', (data: Buffer) => {
+        let frame: EventStreamFrame;
+        try {
+          frame = JSON.parse(data.toString('utf8')) as EventStreamFrame;
+        } catch {
+          failure ??= new TheaterApiError('invalid-response', 'the event stream sent a frame that is not JSON', 0);
+          socket.terminate();
+          return;
         }
-      } else if (frame.type === 'live') {
-        options.onLive?.();
-      } else if (frame.type === 'error') {
-        failure ??= new TheaterApiError(frame.error.code, frame.error.message, 0);
-      }
-      notify();
-    });
-    socket.on('close', (code: number) => {
-      ended = true;
-      if (!aborted && failure === undefined) failure = new TheaterApiError('network-error', `the event stream closed (WebSocket close code ${code})`, 0);
-      notify();
-    });
-    socket.on('error', (cause: Error) => {
-      failure ??= new TheaterApiError('network-error', `the event stream failed: ${cause.message}`, 0, undefined, {}, { cause });
-      notify();
-    });
+        if (frame.type === 'event') {
+          queue.push(fromWireEvent(frame.event));
+          // Stop reading when the consumer falls behind: TCP then pushes back, and the server pauses the stream.
+          if (queue.length >= HIGH_WATER && !paused) {
+            paused = true;
+            socket.pause();
+          }
+        } else if (frame.type === 'live') {
+          options.onLive?.();
+        } else if (frame.type === 'error') {
+          failure ??= new TheaterApiError(frame.error.code, frame.error.message, 0);
+        }
+        notify();
+      });
+      socket.on('close', (code: number) => {
+        ended = true;
+        if (!aborted && failure === undefined) failure = new TheaterApiError('network-error', `the event stream closed (WebSocket close code ${code})`, 0);
+        notify();
+      });
+      socket.on('error', (cause: Error) => {
+        failure ??= new TheaterApiError('network-error', `the event stream failed: ${cause.message}`, 0, undefined, {}, { cause });
+        notify();
+      });
+    };
+    const socket = await this.#transport.websocket(`/v1/actors/${encodeURIComponent(id)}/events/stream`, { from: options.from, type: options.types }, { onOpen: listen });
     const onAbort = (): void => {
       aborted = true;
       notify();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTheaterServer, type TheaterServer } from '@theater/server';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorComponent, testActorManifest } from '@theater/test-actors';
 import { TheaterClient, type ChainEvent } from '../src/index.js';
 
 let home: string;
@@ -139,6 +139,20 @@ describe('client.events.follow', () => {
       if (event.seq === last) controller.abort();
     }
     expect(seen).toEqual([...Array(last - 1).keys()].map((i) => i + 2));
+  });
+
+  it('ends with the error frame when an actor whose chain is kept in memory only stops', async () => {
+    const toml = `name = "fleeting"\nversion = "0.1.0"\nsave_chain = false\ncomponent = ${JSON.stringify(testActorComponent('echo'))}\n\n[[handler]]\ntype = "runtime"\n\n[[handler]]\ntype = "message-server"\n`;
+    const fleeting = await client.actors.start({ toml });
+    const seen: ChainEvent[] = [];
+    let failure: unknown;
+    try {
+      for await (const event of client.events.follow(fleeting.id, { onLive: () => void server.system.stop(fleeting.id) })) seen.push(event);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ name: 'TheaterApiError', code: 'actor-not-found', message: expect.stringMatching(/its chain was not saved/u) as unknown });
+    expect(seen.at(-1)?.type).toBe('actor.stop');
   });
 
   it('throws a TheaterApiError for an unknown actor, and when the server goes away mid-stream', async () => {

@@ -68,6 +68,15 @@ export async function streamEvents(system: ActorSystem, socket: WebSocket, optio
       let paused = false;
       let failure: unknown;
       const stop = new Promise<void>((resolve) => (wake = resolve));
+      // A chain kept in memory only (save_chain = false) ends with its actor, and nothing would say so: once the
+      // actor exits, the stream goes back to paging, which then reports the chain gone (or, after a restart, goes on).
+      const actor = system.get(options.actorId);
+      if (actor !== undefined && !actor.manifest.saveChain) {
+        void actor.exited.then(() => {
+          paused = true;
+          wake?.();
+        });
+      }
       const listener = (event: ChainEvent): void => {
         if (event.seq < next) return;
         send(event);
