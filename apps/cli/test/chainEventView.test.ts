@@ -1,23 +1,9 @@
 import { createEvent, encodeEventData } from '@theater/event-chain';
 import { describe, expect, it } from 'vitest';
-import { matchesType, summarizeEvent, toEventJson, truncate } from '../src/lib/chainEventView.js';
+import { summarizeEvent, toEventJson, truncate } from '../src/lib/chainEventView.js';
 
 const event = (type: string, data: Uint8Array) => createEvent(undefined, { type, data, time: 1_700_000_000_000 });
 const json = (type: string, value: unknown) => event(type, encodeEventData(value));
-
-describe('matchesType', () => {
-  it('selects exact types, prefixes at a boundary, and any prefix ending with *', () => {
-    expect(matchesType('wasm.call', 'wasm.call')).toBe(true);
-    expect(matchesType('wasm.call', 'wasm')).toBe(true);
-    expect(matchesType('wasm.call', 'wasm.')).toBe(true);
-    expect(matchesType('wasm.callback', 'wasm.call')).toBe(false);
-    expect(matchesType('wasm.call', 'was')).toBe(false);
-    expect(matchesType('theater:simple/runtime.log', 'theater:simple/runtime')).toBe(true);
-    expect(matchesType('theater:simple/runtime.log', 'theater:simple')).toBe(true);
-    expect(matchesType('wasm.call', 'wasm.c*')).toBe(true);
-    expect(matchesType('actor.stop', 'wasm*')).toBe(false);
-  });
-});
 
 describe('summarizeEvent', () => {
   it('reads host calls, failures and unknown types from their decoded data', () => {

@@ -61,6 +61,8 @@ export interface EventPage {
   readonly events: readonly WireEvent[];
   /** The seq to pass as `from` for the next page; null when the page reached the head of the chain. */
   readonly next: number | null;
+  /** Events in the chain (its head's seq + 1). */
+  readonly total: number;
 }
 
 /** A frame of the event stream WebSocket (`/v1/actors/:id/events/stream`). */
@@ -84,10 +86,13 @@ export type ChannelServerFrame =
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly error: { readonly code: string; readonly message: string } };
 
-/** `GET /v1/actors/:id/chain/verify`. */
+/**
+ * `GET /v1/actors/:id/chain/verify`: hashes, links and signed checkpoints (signed by the server's node key, or by
+ * one of the `trust` keys). `unsignedEvents`: events after the newest checkpoint, which no signature vouches for.
+ */
 export type VerifyView =
-  | { readonly ok: true; readonly events: number; readonly checkpoints: number }
-  | { readonly ok: false; readonly index: number; readonly reason: string };
+  | { readonly ok: true; readonly actor: string; readonly events: number; readonly checkpoints: number; readonly unsignedEvents: number }
+  | { readonly ok: false; readonly actor: string; readonly events: number; readonly checkpoints: number; readonly index: number; readonly reason: string };
 
 /** One side of a replay divergence. */
 export interface ReplayedEventView {

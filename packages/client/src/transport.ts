@@ -73,8 +73,12 @@ export class Transport {
     throw await errorOf(response, requestId);
   }
 
-  /** Opens a WebSocket to `path` with the token; resolves once it is open, or rejects with the server's refusal. */
-  websocket(path: string, query?: Query): Promise<WebSocket> {
+  /**
+   * Opens a WebSocket to `path` with the token; resolves once it is open, or rejects with the server's refusal.
+   * `onOpen` runs as it opens, before any message is emitted: frames the server sends right after the upgrade can
+   * arrive with it and be emitted before the caller's code after `await` runs, so listeners belong there.
+   */
+  websocket(path: string, query?: Query, options: { readonly onOpen?: (socket: WebSocket) => void } = {}): Promise<WebSocket> {
     const requestId = randomUUID();
     const socket = new WebSocket(this.address(path, query).replace(/^http/u, 'ws'), {
       headers: { authorization: `Bearer ${this.#token}`, 'x-request-id': requestId },
@@ -90,6 +94,7 @@ export class Transport {
       socket.once('open', () => {
         socket.removeAllListeners('error');
         socket.removeAllListeners('unexpected-response');
+        options.onOpen?.(socket);
         resolve(socket);
       });
       // The server refused the upgrade with an HTTP answer: its structured error.

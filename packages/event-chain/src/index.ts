@@ -1,6 +1,7 @@
 /** @theater/event-chain: what happened to each actor, recorded in order, hash-linked, signed, persisted and verifiable. */
 export { bytesEqual } from './bytesEqual.js';
 export { encodeEventData, decodeEventData } from './eventData.js';
+export { matchesType, matchesAnyType } from './matchesType.js';
 export {
   EVENT_FORMAT_VERSION,
   createEvent,

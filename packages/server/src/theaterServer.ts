@@ -12,7 +12,9 @@ import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDe
 import { actorRoutes } from './actorRoutes.js';
 import { toApiFailure } from './apiError.js';
 import { authorize } from './authorize.js';
+import { chainRoutes } from './chainRoutes.js';
 import { channelRoutes } from './channelRoutes.js';
+import { eventRoutes } from './eventRoutes.js';
 import { addSharedSchemas } from './routeSchemas.js';
 import { messageRoutes } from './messageRoutes.js';
 import { createServerContext } from './serverContext.js';
@@ -128,6 +130,8 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     sessionRoutes(app, context);
     messageRoutes(app, context);
     channelRoutes(app, context);
+    eventRoutes(app, context);
+    chainRoutes(app, context);
     resumeRoutes(app, context, () => resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now())));
     if (options.resume === true) resumed = await resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now()));
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });

@@ -16,7 +16,7 @@ export default class Replay extends TheaterCommand {
 
   static override description = `Runs the recorded component (found by its hash in the Theater home's component cache, or --component) with the recorded manifest and initial state, issues every recorded call again in order, and answers every host call from the chain: nothing outside the actor happens (no message, no file, no request, no log line). Each event the replay records takes the recorded time and is compared with the recorded one; the verdict is either a chain identical hash for hash, or the first divergence with the event recorded and the event replayed.
 
-The argument is a chain file (as written by theater chain export) when a file exists at that path, or it contains a "/" or ends with ".chain"; otherwise the id (or a unique prefix of the id) of an actor whose chain is in the home's store.
+The argument is a chain file (as written by theater chain export) when a file exists at that path, or it contains a "/" or ends with ".chain"; otherwise the id (or a unique prefix of the id) of an actor whose chain is in the home's store. While a server runs on the home (theater server), an actor's chain is read through it (the store is then the server's), with the same output.
 
 The chain is verified first, as theater chain verify verifies it (hashes, links, checkpoints, the file's structure): a chain that fails is refused with verify's verdict, and nothing is replayed.
 

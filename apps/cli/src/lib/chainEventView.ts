@@ -1,6 +1,6 @@
 /**
- * How `theater events` shows chain events: a one-line summary of each event's data for the table, the `--json`
- * form, and the `--type` filter.
+ * How `theater events` shows chain events: a one-line summary of each event's data for the table, and the `--json`
+ * form.
  */
 import { decodeEventData, type ChainEvent } from '@theater/event-chain';
 import { toHex } from './decodeBytes.js';
@@ -44,20 +44,6 @@ export function formatTime(ms: number): string {
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
-
-/**
- * True when an event of `type` is selected by `pattern`: the exact type, a prefix of it that ends at a `.`, `/`,
- * `:`, `@` or `#` boundary (`wasm` selects `wasm.call` and `wasm.result`, `theater:simple/runtime` selects
- * `theater:simple/runtime.log`), or any prefix when the pattern ends with `*` (`wasm.c*`).
- */
-export function matchesType(type: string, pattern: string): boolean {
-  if (pattern.endsWith('*')) return type.startsWith(pattern.slice(0, -1));
-  if (type === pattern) return true;
-  if (pattern === '' || !type.startsWith(pattern)) return false;
-  return BOUNDARIES.has(pattern.at(-1)!) || BOUNDARIES.has(type[pattern.length]!);
-}
-
-const BOUNDARIES = new Set(['.', '/', ':', '@', '#']);
 
 /**
  * The event's data on one line of at most `width` characters: for the kernel's event types a reading of their

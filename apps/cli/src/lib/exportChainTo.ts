@@ -1,6 +1,6 @@
 /**
- * What `theater chain export` does, without the printing: write an actor's chain from the Theater home's store to a
- * chain file, atomically (a temporary file in the same directory, synced, then renamed over the target).
+ * What `theater chain export` does, without the printing: write an actor's chain from the Theater home's store (or
+ * from the server running on the home) to a chain file, atomically (a temporary file in the same directory, synced, then renamed over the target).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readChainFile } from '@theater/event-chain';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
+import { serverOnHome } from './serverConnection.js';
 import { withStoredActor } from './storedActor.js';
 
 /** What `theater chain export --json` prints. */
@@ -46,33 +47,39 @@ export interface ExportChainOptions {
 export async function exportChainTo(options: ExportChainOptions): Promise<ChainExportJson> {
   const path = resolve(options.output);
   await checkTarget(path, options.force);
-  return withStoredActor({ home: options.home, actorId: options.actorId }, async (system, actorId) => {
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-    let bytes = 0;
+  // While a server runs on the home, the store is its: the chain comes from it.
+  const client = await serverOnHome(options.home);
+  if (client !== undefined) return writeChainFile(path, options.force, client.chain.export(options.actorId));
+  return withStoredActor({ home: options.home, actorId: options.actorId }, async (system, actorId) => writeChainFile(path, options.force, system.exportChain(actorId)));
+}
+
+/** Writes `chunks` (a chain file) to `path` atomically, and describes what was written (the actor from its header). */
+async function writeChainFile(path: string, force: boolean, chunks: AsyncIterable<Uint8Array>): Promise<ChainExportJson> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let bytes = 0;
+  try {
+    const handle = await open(temp, 'wx').catch((error: unknown) => {
+      throw unwritable(path, error);
+    });
     try {
-      const handle = await open(temp, 'wx').catch((error: unknown) => {
-        throw unwritable(path, error);
-      });
-      try {
-        for await (const chunk of system.exportChain(actorId)) {
-          await handle.write(chunk);
-          bytes += chunk.byteLength;
-        }
-        await handle.sync();
-      } finally {
-        await handle.close();
+      for await (const chunk of chunks) {
+        await handle.write(chunk);
+        bytes += chunk.byteLength;
       }
-      const { events, checkpoints } = await readHeader(temp);
-      // Checked again: the file may have appeared while the chain was being written.
-      await checkTarget(path, options.force);
-      await rename(temp, path).catch((error: unknown) => {
-        throw unwritable(path, error);
-      });
-      return { actor: actorId, path, events, checkpoints, bytes };
+      await handle.sync();
     } finally {
-      await rm(temp, { force: true });
+      await handle.close();
     }
-  });
+    const { actor, events, checkpoints } = await readHeader(temp);
+    // Checked again: the file may have appeared while the chain was being written.
+    await checkTarget(path, force);
+    await rename(temp, path).catch((error: unknown) => {
+      throw unwritable(path, error);
+    });
+    return { actor, path, events, checkpoints, bytes };
+  } finally {
+    await rm(temp, { force: true });
+  }
 }
 
 async function checkTarget(path: string, force: boolean): Promise<void> {
@@ -85,7 +92,7 @@ async function checkTarget(path: string, force: boolean): Promise<void> {
   if (!force) throw refusal('file-exists', `${path} already exists (--force replaces it)`, path);
 }
 
-async function readHeader(file: string): Promise<{ events: number; checkpoints: number }> {
+async function readHeader(file: string): Promise<{ actor: string; events: number; checkpoints: number }> {
   await using reader = readChainFile(createReadStream(file));
   return reader.header();
 }

@@ -7,7 +7,9 @@ import { defaultHandlers } from '@theater/handlers';
 import { encodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { createActorSystem, type ReplayResult, type ReplayedEvent } from '@theater/kernel';
 import { isChainFile } from './chainTarget.js';
+import { replayOnServer } from './chainOnServer.js';
 import { invalidChainFailure } from './chainVerdict.js';
+import { serverOnHome } from './serverConnection.js';
 import { withStoredActor } from './storedActor.js';
 import { verifyChainSource, withChainFile } from './verifyChainFileAt.js';
 import { verifyStoredActor } from './verifyStoredChain.js';
@@ -16,6 +18,10 @@ import { verifyStoredActor } from './verifyStoredChain.js';
 export interface ReplayJson extends Omit<ReplayResult, 'divergence'> {
   /** The chain file replayed, as given; absent for an actor's chain in the store. */
   readonly file?: string;
+  /**
+   * Where the replay first differs. The events' `data` is JSON: byte strings as `{"$bytes": "<base64>"}`, 64-bit
+   * integers as `{"$bigint": "<decimal>"}` (the event-data convention; `decodeEventData` restores them).
+   */
   readonly divergence?: ReplayResult['divergence'];
 }
 
@@ -47,22 +53,47 @@ export async function replayTarget(options: ReplayTargetOptions): Promise<Replay
       const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 0, ...(options.home === undefined ? {} : { home: options.home }) });
       try {
         await using reader = readChainFile(source());
-        return toJson(await system.replay(reader.events(), replayOptions), file);
+        return toReplayJson(await system.replay(reader.events(), replayOptions), file);
       } finally {
         await system.close();
       }
     });
   }
+  // While a server runs on the home, the store is its: it verifies and replays.
+  const client = await serverOnHome(options.home);
+  if (client !== undefined) {
+    const { verdict, result } = await replayOnServer(client, options.home, options.target, options.componentPath);
+    if (result === undefined) throw invalidChainFailure(verdict);
+    return toReplayJson(result);
+  }
   return withStoredActor({ home: options.home, actorId: options.target }, async (system, actorId) => {
     const verdict = await verifyStoredActor(system, actorId);
     if (!verdict.ok) throw invalidChainFailure(verdict);
-    return toJson(await system.replay(actorId, replayOptions));
+    return toReplayJson(await system.replay(actorId, replayOptions));
   });
 }
 
-function toJson(result: ReplayResult, file?: string): ReplayJson {
-  const { divergence, ...rest } = result;
-  return { ...(file === undefined ? {} : { file }), ...rest, ...(divergence === undefined ? {} : { divergence }) };
+/** The `--json` form of a replay's result, the same whether this process or a server replayed it. */
+export function toReplayJson(result: ReplayResult, file?: string): ReplayJson {
+  const { ok, actorId, events, recordedComponent, replayedComponent, divergence, durationMs } = result;
+  return {
+    ...(file === undefined ? {} : { file }),
+    ok,
+    actorId,
+    events,
+    recordedComponent,
+    replayedComponent,
+    ...(divergence === undefined
+      ? {}
+      : { divergence: { index: divergence.index, expected: jsonEvent(divergence.expected), actual: jsonEvent(divergence.actual), reason: divergence.reason } }),
+    durationMs,
+  };
+}
+
+/** The event with its data in its JSON form (a no-op for data that already is). */
+function jsonEvent(event: ReplayedEvent | undefined): ReplayedEvent | undefined {
+  if (event === undefined) return undefined;
+  return { type: event.type, data: JSON.parse(Buffer.from(encodeEventData(event.data)).toString('utf8')) as unknown, hash: event.hash };
 }
 
 /** The divergent event as a chain event, for the event summaries `theater events` prints. */
