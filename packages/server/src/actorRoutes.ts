@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadManifest, parseManifest } from '@theater/kernel';
-import type { ActorView } from './actorView.js';
+import { actorView, type ActorView } from './actorView.js';
 import { actorViewSchema, errorResponses, idParams } from './routeSchemas.js';
 import type { ServerContext } from './serverContext.js';
 import { ServerError } from './serverError.js';
@@ -99,7 +99,11 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
         if (!context.resumable.has(id)) throw new ServerError('actor-not-running', `actor ${id} is not running`, 409);
         context.resumable.remove(id);
       } else {
+        const actor = system.get(id)!;
+        const parentId = system.parentOf(id) ?? null;
         await system.stop(id);
+        // An actor whose chain is kept in memory only (save_chain = false) has no stored view: shown as it ended.
+        if (!actor.manifest.saveChain) return { actor: actorView(actor, parentId, undefined, Date.now()) };
       }
       return { actor: await context.view(id) };
     },

@@ -7,6 +7,7 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, chainLength, readEventPage } from '
 import { streamEvents } from './eventStream.js';
 import { errorResponses, idParams } from './routeSchemas.js';
 import type { ServerContext } from './serverContext.js';
+import { ServerError } from './serverError.js';
 import { toWireEvent, wireEventSchema } from './wireEvent.js';
 
 interface PageQuery {
@@ -79,19 +80,21 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext): void 
     return { events: page.events.map(toWireEvent), next: page.next ?? null, total: await chainLength(system, actorId) };
   });
 
-  app.get<{ Params: { id: string }; Querystring: StreamQuery }>(
-    '/v1/actors/:id/events/stream',
-    {
-      websocket: true,
-      schema: streamSchema,
-      // Resolved before the upgrade, so an unknown actor is refused with a 404 answer rather than an open socket.
-      preHandler: async (request) => {
-        resolved.set(request, await context.resolveId(request.params.id));
-      },
+  app.route<{ Params: { id: string }; Querystring: StreamQuery }>({
+    method: 'GET',
+    url: '/v1/actors/:id/events/stream',
+    schema: streamSchema,
+    // Resolved before the upgrade, so an unknown actor is refused with a 404 answer rather than an open socket.
+    preHandler: async (request) => {
+      resolved.set(request, await context.resolveId(request.params.id));
     },
-    (socket, request) => {
+    // A plain GET (no Upgrade header) is told what this route is, as a structured error.
+    async handler() {
+      throw new ServerError('invalid-request', 'this route is a WebSocket: connect with Upgrade: websocket', 400);
+    },
+    wsHandler: (socket, request) => {
       const actorId = resolved.get(request)!;
       void streamEvents(system, socket, { actorId, from: request.query.from, types: request.query.type ?? [] });
     },
-  );
+  });
 }

@@ -1,10 +1,10 @@
 /** The actor routes against a real server: start, list, show, stop, restart, state, the supervision tree; every refusal. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorComponent, testActorManifest } from '@theater/test-actors';
 import { startTheaterServer, type ActorView, type TheaterServer } from '../src/index.js';
 
 let home: string;
@@ -215,6 +215,14 @@ describe('DELETE /v1/actors/:id', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: { code: 'actor-not-running', message: expect.stringMatching(/not running/u) } });
     expect((await api('DELETE', '/v1/actors/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('stops an actor whose chain is kept in memory only and answers its view as it ended', async () => {
+    const toml = (await readFile(testActorManifest('echo'), 'utf8')).replace('"../dist/echo.wasm"', JSON.stringify(testActorComponent('echo')));
+    const actor = await start({ toml: `save_chain = false\n${toml}` });
+    const stopped = await api('DELETE', `/v1/actors/${actor.id}`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body['actor']).toMatchObject({ id: actor.id, status: 'stopped', uptimeMs: null });
   });
 
   it("stops a supervisor's children before the supervisor", async () => {

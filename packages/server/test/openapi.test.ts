@@ -41,6 +41,11 @@ const ROUTES = [
   'post /v1/actors/{id}/messages',
   'post /v1/actors/{id}/requests',
   'get /v1/actors/{id}/channel',
+  'get /v1/actors/{id}/events',
+  'get /v1/actors/{id}/events/stream',
+  'get /v1/actors/{id}/chain/verify',
+  'get /v1/actors/{id}/chain/export',
+  'post /v1/actors/{id}/replay',
 ];
 
 describe('GET /v1/openapi.json', () => {
