@@ -480,3 +480,18 @@ describe('restart and resume from outside the tree (the operator\'s view)', () =
     await expect(system.resume('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'actor-not-found' });
   });
 });
+
+describe('system.restart under load', () => {
+  it('keeps every send acknowledged before the restart resolves in the restarted state', async () => {
+    await using system = await testSystem();
+    const small = await system.spawn(await manifestOf('small'));
+    const acknowledged = { count: 0 };
+    const sends = Array.from({ length: 64 }, () => system.send(small.id, text('tick')).then(() => acknowledged.count++, () => {}));
+    const restarted = await system.restart(small.id);
+    const acknowledgedBefore = acknowledged.count;
+    await Promise.allSettled(sends);
+    const count = Buffer.from((await system.request(restarted.id, text('count'))) as Uint8Array).readUInt32LE(0);
+    expect(count).toBeGreaterThanOrEqual(acknowledgedBefore);
+    expect(count).toBe(acknowledged.count);
+  });
+});

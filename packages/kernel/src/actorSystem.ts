@@ -456,9 +456,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       await tree.restartChild(parentId, actorId);
       return registered(actorId);
     }
-    const state = actor.state();
+    // The state is read once the stop has let the running operations commit: their callers were answered.
     await actor.stop();
-    return spawn(actor.manifest, {}, { restartOf: { id: actorId, chainStore: actor.chainStore }, state });
+    return spawn(actor.manifest, {}, { restartOf: { id: actorId, chainStore: actor.chainStore }, state: actor.state() });
   }
 
   /** Refuses a child whose grants, limits or auditing exceed its parent's, naming each excess. */

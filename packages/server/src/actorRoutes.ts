@@ -76,6 +76,7 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
           ? new TextEncoder().encode(JSON.stringify(body.state))
           : undefined;
     const actor = await system.spawn(manifest, initState === undefined ? {} : { initState });
+    await context.confirmResumable(actor);
     context.startedAt.set(actor.id, Date.now());
     return reply.code(201).send({ actor: await context.view(actor.id) });
   });
@@ -120,7 +121,9 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     },
     async (request) => {
       const id = await context.resolveId(request.params.id);
-      const restarted = system.get(id) === undefined ? await system.resume(id) : await system.restart(id);
+      // Held in the journal throughout: a crash between the old instance's stop and the new one's start loses nothing.
+      const restarted = await context.resumable.holding(id, () => (system.get(id) === undefined ? system.resume(id) : system.restart(id)));
+      await context.confirmResumable(restarted);
       context.startedAt.set(restarted.id, Date.now());
       return { actor: await context.view(restarted.id) };
     },

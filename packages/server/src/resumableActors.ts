@@ -15,6 +15,8 @@ const OWNER_ONLY = 0o600;
 export class ResumableActors {
   readonly #path: string;
   readonly #ids: Set<string>;
+  /** Actors being restarted or resumed: an instance of theirs ending meanwhile does not take them out. */
+  readonly #held = new Map<string, number>();
   #fd: number | undefined;
 
   /** Opens (and compacts) the home's journal; a torn last line from a crash is dropped. */
@@ -46,6 +48,23 @@ export class ResumableActors {
     if (this.#ids.has(id)) return;
     this.#append({ add: id });
     this.#ids.add(id);
+  }
+
+  /** An instance of `id` stopped or failed: it leaves the set, unless a restart or resume of it is under way. */
+  ended(id: string): void {
+    if (!this.#held.has(id)) this.remove(id);
+  }
+
+  /** Runs `work` (a restart or resume of `id`) with `id` kept in the set whatever its instances do meanwhile. */
+  async holding<T>(id: string, work: () => Promise<T>): Promise<T> {
+    this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const count = this.#held.get(id)! - 1;
+      if (count === 0) this.#held.delete(id);
+      else this.#held.set(id, count);
+    }
   }
 
   remove(id: string): void {

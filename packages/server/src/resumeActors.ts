@@ -7,6 +7,7 @@ import { isKernelError, type ActorSystem } from '@theater/kernel';
 import { recordedParent } from './actorView.js';
 import type { ResumableActors } from './resumableActors.js';
 import { toApiFailure } from './apiError.js';
+import { isServerError } from './serverError.js';
 
 /** What a resume did. */
 export interface ResumeOutcome {
@@ -27,6 +28,9 @@ export async function resumeActors(system: ActorSystem, resumable: ResumableActo
     try {
       waiting.set(id, await recordedParent(store, id));
     } catch (error) {
+      // No chain at all: the server died between the journal write and the spawn's first event, before the start was
+      // acknowledged. Nothing of it exists to resume.
+      if (isServerError(error, 'actor-not-found')) resumable.remove(id);
       failed.push({ id, error: errorOf(error) });
     }
   }
@@ -42,7 +46,8 @@ export async function resumeActors(system: ActorSystem, resumable: ResumableActo
         batch.map(async (id) => {
           waiting.delete(id);
           try {
-            await system.resume(id);
+            // Held: an instance that fails to start leaves the actor in the journal, for a later resume.
+            await resumable.holding(id, () => system.resume(id));
             resumed.push(id);
             onResumed(id);
           } catch (error) {

@@ -16,6 +16,13 @@ export interface ServerContext {
   readonly home: string;
   /** The actors to bring back after a stop or crash of the server. */
   readonly resumable: ResumableActors;
+  /** The last failure to write the resumable-actor journal, if any. */
+  journalFailure: unknown;
+  /**
+   * Refuses to acknowledge an actor with a saved chain that the journal does not hold (its write failed): stops it and
+   * throws `journal-write-failed` (500), so no start is acknowledged that a resume would not bring back.
+   */
+  confirmResumable(actor: Actor): Promise<void>;
   /** When this server started (or resumed) each live actor, ms since the epoch. */
   readonly startedAt: Map<string, number>;
   /** The full id `given` names among live actors, else among the store's; 404 `actor-not-found`, 400 `ambiguous-actor-id`. */
@@ -49,10 +56,18 @@ export function createServerContext(system: ActorSystem, home: string, resumable
     throw new ServerError('ambiguous-actor-id', `${given} is the start of ${matches.length} actor ids: ${shown}`, 400);
   }
 
-  return {
+  const context: ServerContext = {
     system,
     home,
     resumable,
+    journalFailure: undefined,
+    async confirmResumable(actor) {
+      if (!actor.manifest.saveChain || resumable.has(actor.id)) return;
+      await system.stop(actor.id).catch(() => {});
+      const cause = context.journalFailure;
+      const reason = cause instanceof Error ? cause.message : 'unknown';
+      throw new ServerError('journal-write-failed', `actor ${actor.id} could not be recorded for resume (${reason}); it was stopped`, 500, { cause });
+    },
     startedAt,
     resolveId,
     async liveActor(given) {
@@ -67,4 +82,5 @@ export function createServerContext(system: ActorSystem, home: string, resumable
       return storedActorView(await system.chainStore(), actorId);
     },
   };
+  return context;
 }

@@ -11,6 +11,8 @@ export type ServerErrorCode =
   | 'invalid-request'
   | 'payload-too-large'
   | 'server-running'
+  | 'home-in-use'
+  | 'journal-write-failed'
   | 'internal-error';
 
 /** An error the API answers with `{ error: { code, message }, requestId }` and `statusCode`. */

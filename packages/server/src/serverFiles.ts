@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isKernelError, type ActorSystem } from '@theater/kernel';
 import { ServerError } from './serverError.js';
 
 /** What `server.json` holds. */
@@ -47,21 +48,27 @@ export async function readServerInfo(home: string): Promise<ServerInfo | undefin
   }
 }
 
-/**
- * Writes `server.json` for this server. A file naming a live process is another server on this home: refused with
- * `server-running`. A stale one (its process is gone, e.g. after `kill -9`) is replaced.
- */
+/** Writes `server.json` for this server (which holds the home's lock: any file already there is stale). */
 export async function claimServerInfo(home: string, info: ServerInfo): Promise<void> {
-  await assertNoLiveServer(home, info.pid);
   await mkdir(home, { recursive: true });
   await writeOwnerOnly(join(home, INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
 }
 
-/** Throws `server-running` when the home's `server.json` names a live process other than `ownPid`. */
-export async function assertNoLiveServer(home: string, ownPid: number): Promise<void> {
-  const current = await readServerInfo(home);
-  if (current !== undefined && current.pid !== ownPid && isAlive(current.pid)) {
-    throw new ServerError('server-running', `a server (pid ${current.pid}) already runs on ${home} at ${current.url}`, 409);
+/**
+ * Takes the home's lock: opens its chain store, whose lock only one process holds. Refused with `server-running`
+ * (naming the server its server.json names, when that process lives) or `home-in-use` (another process, such as
+ * `theater run`, holds it).
+ */
+export async function lockHome(system: ActorSystem, home: string): Promise<void> {
+  try {
+    await system.chainStore();
+  } catch (error) {
+    if (!isKernelError(error, 'chain-store-unavailable')) throw error;
+    const current = await readServerInfo(home);
+    if (current !== undefined && isAlive(current.pid)) {
+      throw new ServerError('server-running', `a server (pid ${current.pid}) already runs on ${home} at ${current.url}`, 409, { cause: error });
+    }
+    throw new ServerError('home-in-use', `another process holds the chain store of ${home} (a theater run?): ${error.message}`, 409, { cause: error });
   }
 }
 

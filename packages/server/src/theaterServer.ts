@@ -2,16 +2,13 @@
  * A long-lived actor system behind an HTTP JSON API (fastify 5: measured ~5x hono's throughput on Node 20). Binds
  * 127.0.0.1 by default; every request needs the home's bearer token; failures are structured errors.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDefinition } from '@theater/kernel';
 import { actorRoutes } from './actorRoutes.js';
-import { toApiFailure } from './apiError.js';
-import { authorize } from './authorize.js';
+import { createApp, ownOrigins } from './apiApp.js';
 import { chainRoutes } from './chainRoutes.js';
 import { channelRoutes } from './channelRoutes.js';
 import { eventRoutes } from './eventRoutes.js';
@@ -22,7 +19,7 @@ import { ResumableActors } from './resumableActors.js';
 import { resumeActors, type ResumeOutcome } from './resumeActors.js';
 import { resumeRoutes } from './resumeRoutes.js';
 import { sessionRoutes } from './sessionRoutes.js';
-import { assertNoLiveServer, claimServerInfo, releaseServerInfo, serverToken } from './serverFiles.js';
+import { claimServerInfo, lockHome, releaseServerInfo, serverToken } from './serverFiles.js';
 
 /** How to start a server. */
 export interface TheaterServerOptions {
@@ -70,31 +67,42 @@ const healthSchema = {
   },
 } as const;
 
-/** How long a refused upgrade's socket may take to flush the answer before it is destroyed. */
-const UPGRADE_LINGER_MS = 1000;
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/u;
 
 /** Starts a server; refuses with `server-running` when another live server holds the home. */
 export async function startTheaterServer(options: TheaterServerOptions = {}): Promise<TheaterServer> {
   const home = resolveTheaterHome(options.home).root;
-  await assertNoLiveServer(home, process.pid);
-  const token = await serverToken(home);
   const system = createActorSystem({ handlers: options.handlers ?? defaultHandlers(), home });
-  const resumable = new ResumableActors(home);
+  let resumable: ResumableActors;
+  try {
+    // The chain store's lock is the home's lock: while this server holds it, no other server (nor `theater run`) can
+    // use the home, so the token and the journal below are this server's alone.
+    await lockHome(system, home);
+    resumable = new ResumableActors(home);
+  } catch (error) {
+    await system.close();
+    throw error;
+  }
+  const token = await serverToken(home);
   let stopping = false;
   // Every actor with a saved chain joins the resumable set as it spawns (before its init runs) and leaves it when it
-  // stops or fails, unless the server itself is stopping it.
+  // stops or fails, unless the server itself is stopping it. A journal write that fails is kept: the route that
+  // started the actor refuses to acknowledge it (see ServerContext.confirmResumable).
   system.inspect((event) => {
     if (stopping) return;
-    if (event.type === 'actor.spawned' && system.get(event.actorId)?.manifest.saveChain === true) resumable.add(event.actorId);
-    else if (event.type === 'actor.stopped' || event.type === 'actor.failed') resumable.remove(event.actorId);
+    try {
+      if (event.type === 'actor.spawned' && system.get(event.actorId)?.manifest.saveChain === true) resumable.add(event.actorId);
+      else if (event.type === 'actor.stopped' || event.type === 'actor.failed') resumable.ended(event.actorId);
+    } catch (error) {
+      context.journalFailure = error;
+    }
   });
   const context = createServerContext(system, home, resumable);
   const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app));
   const started = Date.now();
   const shutdown = async (): Promise<void> => {
-    stopping = true;
+    // Requests in flight finish first, and what they start or stop is journaled; only then do the actors stop.
     await app.close();
+    stopping = true;
     await system.close();
     resumable.close();
   };
@@ -154,51 +162,4 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
       await releaseServerInfo(home, process.pid);
     },
   };
-}
-
-function createApp(token: string, bodyLimit: number, origins: () => readonly string[]): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    bodyLimit,
-    // A key the schema does not name is refused (fastify's default strips it silently: a typo would be ignored).
-    ajv: { customOptions: { removeAdditional: false } },
-    // The router's own refusals (a malformed URL, a path parameter too long) in the API's shape too.
-    frameworkErrors: (error, request, reply) => {
-      const body = { error: { code: 'invalid-request', message: error.message }, requestId: request.id };
-      void (reply as FastifyReply).code(error.statusCode ?? 400).header('x-request-id', request.id).send(body);
-    },
-    // A caller's x-request-id is echoed (when it is a sane token); otherwise one is made.
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-  });
-  app.addHook('onRequest', async (request) => authorize(request, token, origins));
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  // @fastify/websocket routes an upgrade request through fastify on the raw socket, outside the HTTP server's
-  // connection bookkeeping: an upgrade refused with an HTTP answer (401, 403, 404) must close that socket itself, or
-  // it stays open (a way to pin sockets without a token, and the server's close would wait for it).
-  app.addHook('onResponse', async (request) => {
-    if (request.raw.headers.upgrade === undefined) return;
-    const socket = request.raw.socket;
-    socket.end();
-    setTimeout(() => socket.destroy(), UPGRADE_LINGER_MS).unref();
-  });
-  app.setErrorHandler(async (error, request, reply) => {
-    const { statusCode, error: body } = toApiFailure(error);
-    return reply.code(statusCode).send({ error: body, requestId: request.id });
-  });
-  app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send({ error: { code: 'not-found', message: `no route ${request.method} ${request.url}` }, requestId: request.id }),
-  );
-  return app;
-}
-
-/** The origins a browser would send for pages this server itself serves (none yet, but the same host is fine). */
-function ownOrigins(app: FastifyInstance): readonly string[] {
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') return [];
-  return [`http://127.0.0.1:${address.port}`, `http://localhost:${address.port}`, `http://[::1]:${address.port}`];
 }

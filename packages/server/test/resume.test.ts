@@ -107,7 +107,7 @@ describe('resuming the actors a server was running', () => {
     expect((await api<{ resumed: unknown[] }>(second, 'POST', '/v1/resume')).body.resumed).toEqual([]);
   });
 
-  it('restarts a stopped actor from its last committed state (a resume), and keeps a failed resume in the set', async () => {
+  it('restarts a stopped actor from its last committed state (a resume), and drops an id that has no chain', async () => {
     const first = await start();
     const id = await startSmall(first);
     await send(first, id, 4);
@@ -124,5 +124,30 @@ describe('resuming the actors a server was running', () => {
     const second = await start(true);
     expect(second.resumed.resumed).toEqual([id]);
     expect(second.resumed.failed).toEqual([{ id: '00000000-dead-4000-8000-000000000000', error: { code: 'actor-not-found', message: expect.any(String) } }]);
+    // An id without a chain never started: it leaves the journal.
+    expect((await api<{ resumable: number }>(second, 'GET', '/v1/health')).body.resumable).toBe(0);
+    expect(await readFile(join(home, 'server-actors.jsonl'), 'utf8')).toContain('{"remove":"00000000-dead-4000-8000-000000000000"}');
+  });
+
+  it('keeps an actor whose resume fails in the set, and brings it back once it can start', async () => {
+    const component = join(home, 'small.wasm');
+    await writeFile(component, await readFile(testActorComponent('small')));
+    const toml = smallToml.replace(JSON.stringify(testActorComponent('small')), JSON.stringify(component));
+    const first = await start();
+    const { body } = await api<{ actor: ActorView }>(first, 'POST', '/v1/actors', { toml });
+    const id = body.actor.id;
+    await send(first, id, 2);
+    await first.close();
+    servers.splice(0);
+
+    await rm(component);
+    const second = await start(true);
+    expect(second.resumed.resumed).toEqual([]);
+    expect(second.resumed.failed).toEqual([{ id, error: { code: expect.any(String), message: expect.any(String) } }]);
+    expect((await api<{ resumable: number }>(second, 'GET', '/v1/health')).body.resumable).toBe(1);
+    await writeFile(component, await readFile(testActorComponent('small')));
+    const resumed = await api<{ resumed: ActorView[] }>(second, 'POST', '/v1/resume');
+    expect(resumed.body.resumed.map((actor) => actor.id)).toEqual([id]);
+    expect(await count(second, id)).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,21 +51,23 @@ describe('the server files', () => {
   });
 
   it('refuses a second server on a home whose server runs, and replaces a stale server.json', async () => {
+    await expect(startTheaterServer({ home })).rejects.toMatchObject({ code: 'server-running', message: expect.stringContaining(`pid ${process.pid}`) });
+    expect(await readServerInfo(home)).toEqual({ url: server.url, pid: process.pid, version: '0.1.0' });
     const other = await mkdtemp(join(tmpdir(), 'theater-server-stale-'));
-    // Another live process named as the home's server.
+    // A live process that is not a server (a pid reused after a crash): the home's lock is free, so the file is stale.
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
       await writeFile(join(other, 'server.json'), JSON.stringify({ url: 'http://127.0.0.1:1', pid: live.pid, version: '0.1.0' }));
-      await expect(startTheaterServer({ home: other })).rejects.toMatchObject({ code: 'server-running' });
-      live.kill();
-      await once(live, 'exit');
-      // A pid that surely ended: a child that has exited.
-      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-      await writeFile(join(other, 'server.json'), JSON.stringify({ url: 'http://127.0.0.1:1', pid: dead, version: '0.0.0' }));
       const fresh = await startTheaterServer({ home: other });
       expect((await readServerInfo(other))?.url).toBe(fresh.url);
       await fresh.close();
       expect(await readServerInfo(other)).toBeUndefined();
+      // A pid that surely ended: a child that has exited.
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      await writeFile(join(other, 'server.json'), JSON.stringify({ url: 'http://127.0.0.1:1', pid: dead, version: '0.0.0' }));
+      const again = await startTheaterServer({ home: other });
+      expect((await readServerInfo(other))?.url).toBe(again.url);
+      await again.close();
     } finally {
       live.kill();
       await rm(other, { recursive: true, force: true });
@@ -89,6 +92,25 @@ describe('authentication', () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ error: { code: 'forbidden-origin' } });
     expect(server.system.list()).toEqual([]);
+  });
+});
+
+/** Sends a raw upgrade request without a token; resolves with the answer once the server has closed the socket. */
+async function refusedUpgrade(path: string): Promise<string> {
+  const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  await once(socket, 'close');
+  return answer;
+}
+
+describe('refused WebSocket upgrades', () => {
+  it('are answered and their sockets closed by the server, also when the router itself refuses them', async () => {
+    expect(await refusedUpgrade('/v1/session')).toMatch(/^HTTP\/1\.1 401 /u);
+    expect(await refusedUpgrade('/v1/nowhere')).toMatch(/^HTTP\/1\.1 401 /u);
+    expect(await refusedUpgrade(`/v1/actors/${'a'.repeat(120)}/channel`)).toMatch(/^HTTP\/1\.1 414 /u);
+    expect(await refusedUpgrade('/v1/actors/%E0%A4%A/channel')).toMatch(/^HTTP\/1\.1 400 /u);
   });
 });
 
