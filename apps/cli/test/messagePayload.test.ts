@@ -4,7 +4,8 @@ import { takeJsonPayload } from '../src/lib/messagePayload.js';
 describe('takeJsonPayload', () => {
   it('takes --json <value> right after the id as the payload, leaving a later --json as the output flag', () => {
     expect(takeJsonPayload(['abcd', '--json', '{"add":1}', '--json'])).toEqual({ argv: ['abcd', '--json'], json: '{"add":1}' });
-    expect(takeJsonPayload(['--json', '1', 'abcd'])).toEqual({ argv: ['abcd'], json: '1' });
+    // Before the id it is the output flag, as the README says: only right after the id is it the payload.
+    expect(takeJsonPayload(['--json', '1', 'abcd'])).toEqual({ argv: ['--json', '1', 'abcd'], json: undefined });
   });
 
   it('reads --json after a text argument, or followed by a flag or nothing, as the output flag', () => {

@@ -57,16 +57,28 @@ export async function discoverServer(options: DiscoverOptions = {}): Promise<Fou
   const env = options.env ?? process.env;
   const home = clientHome(options.home, env);
   const explicit = options.server ?? nonEmpty(env['THEATER_SERVER']);
-  const running = explicit === undefined ? await runningServer(home) : undefined;
+  const running = await runningServer(home);
   const url = explicit ?? running?.url;
   if (url === undefined) {
     throw new TheaterApiError('server-not-running', `no server runs on ${home}: start one with \`theater server --home ${home}\``, 0);
   }
-  const token = options.token ?? nonEmpty(env['THEATER_TOKEN']) ?? (await readToken(home));
+  // The home's token goes only to the home's own server: never, in clear text, to a URL someone else named.
+  const ownServer = running !== undefined && sameServer(url, running.url);
+  const token = options.token ?? nonEmpty(env['THEATER_TOKEN']) ?? (ownServer ? await readToken(home) : undefined);
   if (token === undefined) {
-    throw new TheaterApiError('token-missing', `no token for ${url}: give THEATER_TOKEN, or run on the server's home (its server.token)`, 0);
+    const why = ownServer ? `${home} has no server.token` : `the token of ${home} is sent only to its own server`;
+    throw new TheaterApiError('token-missing', `no token for ${url}: give THEATER_TOKEN (${why})`, 0);
   }
   return { url, token, home, pid: running?.pid };
+}
+
+/** True when both URLs name the same origin (scheme, host, port). */
+function sameServer(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 async function readToken(home: string): Promise<string | undefined> {

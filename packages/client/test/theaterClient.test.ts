@@ -64,8 +64,10 @@ describe('discoverServer', () => {
     expect(fromEnv).toEqual({ url: server.url, token: server.token, home: elsewhere, pid: undefined });
     const fromOptions = await discoverServer({ home, server: 'http://127.0.0.1:9', token: 'given', env: env({ THEATER_SERVER: server.url, THEATER_TOKEN: 'env' }) });
     expect(fromOptions).toMatchObject({ url: 'http://127.0.0.1:9', token: 'given' });
-    // The URL from the environment, the token from the home.
-    expect(await discoverServer({ home, env: env({ THEATER_SERVER: 'http://127.0.0.1:9' }) })).toMatchObject({ url: 'http://127.0.0.1:9', token: server.token });
+    // The home's own server named by URL gets the home's token; any other URL does not.
+    expect(await discoverServer({ home, env: env({ THEATER_SERVER: server.url }) })).toMatchObject({ url: server.url, token: server.token });
+    const other = await rejection(discoverServer({ home, env: env({ THEATER_SERVER: 'http://127.0.0.1:9' }) }));
+    expect(other).toMatchObject({ code: 'token-missing', message: expect.stringContaining('sent only to its own server') });
     // Empty variables count as unset.
     expect(await discoverServer({ home, env: env({ THEATER_SERVER: '', THEATER_TOKEN: '' }) })).toMatchObject({ url: server.url, token: server.token });
   });

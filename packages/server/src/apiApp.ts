@@ -12,7 +12,10 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/u;
 /** How long a refused upgrade's socket may take to flush the answer before it is destroyed. */
 const UPGRADE_LINGER_MS = 1000;
 
-export function createApp(token: string, bodyLimit: number, origins: () => readonly string[]): FastifyInstance {
+/** Called with an unexpected error (answered 500 `internal-error`, without details) and its request id. */
+export type InternalErrorListener = (error: unknown, requestId: string) => void;
+
+export function createApp(token: string, bodyLimit: number, origins: () => readonly string[], onInternalError?: InternalErrorListener): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit,
@@ -38,6 +41,8 @@ export function createApp(token: string, bodyLimit: number, origins: () => reado
   app.addHook('onResponse', async (request) => closeRefusedUpgrade(request.raw));
   app.setErrorHandler(async (error, request, reply) => {
     const { statusCode, error: body } = toApiFailure(error);
+    // The answer says nothing of it; the operator's log does.
+    if (statusCode === 500) onInternalError?.(error, request.id);
     return reply.code(statusCode).send({ error: body, requestId: request.id });
   });
   app.setNotFoundHandler(async (request, reply) =>

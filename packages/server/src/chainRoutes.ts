@@ -113,9 +113,14 @@ export function chainRoutes(app: FastifyInstance, context: ServerContext): void 
       // The first chunk is read before answering, so a failure to start is a structured error, not a cut stream.
       const first = await chunks.next();
       async function* rest(): AsyncGenerator<Uint8Array> {
-        if (first.done === true) return;
-        yield first.value;
-        for (let chunk = await chunks.next(); chunk.done !== true; chunk = await chunks.next()) yield chunk.value;
+        try {
+          if (first.done === true) return;
+          yield first.value;
+          for (let chunk = await chunks.next(); chunk.done !== true; chunk = await chunks.next()) yield chunk.value;
+        } finally {
+          // A client that leaves early ends this generator; the store's export must end too, releasing its snapshot.
+          await chunks.return?.();
+        }
       }
       return reply
         .type('application/octet-stream')

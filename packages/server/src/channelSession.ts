@@ -11,6 +11,12 @@ import { toBase64 } from './payloadBody.js';
 /** A normal close: the channel ended (either side closed it, the actor ended, or it could not open). */
 const NORMAL_CLOSURE = 1000;
 
+/**
+ * Bytes the socket may hold unsent for a client that does not read: past this, the channel is closed with a
+ * `client-too-slow` error frame rather than let an actor that sends in a loop grow the server's memory.
+ */
+const MAX_BUFFERED_BYTES = 16 * 2 ** 20;
+
 type SessionState = 'awaiting-open' | 'opening' | 'open' | 'ended';
 
 /** Serves the channel protocol on `socket` for the actor `actorId`. */
@@ -46,8 +52,15 @@ export function serveChannel(socket: WebSocket, system: ActorSystem, actorId: st
 
   const listener = {
     onMessage(message: Uint8Array): void {
-      if (state === 'open') send({ type: 'message', base64: toBase64(message) });
-      else if (state === 'opening') early.push(message);
+      if (state === 'opening') early.push(message);
+      if (state !== 'open') return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        send({ type: 'error', error: { code: 'client-too-slow', message: `more than ${MAX_BUFFERED_BYTES} bytes wait unread: the channel is closed` } });
+        closeChannel();
+        end();
+        return;
+      }
+      send({ type: 'message', base64: toBase64(message) });
     },
     onClose(): void {
       if (state === 'opening') {

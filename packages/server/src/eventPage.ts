@@ -1,5 +1,6 @@
 /**
- * A page of an actor's events for `GET /v1/actors/:id/events`: up to `limit` events of the wanted types from a seq,
+ * A page of an actor's events for `GET /v1/actors/:id/events`: up to `limit` events (and about 8 MiB of data) of the
+ * wanted types from a seq,
  * and the cursor where the next page starts. With a type filter the store is read in batches until the page is full,
  * so a page holds matching events only; a scan is bounded, so a rare type over a long chain cannot hold a request
  * for ever (the page then comes back shorter, with its cursor).
@@ -10,7 +11,12 @@ import type { ActorSystem } from '@theater/kernel';
 /** Events per page unless `limit` says otherwise, and the most a page holds (a larger limit is cut to it). */
 export const DEFAULT_PAGE_LIMIT = 1000;
 export const MAX_PAGE_LIMIT = 10_000;
-/** Events read from the store per batch while filtering, and at most per request. */
+/**
+ * Event data a page holds at most (at least one event): every `wasm.result` carries the actor's whole state, so a
+ * count alone does not bound a page.
+ */
+const MAX_PAGE_BYTES = 8 * 2 ** 20;
+/** Events read from the store per batch, and at most per request. */
 const SCAN_BATCH = 1000;
 const MAX_SCANNED = 100_000;
 
@@ -34,13 +40,8 @@ export interface Page {
 export async function readEventPage(system: ActorSystem, actorId: string, request: PageRequest): Promise<Page> {
   const limit = Math.min(Math.max(1, request.limit), MAX_PAGE_LIMIT);
   const end = request.to ?? Infinity;
-  if (request.types.length === 0) {
-    // One more than asked says whether anything follows, so the last page has no cursor.
-    const events = await system.events(actorId, range(request.from, end, limit + 1));
-    const next = events.length > limit ? events[limit]!.seq : undefined;
-    return { events: events.slice(0, limit), next };
-  }
   const events: ChainEvent[] = [];
+  let bytes = 0;
   let cursor = request.from;
   for (let scanned = 0; cursor < end; ) {
     if (scanned >= MAX_SCANNED) return { events, next: cursor };
@@ -48,8 +49,10 @@ export async function readEventPage(system: ActorSystem, actorId: string, reques
     scanned += batch.length;
     for (const event of batch) {
       cursor = event.seq + 1;
-      if (matchesAnyType(event.type, request.types)) events.push(event);
-      if (events.length === limit) {
+      if (request.types.length > 0 && !matchesAnyType(event.type, request.types)) continue;
+      events.push(event);
+      bytes += event.data.byteLength;
+      if (events.length === limit || bytes >= MAX_PAGE_BYTES) {
         const more = event !== batch.at(-1) || batch.length === SCAN_BATCH;
         return { events, next: more && cursor < end ? cursor : undefined };
       }

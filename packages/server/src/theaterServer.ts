@@ -8,7 +8,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, resolveTheaterHome, type ActorSystem, type HandlerDefinition } from '@theater/kernel';
 import { actorRoutes } from './actorRoutes.js';
-import { createApp, ownOrigins } from './apiApp.js';
+import { createApp, ownOrigins, type InternalErrorListener } from './apiApp.js';
 import { chainRoutes } from './chainRoutes.js';
 import { channelRoutes } from './channelRoutes.js';
 import { eventRoutes } from './eventRoutes.js';
@@ -31,6 +31,8 @@ export interface TheaterServerOptions {
   readonly port?: number;
   /** The largest request body, in bytes; default 1 MiB. */
   readonly bodyLimit?: number;
+  /** Told of every unexpected error answered 500 (the answer carries no details); e.g. to log it. */
+  readonly onInternalError?: InternalErrorListener;
   /** The handlers actors may be granted; default `defaultHandlers()`. */
   readonly handlers?: readonly HandlerDefinition[];
   /**
@@ -97,7 +99,7 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     }
   });
   const context = createServerContext(system, home, resumable);
-  const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app));
+  const app = createApp(token, options.bodyLimit ?? 2 ** 20, () => ownOrigins(app), options.onInternalError);
   const started = Date.now();
   const shutdown = async (): Promise<void> => {
     // Requests in flight finish first, and what they start or stop is journaled; only then do the actors stop.

@@ -59,7 +59,11 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
     const { flags } = await this.parse(Server);
     const home = resolveTheaterHome(flags.home).root;
     if (!LOOPBACK.has(flags.host)) {
-      this.logToStderr(pc.yellow(`warning: binding ${flags.host} serves the API beyond this machine; the bearer token is its only protection and travels without TLS`));
+      this.logToStderr(
+        pc.yellow(
+          `warning: binding ${flags.host} serves the API beyond this machine; the bearer token is its only protection, it travels without TLS, and whoever holds it can run code as this user (actors, manifests and components from any path this user can read)`,
+        ),
+      );
     }
     return flags.detach ? this.detach(home, flags) : this.foreground(home, flags);
   }
@@ -67,7 +71,14 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
   private async foreground(home: string, flags: { host: string; port: number; resume: boolean }): Promise<ServerJson> {
     let server: TheaterServer;
     try {
-      server = await startTheaterServer({ home, host: flags.host, port: flags.port, resume: flags.resume });
+      server = await startTheaterServer({
+        home,
+        host: flags.host,
+        port: flags.port,
+        resume: flags.resume,
+        // The client gets internal-error and the request id; the details go to the server's output (its log).
+        onInternalError: (error, requestId) => this.logToStderr(`internal error in request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      });
     } catch (error) {
       throw startFailure(error, home, flags);
     }

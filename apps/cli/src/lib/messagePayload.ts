@@ -37,8 +37,8 @@ export function takeJsonPayload(argv: readonly string[]): { argv: string[]; json
       continue;
     }
     const next = argv[index + 1];
-    // Only the id precedes it: a text argument would make this the output flag.
-    if (json === undefined && token === '--json' && positionals <= 1 && next !== undefined && !next.startsWith('-')) {
+    // Right after the id only: before it, or after a text argument, it is the output flag.
+    if (json === undefined && token === '--json' && positionals === 1 && next !== undefined && !next.startsWith('-')) {
       json = next;
       index += 1;
       continue;

@@ -41,9 +41,24 @@ export async function serverOnHome(home: string | undefined): Promise<TheaterCli
  */
 export async function refuseServedHome(home: string | undefined): Promise<void> {
   const dir = clientHome(home);
-  const server = await runningServer(dir);
+  const server = await confirmedServer(dir);
   if (server === undefined) return;
   const message = `a server (pid ${server.pid}) runs on ${dir} at ${server.url} and holds its chain store`;
   const lines = [`server-running: ${message}`, 'run the actor in it with `theater start <manifest>`, or give another --home'];
   throw new CommandFailure(EXIT.badInput, lines, { error: { code: 'server-running', message, url: server.url, pid: server.pid } });
+}
+
+/**
+ * The server the home's `server.json` names, once it has answered as that process (`GET /v1/health` with the home's
+ * token gives the same pid): a pid reused by another program after a crash is not a server.
+ */
+export async function confirmedServer(home: string): Promise<{ readonly url: string; readonly pid: number } | undefined> {
+  const server = await runningServer(home);
+  if (server === undefined) return undefined;
+  try {
+    const client = await TheaterClient.connect({ home, server: server.url, timeoutMs: 10_000 });
+    return (await client.health()).pid === server.pid ? server : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -19,7 +19,10 @@ export interface ServerProcess {
 
 /** Starts `theater server --home <home> ...extra` and resolves once its server.json names it. */
 export async function startServerProcess(home: string, extra: readonly string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...theaterNodeArgs(), 'server', '--home', home, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...theaterNodeArgs(), 'server', '--home', home, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

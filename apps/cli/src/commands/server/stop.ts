@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Flags } from '@oclif/core';
 import { clientHome, runningServer } from '@theater/client';
+import { confirmedServer } from '../../lib/serverConnection.js';
 import { CommandFailure } from '../../lib/commandFailure.js';
 import { EXIT } from '../../lib/exitCodes.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
@@ -25,7 +26,8 @@ Exit codes: 0 stopped; 1 it did not stop in time; 2 no server runs on the home.`
   async run(): Promise<{ pid: number; url: string; home: string }> {
     const { flags } = await this.parse(ServerStop);
     const home = clientHome(flags.home);
-    const server = await runningServer(home);
+    // Confirmed before it is signalled: after a crash, server.json may name a pid another program now has.
+    const server = await confirmedServer(home);
     if (server === undefined) {
       const message = `no server runs on ${home}`;
       throw new CommandFailure(EXIT.badInput, [`server-not-running: ${message}`], { error: { code: 'server-not-running', message, home } });
