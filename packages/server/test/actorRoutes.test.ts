@@ -1,41 +1,20 @@
 /** The actor routes against a real server: start, list, show, stop, restart, state, the supervision tree; every refusal. */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from '@theater/kernel';
 import { testActorComponent, testActorManifest } from '@theater/test-actors';
-import { startTheaterServer, type ActorView, type TheaterServer } from '../src/index.js';
+import type { ActorView, TheaterServer } from '../src/index.js';
+import { useTestServer } from './helpers/testServer.js';
 
+const testServer = useTestServer('actor-routes');
+const { api } = testServer;
 let home: string;
 let server: TheaterServer;
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'theater-actor-routes-'));
-  server = await startTheaterServer({ home });
+beforeAll(() => {
+  server = testServer.server();
+  home = testServer.home();
 });
-afterAll(async () => {
-  await server?.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function api(method: string, path: string, options: { body?: string | object; token?: string | null } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  const token = options.token === undefined ? server.token : options.token;
-  if (token !== null) headers['authorization'] = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** Starts an actor through the API and returns its view (the start must succeed). */
 async function start(body: object): Promise<ActorView> {

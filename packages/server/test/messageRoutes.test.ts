@@ -1,39 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testActorManifest, type TestActorName } from '@theater/test-actors';
-import { startTheaterServer, type ActorView, type TheaterServer } from '../src/index.js';
+import type { ActorView, TheaterServer } from '../src/index.js';
+import { useTestServer, type Answer } from './helpers/testServer.js';
 
-let home: string;
+const testServer = useTestServer('server-messages', { bodyLimit: 64 * 1024 });
+const { api } = testServer;
 let server: TheaterServer;
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'theater-server-messages-'));
-  server = await startTheaterServer({ home, bodyLimit: 64 * 1024 });
+beforeAll(() => {
+  server = testServer.server();
 });
-afterAll(async () => {
-  await server?.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function api(method: string, path: string, options: { body?: string | object; token?: string | null } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  const token = options.token === undefined ? server.token : options.token;
-  if (token !== null) headers['authorization'] = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** Starts a test actor through the API: its manifest, optionally edited (inline TOML). */
 async function start(name: TestActorName, edit?: (toml: string) => string): Promise<string> {
