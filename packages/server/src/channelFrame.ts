@@ -1,13 +1,18 @@
 /** The frames of the channel WebSocket (`/v1/actors/:id/channel`), and how a client's frame is read. */
 import { BASE64, fromBase64 } from './payloadBody.js';
 
-export type { ChannelServerFrame } from '@theater/client';
-
 /** A frame the client sends, its bytes decoded. */
 export type ChannelClientFrame =
   | { readonly type: 'open'; readonly message: Uint8Array }
   | { readonly type: 'message'; readonly message: Uint8Array }
   | { readonly type: 'close' };
+
+/** A frame the server sends (see `ChannelServerFrame` in @theater/client). */
+export type ChannelServerFrame =
+  | { readonly type: 'opened'; readonly channelId: string; readonly welcome: string | null }
+  | { readonly type: 'message'; readonly base64: string }
+  | { readonly type: 'closed' }
+  | { readonly type: 'error'; readonly error: { readonly code: string; readonly message: string } };
 
 /** A client frame from the socket's text, or why it is not one (answered as an `invalid-request` error frame). */
 export function parseChannelFrame(data: string): { readonly frame: ChannelClientFrame } | { readonly problem: string } {

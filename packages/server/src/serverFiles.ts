@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runningServer } from '@theater/client';
 import { isKernelError, type ActorSystem } from '@theater/kernel';
 import { ServerError } from './serverError.js';
 
@@ -65,8 +64,8 @@ export async function lockHome(system: ActorSystem, home: string): Promise<void>
     await system.chainStore();
   } catch (error) {
     if (!isKernelError(error, 'chain-store-unavailable')) throw error;
-    const current = await runningServer(home);
-    if (current !== undefined) {
+    const current = await readServerInfo(home);
+    if (current !== undefined && isAlive(current.pid)) {
       throw new ServerError('server-running', `a server (pid ${current.pid}) already runs on ${home} at ${current.url}`, 409, { cause: error });
     }
     throw new ServerError('home-in-use', `another process holds the chain store of ${home} (a theater run?): ${error.message}`, 409, { cause: error });
@@ -79,6 +78,15 @@ export async function releaseServerInfo(home: string, pid: number): Promise<void
   if (current?.pid === pid) await rm(join(home, INFO_FILE), { force: true });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Writes through a temporary file created at mode 0600 and a rename, so the content is never readable by others. */
 async function writeOwnerOnly(path: string, text: string): Promise<void> {

@@ -1,19 +1,33 @@
 /** Chain events as the API sends them: every field, hashes and data in base64, so a client can verify the chain. */
-import type { WireEvent } from '@theater/client';
 import type { ChainEvent } from '@theater/event-chain';
-import { toBase64 } from './payloadBody.js';
+
+/** A chain event on the wire (the client's `WireEvent`). */
+export interface WireEvent {
+  readonly v: 1;
+  readonly seq: number;
+  readonly parent: string | null;
+  readonly type: string;
+  readonly data: string;
+  /** ms since the epoch. */
+  readonly time: number;
+  readonly hash: string;
+}
 
 /** The wire form of `event`. */
 export function toWireEvent(event: ChainEvent): WireEvent {
   return {
     v: event.v,
     seq: event.seq,
-    parent: event.parent === null ? null : toBase64(event.parent),
+    parent: event.parent === null ? null : base64(event.parent),
     type: event.type,
-    data: toBase64(event.data),
+    data: base64(event.data),
     time: event.time,
-    hash: toBase64(event.hash),
+    hash: base64(event.hash),
   };
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** The JSON schema of a WireEvent, for route responses and the OpenAPI description. */
