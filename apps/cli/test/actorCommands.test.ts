@@ -252,7 +252,7 @@ describe('without a server', () => {
       const runs = await Promise.all(commands.map((argv) => theater(argv, { env })));
       for (const [index, ran] of runs.entries()) {
         expect(ran.exitCode, commands[index]!.join(' ')).toBe(2);
-        expect(ran.stderr).toBe(`server-not-running: no server runs on ${empty.path}: start one with \`theater server --home ${empty.path}\`\n`);
+        expect(ran.stderr).toBe(`server-not-running: no server runs on ${empty.path}: start one with \`theater server --home ${empty.path}\` (add --resume to bring back what the last one ran)\n`);
       }
       const asJson = await theater(['tree', '--json'], { env });
       expect(asJson.exitCode).toBe(2);

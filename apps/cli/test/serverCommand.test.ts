@@ -47,6 +47,10 @@ describe('theater server', () => {
     } finally {
       await store.close();
     }
+    // Started again without --resume, it says what waits.
+    const again = await startServerProcess(home);
+    expect(again.output()).toContain('1 actor the last server was running wait: `theater server --resume` brings them back');
+    expect(await again.stop()).toBe(0);
   });
 
   it('detaches: prints the URL and pid once it serves; a second server on the home is refused (exit 2); server stop stops it', async () => {
@@ -65,6 +69,9 @@ describe('theater server', () => {
     const health = await fetch(`${info.url}/v1/health`);
     expect(health.status).toBe(401);
 
+    const detachedAgain = await execTheater(['server', '--home', home, '--detach', '--json']);
+    expect(detachedAgain.code).toBe(2);
+    expect(JSON.parse(detachedAgain.stdout)).toMatchObject({ error: { code: 'server-running' } });
     const second = await execTheater(['server', '--home', home, '--json']);
     expect(second.code).toBe(2);
     expect(JSON.parse(second.stdout)).toMatchObject({ error: { code: 'server-running', message: expect.stringContaining(`pid ${info.pid}`) } });

@@ -45,7 +45,7 @@ describe('discoverServer', () => {
     const empty = join(temp, 'empty');
     const none = await rejection(discoverServer({ home: empty, env: env() }));
     expect(none).toMatchObject({ code: 'server-not-running', status: 0 });
-    expect(none.message).toBe(`no server runs on ${empty}: start one with \`theater server --home ${empty}\``);
+    expect(none.message).toBe(`no server runs on ${empty}: start one with \`theater server --home ${empty}\` (add --resume to bring back what the last one ran)`);
 
     const stale = await mkdtemp(join(temp, 'stale-'));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;

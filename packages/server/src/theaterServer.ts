@@ -51,6 +51,8 @@ export interface TheaterServer {
   readonly system: ActorSystem;
   /** What `resume` brought back at start (empty without it). */
   readonly resumed: ResumeOutcome;
+  /** Actors interrupted by the last server's stop or crash that did not come back at start (see `POST /v1/resume`). */
+  readonly waiting: number;
   /** Stops accepting requests, stops the actors, closes the store, removes `server.json`. */
   close(): Promise<void>;
 }
@@ -159,6 +161,7 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     token,
     system,
     resumed,
+    waiting: resumable.ids().filter((id) => system.get(id) === undefined).length,
     async close() {
       await shutdown();
       await releaseServerInfo(home, process.pid);

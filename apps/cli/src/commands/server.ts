@@ -11,6 +11,8 @@ import { CommandFailure } from '../lib/commandFailure.js';
 import { EXIT } from '../lib/exitCodes.js';
 import { count } from '../lib/pluralize.js';
 import { TheaterCommand } from '../lib/theaterCommand.js';
+import { confirmedServer } from '../lib/serverConnection.js';
+import { clientHome } from '@theater/client';
 
 /** What `theater server --json` prints: the detached server (with --detach), or the server once it stopped. */
 export interface ServerJson {
@@ -87,6 +89,7 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
       this.log(`theater server listening on ${pc.bold(server.url)} (pid ${process.pid})`);
       this.log(pc.dim(`home ${home}; token in ${join(home, 'server.token')}`));
       if (flags.resume) this.log(`resumed ${count(resumed.length, 'actor')}${failed.length === 0 ? '' : pc.red(`; ${failed.length} could not come back:`)}`);
+      else if (server.waiting > 0) this.log(pc.yellow(`${count(server.waiting, 'actor')} the last server was running wait: \`theater server --resume\` brings them back, \`theater stop <id>\` forgets one`));
       for (const { id, error } of failed) this.log(pc.red(`  ${id}: ${error.code}: ${error.message}`));
       this.log(pc.dim('Ctrl-C stops it (actors stop children first; `theater server --resume` brings them back)'));
     }
@@ -102,6 +105,12 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
   }
 
   private async detach(home: string, flags: { host: string; port: number; resume: boolean }): Promise<ServerJson> {
+    // Said up front, rather than as the detached process's failure.
+    const running = await confirmedServer(home);
+    if (running !== undefined) {
+      const message = `a server (pid ${running.pid}) already runs on ${home} at ${running.url}`;
+      throw new CommandFailure(EXIT.badInput, [`server-running: ${message}`], { error: { code: 'server-running', message, home } });
+    }
     const log = join(home, 'server.log');
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const output = openSync(log, 'a', 0o600);
@@ -117,7 +126,7 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
         child.unref();
         if (!this.jsonEnabled()) {
           this.log(`theater server listening on ${pc.bold(info.url)} (pid ${info.pid})`);
-          this.log(pc.dim(`output in ${log}; stop it with kill ${info.pid}`));
+          this.log(pc.dim(`output in ${log}; stop it with theater server stop${home === clientHome(undefined) ? '' : ` --home ${home}`}`));
         }
         return { url: info.url, pid: info.pid, home, resumed: [], failed: [], log };
       }

@@ -11,6 +11,8 @@ export default class Stop extends TheaterCommand {
 
   static override description = `Stops the actor: its children first (each stops its own first), then the actor, whose chain is sealed and its head signed. Its chain stays in the home's store (theater list --all, theater events, theater chain verify). --json prints { actor } as it is once stopped.
 
+A supervised child's stop is an exit its supervisor is told of: a permanent child is restarted by it (as in OTP). To stop a subtree, stop its supervisor. An actor a server stop or crash interrupted (one theater server --resume would bring back) is forgotten instead.
+
 Exit codes: 0 stopped; 1 the server failed; 2 bad input (no such running actor, a prefix of several ids, no server running).`;
 
   static override examples = ['<%= config.bin %> <%= command.id %> 7ff553ef', '<%= config.bin %> <%= command.id %> 7ff553ef --json'];
