@@ -8,11 +8,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { TheaterClient } from '@theater/client';
 import { startTheaterServer, type TheaterServer } from '@theater/server';
 import { testActorManifest } from '@theater/test-actors';
+import type { LoadTask } from './apiLoad.js';
 import { median, percentile } from './stats.js';
 
 type Row = { metric: string; theater: string; baseline: string; ratio: string; target: string };
@@ -51,6 +53,24 @@ async function rate(total: number, concurrency: number, call: () => Promise<unkn
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Runs one load task in a worker thread (see apiLoad.ts) and resolves with its result. */
+function load<T extends number[] | number>(task: LoadTask): Promise<T> {
+  const worker = new Worker(fileURLToPath(new URL('./apiLoadWorker.mjs', import.meta.url)), {
+    workerData: task,
+    execArgv: ['--conditions=@theater/source'],
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: T) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0 && code !== 1) reject(new Error(`the load worker exited with ${code}`));
+    });
+  });
+}
+
 const us = (samples: readonly number[]): string => `p50 ${median(samples).toFixed(0)} / p99 ${percentile(samples, 99).toFixed(0)} µs`;
 
 export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[]; results: Record<string, unknown> }> {
@@ -62,30 +82,31 @@ export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[
     const client = new TheaterClient({ url: server.url, token: server.token });
     const actor = await client.actors.start({ path: testActorManifest('small') });
     const id = actor.id;
-    const session = await client.openSession();
-    const viaClient = {
-      request: () => client.messages.request(id, MESSAGE),
-      send: () => client.messages.send(id, MESSAGE),
-    };
-
-    // Warm-up of every path.
+    // The clients run in a worker thread, as they would in their own process; the baseline calls the same system
+    // from the server's thread.
+    const task = (transport: 'http' | 'ws', kind: 'latency' | 'rate', count: number, concurrency = 1): LoadTask => ({
+      url: server!.url,
+      token: server!.token,
+      actorId: id,
+      transport,
+      kind,
+      count,
+      concurrency,
+      warmup: 500,
+    });
     await latencies(500, () => system.request(id, MESSAGE));
-    await latencies(500, viaClient.request);
-    await latencies(500, () => session.request(id, MESSAGE));
-
     const inProcess = await latencies(options.requests, () => system.request(id, MESSAGE));
-    const overHttp = await latencies(options.requests, viaClient.request);
-    const overWs = await latencies(options.requests, () => session.request(id, MESSAGE));
+    const overHttp = await load<number[]>(task('http', 'latency', options.requests));
+    const overWs = await load<number[]>(task('ws', 'latency', options.requests));
 
     const sendRates: Record<string, { inProcess: number; http: number; ws: number }> = {};
     for (const concurrency of [1, 32]) {
       sendRates[concurrency] = {
         inProcess: await rate(options.sends, concurrency, () => system.send(id, MESSAGE)),
-        http: await rate(options.sends, concurrency, viaClient.send),
-        ws: await rate(options.sends, concurrency, () => session.send(id, MESSAGE)),
+        http: await load<number>(task('http', 'rate', options.sends, concurrency)),
+        ws: await load<number>(task('ws', 'rate', options.sends, concurrency)),
       };
     }
-    session.close();
 
     // The live stream: a subscriber from the head while messages are sent (2 events each) at concurrency 32.
     const stream = await client.actors.start({ path: testActorManifest('small') });
