@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onTestFinished } from 'vitest';
 import { theaterNodeArgs } from './theaterProcess.js';
 
 export interface ServerProcess {
@@ -17,7 +18,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `theater server --home <home> ...extra` and resolves once its server.json names it. */
+/**
+ * Starts `theater server --home <home> ...extra` and resolves once its server.json names it. The process is killed
+ * when the test ends, also when the test fails before it stops it.
+ */
 export async function startServerProcess(home: string, extra: readonly string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...theaterNodeArgs(), 'server', '--home', home, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,6 +33,9 @@ export async function startServerProcess(home: string, extra: readonly string[] 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));
+  onTestFinished(() => {
+    if (!done) child.kill('SIGKILL');
+  });
   for (let waited = 0; ; waited += 50) {
     const info = await readFile(join(home, 'server.json'), 'utf8').then((text) => JSON.parse(text) as { url: string; pid: number }, () => undefined);
     if (info !== undefined && info.pid === child.pid) {
