@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const NO_OP_RUNTIME = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
+/** The counter imports message-server-host (its world is derived from its manifest); the baselines never call it. */
+const MESSAGE_SERVER_HOST = ['cancelRequest', 'closeChannel', 'listOutstandingRequests', 'openChannel', 'request', 'respondToRequest', 'send', 'sendOnChannel'];
+const NO_OP_MESSAGE_SERVER_HOST = Object.fromEntries(MESSAGE_SERVER_HOST.map((name) => [name, () => {}]));
 
 type Glue = {
   instantiate(get: (file: string) => WebAssembly.Module, imports: object): Promise<Record<string, Record<string, (...a: unknown[]) => unknown>>>;
@@ -28,7 +31,7 @@ export async function bareInstantiate(dir: string, count: number): Promise<numbe
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    await glue.instantiate((file) => modules[file]!, { 'theater:simple/runtime': NO_OP_RUNTIME });
+    await glue.instantiate((file) => modules[file]!, { 'theater:simple/runtime': NO_OP_RUNTIME, 'theater:simple/message-server-host': NO_OP_MESSAGE_SERVER_HOST });
     times.push(performance.now() - started);
   }
   return times;
@@ -40,7 +43,8 @@ const { parentPort, workerData } = require('node:worker_threads');
   const { instantiate } = await import(workerData.glue);
   const modules = workerData.modules;
   const runtime = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
-  const instance = await instantiate((file) => modules[file], { 'theater:simple/runtime': runtime });
+  const host = Object.fromEntries(workerData.messageServerHost.map((name) => [name, () => {}]));
+  const instance = await instantiate((file) => modules[file], { 'theater:simple/runtime': runtime, 'theater:simple/message-server-host': host });
   const actor = instance['theater:simple/actor'];
   const messages = instance['theater:simple/message-server-client'];
   let [state] = actor.init(undefined, ['bare']);
@@ -62,7 +66,7 @@ export async function bareSendLoop(dir: string, options: { warmup: number; count
   const worker = new Worker(LOOP_WORKER, {
     eval: true,
     env: {},
-    workerData: { glue: pathToFileURL(join(dir, 'actor.js')).href, modules, ...options },
+    workerData: { glue: pathToFileURL(join(dir, 'actor.js')).href, modules, messageServerHost: MESSAGE_SERVER_HOST, ...options },
   });
   try {
     const result = await new Promise<number[] | { error: string }>((resolve, reject) => {
