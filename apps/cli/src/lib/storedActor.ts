@@ -2,11 +2,11 @@
  * The actor system the chain commands (`events`, `chain verify <id>`, `chain export`) read an actor's persisted
  * chain through: one over the Theater home's store, with no worker threads, opened for one command and closed after.
  */
-import { stat } from 'node:fs/promises';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, isKernelError, resolveTheaterHome, type ActorSystem } from '@theater/kernel';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
+import { pathExists } from './fileKind.js';
 
 /** Options of {@link withStoredActor}. */
 export interface StoredActorOptions {
@@ -32,7 +32,7 @@ const CANDIDATES_SHOWN = 5;
  */
 export async function withStoredActor<T>(options: StoredActorOptions, work: (system: ActorSystem, actorId: string) => Promise<T>): Promise<T> {
   const home = resolveTheaterHome(options.home);
-  if (!(await exists(home.dbDir))) throw actorNotFound(options.actorId, home.root, `${home.root} has no chain store: no actor has run there`);
+  if (!(await pathExists(home.dbDir))) throw actorNotFound(options.actorId, home.root, `${home.root} has no chain store: no actor has run there`);
   const system = createActorSystem({ handlers: defaultHandlers(), home: home.root, poolSize: 0 });
   try {
     return await work(system, await findActor(system, options.actorId));
@@ -69,14 +69,4 @@ function actorNotFound(actorId: string, home: string, message: string, cause?: u
     { error: { code: 'actor-not-found', message, actor: actorId, home } },
     cause === undefined ? undefined : { cause },
   );
-}
-
-/** False only when nothing is at `path`; any other problem is left for the store to report. */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
 }
