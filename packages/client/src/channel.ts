@@ -6,6 +6,7 @@ import type WebSocket from 'ws';
 import type { ChannelClientFrame, ChannelServerFrame } from './apiTypes.js';
 import { fromBase64, toBase64, toPayloadBytes, type Payload } from './payload.js';
 import { TheaterApiError } from './theaterApiError.js';
+import { abandon } from './transport.js';
 
 /** Who ended a channel: the actor (it closed the channel or ended), this client, or the connection (cut). */
 export type ChannelCloser = 'actor' | 'client' | 'connection';
@@ -58,9 +59,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   static open(socket: WebSocket, initial: Payload, options: ChannelOptions = {}): Promise<Channel> {
     return new Promise((resolve, reject) => {
       const fail = (error: TheaterApiError): void => {
-        socket.removeAllListeners();
-        socket.on('error', () => {});
-        socket.terminate();
+        abandon(socket);
         reject(error);
       };
       socket.once('message', (data, isBinary) => {

@@ -86,9 +86,7 @@ export class Transport {
     });
     return new Promise((resolve, reject) => {
       const fail = (error: TheaterApiError): void => {
-        socket.removeAllListeners();
-        socket.on('error', () => {});
-        socket.terminate();
+        abandon(socket);
         reject(error);
       };
       socket.once('open', () => {
@@ -121,6 +119,13 @@ export class Transport {
     }
     return url.toString();
   }
+}
+
+/** Drops a socket that will not be used: no listener left, its late errors swallowed, the connection cut. */
+export function abandon(socket: WebSocket): void {
+  socket.removeAllListeners();
+  socket.on('error', () => {});
+  socket.terminate();
 }
 
 async function parseBody(response: Response): Promise<unknown> {

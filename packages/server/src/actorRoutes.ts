@@ -77,7 +77,6 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
           : undefined;
     const actor = await system.spawn(manifest, initState === undefined ? {} : { initState });
     await context.confirmResumable(actor);
-    context.startedAt.set(actor.id, Date.now());
     return reply.code(201).send({ actor: await context.view(actor.id) });
   });
 
@@ -124,7 +123,6 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
       // Held in the journal throughout: a crash between the old instance's stop and the new one's start loses nothing.
       const restarted = await context.resumable.holding(id, () => (system.get(id) === undefined ? system.resume(id) : system.restart(id)));
       await context.confirmResumable(restarted);
-      context.startedAt.set(restarted.id, Date.now());
       return { actor: await context.view(restarted.id) };
     },
   );

@@ -18,8 +18,8 @@ export interface ResumeOutcome {
 /** Actors resumed at once: each takes a worker and runs its `init`. */
 const CONCURRENCY = 4;
 
-/** Resumes every actor in `resumable` that is not running; `onResumed` sees each one as it comes back. */
-export async function resumeActors(system: ActorSystem, resumable: ResumableActors, onResumed: (id: string) => void): Promise<ResumeOutcome> {
+/** Resumes every actor in `resumable` that is not running. */
+export async function resumeActors(system: ActorSystem, resumable: ResumableActors): Promise<ResumeOutcome> {
   const store = await system.chainStore();
   const waiting = new Map<string, string | null>();
   const failed: { id: string; error: { code: string; message: string } }[] = [];
@@ -49,7 +49,6 @@ export async function resumeActors(system: ActorSystem, resumable: ResumableActo
             // Held: an instance that fails to start leaves the actor in the journal, for a later resume.
             await resumable.holding(id, () => system.resume(id));
             resumed.push(id);
-            onResumed(id);
           } catch (error) {
             failed.push({ id, error: errorOf(error) });
           }

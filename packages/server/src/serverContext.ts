@@ -23,8 +23,6 @@ export interface ServerContext {
    * throws `journal-write-failed` (500), so no start is acknowledged that a resume would not bring back.
    */
   confirmResumable(actor: Actor): Promise<void>;
-  /** When this server started (or resumed) each live actor, ms since the epoch. */
-  readonly startedAt: Map<string, number>;
   /** The full id `given` names among live actors, else among the store's; 404 `actor-not-found`, 400 `ambiguous-actor-id`. */
   resolveId(given: string): Promise<string>;
   /** The live actor `given` names; 404 `actor-not-found` when it does not run here. */
@@ -68,7 +66,6 @@ export function createServerContext(system: ActorSystem, home: string, resumable
       const reason = cause instanceof Error ? cause.message : 'unknown';
       throw new ServerError('journal-write-failed', `actor ${actor.id} could not be recorded for resume (${reason}); it was stopped`, 500, { cause });
     },
-    startedAt,
     resolveId,
     async liveActor(given) {
       const id = await resolveId(given);

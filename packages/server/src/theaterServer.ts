@@ -144,8 +144,8 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     channelRoutes(app, context);
     eventRoutes(app, context);
     chainRoutes(app, context);
-    resumeRoutes(app, context, () => resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now())));
-    if (options.resume === true) resumed = await resumeActors(system, resumable, (id) => context.startedAt.set(id, Date.now()));
+    resumeRoutes(app, context, () => resumeActors(system, resumable));
+    if (options.resume === true) resumed = await resumeActors(system, resumable);
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');

@@ -1,8 +1,8 @@
 /** `theater message request <actor-id> <text> | --json <value> | --file <path>`: a request through the server; prints the reply. */
-import { Args, Flags } from '@oclif/core';
 import { formatReply } from '../../lib/formatPayload.js';
-import { resolvePayload, takeJsonPayload, toBytesJson, type BytesJson } from '../../lib/messagePayload.js';
-import { connectToServer, serverFlags } from '../../lib/serverConnection.js';
+import { toBytesJson, type BytesJson } from '../../lib/messagePayload.js';
+import { messageArgs, messageFlags, readMessageInput } from '../../lib/messageCommand.js';
+import { connectToServer } from '../../lib/serverConnection.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
 
 /** `--json` output. */
@@ -27,24 +27,15 @@ Exit codes: 0 replied; 1 the actor failed or did not answer in time (request-tim
     '<%= config.bin %> <%= command.id %> 7ff553ef --json \'{"get": 0}\' --json',
   ];
 
-  static override args = {
-    'actor-id': Args.string({ description: 'The actor: its id, or a unique prefix of at least 4 characters.', required: true }),
-    text: Args.string({ description: 'The request as text (UTF-8).', required: false }),
-  };
+  static override args = messageArgs('request');
 
-  static override flags = {
-    file: Flags.string({ char: 'f', description: "Send this file's bytes.", helpValue: '<path>' }),
-    ...serverFlags,
-  };
+  static override flags = messageFlags;
 
   async run(): Promise<RequestJson> {
-    const { argv, json } = takeJsonPayload(this.argv);
-    this.argv = argv;
-    const { args, flags } = await this.parse(MessageRequest, argv);
-    const payload = await resolvePayload({ text: args.text, json, file: flags.file });
+    const { actorId, payload, flags } = await readMessageInput(this, (argv) => this.parse(MessageRequest, argv));
     const client = await connectToServer(flags);
-    const reply = await client.messages.request(args['actor-id'], payload);
+    const reply = await client.messages.request(actorId, payload);
     this.log(formatReply(reply));
-    return { actorId: args['actor-id'], reply: toBytesJson(reply) };
+    return { actorId, reply: toBytesJson(reply) };
   }
 }

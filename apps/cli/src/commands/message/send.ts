@@ -1,7 +1,6 @@
 /** `theater message send <actor-id> <text> | --json <value> | --file <path>`: a one-way message through the server. */
-import { Args, Flags } from '@oclif/core';
-import { takeJsonPayload, resolvePayload } from '../../lib/messagePayload.js';
-import { connectToServer, serverFlags } from '../../lib/serverConnection.js';
+import { messageArgs, messageFlags, readMessageInput } from '../../lib/messageCommand.js';
+import { connectToServer } from '../../lib/serverConnection.js';
 import { TheaterCommand } from '../../lib/theaterCommand.js';
 
 /** `--json` output. */
@@ -29,25 +28,15 @@ Exit codes: 0 delivered; 1 the actor failed handling it, its mailbox was full, o
     '<%= config.bin %> <%= command.id %> 7ff553ef --file message.bin --json',
   ];
 
-  static override args = {
-    'actor-id': Args.string({ description: 'The actor: its id, or a unique prefix of at least 4 characters.', required: true }),
-    text: Args.string({ description: 'The message as text (UTF-8).', required: false }),
-  };
+  static override args = messageArgs('message');
 
-  static override flags = {
-    file: Flags.string({ char: 'f', description: "Send this file's bytes.", helpValue: '<path>' }),
-    ...serverFlags,
-  };
+  static override flags = messageFlags;
 
   async run(): Promise<SendJson> {
-    const { argv, json } = takeJsonPayload(this.argv);
-    // oclif reads --json (output) from this.argv: the payload's --json is not that.
-    this.argv = argv;
-    const { args, flags } = await this.parse(MessageSend, argv);
-    const payload = await resolvePayload({ text: args.text, json, file: flags.file });
+    const { actorId, payload, flags } = await readMessageInput(this, (argv) => this.parse(MessageSend, argv));
     const client = await connectToServer(flags);
-    await client.messages.send(args['actor-id'], payload);
-    this.log(`delivered to ${args['actor-id']}`);
-    return { delivered: true, actorId: args['actor-id'] };
+    await client.messages.send(actorId, payload);
+    this.log(`delivered to ${actorId}`);
+    return { delivered: true, actorId };
   }
 }
