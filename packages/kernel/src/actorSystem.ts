@@ -20,6 +20,7 @@ import { exportedFunctions, fallibleFunctions, importedFunctions, oneWayFunction
 import { checkCompatibility } from './component/checkCompatibility.js';
 import { ComponentCache, type LoadedComponent } from './component/componentCache.js';
 import type { ActorState, HandlerDefinition, HostImplementation, SystemResource } from './handler.js';
+import { toHandlerRegistry, type HandlerRegistry, type HandlerSource } from './handlerRegistry.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest/index.js';
@@ -42,8 +43,8 @@ import { readRegularFile } from './files/readRegularFile.js';
 
 /** Options for `createActorSystem`. */
 export interface ActorSystemOptions {
-  /** The handlers actors may be granted (see `@theater/handlers`). */
-  readonly handlers: readonly HandlerDefinition[];
+  /** The handlers actors may be granted (see `@theater/handlers`): a registry, or definitions of distinct types. */
+  readonly handlers: HandlerSource;
   /** Theater home; default `$THEATER_HOME` or `~/.theater`. */
   readonly home?: string;
   /** Started workers kept ready for spawns; default 2. */
@@ -97,6 +98,8 @@ export interface SpawnTimings {
 /** An actor system. */
 export interface ActorSystem extends AsyncDisposable {
   readonly home: TheaterHome;
+  /** The handlers its actors may be granted: parse manifests for this system with them. */
+  readonly handlers: HandlerRegistry;
   /** Spawns an actor from a manifest (or its path) and runs its `init`. */
   spawn(manifest: Manifest | string, options?: SpawnOptions): Promise<Actor>;
   /** Timings of the last spawn of an actor, if it was spawned by this system. */
@@ -162,7 +165,7 @@ export interface ActorSystem extends AsyncDisposable {
 export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const home = resolveTheaterHome(options.home);
   const clock = options.clock ?? Date.now;
-  const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
+  const handlers = toHandlerRegistry(options.handlers);
   const cache = new ComponentCache(home.cacheDir);
   const chains = createChainService(home);
   const router = new MessageRouter((id) => actors.get(id));
@@ -201,7 +204,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   async function spawnActor(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions, placement: Placement = {}): Promise<ActorInstance> {
     assertOpen();
     const started = performance.now();
-    const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath) : manifestOrPath;
+    const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath, { handlers }) : manifestOrPath;
     const restarting = placement.restartOf;
     const granted = manifest.handlers.map((config) => {
       const handler = handlers.get(config.type);
@@ -211,7 +214,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     const componentPath = manifest.componentPath ?? resolveRelative(manifest, manifest.component);
     const { component, outcome, transpileMs } = await cache.load(componentPath);
     if (outcome === 'transpiled') emit({ type: 'component.transpiled', hash: component.hash, durationMs: transpileMs });
-    checkCompatibility(component, granted, [...handlers.values()]);
+    checkCompatibility(component, granted, handlers);
     const state = restarting !== undefined ? placement.state : await initialState(manifest, spawnOptions.initState);
 
     assertOpen();
@@ -400,7 +403,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     return {
       async spawn(manifestRef, initState) {
         const parent = parentManifest();
-        const manifest = await childManifest(manifestRef, parent);
+        const manifest = await childManifest(manifestRef, parent, handlers);
         await confineChildFiles(manifest, parent.baseDir);
         refuseExcess(manifest, parent);
         const child = await spawn(manifest, initState === undefined ? {} : { initState }, { parentId });
@@ -463,7 +466,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   /** Refuses a child whose grants, limits or auditing exceed its parent's, naming each excess. */
   function refuseExcess(child: Manifest, parent: Manifest): void {
-    const excess = permissionExcess(child, parent, options.handlers);
+    const excess = permissionExcess(child, parent, handlers);
     if (excess.length > 0) {
       throw new KernelError('permission-denied', `child ${child.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
     }
@@ -519,6 +522,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   return {
     home,
+    handlers,
     spawn,
     async events(actorId, range) {
       return (await storeOf(actorId)).read(actorId, range);
@@ -643,9 +647,9 @@ const STATE_SCAN = 256;
  * A child's manifest: inline TOML (paths in it relative to the parent's manifest), or a path relative to the parent's
  * manifest, read only once it is known to lie inside the parent's directory.
  */
-async function childManifest(reference: string, parent: Manifest): Promise<Manifest> {
-  if (reference.includes('\n') || reference.includes('=')) return parseManifest(reference, parent.baseDir === undefined ? {} : { baseDir: parent.baseDir });
-  return loadManifest(await childFilePath(parent.baseDir, 'manifest', reference, parent.baseDir));
+async function childManifest(reference: string, parent: Manifest, handlers: HandlerRegistry): Promise<Manifest> {
+  if (reference.includes('\n') || reference.includes('=')) return parseManifest(reference, parent.baseDir === undefined ? { handlers } : { handlers, baseDir: parent.baseDir });
+  return loadManifest(await childFilePath(parent.baseDir, 'manifest', reference, parent.baseDir), { handlers });
 }
 
 /**

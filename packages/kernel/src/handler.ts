@@ -3,10 +3,11 @@
  * exports from it, and is created once per actor with a context that exposes only that actor.
  */
 import type { ChainEvent, ReadRange } from '@theater/event-chain';
+import type { z } from 'zod';
 import type { ImportObject } from './generated/host/world.js';
 import type { ActorMessaging } from './messaging/actorMessaging.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
-import type { HandlerConfig, HandlerType, Manifest } from './manifest/index.js';
+import type { HandlerConfig, Manifest } from './manifest/index.js';
 import type { TheaterHome } from './theaterHome.js';
 
 /** An actor's state: opaque bytes, `undefined` before the first commit. */
@@ -90,9 +91,22 @@ export type HostInterfaces = {
   };
 };
 
-/** A kind of handler, as named by `[[handler]] type = …` in manifests. */
+/**
+ * A kind of handler, as named by `[[handler]] type = …` in manifests: everything about one capability, so that the
+ * kernel, which knows no handler by name, validates its grants, checks components against it, admits and compares
+ * its grants, and builds worlds from it. Register definitions with a `HandlerRegistry` (or `createActorSystem`).
+ */
 export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
-  readonly type: HandlerType;
+  /** The `type` of its `[[handler]]` tables, unique in a registry. */
+  readonly type: string;
+  /** One line for the manifest reference and JSON Schema: what the grant gives, and its interface. */
+  readonly description: string;
+  /**
+   * The schema of its whole `[[handler]]` table as written (options flat beside `type`, in snake_case, with defaults
+   * and `.describe()` docs), producing its camelCase config, `type` included. Build it from the schema helpers
+   * (`table`, `handlerType`, `stringList`, `integer`, …) so its problems read like the kernel's.
+   */
+  readonly config: z.ZodType<C, unknown>;
   /** The interfaces this handler provides to actors. */
   readonly provides: readonly string[];
   /** Exports an actor must have when granted this handler: interface to function names. */
@@ -113,6 +127,23 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
   excess?(wanted: C, held: C, manifests: { readonly child: Manifest; readonly parent: Manifest }): string | undefined;
   /** Creates this handler's host functions for one actor. */
   create(context: HandlerContext<C>): HostImplementation;
+}
+
+/**
+ * Returns `definition` as it is: lets TypeScript infer the config type from its schema and check every field against it.
+ * @example
+ * export const clockHandler = defineHandler({
+ *   type: 'frozen-clock',
+ *   description: 'A clock that never moves (theater:simple/timing).',
+ *   config: table({ type: handlerType('frozen-clock'), at_ms: integer('non-negative') })
+ *     .transform((v) => ({ type: 'frozen-clock' as const, atMs: v.at_ms })),
+ *   provides: ['theater:simple/timing'],
+ *   requiredExports: {},
+ *   create: (context) => ({ 'theater:simple/timing': { now: () => BigInt(context.config.atMs) } }),
+ * });
+ */
+export function defineHandler<C extends HandlerConfig>(definition: HandlerDefinition<C>): HandlerDefinition<C> {
+  return definition;
 }
 
 /** Thrown by a host function to return `err(message)` to the guest. */

@@ -12,6 +12,7 @@ export type KernelErrorCode =
   | 'export-mismatch'
   | 'import-mismatch'
   | 'unknown-handler'
+  | 'duplicate-handler'
   | 'instantiation-failed'
   | 'init-failed'
   | 'actor-not-found'

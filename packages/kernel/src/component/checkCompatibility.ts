@@ -5,6 +5,7 @@
  */
 import { WIT_INTERFACES } from '../generated/witInterfaces.js';
 import type { HandlerDefinition } from '../handler.js';
+import type { HandlerRegistry } from '../handlerRegistry.js';
 import { KernelError } from '../kernelError.js';
 import type { LoadedComponent } from './componentCache.js';
 import { toJsName } from './interfaceDeclarations.js';
@@ -15,12 +16,12 @@ const ACTOR_INTERFACE = 'theater:simple/actor';
 export function checkCompatibility(
   component: LoadedComponent,
   granted: readonly HandlerDefinition[],
-  known: readonly HandlerDefinition[],
+  known: HandlerRegistry,
 ): void {
   const ungranted = component.imports.filter((name) => !granted.some((handler) => handler.provides.includes(name)));
   if (ungranted.length > 0) {
     const hint = (name: string): string => {
-      const provider = known.find((handler) => handler.provides.includes(name));
+      const provider = known.providerOf(name);
       return provider === undefined ? 'no handler provides it' : `grant it with [[handler]] type = "${provider.type}"`;
     };
     // Every refused import is named, so one fix-and-retry round is enough.

@@ -3,7 +3,7 @@
  * `provides` and `requiredExports`) that `checkCompatibility` checks a component against, so what `theater build`
  * builds and what the kernel admits cannot drift apart; plus each handler's `optionalExports`.
  */
-import type { HandlerDefinition } from '../handler.js';
+import { toHandlerRegistry, type HandlerSource } from '../handlerRegistry.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 
@@ -13,17 +13,18 @@ export interface ManifestWorld {
   readonly imports: readonly string[];
   /** Every interface a granted handler requires the actor to export. */
   readonly exports: readonly string[];
-  /** Interfaces a granted handler calls only when the actor exports them (`supervisor-handlers`). */
+  /** Interfaces a granted handler calls only when the actor exports them (its `optionalExports`). */
   readonly optionalExports: readonly string[];
 }
 
 /** The world of an actor granted `manifest`'s handlers; `unknown-handler` for a type none of `handlers` defines. */
-export function manifestWorld(manifest: Pick<Manifest, 'handlers'>, handlers: readonly HandlerDefinition[]): ManifestWorld {
+export function manifestWorld(manifest: Pick<Manifest, 'handlers'>, handlers: HandlerSource): ManifestWorld {
+  const registry = toHandlerRegistry(handlers);
   const imports = new Set<string>();
   const exports = new Set<string>();
   const optional = new Set<string>();
   for (const { type } of manifest.handlers) {
-    const handler = handlers.find((definition) => definition.type === type);
+    const handler = registry.get(type);
     if (handler === undefined) throw new KernelError('unknown-handler', `no "${type}" handler is installed`);
     for (const name of handler.provides) imports.add(name);
     for (const name of Object.keys(handler.requiredExports)) exports.add(name);

@@ -1,8 +1,12 @@
 /**
- * Zod building blocks for manifest fields. Each fails with one plain message that names what was expected and shows
- * what was found ("expected a positive integer, got -1"), so a problem reads well next to its field name.
+ * Zod building blocks for manifest fields, for the kernel's own keys and for handlers' `[[handler]]` tables alike.
+ * Each fails with one plain message that names what was expected and shows what was found ("expected a positive
+ * integer, got -1"), so a problem reads well next to its field name.
  */
 import { z } from 'zod';
+
+/** Node clamps longer timers to 1 ms, so a longer timeout would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 interface IssueLike {
   readonly code?: string;
@@ -69,4 +73,14 @@ export function table<const S extends z.core.$ZodLooseShape>(shape: S, unknownKe
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key (${hint})` : notATable(issue)),
   });
+}
+
+/** The `type` key of a `[[handler]]` table: the literal `type`, documented as granting that handler. */
+export function handlerType<const T extends string>(type: T) {
+  return z.literal(type).describe(`Grants the ${type} handler.`);
+}
+
+/** The whole `[[handler]]` table of a handler that takes no options: `{ type }` and nothing else. */
+export function optionlessHandler<const T extends string>(type: T) {
+  return table({ type: handlerType(type) }, `a "${type}" handler takes no options`).transform(() => ({ type }));
 }

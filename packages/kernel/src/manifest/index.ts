@@ -1,27 +1,11 @@
 /** The public surface of the manifest module: types, parser and error. */
 export {
-  HANDLER_TYPES,
-  HTTP_METHODS,
   SUPERVISION_STRATEGIES,
-  type EnvironmentHandlerConfig,
-  type FilesystemHandlerConfig,
   type HandlerConfig,
-  type HandlerConfigOf,
-  type HandlerType,
-  type HttpClientHandlerConfig,
-  type HttpFrameworkHandlerConfig,
-  type HttpMethod,
   type Manifest,
   type ManifestLimits,
   type ManifestSupervision,
-  type MessageServerHandlerConfig,
-  type ProcessHandlerConfig,
-  type RandomHandlerConfig,
-  type RuntimeHandlerConfig,
-  type StoreHandlerConfig,
   type SupervisionStrategy,
-  type SupervisorHandlerConfig,
-  type TimingHandlerConfig,
 } from './manifest.js';
 export {
   ManifestError,
@@ -30,4 +14,25 @@ export {
   type ManifestErrorOptions,
   type ManifestProblem,
 } from './manifestError.js';
-export { loadManifest, parseManifest, type ParseManifestOptions } from './parseManifest.js';
+export {
+  loadManifest,
+  parseManifest,
+  type LoadManifestOptions,
+  type ParseManifestOptions,
+} from './parseManifest.js';
+export { manifestJsonSchema, type JsonSchema } from './manifestJsonSchema.js';
+export { renderManifestReference, type ManifestReferenceOptions } from './manifestReference.js';
+export {
+  MAX_TIMER_MS,
+  anyString,
+  boolean,
+  expected,
+  handlerType,
+  integer,
+  nonEmptyString,
+  oneOf,
+  optionlessHandler,
+  showValue,
+  stringList,
+  table,
+} from './fieldSchemas.js';

@@ -4,6 +4,7 @@
  * Even Better TOML, tombi) use it for completion, hover docs and validation.
  */
 import { z } from 'zod';
+import { toHandlerRegistry, type HandlerSource } from '../handlerRegistry.js';
 import { manifestSchema } from './manifestSchema.js';
 
 /** A JSON Schema object, as `z.toJSONSchema` returns it. */
@@ -15,16 +16,16 @@ export function itemsOf(schema: JsonSchema): JsonSchema | undefined {
 }
 
 /**
- * The JSON Schema (draft-07, the draft every TOML editor plugin reads) of a manifest document.
+ * The JSON Schema (draft-07, the draft every TOML editor plugin reads) of a manifest document granting `handlers`.
  *
- * What it cannot say, the descriptions do: a handler type declared twice, and `min_sleep_ms` above `max_sleep_ms`,
- * are refused by the kernel only.
+ * What it cannot say, the descriptions do: a handler type declared twice, and a rule across a handler's fields (its
+ * schema's refinements, such as a minimum above a maximum), are refused when the manifest is parsed only.
  *
  * @example
- * writeFileSync('manifest.schema.json', JSON.stringify(manifestJsonSchema(), null, 2));
+ * writeFileSync('manifest.schema.json', JSON.stringify(manifestJsonSchema(defaultHandlers()), null, 2));
  */
-export function manifestJsonSchema(): JsonSchema {
-  return z.toJSONSchema(manifestSchema, {
+export function manifestJsonSchema(handlers: HandlerSource): JsonSchema {
+  return z.toJSONSchema(manifestSchema(toHandlerRegistry(handlers)), {
     target: 'draft-7',
     // The document as written: before the transforms to camelCase, with the defaults a user may leave out.
     io: 'input',

@@ -1,10 +1,12 @@
 /**
  * The schema of a whole manifest document, from the table smol-toml parses to the camelCase fields of
- * {@link Manifest} (all but the paths, which depend on where the manifest lives).
+ * {@link Manifest} (all but the paths, which depend on where the manifest lives). Its `[[handler]]` tables are the
+ * registered handlers' own schemas.
  */
 import { z } from 'zod';
-import { anyString, boolean, expected, integer, nonEmptyString, oneOf, table } from './fieldSchemas.js';
-import { MAX_TIMER_MS, handlerSchema } from './handlerSchema.js';
+import type { HandlerRegistry } from '../handlerRegistry.js';
+import { MAX_TIMER_MS, anyString, boolean, expected, integer, nonEmptyString, oneOf, table } from './fieldSchemas.js';
+import { handlerTableSchema } from './handlerTableSchema.js';
 import { RESTART_TYPES } from '@theater/supervision';
 import { SUPERVISION_STRATEGIES, type Manifest, type ManifestLimits, type ManifestSupervision } from './manifest.js';
 
@@ -72,8 +74,20 @@ const supervision = table({
 /** What the document itself says; `componentPath` and `baseDir` are added by the caller. */
 export type ManifestFields = Omit<Manifest, 'componentPath' | 'baseDir'>;
 
-/** A whole manifest document. */
-export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
+const schemas = new WeakMap<HandlerRegistry, z.ZodType<ManifestFields, unknown>>();
+
+/** A whole manifest document granting `handlers`' types (built once per registry). */
+export function manifestSchema(handlers: HandlerRegistry): z.ZodType<ManifestFields, unknown> {
+  let schema = schemas.get(handlers);
+  if (schema === undefined) {
+    schema = documentSchema(handlers);
+    schemas.set(handlers, schema);
+  }
+  return schema;
+}
+
+function documentSchema(handlers: HandlerRegistry): z.ZodType<ManifestFields, unknown> {
+  return table({
   name: nonEmptyString().describe('The actor\'s name, shown in logs, events and errors.'),
   version: nonEmptyString().describe('The actor\'s version, as you number it (e.g. "0.1.0").'),
   component: nonEmptyString().describe(
@@ -106,7 +120,7 @@ export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
     ),
   supervision: supervision.prefault({}).describe('How this actor supervises the children it spawns.'),
   handler: z
-    .array(handlerSchema, { error: expected('an array of tables ([[handler]])') })
+    .array(handlerTableSchema(handlers), { error: expected('an array of tables ([[handler]])') })
     .default([])
     .describe(
       'The capabilities granted to the actor, one [[handler]] table each, chosen by type; each type at most once. ' +
@@ -130,3 +144,4 @@ export const manifestSchema: z.ZodType<ManifestFields, unknown> = table({
   title: 'Theater actor manifest (manifest.toml)',
   description: 'What an actor is (its component and initial state), what it may do (its handlers) and its limits.',
 });
+}

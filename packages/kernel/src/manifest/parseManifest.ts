@@ -6,7 +6,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { readRegularFile } from '../files/readRegularFile.js';
-import { findDuplicateHandlers } from './handlerSchema.js';
+import { toHandlerRegistry, type HandlerSource } from '../handlerRegistry.js';
+import { findDuplicateHandlers } from './handlerTableSchema.js';
 import { fieldName, rememberSource } from './fieldLocation.js';
 import { createLineLocator, type LineLocator } from './locateLine.js';
 import type { Manifest } from './manifest.js';
@@ -16,8 +17,17 @@ import { manifestSchema } from './manifestSchema.js';
 /** The largest manifest file read; manifests are a few hundred bytes. */
 export const MAX_MANIFEST_BYTES = 2 ** 20;
 
+/** Options of {@link loadManifest}. */
+export interface LoadManifestOptions {
+  /**
+   * The handlers a manifest may grant (`ActorSystem.handlers`, or definitions such as `defaultHandlers()`): each
+   * `[[handler]]` table is validated by the schema of the handler its `type` names.
+   */
+  readonly handlers: HandlerSource;
+}
+
 /** Options of {@link parseManifest}. */
-export interface ParseManifestOptions {
+export interface ParseManifestOptions extends LoadManifestOptions {
   /** The manifest's directory, against which a relative `component` path resolves. */
   readonly baseDir?: string | undefined;
   /** Where the text came from (a file path), to name in error messages. */
@@ -28,11 +38,12 @@ export interface ParseManifestOptions {
  * Parses and validates a TOML manifest.
  *
  * @example
- * const manifest = parseManifest(text, { baseDir: '/srv/actors/counter', source: 'counter.toml' });
+ * const manifest = parseManifest(text, { handlers: system.handlers, baseDir: '/srv/actors/counter', source: 'counter.toml' });
  * manifest.limits.memoryMb; // 256 unless the manifest says otherwise
  */
-export function parseManifest(text: string, options: ParseManifestOptions = {}): Manifest {
+export function parseManifest(text: string, options: ParseManifestOptions): Manifest {
   const { source } = options;
+  const handlers = toHandlerRegistry(options.handlers);
   let document: unknown;
   try {
     document = parse(text);
@@ -41,8 +52,8 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     throw new ManifestError([tomlProblem(error)], source, { cause: error });
   }
 
-  const result = manifestSchema.safeParse(document);
-  const duplicates = findDuplicateHandlers(isRecord(document) ? document['handler'] : undefined);
+  const result = manifestSchema(handlers).safeParse(document);
+  const duplicates = findDuplicateHandlers(isRecord(document) ? document['handler'] : undefined, handlers);
   if (!result.success || duplicates.length > 0) {
     const locate = createLineLocator(text);
     const issues = result.success ? [] : result.error.issues;
@@ -63,9 +74,9 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
  * Reads and parses the manifest file at `path`; relative paths in it resolve against its directory.
  *
  * @example
- * const manifest = await loadManifest('examples/counter/manifest.toml');
+ * const manifest = await loadManifest('examples/counter/manifest.toml', { handlers: defaultHandlers() });
  */
-export async function loadManifest(path: string): Promise<Manifest> {
+export async function loadManifest(path: string, options: LoadManifestOptions): Promise<Manifest> {
   const read = await readRegularFile(path, MAX_MANIFEST_BYTES);
   if (!read.ok) {
     const message = read.problem === 'missing' ? 'no manifest file at this path' : `the manifest file ${read.detail}`;
@@ -75,7 +86,7 @@ export async function loadManifest(path: string): Promise<Manifest> {
     });
   }
   const text = new TextDecoder().decode(read.bytes);
-  return parseManifest(text.replace(/^\uFEFF/, ''), { baseDir: dirname(resolve(path)), source: path });
+  return parseManifest(text.replace(/^\uFEFF/, ''), { handlers: options.handlers, baseDir: dirname(resolve(path)), source: path });
 }
 
 function tomlProblem(error: TomlError): ManifestProblem {

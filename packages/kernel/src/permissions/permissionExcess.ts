@@ -4,7 +4,7 @@
  * handler's to say (`HandlerDefinition.excess`), since only it knows what its grant reaches. Its limits and its
  * chain are compared too (limitExcess.ts).
  */
-import type { HandlerDefinition } from '../handler.js';
+import { toHandlerRegistry, type HandlerSource } from '../handlerRegistry.js';
 import type { Manifest } from '../manifest/index.js';
 import { limitExcess } from './limitExcess.js';
 
@@ -14,7 +14,8 @@ import { limitExcess } from './limitExcess.js';
  * @example
  * permissionExcess(child, parent, defaultHandlers()); // ['handler "random": max_bytes 65 exceeds the parent\'s 64']
  */
-export function permissionExcess(child: Manifest, parent: Manifest, handlers: readonly HandlerDefinition[]): string[] {
+export function permissionExcess(child: Manifest, parent: Manifest, handlers: HandlerSource): string[] {
+  const registry = toHandlerRegistry(handlers);
   const problems: string[] = [];
   for (const wanted of child.handlers) {
     const held = parent.handlers.filter((config) => config.type === wanted.type);
@@ -22,7 +23,7 @@ export function permissionExcess(child: Manifest, parent: Manifest, handlers: re
       problems.push(`handler "${wanted.type}", which the parent does not have`);
       continue;
     }
-    const excess = handlers.find((handler) => handler.type === wanted.type)?.excess;
+    const excess = registry.get(wanted.type)?.excess;
     if (excess === undefined) continue;
     const reasons = held.map((config) => excess(wanted, config, { child, parent }));
     if (reasons.every((reason) => reason !== undefined)) problems.push(`handler "${wanted.type}": ${reasons[0]}`);

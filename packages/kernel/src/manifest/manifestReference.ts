@@ -1,49 +1,26 @@
 /**
- * Renders the manifest reference (`docs/manifest.md`) from the manifest's JSON Schema, which is itself generated from
- * the zod schema: every key's type, default, allowed values and description come from there, so the reference cannot
- * drift from what the kernel accepts. `test/manifestReference.test.ts` checks the committed file against this.
+ * Renders the manifest reference (Markdown) from the manifest's JSON Schema, which is itself generated from the zod
+ * schemas of the kernel and of the registered handlers: every key's type, default, allowed values and description
+ * come from there, so the reference cannot drift from what a system with those handlers accepts.
  */
-import { itemsOf, type JsonSchema } from '../src/manifest/manifestJsonSchema.js';
+import { itemsOf, type JsonSchema } from './manifestJsonSchema.js';
 
-/** The command that rewrites `docs/manifest.md`, run in packages/kernel. */
-export const REGENERATE_REFERENCE = 'pnpm vitest run test/manifestReference.test.ts -u';
+/** Where a reference comes from and where its schema is published, for the text around the generated tables. */
+export interface ManifestReferenceOptions {
+  /** A manifest using most keys, shown at the top (its author's test should check it parses). */
+  readonly example: string;
+  /** Says where the reference is generated from and how to regenerate it (an HTML comment, not shown). */
+  readonly generatedNote: string;
+  /** The module the JSON Schema is published as (`@theater/handlers/manifest.schema.json`). */
+  readonly schemaModule: string;
+  /** A Markdown link to where editor set-up is explained. */
+  readonly editorSupportLink: string;
+  /** One `[[handler]]` table with options, showing how they sit beside `type`. */
+  readonly handlerExample: string;
+}
 
-/** Where an installed kernel's schema is, from a project's root (for the `#:schema` directive). */
-export const INSTALLED_SCHEMA_PATH = 'node_modules/@theater/kernel/dist/manifest.schema.json';
-
-/** A manifest using most keys, shown in the reference; the reference test checks that the kernel accepts it. */
-export const REFERENCE_EXAMPLE = `#:schema ./${INSTALLED_SCHEMA_PATH}
-name = "notes"
-version = "0.1.0"
-component = "./dist/notes.wasm"
-description = "Keeps notes in a store and answers how many it holds."
-restart = "transient"
-
-[limits]
-memory_mb = 128
-call_timeout_ms = 5000
-
-[[handler]]
-type = "runtime"
-
-[[handler]]
-type = "message-server"
-
-[[handler]]
-type = "store"
-
-[[handler]]
-type = "timing"
-max_sleep_ms = 60000
-
-[[handler]]
-type = "http-client"
-allowed_hosts = ["api.example.com"]
-allowed_methods = ["GET", "POST"]
-`;
-
-/** The Markdown reference of the manifest described by `schema` (the output of `manifestJsonSchema()`). */
-export function renderManifestReference(schema: JsonSchema): string {
+/** The Markdown reference of the manifest described by `schema` (the output of `manifestJsonSchema(handlers)`). */
+export function renderManifestReference(schema: JsonSchema, options: ManifestReferenceOptions): string {
   const top = properties(schema);
   const handlerKey = top.handler;
   const variants = (handlerKey === undefined ? undefined : itemsOf(handlerKey)?.oneOf) ?? [];
@@ -51,7 +28,7 @@ export function renderManifestReference(schema: JsonSchema): string {
   const lines = [
     '# `manifest.toml` reference',
     '',
-    `<!-- Generated from packages/kernel/src/manifest/*.ts: do not edit. In packages/kernel, run \`${REGENERATE_REFERENCE}\` to regenerate. -->`,
+    `<!-- ${options.generatedNote} -->`,
     '',
     text(schema.description),
     '',
@@ -60,11 +37,11 @@ export function renderManifestReference(schema: JsonSchema): string {
     'every problem at once, each with its field and line. A supervisor spawning a child from inline TOML uses the same',
     'format. Ranges are inclusive.',
     '',
-    'The same schema ships as JSON Schema in `@theater/kernel/manifest.schema.json`, for editors: with taplo or Even',
-    'Better TOML, start the manifest with a `#:schema` line (see the [kernel README](../README.md#editor-support)).',
+    `The same schema ships as JSON Schema in \`${options.schemaModule}\`, for editors: with taplo or Even`,
+    `Better TOML, start the manifest with a \`#:schema\` line (see the ${options.editorSupportLink}).`,
     '',
     '```toml',
-    REFERENCE_EXAMPLE.trimEnd(),
+    options.example.trimEnd(),
     '```',
     '',
     '## Top-level keys',
@@ -84,10 +61,7 @@ export function renderManifestReference(schema: JsonSchema): string {
       'type beside it:',
       '',
       '```toml',
-      '[[handler]]',
-      'type = "filesystem"',
-      'path = "./data"',
-      'read_only = true',
+      options.handlerExample.trimEnd(),
       '```',
       '',
     );
