@@ -12,7 +12,10 @@ import { storeHandler } from './storeHandler.js';
 import { supervisorHandler } from './supervisorHandler.js';
 import { timingHandler } from './timingHandler.js';
 
-/** Every handler this package provides, for `createActorSystem({ handlers: defaultHandlers() })`. */
+/**
+ * Every handler this package provides, for `createActorSystem({ handlers: defaultHandlers() })`, in the order the
+ * manifest reference and JSON Schema list them.
+ */
 export function defaultHandlers(): readonly HandlerDefinition[] {
-  return [runtimeHandler, messageServerHandler, supervisorHandler, timingHandler, randomHandler, environmentHandler, storeHandler, filesystemHandler, httpClientHandler, httpFrameworkHandler, processHandler] as readonly HandlerDefinition[];
+  return [runtimeHandler, messageServerHandler, supervisorHandler, storeHandler, filesystemHandler, httpClientHandler, httpFrameworkHandler, timingHandler, randomHandler, environmentHandler, processHandler] as readonly HandlerDefinition[];
 }

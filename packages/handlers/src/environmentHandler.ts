@@ -9,9 +9,12 @@
  * set is recorded, since the actor's behaviour depends on it.
  */
 import {
+  boolean,
+  handlerType,
   KernelError,
   redacting,
-  type EnvironmentHandlerConfig,
+  stringList,
+  table,
   type HandlerDefinition,
   type HostInterfaces,
 } from '@theater/kernel';
@@ -29,9 +32,50 @@ function visibility(config: EnvironmentHandlerConfig): (name: string) => boolean
   return (name) => !denied.has(name) && listed(config, name);
 }
 
+/** `type = "environment"`: read environment variables through allow/deny lists and prefixes. */
+export interface EnvironmentHandlerConfig {
+  readonly type: 'environment';
+  readonly allowedVars: readonly string[];
+  readonly deniedVars: readonly string[];
+  readonly allowedPrefixes: readonly string[];
+  readonly allowListAll: boolean;
+  /** Variables read but never recorded in clear (see the handlers README); absent when none are. */
+  readonly secretVars?: readonly string[];
+}
+
+const configSchema = table({
+  type: handlerType('environment'),
+  allowed_vars: stringList().default([]).describe('Environment variables the actor may read, by name.'),
+  denied_vars: stringList()
+    .default([])
+    .describe('Variables the actor may never read, even when otherwise allowed (this list wins).'),
+  allowed_prefixes: stringList()
+    .default([])
+    .describe('Variables the actor may read, by the start of their names (e.g. "APP_").'),
+  allow_list_all: boolean()
+    .default(false)
+    .describe('Whether list-vars lists the visible variables; without it, it lists none.'),
+  secret_vars: stringList()
+    .optional()
+    .describe('Variables whose values are kept out of the chain (API keys): a read is recorded as "[redacted]", and a replay hands the actor that string. Each must also be visible through allowed_vars or allowed_prefixes. None by default.'),
+})
+  .transform(
+    (v): EnvironmentHandlerConfig => ({
+      type: 'environment',
+      allowedVars: v.allowed_vars,
+      deniedVars: v.denied_vars,
+      allowedPrefixes: v.allowed_prefixes,
+      allowListAll: v.allow_list_all,
+      ...(v.secret_vars === undefined ? {} : { secretVars: v.secret_vars }),
+    }),
+  );
+
 /** Grants `theater:simple/environment`, reading `process.env` at each call. */
 export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
   type: 'environment',
+  description: 'Host environment variables, through allow and deny lists; any other variable reads as absent ' +
+      '(theater:simple/environment).',
+  config: configSchema,
   provides: ['theater:simple/environment'],
   requiredExports: {},
   // A secret the grant cannot read is a misspelling, and the variable meant would then be recorded in clear.

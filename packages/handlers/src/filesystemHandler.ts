@@ -5,7 +5,19 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { HostCallError, KernelError, isInside, type FilesystemHandlerConfig, type HandlerDefinition, type HostInterfaces, type Manifest } from '@theater/kernel';
+import {
+  boolean,
+  handlerType,
+  HostCallError,
+  isInside,
+  KernelError,
+  nonEmptyString,
+  stringList,
+  table,
+  type HandlerDefinition,
+  type HostInterfaces,
+  type Manifest,
+} from '@theater/kernel';
 import { at } from './confinement/verifiedHandle.js';
 import { createConfinedRoot, type ConfinedRoot } from './filesystem/confinedRoot.js';
 import { createFileOperations, type FileOperations } from './filesystem/fileOperations.js';
@@ -26,9 +38,39 @@ function commandTimeoutMs(callTimeoutMs: number): number {
   return Math.min(MAX_COMMAND_MS, callTimeoutMs - Math.min(1_000, Math.floor(callTimeoutMs / 4)));
 }
 
+/** `type = "filesystem"`: files under `path` (as written; relative to the manifest's `baseDir`). */
+export interface FilesystemHandlerConfig {
+  readonly type: 'filesystem';
+  readonly path: string;
+  readonly allowedCommands: readonly string[];
+  readonly readOnly: boolean;
+}
+
+const configSchema = table({
+  type: handlerType('filesystem'),
+  path: nonEmptyString().describe(
+    "The root directory the actor's paths are confined to, relative to this manifest's directory or absolute; " +
+      'it must exist when the actor starts.',
+  ),
+  allowed_commands: stringList()
+    .default([])
+    .describe('Commands execute-command may run, in the root directory; none by default.'),
+  read_only: boolean().default(false).describe('Whether writing, deleting and creating under the root is refused.'),
+})
+  .transform(
+    (v): FilesystemHandlerConfig => ({
+      type: 'filesystem',
+      path: v.path,
+      allowedCommands: v.allowed_commands,
+      readOnly: v.read_only,
+    }),
+  );
+
 /** Grants `theater:simple/filesystem`, confined to the grant's `path`. */
 export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
   type: 'filesystem',
+  description: 'Files under one root directory (theater:simple/filesystem).',
+  config: configSchema,
   provides: ['theater:simple/filesystem'],
   requiredExports: {},
 

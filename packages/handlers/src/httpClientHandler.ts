@@ -9,13 +9,21 @@
  */
 import { validateHeaderName, validateHeaderValue, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 import {
+  anyString,
+  expected,
+  handlerType,
   HostCallError,
+  integer,
   KernelError,
+  MAX_TIMER_MS,
+  showValue,
   redacting,
+  stringList,
+  table,
   type HandlerDefinition,
   type HostInterfaces,
-  type HttpClientHandlerConfig,
 } from '@theater/kernel';
+import { z } from 'zod';
 import { hostMatches, parseHostPattern, patternCovers, type HostPattern } from './http/hostPolicy.js';
 import { sendRequest, type OutgoingRequest } from './http/sendRequest.js';
 import { sensitiveHeaderValues } from './http/sensitiveHeaders.js';
@@ -23,9 +31,76 @@ import { sensitiveHeaderValues } from './http/sensitiveHeaders.js';
 type HttpClientHost = Pick<HostInterfaces, 'theater:simple/http-client'>;
 type HttpRequest = Parameters<HttpClientHost['theater:simple/http-client']['sendHttp']>[0];
 
+/** The standard HTTP methods; an `http-client` handler allows all of them unless told otherwise. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] as const;
+
+/** A standard HTTP method, upper-cased. */
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+const MIB = 1024 * 1024;
+
+function isHttpMethod(value: string): value is HttpMethod {
+  return (HTTP_METHODS as readonly string[]).includes(value);
+}
+
+const httpMethod = anyString().transform((value, ctx): HttpMethod => {
+  const method = value.toUpperCase();
+  if (isHttpMethod(method)) return method;
+  ctx.issues.push({
+    code: 'custom',
+    input: value,
+    message: `expected an HTTP method (${HTTP_METHODS.join(', ')}), got ${showValue(value)}`,
+  });
+  return z.NEVER;
+});
+
+/** An HTTP method in any case, as `httpMethod` accepts it: for the JSON Schema only (the transform validates). */
+const httpMethodPattern = `^(?:${HTTP_METHODS.map((m) => [...m].map((c) => `[${c}${c.toLowerCase()}]`).join('')).join('|')})$`;
+
+/** `type = "http-client"`: outgoing HTTP to `allowedHosts` only (empty: none). */
+export interface HttpClientHandlerConfig {
+  readonly type: 'http-client';
+  readonly allowedHosts: readonly string[];
+  readonly allowedMethods: readonly HttpMethod[];
+  readonly maxRequestBytes: number;
+  readonly maxResponseBytes: number;
+  readonly timeoutMs: number;
+}
+
+const configSchema = table({
+  type: handlerType('http-client'),
+  allowed_hosts: stringList()
+    .default([])
+    .describe(
+      'Hosts the actor may send requests to: "example.com" on any port, "example.com:8080" on that port only, ' +
+        '"*.example.com" its subdomains. None by default.',
+    ),
+  allowed_methods: z
+    .array(httpMethod.meta({ title: 'HTTP method', pattern: httpMethodPattern }), { error: expected('an array of strings') })
+    .default([...HTTP_METHODS])
+    .describe(`HTTP methods the actor may use, in any case (${HTTP_METHODS.join(', ')}); all of them by default.`),
+  max_request_bytes: integer('positive').default(10 * MIB).describe('The largest request body sent, in bytes.'),
+  max_response_bytes: integer('positive').default(10 * MIB).describe('The largest response body read, in bytes.'),
+  timeout_ms: integer('positive', { value: MAX_TIMER_MS, why: 'the longest timer Node supports' })
+    .default(30_000)
+    .describe("How long a whole exchange may take, in milliseconds; cut to fit within the actor's call_timeout_ms."),
+})
+  .transform(
+    (v): HttpClientHandlerConfig => ({
+      type: 'http-client',
+      allowedHosts: v.allowed_hosts,
+      allowedMethods: v.allowed_methods,
+      maxRequestBytes: v.max_request_bytes,
+      maxResponseBytes: v.max_response_bytes,
+      timeoutMs: v.timeout_ms,
+    }),
+  );
+
 /** Grants `theater:simple/http-client`. */
 export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
   type: 'http-client',
+  description: 'Outgoing HTTP(S) requests, to allowed hosts only (theater:simple/http-client).',
+  config: configSchema,
   provides: ['theater:simple/http-client'],
   requiredExports: {},
   // Entries that cannot match anything are mistakes: refuse to start rather than silently allow less.

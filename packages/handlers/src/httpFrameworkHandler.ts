@@ -6,7 +6,14 @@
  * forward every message the same way (see http/actorServer.ts). Ids of servers, handlers, routes, middleware and
  * connections count from 1 per actor. Every server and connection closes when the actor ends.
  */
-import { HostCallError, type HandlerDefinition, type HostInterfaces, type HttpFrameworkHandlerConfig } from '@theater/kernel';
+import {
+  handlerType,
+  HostCallError,
+  integer,
+  table,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 import { ActorServer } from './http/actorServer.js';
 import { parseMethod, parsePattern, type PathPattern } from './http/router.js';
 
@@ -23,9 +30,35 @@ const LOOPBACK_HOSTS: ReadonlyMap<string, string> = new Map([
   ['[::1]', '::1'],
 ]);
 
+/**
+ * `type = "http-framework"`: serve HTTP and WebSocket on loopback only, with request bodies and WebSocket messages of
+ * at most `maxRequestBytes`, and at most `maxServers` servers at once.
+ */
+export interface HttpFrameworkHandlerConfig {
+  readonly type: 'http-framework';
+  readonly maxRequestBytes: number;
+  readonly maxServers: number;
+}
+
+/** Sizes in the defaults below. */
+const MIB = 1024 * 1024;
+
+const configSchema = table({
+  type: handlerType('http-framework'),
+  max_request_bytes: integer('positive')
+    .default(MIB)
+    .describe('The largest request body or WebSocket message received, in bytes.'),
+  max_servers: integer('positive').default(4).describe('How many servers the actor may have at once.'),
+})
+  .transform(
+    (v): HttpFrameworkHandlerConfig => ({ type: 'http-framework', maxRequestBytes: v.max_request_bytes, maxServers: v.max_servers }),
+  );
+
 /** Grants `theater:simple/http-framework`; the actor must export `theater:simple/http-handlers`. */
 export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig> = {
   type: 'http-framework',
+  description: 'HTTP and WebSocket servers, on loopback addresses only (theater:simple/http-framework).',
+  config: configSchema,
   provides: ['theater:simple/http-framework'],
   requiredExports: {
     [HTTP_HANDLERS]: ['handle-request', 'handle-middleware', 'handle-websocket-connect', 'handle-websocket-message', 'handle-websocket-disconnect'],

@@ -3,13 +3,28 @@
  * it requires), and `message-server-host`, the actor's own sends, requests, deferred replies and channels, routed
  * by the kernel. Every refusal comes back to the guest as `err(<code>: <message>)`.
  */
-import { HostCallError, isKernelError, type HandlerDefinition, type HostInterfaces, type MessageServerHandlerConfig } from '@theater/kernel';
+import {
+  HostCallError,
+  isKernelError,
+  optionlessHandler,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 
 type MessageServerHost = Pick<HostInterfaces, 'theater:simple/message-server-host'>;
+
+/** `type = "message-server"`: send, request and channels between actors. */
+export interface MessageServerHandlerConfig {
+  readonly type: 'message-server';
+}
+
+const configSchema = optionlessHandler('message-server');
 
 /** Grants messaging: delivery into the actor, and `message-server-host` out of it. */
 export const messageServerHandler: HandlerDefinition<MessageServerHandlerConfig> = {
   type: 'message-server',
+  description: 'Messages, requests and channels between actors (theater:simple/message-server-host).',
+  config: configSchema,
   provides: ['theater:simple/message-server-host'],
   requiredExports: {
     'theater:simple/message-server-client': [

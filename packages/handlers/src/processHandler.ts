@@ -21,16 +21,20 @@ import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  handlerType,
   HostCallError,
+  integer,
   isInside,
   isKernelError,
   KernelError,
+  nonEmptyString,
   realLocation,
+  stringList,
+  table,
   type HandlerContext,
   type HandlerDefinition,
   type HostInterfaces,
   type Manifest,
-  type ProcessHandlerConfig,
 } from '@theater/kernel';
 import { at } from './confinement/verifiedHandle.js';
 import { findProgram } from './process/findProgram.js';
@@ -48,9 +52,52 @@ const ALLOWED_SIGNALS: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT
 /** How long `os-kill`, and the actor's end, wait for a killed process to be gone. */
 const KILL_WAIT_MS = 2000;
 
+/** `type = "process"`: run `allowedPrograms`, at most `maxProcesses` at once, in `cwd` (default: a private temporary directory). */
+export interface ProcessHandlerConfig {
+  readonly type: 'process';
+  readonly allowedPrograms: readonly string[];
+  readonly maxProcesses: number;
+  readonly maxOutputBuffer: number;
+  readonly cwd?: string;
+}
+
+/** Sizes in the defaults below. */
+const MIB = 1024 * 1024;
+
+const configSchema = table({
+  type: handlerType('process'),
+  allowed_programs: stringList()
+    .default([])
+    .describe(
+      "Programs the actor may start (never through a shell): a name looked up in the host's PATH, or an absolute " +
+        'path, matched exactly. None by default.',
+    ),
+  max_processes: integer('positive').default(10).describe("How many of the actor's processes may run at once."),
+  max_output_buffer: integer('positive')
+    .default(MIB)
+    .describe('The most output read from one process but not yet delivered to the actor, in bytes.'),
+  cwd: nonEmptyString()
+    .optional()
+    .describe(
+      "The directory processes run in, relative to this manifest's directory or absolute; it must exist. " +
+        'Without it: a private temporary directory, removed when the actor ends.',
+    ),
+})
+  .transform((v): ProcessHandlerConfig => {
+    const config = {
+      type: 'process',
+      allowedPrograms: v.allowed_programs,
+      maxProcesses: v.max_processes,
+      maxOutputBuffer: v.max_output_buffer,
+    } as const;
+    return v.cwd === undefined ? config : { ...config, cwd: v.cwd };
+  });
+
 /** Grants `theater:simple/process`, and requires `process-handlers` to deliver output to. */
 export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
   type: 'process',
+  description: 'Running host programs, their output delivered to the actor (theater:simple/process).',
+  config: configSchema,
   provides: ['theater:simple/process'],
   requiredExports: { [PROCESS_HANDLERS]: ['handle-stdout', 'handle-stderr', 'handle-exit'] },
   async admit({ manifest, config, field, parent }) {

@@ -5,15 +5,48 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { HostCallError, type HandlerDefinition, type HostInterfaces, type RandomHandlerConfig } from '@theater/kernel';
+import {
+  handlerType,
+  HostCallError,
+  integer,
+  table,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 
 type RandomHost = Pick<HostInterfaces, 'theater:simple/random'>;
 
 const TWO_TO_64 = 1n << 64n;
 
+/** `type = "random"`: random bytes and numbers, deterministic when `seed` is set. */
+export interface RandomHandlerConfig {
+  readonly type: 'random';
+  readonly seed?: number;
+  readonly maxBytes: number;
+}
+
+/** Sizes in the defaults below. */
+const MIB = 1024 * 1024;
+
+const configSchema = table({
+  type: handlerType('random'),
+  seed: integer('non-negative')
+    .optional()
+    .describe("Makes the numbers deterministic (a SHA-256 counter stream from this seed); without it they come from the OS."),
+  max_bytes: integer('positive').default(MIB).describe('The most random bytes one call may ask for.'),
+})
+  .transform(
+    (v): RandomHandlerConfig =>
+      v.seed === undefined
+        ? { type: 'random', maxBytes: v.max_bytes }
+        : { type: 'random', seed: v.seed, maxBytes: v.max_bytes },
+  );
+
 /** Grants `theater:simple/random`. */
 export const randomHandler: HandlerDefinition<RandomHandlerConfig> = {
   type: 'random',
+  description: 'Random bytes, numbers and UUIDs (theater:simple/random).',
+  config: configSchema,
   provides: ['theater:simple/random'],
   requiredExports: {},
   excess: (wanted, held) => (wanted.maxBytes > held.maxBytes ? `max_bytes ${wanted.maxBytes} exceeds the parent's ${held.maxBytes}` : undefined),

@@ -7,11 +7,13 @@
  */
 import { join } from 'node:path';
 import {
+  handlerType,
   HostCallError,
   KernelError,
+  stringList,
+  table,
   type HandlerDefinition,
   type HostInterfaces,
-  type StoreHandlerConfig,
   type SystemResource,
 } from '@theater/kernel';
 import { openContentStore, type ContentStore, type StoreInfo } from './store/contentStore.js';
@@ -26,9 +28,30 @@ const CONTENT_STORE: SystemResource<ContentStore> = {
   close: (store) => store.close(),
 };
 
+/** `type = "store"`: content-addressed stores; `stores` names existing stores the actor is handed. */
+export interface StoreHandlerConfig {
+  readonly type: 'store';
+  readonly stores?: readonly string[];
+}
+
+const configSchema = table({
+  type: handlerType('store'),
+  stores: stringList()
+    .optional()
+    .describe(
+      'Ids of existing stores the actor is handed, besides those it creates; each must exist, and a child may be ' +
+        'handed only stores its parent can use.',
+    ),
+})
+  .transform(
+    (v): StoreHandlerConfig => (v.stores === undefined ? { type: 'store' } : { type: 'store', stores: v.stores }),
+  );
+
 /** Grants `theater:simple/store`. */
 export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
   type: 'store',
+  description: 'Content-addressed (SHA-256) stores with labels, kept in $THEATER_HOME/store (theater:simple/store).',
+  config: configSchema,
   provides: ['theater:simple/store'],
   requiredExports: {},
   async admit({ manifest, config, field, parent, resource }) {

@@ -4,14 +4,30 @@
  * `supervisor-handlers` is told of each child's failure and exit. Refusals come back as `err(<code>: <message>)`.
  */
 import type { ChainEvent } from '@theater/event-chain';
-import { HostCallError, isKernelError, isManifestError, type HandlerDefinition, type HostInterfaces, type SupervisorHandlerConfig } from '@theater/kernel';
+import {
+  HostCallError,
+  isKernelError,
+  isManifestError,
+  optionlessHandler,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 import { toWitChainEvent } from './witChainEvent.js';
 
 type SupervisorHost = Pick<HostInterfaces, 'theater:simple/supervisor'>;
 
+/** `type = "supervisor"`: spawn and manage children. */
+export interface SupervisorHandlerConfig {
+  readonly type: 'supervisor';
+}
+
+const configSchema = optionlessHandler('supervisor');
+
 /** Grants `theater:simple/supervisor`. */
 export const supervisorHandler: HandlerDefinition<SupervisorHandlerConfig> = {
   type: 'supervisor',
+  description: "Spawning and managing child actors, from files inside this manifest's directory (theater:simple/supervisor).",
+  config: configSchema,
   provides: ['theater:simple/supervisor'],
   requiredExports: {},
   optionalExports: ['theater:simple/supervisor-handlers'],

@@ -3,13 +3,48 @@
  * blocks only the calling actor (its operation waits; other actors run), and counts against its call deadline.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HostCallError, type HandlerDefinition, type HostInterfaces, type TimingHandlerConfig } from '@theater/kernel';
+import {
+  handlerType,
+  HostCallError,
+  integer,
+  showValue,
+  table,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 
 type TimingHost = Pick<HostInterfaces, 'theater:simple/timing'>;
+
+/** `type = "timing"`: clock and sleeps between `minSleepMs` and `maxSleepMs`. */
+export interface TimingHandlerConfig {
+  readonly type: 'timing';
+  readonly minSleepMs: number;
+  readonly maxSleepMs: number;
+}
+
+const configSchema = table({
+  type: handlerType('timing'),
+  min_sleep_ms: integer('non-negative')
+    .default(0)
+    .describe('The shortest sleep or deadline the actor may ask for, in milliseconds; at most max_sleep_ms.'),
+  max_sleep_ms: integer('non-negative')
+    .default(3_600_000)
+    .describe('The longest sleep or deadline the actor may ask for, in milliseconds.'),
+})
+  .refine((v) => v.min_sleep_ms <= v.max_sleep_ms, {
+    path: ['min_sleep_ms'],
+    error: (issue) => {
+      const v = isTable(issue.input) ? issue.input : {};
+      return `must not exceed max_sleep_ms (${showValue(v['min_sleep_ms'])} > ${showValue(v['max_sleep_ms'])})`;
+    },
+  })
+  .transform((v): TimingHandlerConfig => ({ type: 'timing', minSleepMs: v.min_sleep_ms, maxSleepMs: v.max_sleep_ms }));
 
 /** Grants `theater:simple/timing`. */
 export const timingHandler: HandlerDefinition<TimingHandlerConfig> = {
   type: 'timing',
+  description: 'The clock, sleeps and deadlines (theater:simple/timing).',
+  config: configSchema,
   provides: ['theater:simple/timing'],
   requiredExports: {},
   excess(wanted, held) {
@@ -35,3 +70,7 @@ export const timingHandler: HandlerDefinition<TimingHandlerConfig> = {
     };
   },
 };
+
+function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
