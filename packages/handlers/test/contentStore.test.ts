@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveTheaterHome, type AdmitContext, type StoreHandlerConfig, type SystemResource } from '@theater/kernel';
+import { resolveTheaterHome, type AdmitContext, type SystemResource } from '@theater/kernel';
+import type { StoreHandlerConfig } from '../src/index.js';
 import { openContentStore } from '../src/store/contentStore.js';
 import { storeHandler } from '../src/storeHandler.js';
 

@@ -8,7 +8,7 @@ import { defaultHandlers } from '../src/index.js';
 /** What the kernel finds when a supervisor spawns `child`, with every handler of this package installed. */
 const permissionExcess = (child: Manifest, parent: Manifest): string[] => excessUnder(child, parent, defaultHandlers());
 
-const manifest = (handlers: string): Manifest => parseManifest(`name = "a"\nversion = "1"\ncomponent = "a.wasm"\n${handlers}`);
+const manifest = (handlers: string): Manifest => parseManifest(`name = "a"\nversion = "1"\ncomponent = "a.wasm"\n${handlers}`, { handlers: defaultHandlers() });
 
 const parent = manifest(`
 [[handler]]

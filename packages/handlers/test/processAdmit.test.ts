@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdmitContext, Manifest, ProcessHandlerConfig } from '@theater/kernel';
-import { processHandler } from '../src/processHandler.js';
+import type { AdmitContext, Manifest } from '@theater/kernel';
+import { processHandler, type ProcessHandlerConfig } from '../src/processHandler.js';
 
 let base: string;
 

@@ -70,7 +70,7 @@ describe('runtime handler', () => {
 
   it('provides exactly theater:simple/runtime', async () => {
     expect(runtimeHandler.provides).toEqual(['theater:simple/runtime']);
-    const manifest = await loadManifest(testActorManifest('echo'));
+    const manifest = await loadManifest(testActorManifest('echo'), { handlers: defaultHandlers() });
     const host = runtimeHandler.create({
       actorId: 'a',
       manifest,

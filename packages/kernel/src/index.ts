@@ -15,6 +15,7 @@ export type { Actor, ActorExit, ActorStatus } from './actor/actor.js';
 export type { ActorFailure, FailureReason } from './actor/actorFailure.js';
 export {
   HostCallError,
+  defineHandler,
   type ActorState,
   type AdmitContext,
   type HandlerContext,
@@ -24,6 +25,7 @@ export {
   type HostInterfaces,
   type SystemResource,
 } from './handler.js';
+export { HandlerRegistry, type HandlerSource } from './handlerRegistry.js';
 export { REDACTED, redacting, type Redaction } from './redaction.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';

@@ -61,7 +61,7 @@ describe('childFilePath', () => {
 
 describe('confineChildFiles', () => {
   const child = (lines: string, baseDir: string): ReturnType<typeof parseManifest> =>
-    parseManifest(`name = "child"\nversion = "0.1.0"\n${lines}`, { baseDir });
+    parseManifest(`name = "child"\nversion = "0.1.0"\n${lines}`, { handlers: [], baseDir });
 
   it('accepts a child whose component and init_state lie inside the directory, resolved against the child\'s own', async () => {
     await using dirs = await layout();

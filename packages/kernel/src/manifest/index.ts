@@ -21,6 +21,7 @@ export {
   type ParseManifestOptions,
 } from './parseManifest.js';
 export { manifestJsonSchema, type JsonSchema } from './manifestJsonSchema.js';
+export { manifestSchema, type ManifestFields } from './manifestSchema.js';
 export { renderManifestReference, type ManifestReferenceOptions } from './manifestReference.js';
 export {
   MAX_TIMER_MS,

@@ -4,12 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { HANDLER_TYPES, parseManifest } from '../src/manifest/index.js';
-import { manifestJsonSchema } from '../src/manifest/manifestJsonSchema.js';
-import { manifestSchema } from '../src/manifest/manifestSchema.js';
-import { REFERENCE_EXAMPLE, REGENERATE_REFERENCE, renderManifestReference } from '../scripts/manifestReference.js';
+import { HandlerRegistry, manifestSchema as manifestSchemaOf, parseManifest } from '@theater/kernel';
+import { defaultHandlers } from '../src/index.js';
+import { REFERENCE_EXAMPLE, REGENERATE_REFERENCE, builtInManifestReference } from '../scripts/manifestReference.js';
 
-const reference = renderManifestReference(manifestJsonSchema());
+const handlers = new HandlerRegistry(defaultHandlers());
+const HANDLER_TYPES = handlers.types();
+const manifestSchema = manifestSchemaOf(handlers);
+const reference = builtInManifestReference();
 
 type Schema = z.core.$ZodType;
 
@@ -65,7 +67,7 @@ describe('the manifest reference', () => {
   it('is docs/manifest.md as committed', async () => {
     await expect(reference).toMatchFileSnapshot(
       '../docs/manifest.md',
-      `docs/manifest.md is out of date; in packages/kernel run: ${REGENERATE_REFERENCE}`,
+      `docs/manifest.md is out of date; in packages/handlers run: ${REGENERATE_REFERENCE}`,
     );
   });
 
@@ -83,7 +85,7 @@ describe('the manifest reference', () => {
 
   it('shows an example the kernel accepts', () => {
     expect(reference).toContain(REFERENCE_EXAMPLE.trimEnd());
-    const manifest = parseManifest(REFERENCE_EXAMPLE);
+    const manifest = parseManifest(REFERENCE_EXAMPLE, { handlers });
     expect(manifest.handlers.map((h) => h.type)).toEqual(['runtime', 'message-server', 'store', 'timing', 'http-client']);
   });
 });

@@ -7,7 +7,12 @@ import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { fuzzParameters } from '@theater/test-actors/fuzz';
-import { HANDLER_TYPES, isManifestError, parseManifest, type Manifest } from '../src/manifest/index.js';
+import { isManifestError, parseManifest as parseWith, type Manifest, type ParseManifestOptions } from '@theater/kernel';
+import { defaultHandlers } from '../src/index.js';
+
+const handlers = defaultHandlers();
+const HANDLER_TYPES = handlers.map((handler) => handler.type);
+const parseManifest = (text: string, options: Omit<ParseManifestOptions, 'handlers'>) => parseWith(text, { handlers, ...options });
 
 /** The longest one parse may take, even on a loaded machine. */
 const TIME_BOUND_MS = 2000;

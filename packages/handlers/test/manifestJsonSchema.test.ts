@@ -12,12 +12,21 @@ import fc from 'fast-check';
 import { parse, stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { fuzzParameters } from '@theater/test-actors/fuzz';
-import { HANDLER_TYPES, isManifestError, parseManifest } from '../src/manifest/index.js';
-import { itemsOf, manifestJsonSchema, type JsonSchema } from '../src/manifest/manifestJsonSchema.js';
+import { isManifestError, manifestJsonSchema, parseManifest as parseWith, type JsonSchema } from '@theater/kernel';
+import { defaultHandlers } from '../src/index.js';
 import { tempDir } from './tempDir.js';
 
+const handlers = defaultHandlers();
+const HANDLER_TYPES = handlers.map((handler) => handler.type);
+const parseManifest = (text: string) => parseWith(text, { handlers });
+
+/** The schema of an array's items, when it is one schema object. */
+function itemsOf(schema: JsonSchema): JsonSchema | undefined {
+  return typeof schema.items === 'object' && !Array.isArray(schema.items) ? schema.items : undefined;
+}
+
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const schema = manifestJsonSchema();
+const schema = manifestJsonSchema(handlers);
 const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
 
 function kernelAccepts(text: string): boolean {
@@ -223,7 +232,7 @@ describe('manifestJsonSchema', () => {
   it.each([
     ['the largest limits', `${minimal}[limits]\nmemory_mb = 4096\ncall_timeout_ms = 2147483647\nmailbox = 9007199254740991\n`],
     ['HTTP methods in any case', `${minimal}[[handler]]\ntype = "http-client"\nallowed_methods = ["get", "Post"]\n`],
-    ['a #:schema directive', `#:schema ./node_modules/@theater/kernel/dist/manifest.schema.json\n${minimal}`],
+    ['a #:schema directive', `#:schema ./node_modules/@theater/handlers/dist/manifest.schema.json\n${minimal}`],
     ['an empty description', `${minimal}description = ""\n`],
     ['a seed of 0', `${minimal}[[handler]]\ntype = "random"\nseed = 0\n`],
   ])('accepts %s, as the kernel does', (_what, text) => {
@@ -232,8 +241,8 @@ describe('manifestJsonSchema', () => {
   });
 
   it("gives the kernel's defaults: a manifest with them written out parses to the same manifest", () => {
-    const handlers = HANDLER_TYPES.map((type) => (type === 'filesystem' ? { type, path: './data' } : { type }));
-    const document = { ...(parse(minimal) as Record<string, unknown>), handler: handlers };
+    const tables = HANDLER_TYPES.map((type) => (type === 'filesystem' ? { type, path: './data' } : { type }));
+    const document = { ...(parse(minimal) as Record<string, unknown>), handler: tables };
     const filled = withDefaults(document);
     expect(filled).toMatchObject({ save_chain: true, limits: { memory_mb: 256 }, supervision: { strategy: 'one-for-one' } });
     expect(JSON.stringify(filled)).toContain('"allowed_methods":["GET"');
