@@ -19,7 +19,7 @@ async function ask(system: ActorSystem, id: string, command: string): Promise<st
 
 /** Per-request round trip (µs) from batches of `perBatch` requests A → B, one figure per batch. */
 export async function requestRoundTrip(system: ActorSystem, batches: number, perBatch: number): Promise<{ p50: number; p99: number; samples: number[] }> {
-  const messenger = await loadManifest(testActorManifest('messenger'));
+  const messenger = await loadManifest(testActorManifest('messenger'), { handlers: system.handlers });
   const a = await system.spawn(messenger);
   const b = await system.spawn(messenger);
   await ask(system, a.id, `askn ${perBatch} ${b.id} ping`); // warm-up
@@ -37,10 +37,10 @@ export async function requestRoundTrip(system: ActorSystem, batches: number, per
 
 /** Sends per second across `pairs` messenger → echo pairs, each sender sending `perSender` in one operation. */
 export async function sendThroughput(system: ActorSystem, pairs: number, perSender: number): Promise<number> {
-  const messengerBase = await loadManifest(testActorManifest('messenger'));
+  const messengerBase = await loadManifest(testActorManifest('messenger'), { handlers: system.handlers });
   // A burst is one long operation of the sender.
   const messenger: Manifest = { ...messengerBase, limits: { ...messengerBase.limits, callTimeoutMs: 120_000 } };
-  const echoBase = await loadManifest(testActorManifest('echo'));
+  const echoBase = await loadManifest(testActorManifest('echo'), { handlers: system.handlers });
   // The receivers' mailboxes hold a whole burst: the point is throughput, not back-pressure.
   const echo: Manifest = { ...echoBase, limits: { ...echoBase.limits, mailbox: perSender + 16, memoryMb: 256 } };
   const senders: Actor[] = [];
@@ -65,7 +65,7 @@ export async function sendThroughput(system: ActorSystem, pairs: number, perSend
 
 /** Failure-to-running latency (ms) of a permanent child restarted by its overseer, `count` times. */
 export async function restartLatency(system: ActorSystem, count: number): Promise<number[]> {
-  const overseerBase = await loadManifest(testActorManifest('overseer'));
+  const overseerBase = await loadManifest(testActorManifest('overseer'), { handlers: system.handlers });
   // A supervisor loads its children's files only from its own directory: test-actors/, holding manifests/ and dist/.
   const baseDir = dirname(dirname(testActorManifest('overseer')));
   const overseer = await system.spawn({ ...overseerBase, baseDir, supervision: { strategy: 'one-for-one', maxRestarts: count + 1, withinMs: 3_600_000 } });

@@ -3,7 +3,7 @@ import { createActorSystem, loadManifest } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
 const home = process.argv[2] ?? await mkdtemp(join(tmpdir(), 'rp-'));
 const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 1 });
-const counter = await loadManifest('/work/main/examples/counter/manifest.toml');
+const counter = await loadManifest('/work/main/examples/counter/manifest.toml', { handlers: system.handlers });
 const M = new TextEncoder().encode('x');
 if (!process.argv[2]) {
 const a = await system.spawn(counter, { id: 'rec' });

@@ -33,8 +33,8 @@ const encoder = new TextEncoder();
 const MESSAGE = encoder.encode('x');
 
 try {
-  const counter = await loadManifest(COUNTER);
-  const small = await loadManifest(testActorManifest('small'));
+  const counter = await loadManifest(COUNTER, { handlers: system.handlers });
+  const small = await loadManifest(testActorManifest('small'), { handlers: system.handlers });
 
   // Spawn latency, warm component cache and warm pool.
   for (const [label, manifest] of [['componentize-js counter', counter], ['small WAT actor', small]] as const) {

@@ -36,7 +36,7 @@ if (entries.length === 0) {
 const manifests = await Promise.all(
   (await readdir(exampleDir))
     .filter((file) => file.endsWith('.toml'))
-    .map(async (file) => ({ file, manifest: await loadManifest(join(exampleDir, file)) })),
+    .map(async (file) => ({ file, manifest: await loadManifest(join(exampleDir, file), { handlers: defaultHandlers() }) })),
 );
 
 let failures = 0;

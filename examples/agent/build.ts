@@ -9,7 +9,7 @@ import { defaultHandlers } from '@theater/handlers';
 import { loadManifest, manifestWorld } from '@theater/kernel';
 import { buildActor } from '@theater/sdk';
 
-const manifest = await loadManifest(fileURLToPath(new URL('./manifest.toml', import.meta.url)));
+const manifest = await loadManifest(fileURLToPath(new URL('./manifest.toml', import.meta.url)), { handlers: defaultHandlers() });
 const built = await buildActor({
   entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
   world: manifestWorld(manifest, defaultHandlers()),

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { decodeEventData, type ChainEvent } from '@theater/event-chain';
+import { defaultHandlers } from '@theater/handlers';
 import { loadManifest, type Manifest } from '@theater/kernel';
 import type { ChatMessage, ChatScript, ScriptedReply } from '@theater/test-actors/fake-llm-server';
 
@@ -75,7 +76,7 @@ function toolResults(messages: readonly ChatMessage[]): Map<string, unknown> {
 
 /** The agent's manifest granting `host` (the fake server's `127.0.0.1:<port>`) instead of api.openai.com. */
 export async function agentManifest(host: string): Promise<Manifest> {
-  const manifest = await loadManifest(AGENT_MANIFEST);
+  const manifest = await loadManifest(AGENT_MANIFEST, { handlers: defaultHandlers() });
   return {
     ...manifest,
     handlers: manifest.handlers.map((handler) => (handler.type === 'http-client' ? { ...handler, allowedHosts: [host] } : handler)),

@@ -8,7 +8,8 @@ import { lstat, mkdir, readdir, readFile, realpath, rename, symlink, truncate, u
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeEventData } from '@theater/event-chain';
-import type { Actor, ActorSystem, FilesystemHandlerConfig } from '@theater/kernel';
+import type { Actor, ActorSystem } from '@theater/kernel';
+import type { FilesystemHandlerConfig } from '@theater/handlers';
 import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
@@ -393,7 +394,7 @@ describe('the grant', () => {
     const actor = await system.spawn({
       ...manifest,
       baseDir: join(dirs.root, '..'),
-      handlers: [{ type: 'runtime' }, { type: 'message-server' }, { type: 'filesystem', path: 'root', allowedCommands: [], readOnly: false }],
+      handlers: [{ type: 'runtime' }, { type: 'message-server' }, { type: 'filesystem', path: 'root', allowedCommands: [], readOnly: false } as FilesystemHandlerConfig],
     });
     expect(await ask(actor, 'write here relative')).toBe('ok');
     expect(await readFile(join(dirs.root, 'here'), 'utf8')).toBe('relative');

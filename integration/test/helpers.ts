@@ -29,7 +29,7 @@ export async function testSystem(options: { poolSize?: number } = {}): Promise<A
 
 /** A test actor's manifest, with some fields replaced. */
 export async function manifestOf(name: TestActorName, changes: Partial<Manifest> = {}): Promise<Manifest> {
-  const manifest = await loadManifest(testActorManifest(name));
+  const manifest = await loadManifest(testActorManifest(name), { handlers: defaultHandlers() });
   return { ...manifest, ...changes };
 }
 

@@ -4,7 +4,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
-import type { Actor, HttpClientHandlerConfig } from '@theater/kernel';
+import type { Actor } from '@theater/kernel';
+import type { HttpClientHandlerConfig } from '@theater/handlers';
 import { decode, manifestOf, testSystem, text } from './helpers.js';
 
 /** A request a test server received. */

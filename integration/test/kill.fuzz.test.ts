@@ -167,7 +167,7 @@ describe('kill -9 during supervisor restarts', () => {
       // a few milliseconds after one), and made to trap (then restarted by its supervisor) every seventh.
       const { acked } = await runAndKill(
         home.path,
-        `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))});
+        `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))}, { handlers: system.handlers });
 // Restart intensity high enough that the traps never exhaust it.
 const overseer = await system.spawn({ ...manifest, baseDir: ${JSON.stringify(testActorsDir)}, supervision: { ...manifest.supervision, maxRestarts: 1000 } }, { id: 'overseer' });
 const child = decode(await overseer.request(text('spawn manifests/trapper.toml')));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
-import { defaultHandlers } from '@theater/handlers';
-import { createActorSystem, isKernelError, type Actor, type Manifest, type ProcessHandlerConfig } from '@theater/kernel';
+import { defaultHandlers, type ProcessHandlerConfig } from '@theater/handlers';
+import { createActorSystem, isKernelError, type Actor, type Manifest } from '@theater/kernel';
 import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 type Delivery = { pid: number; stdout: string } | { pid: number; stderr: string } | { pid: number; exit: number };
@@ -253,7 +253,7 @@ describe('working directories', () => {
     await writeFile(join(root.path, 'file.txt'), 'not a directory');
     await using system = await testSystem();
     const manifest = await manifestOf('spawner');
-    const allowed = manifest.handlers.flatMap((h) => (h.type === 'process' ? h.allowedPrograms : []));
+    const allowed = manifest.handlers.flatMap((h) => (h.type === 'process' ? (h as ProcessHandlerConfig).allowedPrograms : []));
     const missingProgram = 'theater-no-such-program';
     const spawner = await system.spawn(withProcess(manifest, { cwd: root.path, allowedPrograms: [...allowed, missingProgram] }));
     const denials: [string, string][] = [

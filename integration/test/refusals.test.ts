@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testActorComponent } from '@theater/test-actors';
 import { manifestOf, tempDir, testSystem } from './helpers.js';
+import type { FilesystemHandlerConfig } from '@theater/handlers';
 
 describe('spawn refusals', () => {
   it('refuses a component importing an interface its manifest does not grant, naming it', async () => {
@@ -27,7 +28,7 @@ describe('spawn refusals', () => {
     await using system = await testSystem();
     await using root = await tempDir();
     // Even with a filesystem grant: files are reached through theater:simple/filesystem, never through WASI.
-    const manifest = await manifestOf('wasi-stdio', { handlers: [{ type: 'runtime' }, { type: 'filesystem', path: root.path, allowedCommands: [], readOnly: false }] });
+    const manifest = await manifestOf('wasi-stdio', { handlers: [{ type: 'runtime' }, { type: 'filesystem', path: root.path, allowedCommands: [], readOnly: false } as FilesystemHandlerConfig] });
     const error = await system.spawn(manifest).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'import-not-granted' });
     const message = (error as Error).message;

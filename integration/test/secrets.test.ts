@@ -8,8 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
-import { defaultHandlers } from '@theater/handlers';
-import { createActorSystem, redacting, REDACTED, type Actor, type HandlerDefinition, type HostFunction, type EnvironmentHandlerConfig, type HttpClientHandlerConfig, type Manifest } from '@theater/kernel';
+import { defaultHandlers, type EnvironmentHandlerConfig, type HttpClientHandlerConfig } from '@theater/handlers';
+import { createActorSystem, redacting, REDACTED, type Actor, type HandlerDefinition, type HostFunction, type Manifest } from '@theater/kernel';
 import { startFakeLlmServer } from '@theater/test-actors';
 import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
 

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
-import { defaultHandlers } from '@theater/handlers';
-import { createActorSystem, type Actor, type Manifest, type StoreHandlerConfig } from '@theater/kernel';
+import { defaultHandlers, type StoreHandlerConfig } from '@theater/handlers';
+import { createActorSystem, type Actor, type Manifest } from '@theater/kernel';
 import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {

@@ -205,7 +205,7 @@ describe('theater tree and inspect', () => {
   it("draws a supervisor's children under it, and inspect names them", async () => {
     const baseDir = dirname(MANIFESTS);
     const toml = ['name = "overseer"', 'version = "0.1.0"', 'component = "dist/overseer.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
-    const parent = await server.system.spawn(parseManifest(toml, { baseDir }));
+    const parent = await server.system.spawn(parseManifest(toml, { handlers: server.system.handlers, baseDir }));
     const children = [
       decode(await server.system.request(parent.id, text('spawn manifests/echo.toml'))),
       decode(await server.system.request(parent.id, text('spawn manifests/echo.toml'))),

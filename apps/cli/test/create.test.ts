@@ -40,7 +40,7 @@ describe('theater create', () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(pkg['dependencies']).toEqual({ '@theater/sdk': `^${cliVersion()}` });
     expect(pkg['devDependencies']).toEqual({ '@theater/cli': `^${cliVersion()}`, typescript: expect.stringMatching(/^\^5\./u) });
-    expect(await readFile(join(dir, 'manifest.toml'), 'utf8')).toMatch(/^#:schema .\/node_modules\/@theater\/kernel\/dist\/manifest.schema.json\nname = "notes"\n/u);
+    expect(await readFile(join(dir, 'manifest.toml'), 'utf8')).toMatch(/^#:schema .\/node_modules\/@theater\/handlers\/dist\/manifest.schema.json\nname = "notes"\n/u);
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toContain('node_modules/');
     const tsconfig = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions['types']).toEqual(['@theater/sdk/wit-types']);

@@ -154,7 +154,7 @@ export type System = ActorSystem;
 export function journalActorFiles(name: string): Record<string, string> {
   return {
     'manifest.toml': [
-      '#:schema ./node_modules/@theater/kernel/dist/manifest.schema.json',
+      '#:schema ./node_modules/@theater/handlers/dist/manifest.schema.json',
       `name = "${name}"`,
       'version = "0.1.0"',
       `component = "dist/${name}.wasm"`,

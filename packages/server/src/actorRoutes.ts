@@ -67,7 +67,7 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     if (body.state !== undefined && body.stateBase64 !== undefined) {
       throw new ServerError('invalid-request', 'give the initial state as state or stateBase64, not both', 400);
     }
-    const loaded = body.path !== undefined ? await loadManifest(resolve(body.path)) : parseManifest(body.toml!, { baseDir: body.baseDir, source: 'request body' });
+    const loaded = body.path !== undefined ? await loadManifest(resolve(body.path), { handlers: system.handlers }) : parseManifest(body.toml!, { handlers: system.handlers, baseDir: body.baseDir, source: 'request body' });
     const manifest = body.name === undefined ? loaded : { ...loaded, name: body.name };
     const initState =
       body.stateBase64 !== undefined

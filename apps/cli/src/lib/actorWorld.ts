@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
-import { loadManifest, manifestWorld, type Manifest } from '@theater/kernel';
+import { HandlerRegistry, loadManifest, manifestWorld, type Manifest } from '@theater/kernel';
 import type { ActorWorld } from '@theater/sdk';
 import { isFile } from './fileKind.js';
 
@@ -27,12 +27,13 @@ export interface ChosenWorld {
 export async function chooseWorld(entry: string, dir: string, flags: { world?: string | undefined; manifest?: string | undefined }): Promise<ChosenWorld> {
   // The manifest is read whatever picks the world: it names the actor and says where its component goes.
   const manifestPath = flags.manifest === undefined ? join(dir, 'manifest.toml') : resolve(flags.manifest);
-  const found = flags.manifest !== undefined || (await isFile(manifestPath)) ? { manifest: await loadManifest(manifestPath), manifestPath } : {};
+  const handlers = new HandlerRegistry(defaultHandlers());
+  const found = flags.manifest !== undefined || (await isFile(manifestPath)) ? { manifest: await loadManifest(manifestPath, { handlers }), manifestPath } : {};
   if (flags.world !== undefined) return { world: flags.world, from: 'flag', ...found };
   const tagged = entry.endsWith('.wat') ? undefined : worldTag(await readFile(entry, 'utf8'));
   if (tagged !== undefined) return { world: tagged, from: 'tag', ...found };
   if (found.manifest === undefined) return { world: DEFAULT_WORLD, from: 'default' };
-  return { world: manifestWorld(found.manifest, defaultHandlers()), from: 'manifest', ...found };
+  return { world: manifestWorld(found.manifest, handlers), from: 'manifest', ...found };
 }
 
 /** The `@world <name>` tag of a source's leading doc comment (the convention of hand-written WIT-level actors). */

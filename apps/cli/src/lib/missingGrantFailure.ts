@@ -1,5 +1,6 @@
 /** The failure `theater build` reports for code importing interfaces the manifest does not grant. */
 import { defaultHandlers } from '@theater/handlers';
+import { HandlerRegistry } from '@theater/kernel';
 import { CommandFailure } from './commandFailure.js';
 import { EXIT } from './exitCodes.js';
 
@@ -8,9 +9,9 @@ import { EXIT } from './exitCodes.js';
  * anything is built, like the kernel's `import-not-granted` at spawn: exit 2.
  */
 export function missingGrantFailure(interfaces: readonly string[], message: string, manifestSource: string): CommandFailure {
-  const handlers = defaultHandlers();
+  const handlers = new HandlerRegistry(defaultHandlers());
   const hints = interfaces.map((iface) => {
-    const handler = handlers.find((definition) => definition.provides.includes(iface));
+    const handler = handlers.providerOf(iface);
     return handler === undefined
       ? `  ${iface}: no Theater handler provides it`
       : `  ${iface}: add [[handler]] type = "${handler.type}" to ${manifestSource}`;
