@@ -31,7 +31,7 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   now(): number;
   /** Messaging as this actor (sends, requests, deferred replies, channels). */
   readonly messaging: ActorMessaging;
-  /** This actor's children (for the `supervisor` handler). */
+  /** This actor's children: spawning and managing them, for a handler that grants it. */
   readonly supervision: ActorSupervision;
   /**
    * Queues a call of one of this actor's exports (`theater:simple/http-handlers`, `handle-request`) as an operation
