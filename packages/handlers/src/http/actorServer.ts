@@ -110,7 +110,6 @@ class Refusal extends Error {
   }
 }
 
-const HANDLERS = 'theater:simple/http-handlers';
 /** Framing is the server's: the body it writes decides these. */
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding']);
 const encoder = new TextEncoder();
