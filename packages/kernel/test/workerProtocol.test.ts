@@ -21,7 +21,9 @@ describe('replyTo', () => {
   });
 
   it('refuses the reply to another call', () => {
-    expect(() => replyTo(3, { ok: true, value: 'stale', call: 2 })).toThrow(new SandboxProtocolError('host call 3 got the reply to host call 2'));
+    expect(() => replyTo(3, { ok: true, value: 'stale', call: 2 })).toThrow(
+      new SandboxProtocolError('host call 3 got the reply to host call 2'),
+    );
   });
 
   it('refuses a message that carries no call number', () => {

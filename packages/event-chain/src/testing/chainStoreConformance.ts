@@ -84,7 +84,11 @@ export function chainStoreConformance(name: string, subject: ChainStoreSubject):
       it('runs appendEvents and append for one actor in call order', async () => {
         const store = await open();
         const built = chainOf(3);
-        const writes = [store.appendEvents('a', built.slice(0, 2)), store.appendEvents('a', built.slice(2)), store.append('a', inputs(2, 3))];
+        const writes = [
+          store.appendEvents('a', built.slice(0, 2)),
+          store.appendEvents('a', built.slice(2)),
+          store.append('a', inputs(2, 3)),
+        ];
         await Promise.all(writes);
         const stored = await store.read('a');
         expect(stored.slice(0, 3)).toEqual(built);
@@ -196,7 +200,10 @@ export function chainStoreConformance(name: string, subject: ChainStoreSubject):
           await expectCode(store.appendEvents(id, chainOf(1)), 'invalid-actor-id');
           await expectCode(store.read(id), 'invalid-actor-id');
           await expectCode(store.head(id), 'invalid-actor-id');
-          await expectCode(store.subscribe(id, {}, () => {}), 'invalid-actor-id');
+          await expectCode(
+            store.subscribe(id, {}, () => {}),
+            'invalid-actor-id',
+          );
         }
         expect(await store.actors()).toEqual([]);
       });
@@ -234,10 +241,16 @@ export function chainStoreConformance(name: string, subject: ChainStoreSubject):
           let subscribed = false;
           let appendedDuringHistory = 0;
           const subscription = store.subscribe('counter', { from }, (event) => seen.push(event));
-          void subscription.then(() => (subscribed = true));
+          void subscription.then(() => {
+            subscribed = true;
+          });
           const appends: Promise<unknown>[] = [];
           for (let i = 0; i < 40; i += 1) {
-            appends.push(store.append('counter', inputs(3)).then(() => !subscribed && (appendedDuringHistory += 1)));
+            appends.push(
+              store.append('counter', inputs(3)).then(() => {
+                if (!subscribed) appendedDuringHistory += 1;
+              }),
+            );
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
           const unsubscribe = await subscription;
@@ -379,7 +392,10 @@ export function chainStoreConformance(name: string, subject: ChainStoreSubject):
         await expectCode(collect(store.stream('counter')), 'store-closed');
         await expectCode(store.putCheckpoint('counter', 0, text('x')), 'store-closed');
         await expectCode(store.checkpoints('counter'), 'store-closed');
-        await expectCode(store.subscribe('counter', {}, () => {}), 'store-closed');
+        await expectCode(
+          store.subscribe('counter', {}, () => {}),
+          'store-closed',
+        );
         await expectCode(collect(store.exportChain('counter')), 'store-closed');
         await expectCode(store.importChain(file, { actorId: 'copy' }), 'store-closed');
       });
@@ -404,7 +420,11 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 function inputs(count: number, start = 0): EventInput[] {
-  return Array.from({ length: count }, (_, i) => ({ type: 'test.tick', data: text(`tick ${start + i}`), time: 1_700_000_000_000 + start + i }));
+  return Array.from({ length: count }, (_, i) => ({
+    type: 'test.tick',
+    data: text(`tick ${start + i}`),
+    time: 1_700_000_000_000 + start + i,
+  }));
 }
 
 /** A chain of `count` events built with `createEvent`, as the kernel's ChainWriter builds them. */
