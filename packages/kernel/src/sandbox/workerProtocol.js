@@ -35,7 +35,11 @@ export const CONTROL = /** @type {const} */ ({
   bytes: 16,
 });
 
-/** The two threads disagree about which host call a reply answers: the actor fails rather than the guest getting another call's answer. */
+/**
+ * The two threads disagree about which host call a reply answers: the actor fails rather than the guest getting
+ * another call's answer. It has no `payload`, so jco's glue rethrows it even from a `result`-returning import (only
+ * errors with a payload become `err` values the guest sees).
+ */
 export class SandboxProtocolError extends Error {
   /** @param {string} message */
   constructor(message) {
