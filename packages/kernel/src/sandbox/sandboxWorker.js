@@ -8,7 +8,7 @@ import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { CONTROL, FROM_WORKER, REPORT, replyTo, SandboxProtocolError, TO_WORKER } from './workerProtocol.js';
 
-// The import numbering mirrors protocol.ts's importTable (iteration order of spec.imports), which needs no code here.
+// Imports are numbered in the iteration order of spec.imports, as protocol.ts's importTable numbers them.
 /** One-way calls queued beyond this are sent at once, so a guest logging in a loop cannot build a huge batch. */
 const MAX_OUTBOX = 256;
 
