@@ -1,4 +1,7 @@
-/** The level-backed chain store, against real databases in temp directories. */
+/**
+ * What is particular to the level-backed chain store (persistence, files, crashes, locking, memory), against real
+ * databases in temp directories; what every store must do is in the conformance suite (chainStoreConformance.test.ts).
+ */
 import { describe, expect, it } from 'vitest';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +15,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
 import { openChainStore, openMemoryChainStore, type ChainStore } from '../src/chainStore.js';
 import { ChainError, isChainError, type ChainErrorCode } from '../src/chainError.js';
-import { createEvent, encodeStoredEvent, hashEventFields, type ChainEvent, type EventInput } from '../src/eventFormat.js';
+import { encodeStoredEvent, hashEventFields, type ChainEvent, type EventInput } from '../src/eventFormat.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -72,60 +75,6 @@ async function exportBytes(store: ChainStore, actorId: string): Promise<Uint8Arr
 }
 
 describe('chain store: appending and reading', () => {
-  it('appends events after the head and reads them back in seq order', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    const first = await store.append('counter', inputs(3));
-    const second = await store.append('counter', inputs(2, 3));
-    expect([...first, ...second].map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
-    const stored = await store.read('counter');
-    expectLinkedChain(stored);
-    expect(stored).toEqual([...first, ...second]);
-    expect(stored.map((e) => new TextDecoder().decode(e.data))).toEqual(['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4']);
-    expect(await store.append('counter', [])).toEqual([]);
-  });
-
-  it('reads a range [from, to) and honours limit', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('counter', inputs(10));
-    const seqs = async (range: Parameters<ChainStore['read']>[1]): Promise<number[]> =>
-      (await store.read('counter', range)).map((e) => e.seq);
-    expect(await seqs({ from: 3, to: 7 })).toEqual([3, 4, 5, 6]);
-    expect(await seqs({ from: 5, limit: 2 })).toEqual([5, 6]);
-    expect(await seqs({ to: 2 })).toEqual([0, 1]);
-    expect(await seqs({ from: 8, to: 100 })).toEqual([8, 9]);
-    expect(await seqs({ from: 10 })).toEqual([]);
-    expect(await seqs({ from: 4, to: 4 })).toEqual([]);
-    expect(await seqs({ limit: 0 })).toEqual([]);
-    expect(await store.read('nobody')).toEqual([]);
-    await expect(store.read('counter', { from: -1 })).rejects.toThrow(RangeError);
-    await expect(store.read('counter', { limit: 1.5 })).rejects.toThrow(RangeError);
-  });
-
-  it('streams events in seq order from a position, reading in chunks', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    for (let start = 0; start < 1000; start += 100) await store.append('counter', inputs(100, start));
-    const streamed = await collect(store.stream('counter', { from: 100 }));
-    expect(streamed.map((e) => e.seq)).toEqual(Array.from({ length: 900 }, (_, i) => 100 + i));
-    expect((await collect(store.stream('counter', { from: 10, to: 13 }))).map((e) => e.seq)).toEqual([10, 11, 12]);
-    expectLinkedChain(await collect(store.stream('counter')));
-    expect(await collect(store.stream('nobody'))).toEqual([]);
-  });
-
-  it('reports heads and lists the actors that have chains', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    expect(await store.head('b')).toBeUndefined();
-    expect(await store.actors()).toEqual([]);
-    await store.append('b', inputs(2));
-    const [a] = await store.append('a', inputs(1));
-    expect((await store.head('b'))?.seq).toBe(1);
-    expect(await store.head('a')).toEqual(a);
-    expect(await store.actors()).toEqual(['a', 'b']);
-  });
-
   it('keeps events and heads across close and reopen, and continues the chain after them', async () => {
     await using dir = await tempDir();
     const store = await openChainStore(dir.path);
@@ -140,155 +89,6 @@ describe('chain store: appending and reading', () => {
     expect(next?.seq).toBe(5);
     expect(next?.parent).toEqual(head?.hash);
     expectLinkedChain(await reopened.read('counter'));
-  });
-
-  it('serialises concurrent appends for one actor in call order without forking the chain', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    const calls = Array.from({ length: 60 }, (_, i) => store.append('counter', inputs((i % 3) + 1, i * 10)));
-    const results = await Promise.all(calls);
-    const seqs = results.flat().map((e) => e.seq);
-    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
-    const stored = await store.read('counter');
-    expect(stored).toHaveLength(seqs.length);
-    expectLinkedChain(stored);
-    // Call order is chain order: call i's first input was tick i*10.
-    expect(results.map((events) => new TextDecoder().decode(events[0]!.data))).toEqual(results.map((_, i) => `tick ${i * 10}`));
-  });
-
-  it('keeps the chains of different actors apart, even when one id prefixes another', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    const ids = ['a', 'ab', 'a b', 'a\x01', 'b'];
-    await Promise.all(ids.flatMap((id, n) => Array.from({ length: 5 }, (_, i) => store.append(id, inputs(n + 1, i * 100)))));
-    for (const [n, id] of ids.entries()) {
-      const events = await store.read(id);
-      expect(events).toHaveLength(5 * (n + 1));
-      expectLinkedChain(events);
-    }
-    expect(await store.actors()).toEqual([...ids].sort());
-  });
-
-  it('lets other actors append while one actor has a failing append', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('a', inputs(2));
-    const failing = store.append('a', [{ type: 'test.tick', data: text('x'), time: 1.5 }]);
-    const other = store.append('b', inputs(3));
-    await expect(failing).rejects.toThrow(TypeError);
-    expect((await other).map((e) => e.seq)).toEqual([0, 1, 2]);
-    // Nothing of the failed batch was written: the chain continues from the old head.
-    const [next] = await store.append('a', inputs(1, 2));
-    expect(next?.seq).toBe(2);
-    expectLinkedChain(await store.read('a'));
-  });
-
-  it('rejects actor ids that are empty, hold \\x00 or a lone surrogate, or are not strings', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    for (const id of ['', 'a\x00b', 'bad\uD800', 42 as unknown as string]) {
-      await expectCode(store.append(id, inputs(1)), 'invalid-actor-id');
-      await expectCode(store.read(id), 'invalid-actor-id');
-    }
-    expect(await store.actors()).toEqual([]);
-  });
-});
-
-describe('chain store: subscriptions', () => {
-  it('delivers history from a position, then live appends, until unsubscribed', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('counter', inputs(5));
-    const seen: number[] = [];
-    const unsubscribe = await store.subscribe('counter', { from: 2 }, (event) => seen.push(event.seq));
-    expect(seen).toEqual([2, 3, 4]);
-    await store.append('counter', inputs(2, 5));
-    expect(seen).toEqual([2, 3, 4, 5, 6]);
-    unsubscribe();
-    await store.append('counter', inputs(1, 7));
-    expect(seen).toEqual([2, 3, 4, 5, 6]);
-  });
-
-  it('delivers from a position beyond the head only once the chain gets there', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    const seen: number[] = [];
-    await store.subscribe('later', { from: 3 }, (event) => seen.push(event.seq));
-    await store.append('later', inputs(2));
-    expect(seen).toEqual([]);
-    await store.append('later', inputs(3, 2));
-    expect(seen).toEqual([3, 4]);
-  });
-
-  it('has no gap and no duplicate when appends race the history read', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    for (let start = 0; start < 5000; start += 500) await store.append('counter', inputs(500, start));
-    for (const from of [0, 1234]) {
-      const seen: ChainEvent[] = [];
-      let subscribed = false;
-      let appendedDuringHistory = 0;
-      const subscription = store.subscribe('counter', { from }, (event) => seen.push(event));
-      void subscription.then(() => (subscribed = true));
-      const appends: Promise<unknown>[] = [];
-      for (let i = 0; i < 40; i += 1) {
-        appends.push(store.append('counter', inputs(3)).then(() => !subscribed && (appendedDuringHistory += 1)));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const unsubscribe = await subscription;
-      await Promise.all(appends);
-      await store.append('counter', inputs(2));
-      unsubscribe();
-      // The race did happen: some appends finished while the history was still being delivered.
-      expect(appendedDuringHistory).toBeGreaterThan(0);
-      const head = await store.head('counter');
-      expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: head!.seq + 1 - from }, (_, i) => from + i));
-      expect(seen).toEqual(await store.read('counter', { from }));
-    }
-  });
-
-  it('ends the subscription of a listener that throws and reports its error', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    const errors: unknown[] = [];
-    const seen: number[] = [];
-    const boom = new Error('listener failed');
-    await store.subscribe('counter', { onError: (error) => errors.push(error) }, (event) => {
-      seen.push(event.seq);
-      if (event.seq === 1) throw boom;
-    });
-    await store.append('counter', inputs(3));
-    await store.append('counter', inputs(1, 3));
-    expect(seen).toEqual([0, 1]);
-    expect(errors).toEqual([boom]);
-  });
-});
-
-describe('chain store: checkpoints', () => {
-  it('stores checkpoints in numeric seq order, replacing one at the same seq', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('counter', inputs(120));
-    await store.putCheckpoint('counter', 100, text('c100'));
-    await store.putCheckpoint('counter', 9, text('c9'));
-    await store.putCheckpoint('counter', 20, text('old'));
-    await store.putCheckpoint('counter', 20, text('c20'));
-    expect(await store.checkpoints('counter')).toEqual([
-      { seq: 9, bytes: text('c9') },
-      { seq: 20, bytes: text('c20') },
-      { seq: 100, bytes: text('c100') },
-    ]);
-    expect(await store.checkpoints('nobody')).toEqual([]);
-  });
-
-  it('refuses a checkpoint beyond the head', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('counter', inputs(3));
-    await expectCode(store.putCheckpoint('counter', 3, text('x')), 'seq-beyond-head');
-    await expectCode(store.putCheckpoint('nobody', 0, text('x')), 'unknown-actor');
-    await expect(store.putCheckpoint('counter', -1, text('x'))).rejects.toThrow(RangeError);
-    expect(await store.checkpoints('counter')).toEqual([]);
   });
 });
 
@@ -342,34 +142,6 @@ describe('chain store: export and import', () => {
       const [next] = await to.append('counter', inputs(1, 2500));
       expect(next?.parent).toEqual(original.at(-1)?.hash);
     }
-  });
-
-  it('imports under another actor id when asked, and tells subscribers waiting for it', async () => {
-    await using dir = await tempDir();
-    await using store = await populated(dir.path);
-    const file = await exportBytes(store, 'other');
-    const seen: number[] = [];
-    await store.subscribe('copy', {}, (event) => seen.push(event.seq));
-    expect(await store.importChain(file, { actorId: 'copy' })).toEqual({ actorId: 'copy', events: 4, checkpoints: 0 });
-    expect(await store.read('copy')).toEqual(await store.read('other'));
-    expect(seen).toEqual([0, 1, 2, 3]);
-  });
-
-  it('refuses to import over an existing chain', async () => {
-    await using dir = await tempDir();
-    await using store = await populated(dir.path);
-    const file = await exportBytes(store, 'other');
-    await store.append('taken', inputs(1));
-    await expectCode(store.importChain(file), 'chain-exists');
-    await expectCode(store.importChain(file, { actorId: 'taken' }), 'chain-exists');
-    expect(await store.read('other')).toHaveLength(4);
-    expect(await store.read('taken')).toHaveLength(1);
-  });
-
-  it('refuses to export an actor without a chain', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await expectCode(collect(store.exportChain('nobody')), 'unknown-actor');
   });
 
   it('rejects truncated files and garbage with invalid-chain-file and writes nothing', async () => {
@@ -454,25 +226,6 @@ describe('chain store: lifecycle and memory', () => {
     expect(await store.actors()).toEqual([]);
   });
 
-  it('closes idempotently and then rejects every operation with store-closed', async () => {
-    await using dir = await tempDir();
-    await using store = await openChainStore(dir.path);
-    await store.append('counter', inputs(3));
-    const file = await exportBytes(store, 'counter');
-    await Promise.all([store.close(), store.close()]);
-    await store.close();
-    await expectCode(store.append('counter', inputs(1)), 'store-closed');
-    await expectCode(store.head('counter'), 'store-closed');
-    await expectCode(store.actors(), 'store-closed');
-    await expectCode(store.read('counter'), 'store-closed');
-    await expectCode(collect(store.stream('counter')), 'store-closed');
-    await expectCode(store.putCheckpoint('counter', 0, text('x')), 'store-closed');
-    await expectCode(store.checkpoints('counter'), 'store-closed');
-    await expectCode(store.subscribe('counter', {}, () => {}), 'store-closed');
-    await expectCode(collect(store.exportChain('counter')), 'store-closed');
-    await expectCode(store.importChain(file, { actorId: 'copy' }), 'store-closed');
-  });
-
   it('lets queued appends settle on close: each one that resolved is stored, none half-written', async () => {
     await using dir = await tempDir();
     const store = await openChainStore(dir.path);
@@ -518,24 +271,7 @@ function frame(payload: Uint8Array): Uint8Array {
   return out;
 }
 
-describe('chain store: appending built events', () => {
-  it('writes events built elsewhere when they continue the chain, and refuses ones that do not', async () => {
-    await using store = await openMemoryChainStore();
-    const [first] = await store.append('a', inputs(1));
-    const second = createEvent(first, inputs(1, 1)[0]!);
-    const third = createEvent(second, inputs(1, 2)[0]!);
-    await store.appendEvents('a', [second, third]);
-    expect((await store.read('a')).map((e) => e.seq)).toEqual([0, 1, 2]);
-    expectLinkedChain(await store.read('a'));
-
-    const stale = createEvent(first, inputs(1, 9)[0]!);
-    const error = await expectCode(store.appendEvents('a', [stale]), 'not-linked');
-    expect(error.message).toContain('event seq 1 does not follow the head of actor "a" (next seq 3');
-    const forked = { ...createEvent(third, inputs(1, 3)[0]!), parent: second.hash };
-    await expectCode(store.appendEvents('a', [forked]), 'not-linked');
-    expect((await store.head('a'))?.seq).toBe(2);
-  });
-
+describe('memory chain store', () => {
   it('keeps an in-memory store apart from every other and empty after close', async () => {
     const one = await openMemoryChainStore();
     await using two = await openMemoryChainStore();

@@ -186,7 +186,7 @@ type = "process"
     });
   });
 
-  test('parses the example manifest of the design document', () => {
+  test('parses an example manifest using every top-level section', () => {
     const text = `name = "counter"            # required
 version = "0.1.0"           # required
 component = "./counter.wasm" # required: path (relative to the manifest) or store reference

@@ -25,6 +25,7 @@ import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError, isKernelError } from './kernelError.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest/index.js';
 import { describeField } from './manifest/fieldLocation.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './manifest/manifestSchema.js';
 import type { InstanceSpec } from './sandbox/protocol.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './sandbox/workerPool.js';
@@ -546,7 +547,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     async openChannel(actorId, initial, listener) {
       assertOpen();
       if (!(initial instanceof Uint8Array)) throw new TypeError('expected the initial message as a Uint8Array');
-      const callTimeoutMs = actors.get(actorId)?.manifest.limits.callTimeoutMs ?? 30_000;
+      const callTimeoutMs = actors.get(actorId)?.manifest.limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
       const { id, welcome } = await router.openChannel(listener, actorId, initial.slice(), callTimeoutMs);
       return {
         id,

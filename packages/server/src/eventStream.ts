@@ -15,7 +15,7 @@ import { toApiFailure } from './apiError.js';
 import { toWireEvent } from './wireEvent.js';
 
 /** Bytes waiting in a socket above which a live stream falls back to paging. */
-export const HIGH_WATER_BYTES = 1024 * 1024;
+const HIGH_WATER_BYTES = 1024 * 1024;
 /** Events per history page. */
 const PAGE = 256;
 

@@ -24,7 +24,7 @@ export const actorViewSchema = {
 } as const;
 
 /** `{ error: { code, message, … }, requestId }`. */
-export const errorSchema = {
+const errorSchema = {
   type: 'object',
   required: ['error', 'requestId'],
   properties: {

@@ -10,4 +10,3 @@ export {
   type RestartIntensityDecision,
   type RestartIntensityOptions,
 } from './restartIntensity.js';
-export { SupervisionError, isSupervisionError, type SupervisionErrorCode } from './supervisionError.js';

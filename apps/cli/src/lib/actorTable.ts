@@ -3,7 +3,7 @@ import type { ActorStatus, ActorView, TreeNode } from '@theater/client';
 import pc from 'picocolors';
 
 /** The characters of an id shown to a person; any unique prefix of 4 or more is accepted back. */
-export const SHORT_ID = 8;
+const SHORT_ID = 8;
 
 /** The first {@link SHORT_ID} characters of an id. */
 export function shortId(id: string): string {
@@ -51,7 +51,7 @@ export function actorTable(actors: readonly ActorView[]): string[] {
 }
 
 /** One line naming an actor: `echo 7ff553ef running 5m 03s`. */
-export function actorLine(actor: ActorView): string {
+function actorLine(actor: ActorView): string {
   const uptime = actor.uptimeMs === null ? '' : ` ${pc.dim(formatUptime(actor.uptimeMs))}`;
   const failure = actor.failure === undefined ? '' : ` ${pc.dim(`(${actor.failure.reason}: ${actor.failure.message})`)}`;
   return `${actor.name} ${pc.cyan(shortId(actor.id))} ${formatStatus(actor.status)}${uptime}${failure}`;

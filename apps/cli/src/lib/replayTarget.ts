@@ -74,7 +74,7 @@ export async function replayTarget(options: ReplayTargetOptions): Promise<Replay
 }
 
 /** The `--json` form of a replay's result, the same whether this process or a server replayed it. */
-export function toReplayJson(result: ReplayResult, file?: string): ReplayJson {
+function toReplayJson(result: ReplayResult, file?: string): ReplayJson {
   const { ok, actorId, events, recordedComponent, replayedComponent, divergence, durationMs } = result;
   return {
     ...(file === undefined ? {} : { file }),

@@ -11,7 +11,7 @@ import { at, errorCode } from '../confinement/verifiedHandle.js';
 import { fileError, pathDenied, type ConfinedRoot, type Located } from './confinedRoot.js';
 
 /** The largest file `read-file` returns and `write-file` writes. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The functions of `theater:simple/filesystem` except execute-command, in jco's JS mapping. */
 export interface FileOperations {

@@ -13,7 +13,7 @@ import { signalGroup } from '../process/processTable.js';
 export type CommandResult = Awaited<ReturnType<HostInterfaces['theater:simple/filesystem']['executeCommand']>>;
 
 /** The most a command may write to stdout, and separately to stderr. */
-export const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
+const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
 
 /** What to run, where and for how long. */
 export interface CommandSpec {

@@ -110,13 +110,12 @@ class Refusal extends Error {
   }
 }
 
-const HANDLERS = 'theater:simple/http-handlers';
 /** Framing is the server's: the body it writes decides these. */
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** A connection may have this many times `max_request_bytes` waiting to be written to its client: four full messages. */
-export const SEND_BUFFER_FACTOR = 4;
+const SEND_BUFFER_FACTOR = 4;
 /**
  * 1008 (policy violation): the client broke the server's rule that it must read. (1013, "try again later", is kept for
  * an actor that is busy, which is not the client's doing.)

@@ -1,6 +1,6 @@
 /**
  * The validated shape of an actor manifest: what the kernel starts an actor from. Field names are camelCase; the
- * TOML file uses snake_case (see DESIGN.md §4).
+ * TOML file uses snake_case (every key is in docs/manifest.md, generated from the schema).
  */
 
 import type { RestartType, SupervisionStrategy } from '@theater/supervision';

@@ -13,6 +13,8 @@ import { SUPERVISION_STRATEGIES, type Manifest, type ManifestLimits, type Manife
 /** The largest memory a wasm32 instance can address, in MiB. */
 const WASM32_MAX_MEMORY_MB = 4096;
 const timer = { value: MAX_TIMER_MS, why: 'the longest timer Node supports' } as const;
+/** `limits.call_timeout_ms` when the manifest does not set it. */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
 /** The largest value each limit may take (the schema's bounds), for limits read back from a chain. */
 export const LIMIT_MAXIMUMS: Readonly<Record<keyof ManifestLimits, number>> = {
@@ -30,7 +32,7 @@ const limits = table({
         'actor that needs more fails with out-of-memory. componentize-js actors want at least 128.',
     ),
   call_timeout_ms: integer('positive', timer)
-    .default(30_000)
+    .default(DEFAULT_CALL_TIMEOUT_MS)
     .describe(
       'How long one call into the actor (a message, a request, a handler callback) may run, in milliseconds, ' +
         'before its worker is terminated and the actor fails with operation-timeout.',

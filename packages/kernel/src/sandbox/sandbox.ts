@@ -5,14 +5,17 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import {
   CONTROL,
+  FROM_WORKER,
   type FromWorker,
   type GuestFailure,
   type HostReply,
+  type HostReplyMessage,
   type InstanceSpec,
   type OperationMessage,
   type WorkerReport,
   importTable,
   REPORT,
+  TO_WORKER,
 } from './protocol.js';
 
 /** What the sandbox reports about each operation, in order. */
@@ -80,9 +83,9 @@ export class Sandbox {
     let timer: NodeJS.Timeout | undefined;
     const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
-        if (message.kind !== 'loaded' && message.kind !== 'load-failed') return; // e.g. a late 'prepared'
+        if (message.kind !== FROM_WORKER.loaded && message.kind !== FROM_WORKER.loadFailed) return; // e.g. a late 'prepared'
         worker.off('message', onMessage);
-        if (message.kind === 'loaded') resolve(message);
+        if (message.kind === FROM_WORKER.loaded) resolve(message);
         else reject(new Error(message.message));
       };
       worker.on('message', onMessage);
@@ -91,7 +94,7 @@ export class Sandbox {
     });
     const { prepared: _prepared, ...spec } = load;
     const message = {
-      kind: 'load',
+      kind: TO_WORKER.load,
       ...spec,
       modules: load.prepared ? undefined : load.modules,
       control: sandbox.#control,
@@ -123,7 +126,7 @@ export class Sandbox {
   run(ops: readonly { readonly operation: OperationMessage; readonly timeoutMs: number }[]): void {
     if (this.#dead) throw new Error('sandbox is dead');
     // Throws (and queues nothing) when the params cannot be cloned to the worker.
-    this.#worker.postMessage({ kind: 'run', ops: ops.map(({ operation }) => operation) });
+    this.#worker.postMessage({ kind: TO_WORKER.run, ops: ops.map(({ operation }) => operation) });
     for (const { operation, timeoutMs } of ops) this.#timeouts.set(operation[0], timeoutMs);
     this.#armWatchdog();
   }
@@ -138,7 +141,7 @@ export class Sandbox {
 
   #listen(): void {
     this.#worker.on('message', (message: FromWorker) => {
-      if (message.kind !== 'batch') return;
+      if (message.kind !== FROM_WORKER.batch) return;
       for (const report of message.items) {
         if (this.#dead) return;
         this.#handle(report);
@@ -156,13 +159,13 @@ export class Sandbox {
   #handle(report: WorkerReport): void {
     switch (report[0]) {
       case REPORT.hostCall: {
-        const [, op, startedAt, index, args, oneWay] = report;
+        const [, op, startedAt, index, args, oneWay, call] = report;
         const [iface, fn] = this.#imports[index] ?? ['(unknown)', `#${index}`];
         const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
         if (oneWay === 0) {
           // A synchronous host function is answered at once: the guest is blocked until it is.
-          if (reply instanceof Promise) void this.#answer(iface, fn, reply);
-          else this.#send(iface, fn, reply);
+          if (reply instanceof Promise) void this.#answer(iface, fn, call, reply);
+          else this.#send(iface, fn, call, reply);
         }
         break;
       }
@@ -185,23 +188,25 @@ export class Sandbox {
     return op >= 0 ? op : undefined;
   }
 
-  async #answer(iface: string, fn: string, pending: HostReply | Promise<HostReply>): Promise<void> {
+  async #answer(iface: string, fn: string, call: number, pending: HostReply | Promise<HostReply>): Promise<void> {
     let reply: HostReply;
     try {
       reply = await pending;
     } catch (error) {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
-    this.#send(iface, fn, reply);
+    this.#send(iface, fn, call, reply);
   }
 
-  #send(iface: string, fn: string, reply: HostReply): void {
+  /** Posts the reply to blocking host call number `call`; the worker refuses a reply that names another call. */
+  #send(iface: string, fn: string, call: number, reply: HostReply): void {
     if (this.#dead) return;
     try {
-      this.#hostPort.port1.postMessage(reply);
+      this.#hostPort.port1.postMessage({ ...reply, call } satisfies HostReplyMessage);
     } catch (error) {
       // The host function returned something that cannot cross to the worker: the guest gets an error instead.
-      this.#hostPort.port1.postMessage({ ok: false, error: `${iface}#${fn} returned an unsendable value: ${String(error)}`, fatal: true });
+      const unsendable: HostReplyMessage = { ok: false, error: `${iface}#${fn} returned an unsendable value: ${String(error)}`, fatal: true, call };
+      this.#hostPort.port1.postMessage(unsendable);
     }
     Atomics.store(this.#flags, CONTROL.replyReady, 1);
     Atomics.notify(this.#flags, CONTROL.replyReady);

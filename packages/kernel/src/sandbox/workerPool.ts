@@ -5,7 +5,7 @@
  * actor's worker is terminated when the actor ends, and the pool starts a fresh one.
  */
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, InstanceSpec } from './protocol.js';
+import { FROM_WORKER, type FromWorker, type InstanceSpec, TO_WORKER } from './protocol.js';
 
 const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
 
@@ -110,7 +110,7 @@ export class WorkerPool {
     idle.prepared = undefined;
     idle.preparing = new Promise((resolve) => {
       const onMessage = (message: FromWorker): void => {
-        if (message.kind !== 'prepared' || message.key !== spec.key) return;
+        if (message.kind !== FROM_WORKER.prepared || message.key !== spec.key) return;
         if (message.ok) idle.prepared = spec.key;
         idle.abandon();
       };
@@ -119,7 +119,7 @@ export class WorkerPool {
         resolve();
       };
       worker.on('message', onMessage);
-      worker.postMessage({ kind: 'prepare', ...spec });
+      worker.postMessage({ kind: TO_WORKER.prepare, ...spec });
     });
   }
 
@@ -137,7 +137,7 @@ function startWorker(): Promise<Worker> {
     worker.stdout.resume();
     worker.stderr.resume();
     worker.once('message', (message: FromWorker) => {
-      if (message.kind === 'ready') resolve(worker);
+      if (message.kind === FROM_WORKER.ready) resolve(worker);
       else reject(new Error(`unexpected first message from sandbox worker: ${message.kind}`));
     });
     worker.once('error', reject);
