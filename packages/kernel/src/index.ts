@@ -25,6 +25,28 @@ export {
   type SystemResource,
 } from './handler.js';
 export { REDACTED, redacting, type Redaction } from './redaction.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
+export { TestClock } from './testClock.js';
+export {
+  InvalidChainEventError,
+  actorFailEvent,
+  actorRestartEvent,
+  actorSpawnEvent,
+  actorStopEvent,
+  hostCallEvent,
+  wasmCallEvent,
+  wasmErrorEvent,
+  wasmResultEvent,
+  decodedData,
+  type ChainEventType,
+  type EncodedEvent,
+  type HostCallEventData,
+  type SpawnEventData,
+  type StopEventData,
+  type WasmCallEventData,
+  type WasmErrorEventData,
+  type WasmResultEventData,
+} from './chain/chainEvents.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';
