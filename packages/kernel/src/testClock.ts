@@ -1,7 +1,12 @@
 /**
  * A clock for tests: time stands still until the test advances it, and advancing fires the timers that fall due, in
- * order of their due time (then of their setting). A test of a deadline, a sleep or a restart window then states the
+ * order of their due time (then of their setting). A test of a sleep, a timer or a restart window then states the
  * time it means instead of sleeping through it.
+ *
+ * One time is not the clock's: a sandbox worker stamps each operation's start with the real wall clock, and the
+ * deadline check compares that stamp with the clock's `now()`. Start a test clock at or before the real time (the
+ * default, now) so that no operation is past its deadline on arrival; a deadline then passes once the clock has been
+ * advanced by the operation's timeout plus the real time since the clock started.
  */
 import type { Clock, TimerHandle } from './clock.js';
 
@@ -50,9 +55,9 @@ export class TestClock implements Clock {
     if (handle !== undefined) this.#timers.delete(handle);
   }
 
-  /** How many timers are waiting to fire. */
-  get pendingTimers(): number {
-    return this.#timers.size;
+  /** The time left to each waiting timer, in ms, soonest first (a test waits here for the timer it is about to pass). */
+  pendingTimers(): number[] {
+    return [...this.#timers.values()].map((timer) => timer.dueAt - this.#elapsed).sort((a, b) => a - b);
   }
 
   /**
