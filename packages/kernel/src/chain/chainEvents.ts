@@ -213,16 +213,23 @@ export const actorStopEvent: ChainEventType<StopEventData> = {
   },
 };
 
-/** Host calls: the type is the call's, `<interface>.<function>` (`theater:simple/runtime.log`). */
-export const hostCallEvent = {
+/** Host call events, whose type is the call's own (`<interface>.<function>`), so it is given with the data. */
+export interface HostCallEventType {
   /** The event type of a call of `iface#fn`. */
-  typeOf: (iface: string, fn: string): string => `${iface}.${fn}`,
-  encode: (type: string, data: HostCallEventData): EncodedEvent => ({
+  typeOf(iface: string, fn: string): string;
+  encode(type: string, data: HostCallEventData): EncodedEvent;
+  /** The recorded call; `type`, when given, is the one the event must have. */
+  decode(event: ChainEvent, type?: string): HostCallEventData;
+}
+
+/** Host calls: the type is the call's, `<interface>.<function>` (`theater:simple/runtime.log`). */
+export const hostCallEvent: HostCallEventType = {
+  typeOf: (iface, fn) => `${iface}.${fn}`,
+  encode: (type, data) => ({
     type,
     data: encodeEventData({ args: data.args, result: data.result, error: data.error, redacted: data.redacted }),
   }),
-  /** The recorded call; `type`, when given, is the one the event must have. */
-  decode(event: ChainEvent, type?: string): HostCallEventData {
+  decode(event, type) {
     const data = objectOf(event, type);
     const { args, result, error, redacted } = data;
     if (args !== undefined && !Array.isArray(args)) throw new InvalidChainEventError(event, 'expected args as an array');
