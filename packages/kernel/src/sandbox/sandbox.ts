@@ -70,8 +70,8 @@ export class Sandbox {
   /**
    * Loads a component into `worker`; rejects with the instantiation error if it cannot start. Instantiation may run
    * guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
-   * from, for the message. Deadlines are measured and slept on `clock`, whose wall time must be the one the worker
-   * stamps an operation's start with (`Date.now`), or time it moves by hand from there (a TestClock).
+   * from, for the message. Deadlines are measured and slept on `clock`; the worker stamps an operation's start with
+   * the real wall time (`Date.now`), so the clock's `now()` must not run ahead of it (a TestClock starts at it).
    */
   static async load(
     worker: Worker,
@@ -234,14 +234,10 @@ export class Sandbox {
       }
       delay = Math.min(delay, remaining);
     }
-    this.#watchdog = this.#clock.setTimeout(
-      () => {
-        this.#watchdog = undefined;
-        this.#armWatchdog();
-      },
-      Math.max(1, delay),
-      { unref: true },
-    );
+    this.#watchdog = this.#clock.setTimeout(() => {
+      this.#watchdog = undefined;
+      this.#armWatchdog();
+    }, Math.max(1, delay), { unref: true });
   }
 
   #clearWatchdog(): void {
