@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest, type TestActorName } from '@theater/test-actors';
-import { createActorSystem, loadManifest, type ActorSystem, type Manifest } from '@theater/kernel';
+import { createActorSystem, loadManifest, type ActorSystem, type Clock, type Manifest } from '@theater/kernel';
 
 export const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 export const decode = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
@@ -16,9 +16,14 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
 }
 
 /** An actor system over a fresh temp home, closed (and the home removed) by `await using`. */
-export async function testSystem(options: { poolSize?: number } = {}): Promise<ActorSystem & { homeDir: string }> {
+export async function testSystem(options: { poolSize?: number; clock?: Clock } = {}): Promise<ActorSystem & { homeDir: string }> {
   const home = await tempDir();
-  const system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: options.poolSize ?? 1 });
+  const system = createActorSystem({
+    handlers: defaultHandlers(),
+    home: home.path,
+    poolSize: options.poolSize ?? 1,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const closeSystem = system.close;
   const close = async (): Promise<void> => {
     await closeSystem();

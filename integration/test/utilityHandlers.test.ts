@@ -1,7 +1,7 @@
 /** The timing, random and environment handlers, through a real component, with their limits and denials. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEventData } from '@theater/event-chain';
-import type { Actor } from '@theater/kernel';
+import { TestClock, hostCallEvent, type Actor } from '@theater/kernel';
 import { decode, manifestOf, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
@@ -23,7 +23,35 @@ describe('timing', () => {
     const denial = (await probe.events()).filter((e) => e.type === 'theater:simple/timing.sleep').at(-1)!;
     expect(decodeEventData(denial.data)).toEqual({ args: [5000n], error: 'permission-denied: a sleep of 5000 ms is outside 0..1000 ms' });
   });
+
+  it('reads the time and sleeps on the system\'s clock: a test clock wakes a sleep only once advanced past it', async () => {
+    // Behind the real time: the worker stamps an operation's start with the real clock, so a test clock ahead of it
+    // would put every running operation past its deadline.
+    const clock = new TestClock(1_700_000_000_000);
+    await using system = await testSystem({ clock });
+    const probe = await system.spawn(await manifestOf('probe'));
+    expect(await ask(probe, 'now')).toBe('1700000000000');
+    let reply: string | undefined;
+    const sleeping = ask(probe, 'sleep 500').then((text) => (reply = text));
+    await until(() => clock.pendingTimers().includes(500));
+    await clock.advance(499);
+    expect(reply).toBeUndefined();
+    await clock.advance(1);
+    expect(await sleeping).toBe('slept');
+    const sleep = (await probe.events()).filter((e) => e.type === 'theater:simple/timing.sleep').at(-1)!;
+    // The recorder stamps the host call with the clock's time, when the sleep ended.
+    expect(sleep.time).toBe(1_700_000_000_500);
+    expect(hostCallEvent.decode(sleep)).toEqual({ args: [500n], result: null });
+  });
 });
+
+/** Polls `done` on the real event loop (the actor's worker runs in real time) until it holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let attempt = 0; !done(); attempt++) {
+    if (attempt > 1000) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('an async host call outliving its actor', () => {
   it('is not recorded after the actor\'s failure: the chain ends with actor.fail', async () => {

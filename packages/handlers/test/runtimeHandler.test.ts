@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEventData } from '@theater/event-chain';
-import { createActorSystem, loadManifest, type ActorSystem } from '@theater/kernel';
+import { createActorSystem, loadManifest, systemClock, type ActorSystem } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, runtimeHandler } from '../src/index.js';
 
@@ -86,6 +86,7 @@ describe('runtime handler', () => {
       log: () => {},
       shutdown: () => {},
       now: () => 0,
+      clock: systemClock,
     });
     expect(Object.keys(host)).toEqual(['theater:simple/runtime']);
     expect(Object.keys(host['theater:simple/runtime'] ?? {}).sort()).toEqual(['getChain', 'getState', 'log', 'shutdown']);

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
-  decodeEventData,
   type ChainEvent,
   type ChainStore,
   type Checkpoint,
@@ -31,6 +30,8 @@ import { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './sandbox/workerPool.js';
 import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
 import { createChainService } from './chain/chainService.js';
+import { actorRestartEvent, actorSpawnEvent, wasmResultEvent } from './chain/chainEvents.js';
+import { toClock, type Clock } from './clock.js';
 import { actorMessaging } from './messaging/actorMessaging.js';
 import { MessageRouter, type ExternalChannelEnd } from './messaging/messageRouter.js';
 import { recordedSpawn } from './replay/recordedData.js';
@@ -50,8 +51,11 @@ export interface ActorSystemOptions {
   readonly home?: string;
   /** Started workers kept ready for spawns; default 2. */
   readonly poolSize?: number;
-  /** Wall clock in ms since the epoch; default `Date.now`. */
-  readonly clock?: () => number;
+  /**
+   * The clock event times, deadlines, sleeps and restart windows run on; default `systemClock`. A function is taken
+   * as the wall time alone (the form before `Clock`), with the system's monotonic time and timers.
+   */
+  readonly clock?: Clock | (() => number);
 }
 
 /** Options for one spawn. */
@@ -165,7 +169,8 @@ export interface ActorSystem extends AsyncDisposable {
  */
 export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const home = resolveTheaterHome(options.home);
-  const clock = options.clock ?? Date.now;
+  const timeSource = toClock(options.clock);
+  const clock = (): number => timeSource.now();
   const handlers = toHandlerRegistry(options.handlers);
   const cache = new ComponentCache(home.cacheDir);
   const chains = createChainService(home);
@@ -252,14 +257,14 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       void tree.ended(actor, exit);
     });
     emit({ type: 'actor.spawned', actorId: id, name: manifest.name, componentHash: component.hash });
-    actor.record(restarting === undefined ? 'actor.spawn' : 'actor.restart', {
+    actor.record((restarting === undefined ? actorSpawnEvent : actorRestartEvent).encode({
       name: manifest.name,
       version: manifest.version,
       component: component.hash,
       manifest,
       state: state ?? null,
       parent: placement.parentId ?? tree.parentOf(id) ?? null,
-    });
+    }));
 
     const host: Record<string, HostImplementation[string]> = {};
     for (const [index, handler] of granted.entries()) {
@@ -275,6 +280,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           log: (message) => emit({ type: 'actor.log', actorId: id, message, time: clock() }),
           shutdown: (data: ActorState) => actor.requestShutdown(data),
           now: clock,
+          clock: timeSource,
           messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
           supervision: actorSupervision(id),
           call: async (iface, fn, params) => actor.offer(iface, fn, params),
@@ -356,7 +362,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     try {
       assertOpen();
       const { worker, prepared } = await pool.take(spec.key);
-      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' });
+      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' }, timeSource);
     } catch (cause) {
       if (closing === undefined) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
@@ -392,6 +398,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       return spawn(entry.manifest, {}, { parentId, restartOf: { id: entry.id, chainStore: entry.instance.chainStore }, state });
     },
     fail: (actor, message) => actor.abort('internal', message),
+    monotonic: () => timeSource.monotonic(),
   });
 
   /** The `supervisor` handler's view for one parent: its children only. */
@@ -634,7 +641,7 @@ async function lastCommittedState(store: ChainStore, actorId: string): Promise<A
     const events = await store.read(actorId, { from: Math.max(0, end - STATE_SCAN), to: end });
     for (const event of events.reverse()) {
       if (event.type === 'wasm.result' || event.type === 'actor.spawn' || event.type === 'actor.restart') {
-        const { state } = decodeEventData(event.data) as { state?: Uint8Array | null };
+        const { state } = (event.type === 'wasm.result' ? wasmResultEvent : event.type === 'actor.spawn' ? actorSpawnEvent : actorRestartEvent).decode(event);
         return state ?? undefined;
       }
     }

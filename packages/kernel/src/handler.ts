@@ -5,6 +5,7 @@
 import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { z } from 'zod';
 import type { ImportObject } from './generated/host/world.js';
+import type { Clock } from './clock.js';
 import type { ActorMessaging } from './messaging/actorMessaging.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
 import type { HandlerConfig, Manifest } from './manifest/index.js';
@@ -27,8 +28,10 @@ export interface HandlerContext<C extends HandlerConfig = HandlerConfig> {
   log(message: string): void;
   /** Stops the actor once the current operation has committed, reporting `data` as its result. */
   shutdown(data: ActorState): void;
-  /** The system's clock, in ms since the epoch. */
+  /** The system's wall time, in ms since the epoch (`clock.now()`). */
   now(): number;
+  /** The system's clock: wall and monotonic time, and the timers sleeps wait on (a TestClock in tests). */
+  readonly clock: Clock;
   /** Messaging as this actor (sends, requests, deferred replies, channels). */
   readonly messaging: ActorMessaging;
   /** This actor's children: spawning and managing them, for a handler that grants it. */

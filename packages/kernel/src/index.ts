@@ -27,6 +27,28 @@ export {
 } from './handler.js';
 export { HandlerRegistry, type HandlerSource } from './handlerRegistry.js';
 export { REDACTED, redacting, type Redaction } from './redaction.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
+export { TestClock } from './testClock.js';
+export {
+  InvalidChainEventError,
+  actorFailEvent,
+  actorRestartEvent,
+  actorSpawnEvent,
+  actorStopEvent,
+  hostCallEvent,
+  wasmCallEvent,
+  wasmErrorEvent,
+  wasmResultEvent,
+  type ChainEventType,
+  type HostCallEventType,
+  type EncodedEvent,
+  type HostCallEventData,
+  type SpawnEventData,
+  type StopEventData,
+  type WasmCallEventData,
+  type WasmErrorEventData,
+  type WasmResultEventData,
+} from './chain/chainEvents.js';
 export type { InspectionEvent, Inspector } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';

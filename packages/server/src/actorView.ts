@@ -1,6 +1,6 @@
 /** How the API shows an actor: a live one, or one known only from its stored chain. */
-import { decodeEventData, type ChainStore } from '@theater/event-chain';
-import type { Actor } from '@theater/kernel';
+import type { ChainEvent, ChainStore } from '@theater/event-chain';
+import { actorFailEvent, actorSpawnEvent, isKernelError, type Actor } from '@theater/kernel';
 import { ServerError } from './serverError.js';
 
 /** An actor as the API shows it (the client's `ActorView`). */
@@ -37,17 +37,17 @@ export async function storedActorView(store: ChainStore, actorId: string): Promi
   const [first] = await store.read(actorId, { limit: 1 });
   const head = await store.head(actorId);
   if (first === undefined || head === undefined) throw new ServerError('actor-not-found', `no actor with id ${actorId}, running or stored`, 404);
-  const spawn = decodeEventData(first.data) as { name?: unknown; component?: unknown; parent?: unknown };
+  const spawn = readable(() => actorSpawnEvent.decode(first));
   const failed = head.type === 'actor.fail';
   return {
     id: actorId,
-    name: typeof spawn.name === 'string' ? spawn.name : 'unknown',
+    name: spawn?.name ?? 'unknown',
     status: failed ? 'failed' : 'stopped',
-    parentId: typeof spawn.parent === 'string' ? spawn.parent : null,
-    componentHash: typeof spawn.component === 'string' ? spawn.component : '',
+    parentId: spawn?.parent ?? null,
+    componentHash: spawn?.component ?? '',
     startedAt: null,
     uptimeMs: null,
-    ...(failed ? { failure: failureOf(head.data) } : {}),
+    ...(failed ? { failure: failureOf(head) } : {}),
   };
 }
 
@@ -55,11 +55,20 @@ export async function storedActorView(store: ChainStore, actorId: string): Promi
 export async function recordedParent(store: ChainStore, actorId: string): Promise<string | null> {
   const [first] = await store.read(actorId, { limit: 1 });
   if (first === undefined) throw new ServerError('actor-not-found', `actor ${actorId} has no stored chain`, 404);
-  const { parent } = decodeEventData(first.data) as { parent?: unknown };
-  return typeof parent === 'string' ? parent : null;
+  return readable(() => actorSpawnEvent.decode(first))?.parent ?? null;
 }
 
-function failureOf(data: Uint8Array): { reason: string; message: string } {
-  const recorded = decodeEventData(data) as { reason?: unknown; message?: unknown };
-  return { reason: typeof recorded.reason === 'string' ? recorded.reason : 'unknown', message: typeof recorded.message === 'string' ? recorded.message : '' };
+function failureOf(event: ChainEvent): { reason: string; message: string } {
+  const recorded = readable(() => actorFailEvent.decode(event));
+  return { reason: recorded?.reason ?? 'unknown', message: recorded?.message ?? '' };
+}
+
+/** A view shows what a stored chain holds; data of another shape (an imported chain) shows as unknown, not an error. */
+function readable<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    if (isKernelError(error, 'invalid-chain')) return undefined;
+    throw error;
+  }
 }

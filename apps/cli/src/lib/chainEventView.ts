@@ -3,6 +3,16 @@
  * form.
  */
 import { decodeEventData, type ChainEvent } from '@theater/event-chain';
+import {
+  InvalidChainEventError,
+  actorFailEvent,
+  actorSpawnEvent,
+  actorStopEvent,
+  hostCallEvent,
+  wasmCallEvent,
+  wasmErrorEvent,
+  wasmResultEvent,
+} from '@theater/kernel';
 import { toHex } from './decodeBytes.js';
 
 /** One event in `theater events --json`. */
@@ -52,7 +62,7 @@ export function formatTime(ms: number): string {
  */
 export function summarizeEvent(event: ChainEvent, width: number): string {
   const decoded = decodeData(event.data);
-  const text = decoded === undefined ? bytes(event.data, width) : (summarizeKnown(event.type, decoded.value, width) ?? compact(decoded.value, width));
+  const text = decoded === undefined ? bytes(event.data, width) : (summarizeKnown(event, width) ?? compact(decoded.value, width));
   return truncate(sanitize(text), width);
 }
 
@@ -87,51 +97,59 @@ function toJsonValue(value: unknown): unknown {
 }
 
 /** The summary of an event type the kernel records, or undefined when its data has another shape. */
-function summarizeKnown(type: string, data: unknown, width: number): string | undefined {
-  if (!isRecord(data)) return undefined;
+function summarizeKnown(event: ChainEvent, width: number): string | undefined {
   const show = (value: unknown): string => compact(value, width);
-  const fn = (): string | undefined =>
-    typeof data['interface'] === 'string' && typeof data['function'] === 'string' ? `${shortInterface(data['interface'])}#${data['function']}` : undefined;
-  switch (type) {
+  const fn = (data: { interface: string; function: string }): string => `${shortInterface(data.interface)}#${data.function}`;
+  switch (event.type) {
     case 'actor.spawn': {
-      if (typeof data['name'] !== 'string') return undefined;
-      const parts = [typeof data['version'] === 'string' ? `${data['name']} ${data['version']}` : data['name']];
-      if (typeof data['component'] === 'string') parts.push(`component ${data['component'].slice(0, 12)}…`);
-      if (data['state'] !== undefined && data['state'] !== null) parts.push(`state ${show(data['state'])}`);
+      const data = readable(() => actorSpawnEvent.decode(event));
+      if (data === undefined) return undefined;
+      const parts = [`${data.name} ${data.version}`, `component ${data.component.slice(0, 12)}…`];
+      if (data.state !== null) parts.push(`state ${show(data.state)}`);
       return parts.join(' · ');
     }
     case 'wasm.call': {
-      const name = fn();
-      if (name === undefined || !Array.isArray(data['params'])) return undefined;
-      return `${name}(${list(data['params'], width)})`;
+      const data = readable(() => wasmCallEvent.decode(event));
+      return data === undefined ? undefined : `${fn(data)}(${list(data.params, width)})`;
     }
     case 'wasm.result': {
-      const name = fn();
-      if (name === undefined) return undefined;
-      const state = data['state'] === undefined ? '' : ` · state ${show(data['state'])}`;
-      return `${name} → ${show(data['output'] ?? null)}${state}`;
+      const data = readable(() => wasmResultEvent.decode(event));
+      return data === undefined ? undefined : `${fn(data)} → ${show(data.output)} · state ${show(data.state)}`;
     }
     case 'wasm.error': {
-      const name = fn();
-      if (name === undefined) return undefined;
-      return `${name} ${String(data['reason'])}: ${String(data['message'])}`;
+      const data = readable(() => wasmErrorEvent.decode(event));
+      return data === undefined ? undefined : `${fn(data)} ${data.reason}: ${data.message}`;
     }
-    case 'actor.stop':
-      if (typeof data['by'] !== 'string') return undefined;
-      return data['data'] === undefined || data['data'] === null ? `by ${data['by']}` : `by ${data['by']} · ${show(data['data'])}`;
+    case 'actor.stop': {
+      const data = readable(() => actorStopEvent.decode(event));
+      if (data === undefined) return undefined;
+      return data.data === null ? `by ${data.by}` : `by ${data.by} · ${show(data.data)}`;
+    }
     case 'actor.fail': {
-      if (typeof data['reason'] !== 'string') return undefined;
-      const during = typeof data['during'] === 'string' ? ` in ${data['during']}` : '';
-      return `${data['reason']}${during}: ${String(data['message'])}`;
+      const data = readable(() => actorFailEvent.decode(event));
+      if (data === undefined) return undefined;
+      const during = data.during === undefined ? '' : ` in ${data.during}`;
+      return `${data.reason}${during}: ${data.message}`;
     }
     default: {
       // A host call, `<interface>.<function>`: `{ args, result }` or `{ args, error }`.
-      if (!Array.isArray(data['args'])) return undefined;
-      const name = type.slice(type.lastIndexOf('.') + 1);
-      const call = `${name}(${list(data['args'], width)})`;
-      if ('error' in data) return `${call} ✗ ${show(data['error'])}`;
-      return data['result'] === undefined || data['result'] === null ? call : `${call} → ${show(data['result'])}`;
+      const data = readable(() => hostCallEvent.decode(event));
+      if (data?.args === undefined) return undefined;
+      const name = event.type.slice(event.type.lastIndexOf('.') + 1);
+      const call = `${name}(${list(data.args, width)})`;
+      if (data.error !== undefined) return `${call} ✗ ${show(data.error)}`;
+      return data.result === undefined || data.result === null ? call : `${call} → ${show(data.result)}`;
     }
+  }
+}
+
+/** The event's data as its type records it, or undefined when it has another shape (shown as plain data then). */
+function readable<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof InvalidChainEventError) return undefined;
+    throw error;
   }
 }
 

@@ -3,8 +3,9 @@
  * several may be handed to the worker at once (it runs them in order), but each one's events are recorded in the
  * order they happened and its state is committed before its caller hears the result.
  */
-import { encodeEventData, type ChainEvent, type ChainStore, type ReadRange } from '@theater/event-chain';
+import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
+import { actorFailEvent, actorStopEvent, hostCallEvent, wasmCallEvent, wasmErrorEvent, wasmResultEvent, type EncodedEvent } from '../chain/chainEvents.js';
 import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
 import type { Inspector } from '../inspection.js';
 import { KernelError, isKernelError } from '../kernelError.js';
@@ -129,16 +130,16 @@ export class ActorInstance implements Actor {
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
-  record(type: string, payload: unknown, time = this.#now()): void {
+  record(event: EncodedEvent, time = this.#now()): void {
     try {
-      this.#record(type, payload, time);
+      this.#record(event, time);
     } catch (error) {
       queueMicrotask(() => this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: undefined }));
     }
   }
 
-  #record(type: string, payload: unknown, time = this.#now()): void {
-    this.#chain.record({ type, data: encodeEventData(payload), time: Math.trunc(time) });
+  #record(event: EncodedEvent, time = this.#now()): void {
+    this.#chain.record({ type: event.type, data: event.data, time: Math.trunc(time) });
   }
 
   /** Called by the runtime handler: stop once the running operation has committed. */
@@ -293,7 +294,7 @@ export class ActorInstance implements Actor {
   #recordCall(op: Operation, startedAt: number): void {
     if (op.callRecorded) return;
     op.callRecorded = true;
-    this.record('wasm.call', { interface: op.iface, function: op.fn, params: op.params }, startedAt);
+    this.record(wasmCallEvent.encode({ interface: op.iface, function: op.fn, params: op.params }), startedAt);
   }
 
   /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
@@ -302,9 +303,9 @@ export class ActorInstance implements Actor {
       const op = this.#inFlight.get(opId);
       if (op !== undefined) this.#recordCall(op, startedAt);
       const implementation = this.#host[iface]?.[toJsName(fn)] as ((...a: readonly unknown[]) => unknown) | undefined;
-      const type = `${iface}.${fn}`;
+      const type = hostCallEvent.typeOf(iface, fn);
       if (implementation === undefined) {
-        this.record(type, { args, error: 'not granted' });
+        this.record(hostCallEvent.encode(type, { args, error: 'not granted' }));
         return { ok: false, error: `${iface}#${fn} is not granted to this actor`, fatal: true };
       }
       const settle = (outcome: { value: unknown } | { error: unknown }): HostReply => {
@@ -325,17 +326,17 @@ export class ActorInstance implements Actor {
         if (withheld === undefined) {
           // A redaction that throws cannot say what is secret: fail closed, recording neither args nor outcome.
           const failure = `internal error: the ${type} handler could not tell what to withhold from the chain`;
-          this.record(type, { error: failure });
+          this.record(hostCallEvent.encode(type, { error: failure }));
           return { ok: false, error: failure, fatal: true };
         }
         if ('value' in outcome) {
           const result = value ?? null;
-          this.record(type, withheld.length === 0 ? { args, result } : redactedHostCall(args, { result }, withheld));
+          this.record(hostCallEvent.encode(type, withheld.length === 0 ? { args, result } : redactedHostCall(args, { result }, withheld)));
           return { ok: true, value };
         }
         const { error } = outcome;
         const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
-        this.record(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld));
+        this.record(hostCallEvent.encode(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld)));
         return { ok: false, error: message, fatal: false };
       };
       try {
@@ -354,7 +355,7 @@ export class ActorInstance implements Actor {
       this.#recordCall(op, startedAt);
       this.#inFlight.delete(opId);
       this.#state = state;
-      this.record('wasm.result', { interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null });
+      this.record(wasmResultEvent.encode({ interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null }));
       op.onOutput?.(output);
       // The caller hears the result only once its events are durable; flushes resolve in recording order.
       this.#chain.flush().then(
@@ -393,7 +394,7 @@ export class ActorInstance implements Actor {
           : failure.message;
       if (op !== undefined) {
         this.#recordCall(op, this.#now());
-        this.record('wasm.error', { interface: op.iface, function: op.fn, reason, message });
+        this.record(wasmErrorEvent.encode({ interface: op.iface, function: op.fn, reason, message }));
       }
       this.#fail({ reason, message, during });
     },
@@ -409,15 +410,15 @@ export class ActorInstance implements Actor {
     this.#inspect({ type: 'actor.failed', actorId: this.id, reason: failure.reason, message: failure.message });
     this.#notifyProgress();
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
-    void this.#recordEnd('actor.fail', failure)
+    void this.#recordEnd(actorFailEvent.encode(failure))
       .catch(() => {})
       .then(() => this.#resolveExit({ status: 'failed', failure }));
   }
 
   /** Records the last event, makes the chain durable and signs its head. */
-  async #recordEnd(type: string, payload: unknown): Promise<void> {
+  async #recordEnd(event: EncodedEvent): Promise<void> {
     try {
-      this.#record(type, payload);
+      this.#record(event);
     } finally {
       await this.#chain.seal();
     }
@@ -439,7 +440,7 @@ export class ActorInstance implements Actor {
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
     try {
-      await this.#recordEnd('actor.stop', { by, data: data ?? null });
+      await this.#recordEnd(actorStopEvent.encode({ by, data: data ?? null }));
     } catch (error) {
       throw chainWriteFailed(this, error);
     } finally {

@@ -15,7 +15,8 @@ import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { MessageRouter } from '../messaging/messageRouter.js';
-import { recordedCall, recordedSpawn, recordedStop, type RecordedCall } from './recordedData.js';
+import { recordedCall, recordedSpawn, recordedStop } from './recordedData.js';
+import type { WasmCallEventData } from '../chain/chainEvents.js';
 import { replayHost } from './replayHost.js';
 import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
@@ -53,7 +54,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   let lastSeq = -1;
   const verifier = createChainVerifier();
   let stopRecorded: { by: string } | undefined;
-  const pendingCalls: RecordedCall[] = [];
+  const pendingCalls: WasmCallEventData[] = [];
   const store = await openMemoryChainStore();
   let stopReplay: () => void = () => {};
   const diverged = new Promise<void>((resolve) => (stopReplay = resolve));

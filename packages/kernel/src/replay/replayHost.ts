@@ -8,7 +8,8 @@
 import type { ChainEvent } from '@theater/event-chain';
 import { HostCallError, type ActorState, type HostFunction, type HostImplementation } from '../handler.js';
 import { redacting } from '../redaction.js';
-import { recordedData } from './recordedData.js';
+import type { HostCallEventData } from '../chain/chainEvents.js';
+import { recordedHostCall } from './recordedData.js';
 import type { ReplayRecorder } from './replayRecorder.js';
 
 const RUNTIME = 'theater:simple/runtime';
@@ -45,20 +46,10 @@ export function replayHost(
 }
 
 /** The recorded outcome of a host call; data that is not one is an error for the guest, and a divergence. */
-function recordedPayload(event: ChainEvent): { result?: unknown; error?: string; redacted?: readonly string[] } {
-  let payload: unknown;
+function recordedPayload(event: ChainEvent): HostCallEventData {
   try {
-    payload = recordedData(event);
+    return recordedHostCall(event);
   } catch (error) {
     throw new HostCallError(`replay: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected its data as an object`);
-  }
-  const { error, redacted } = payload as { error?: unknown; redacted?: unknown };
-  if (error !== undefined && typeof error !== 'string') throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected error as a string`);
-  if (redacted !== undefined && !(Array.isArray(redacted) && redacted.every((pointer) => typeof pointer === 'string'))) {
-    throw new HostCallError(`replay: event ${event.seq} (${event.type}) cannot be replayed: expected redacted as a list of strings`);
-  }
-  return payload as { result?: unknown; error?: string; redacted?: readonly string[] };
 }

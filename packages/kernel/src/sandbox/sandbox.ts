@@ -3,6 +3,7 @@
  * host calls, and enforces deadlines by terminating the worker when an operation runs past its own.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import {
   CONTROL,
   FROM_WORKER,
@@ -53,14 +54,16 @@ export class Sandbox {
   readonly #hostPort: MessageChannel;
   /** Deadline (ms) of each dispatched, unfinished operation. */
   readonly #timeouts = new Map<number, number>();
-  #watchdog: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #watchdog: TimerHandle | undefined;
   #dead = false;
 
   /** The imported functions, numbered as the worker numbers them in its reports. */
   readonly #imports: (readonly [iface: string, fn: string])[];
 
-  private constructor(worker: Worker, listener: SandboxListener, imports: InstanceSpec['imports']) {
+  private constructor(worker: Worker, listener: SandboxListener, imports: InstanceSpec['imports'], clock: Clock) {
     this.#worker = worker;
+    this.#clock = clock;
     this.#imports = importTable(imports);
     this.#listener = listener;
     this.#hostPort = new MessageChannel();
@@ -70,17 +73,19 @@ export class Sandbox {
   /**
    * Loads a component into `worker`; rejects with the instantiation error if it cannot start. Instantiation may run
    * guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
-   * from, for the message.
+   * from, for the message. Deadlines are measured and slept on `clock`; the worker stamps an operation's start with
+   * the real wall time (`Date.now`), so the clock's `now()` must not run ahead of it (a TestClock starts at it).
    */
   static async load(
     worker: Worker,
     load: SandboxLoad,
     listener: SandboxListener,
     deadline: { readonly ms: number; readonly limit: string },
+    clock: Clock = systemClock,
   ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
-    const sandbox = new Sandbox(worker, listener, load.imports);
+    const sandbox = new Sandbox(worker, listener, load.imports, clock);
     Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
         if (message.kind !== FROM_WORKER.loaded && message.kind !== FROM_WORKER.loadFailed) return; // e.g. a late 'prepared'
@@ -90,7 +95,7 @@ export class Sandbox {
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
-      timer = setTimeout(() => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)), deadline.ms);
+      timer = clock.setTimeout(() => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)), deadline.ms);
     });
     const { prepared: _prepared, ...spec } = load;
     const message = {
@@ -110,7 +115,7 @@ export class Sandbox {
       await sandbox.terminate();
       throw error;
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   }
 
@@ -227,22 +232,21 @@ export class Sandbox {
     // A queued operation cannot start before now, so none can pass its deadline before now + the smallest timeout.
     let delay = Math.min(...this.#timeouts.values());
     if (running >= 0 && timeout !== undefined) {
-      const remaining = this.#startedAt[0]! + timeout - Date.now();
+      const remaining = this.#startedAt[0]! + timeout - this.#clock.now();
       if (remaining <= 0) {
         this.#die(running, { kind: 'operation-timeout', message: `operation ran past its ${timeout} ms deadline` });
         return;
       }
       delay = Math.min(delay, remaining);
     }
-    this.#watchdog = setTimeout(() => {
+    this.#watchdog = this.#clock.setTimeout(() => {
       this.#watchdog = undefined;
       this.#armWatchdog();
-    }, Math.max(1, delay));
-    this.#watchdog.unref();
+    }, Math.max(1, delay), { unref: true });
   }
 
   #clearWatchdog(): void {
-    if (this.#watchdog !== undefined) clearTimeout(this.#watchdog);
+    this.#clock.clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
   }
 }

@@ -34,6 +34,8 @@ export interface SupervisionHost {
   restart(entry: ChildEntry, state: ActorState): Promise<ActorInstance>;
   /** Fails a running actor with `reason` (a supervisor whose restart intensity was exceeded). */
   fail(actor: ActorInstance, message: string): void;
+  /** Monotonic time in ms, which restart intensity windows are measured on. */
+  monotonic(): number;
 }
 
 /** The supervision tree of one actor system. */
@@ -175,7 +177,7 @@ export class SupervisionTree {
   #intensityOf(parent: ActorInstance): RestartIntensity {
     let intensity = this.#intensity.get(parent.id);
     if (intensity === undefined) {
-      intensity = createRestartIntensity(parent.manifest.supervision);
+      intensity = createRestartIntensity(parent.manifest.supervision, () => this.#host.monotonic());
       this.#intensity.set(parent.id, intensity);
     }
     return intensity;
