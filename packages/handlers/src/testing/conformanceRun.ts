@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainEvent } from '@theater/event-chain';
 import { createActorSystem, loadManifest, type HandlerConfig, type HandlerDefinition, type ReplayResult } from '@theater/kernel';
-import { activeResources, resourcesBeyond } from './activeResources.js';
+import { activeResources, resourcesBeyond, trackHandles } from './activeResources.js';
 import { countCalls, type HandlerUse } from './callCounter.js';
 import type { ConformanceRun, HandlerConformanceSpec } from './handlerConformanceSpec.js';
 
@@ -28,8 +28,10 @@ export interface RunRecord {
   readonly sideEffects: { readonly before: unknown; readonly after: unknown } | undefined;
   /** The handler's use once the system had closed, its cleanups included. */
   readonly useAfterClose: HandlerUse;
+  /** Handles opened from the system's creation to its close and still open after it, by type, as where they were opened. */
+  readonly openHandles: Record<string, string[]>;
   /** Resources active after the system closed beyond those active before it was created, by kind. */
-  readonly leaked: Record<string, number>;
+  readonly activeBeyondBaseline: Record<string, number>;
 }
 
 const encoder = new TextEncoder();
@@ -52,6 +54,7 @@ export async function runHandler<C extends HandlerConfig, F>(spec: HandlerConfor
 
 async function runActor<C extends HandlerConfig, F>(spec: HandlerConformanceSpec<C, F>, fixture: F, scratch: string): Promise<RunRecord> {
   const baseline = activeResources();
+  const handles = trackHandles();
   const counter = countCalls(spec.definition);
   const handlers = [
     ...spec.handlers.filter((handler) => handler.type !== spec.definition.type),
@@ -87,9 +90,11 @@ async function runActor<C extends HandlerConfig, F>(spec: HandlerConformanceSpec
       useAfterReplay,
       sideEffects: spec.sideEffects === undefined ? undefined : { before, after },
       useAfterClose: counter.use(actor.id),
-      leaked: await resourcesBeyond(baseline),
+      openHandles: await handles.stillOpen(),
+      activeBeyondBaseline: await resourcesBeyond(baseline),
     };
   } finally {
+    handles.stop();
     await system.close();
   }
 }

@@ -16,8 +16,11 @@ export function describeResourceLeaks<C extends HandlerConfig, F>(spec: HandlerC
       expect(useAfterClose.cleanupsFailed).toEqual([]);
       expect(useAfterClose.cleanupsRun).toBe(useAfterClose.cleanupsRegistered);
     });
+    it('closes every handle opened while the system ran (timers, sockets, processes, workers, ports)', () => {
+      expect(recorded().openHandles).toEqual({});
+    });
     it('leaves no more active resources than before the system was created', () => {
-      expect(recorded().leaked).toEqual({});
+      expect(recorded().activeBeyondBaseline).toEqual({});
     });
   });
 }
