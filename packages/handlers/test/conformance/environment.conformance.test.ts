@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { EnvironmentHandlerConfig } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, environmentHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 
 /** The variables the probe's grant names: visible, denied, and one under its allowed prefix. */
 const VARIABLES = { THEATER_PROBE_VISIBLE: 'seen', THEATER_PROBE_DENIED: 'hidden', THEATER_PROBE_PREFIX_A: 'prefixed' };

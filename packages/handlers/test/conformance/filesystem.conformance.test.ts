@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { FilesystemHandlerConfig } from '@theater/kernel';
 import { defaultHandlers, filesystemHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 import { manifestOf } from './testActors.js';
 
 /** The granted root, and a directory beside it holding a secret the actor must never reach. */

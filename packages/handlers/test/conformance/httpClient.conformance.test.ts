@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { HttpClientHandlerConfig } from '@theater/kernel';
 import { defaultHandlers, httpClientHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 import { startLoopbackServer, type LoopbackServer } from './loopbackServer.js';
 import { manifestOf } from './testActors.js';
 

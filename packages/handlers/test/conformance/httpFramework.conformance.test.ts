@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { expect } from 'vitest';
 import type { HttpFrameworkHandlerConfig } from '@theater/kernel';
 import { defaultHandlers, httpFrameworkHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 import { manifestOf } from './testActors.js';
 
 /** The port the actor's server listened on. */

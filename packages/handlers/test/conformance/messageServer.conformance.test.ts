@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, messageServerHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 
 /** The echo actor the messenger talks to, spawned by the drive script. */
 interface Peer {

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { ProcessHandlerConfig } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, processHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 
 const grant = (changes: Partial<ProcessHandlerConfig>): ProcessHandlerConfig => ({
   type: 'process',

@@ -1,7 +1,7 @@
 /** The supervisor handler through the conformance suite, driven by the overseer test actor. */
 import { expect } from 'vitest';
 import { defaultHandlers, supervisorHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 import { manifestOf, testActorsDir } from './testActors.js';
 
 /** A child asking for timing, which the overseer does not hold. */

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, timingHandler } from '../../src/index.js';
-import { testHandlerConformance } from '../../src/testing/index.js';
+import { testHandlerConformance } from '@theater/handlers/testing';
 
 testHandlerConformance({
   definition: timingHandler,
