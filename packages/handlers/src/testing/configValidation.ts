@@ -2,7 +2,7 @@
 import { assert, describe, expect, it } from 'vitest';
 import { isManifestError, type HandlerConfig } from '@theater/kernel';
 import type { HandlerConformanceSpec } from './handlerConformanceSpec.js';
-import { manifestText, parseHandlerManifest } from './manifestText.js';
+import { CONFORMANCE_SOURCE, manifestText, parseHandlerManifest } from './manifestText.js';
 
 /** Handlers without options put before the table under test, so that its index is not simply 0. */
 const NEIGHBOURS = ['runtime', 'message-server'];
@@ -20,7 +20,7 @@ export function describeConfigValidation<C extends HandlerConfig, F>(spec: Handl
         const text = manifestText('conformance', [...neighbours.map((neighbour) => `type = "${neighbour}"`), table]);
         let thrown: unknown;
         try {
-          parseHandlerManifest(text, spec.handlers, process.cwd());
+          parseHandlerManifest(text, { handlers: spec.handlers, baseDir: process.cwd(), source: CONFORMANCE_SOURCE });
         } catch (error) {
           thrown = error;
         }

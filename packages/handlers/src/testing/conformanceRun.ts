@@ -7,10 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainEvent } from '@theater/event-chain';
-import { createActorSystem, loadManifest, type HandlerConfig, type HandlerDefinition, type ReplayResult } from '@theater/kernel';
+import { createActorSystem, type HandlerConfig, type HandlerDefinition, type ReplayResult } from '@theater/kernel';
 import { activeResources, resourcesBeyond, trackHandles } from './activeResources.js';
 import { countCalls, type HandlerUse } from './callCounter.js';
 import type { ConformanceRun, HandlerConformanceSpec } from './handlerConformanceSpec.js';
+import { loadHandlerManifest } from './manifestText.js';
 
 /** What one run saw. */
 export interface RunRecord {
@@ -62,7 +63,8 @@ async function runActor<C extends HandlerConfig, F>(spec: HandlerConformanceSpec
   ];
   const system = createActorSystem({ handlers, home: join(scratch, 'home'), poolSize: 1 });
   try {
-    const manifest = typeof spec.manifest === 'string' ? await loadManifest(spec.manifest) : await spec.manifest(fixture);
+    const load = (path: string) => loadHandlerManifest(path, spec.handlers);
+    const manifest = typeof spec.manifest === 'string' ? await load(spec.manifest) : await spec.manifest(fixture, load);
     const actor = await system.spawn(manifest);
     const run: ConformanceRun<F> = {
       system,

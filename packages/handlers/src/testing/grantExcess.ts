@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { permissionExcess, type HandlerConfig, type Manifest } from '@theater/kernel';
 import type { HandlerConformanceSpec } from './handlerConformanceSpec.js';
-import { manifestText, parseHandlerManifest } from './manifestText.js';
+import { CONFORMANCE_SOURCE, manifestText, parseHandlerManifest } from './manifestText.js';
 
 /** A manifest named `name` in the current directory granting exactly `grants`. */
 function granting<C extends HandlerConfig, F>(spec: HandlerConformanceSpec<C, F>, name: string, grants: readonly C[]): Manifest {
-  return { ...parseHandlerManifest(manifestText(name, []), spec.handlers, process.cwd()), handlers: grants };
+  const parsed = parseHandlerManifest(manifestText(name, []), { handlers: spec.handlers, baseDir: process.cwd(), source: CONFORMANCE_SOURCE });
+  return { ...parsed, handlers: grants };
 }
 
 /** Registers check 2 for `spec`. */

@@ -77,8 +77,11 @@ export interface HandlerConformanceSpec<C extends HandlerConfig = HandlerConfig,
   readonly setup?: (scratchDir: string) => Promise<F>;
   /** Releases what `setup` made (the scratch directory itself is removed by the suite). */
   readonly teardown?: (fixture: F) => Promise<void>;
-  /** The actor granted this handler: a manifest path, or a manifest made for the fixture. */
-  readonly manifest: string | ((fixture: F) => Manifest | Promise<Manifest>);
+  /**
+   * The actor granted this handler: a manifest path, or a manifest made for the fixture (`load` reads a manifest file
+   * with the spec's handlers installed, to change before returning it).
+   */
+  readonly manifest: string | ((fixture: F, load: (path: string) => Promise<Manifest>) => Manifest | Promise<Manifest>);
   /** Drives the actor through calls of the handler; asserts what it expects on the way. */
   readonly drive: (run: ConformanceRun<F>) => Promise<void>;
   /** A call the grant refuses, or why the handler refuses none. */

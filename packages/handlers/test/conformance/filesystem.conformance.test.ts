@@ -3,9 +3,9 @@ import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { FilesystemHandlerConfig } from '@theater/kernel';
+import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, filesystemHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
-import { manifestOf } from './testActors.js';
 
 /** The granted root, and a directory beside it holding a secret the actor must never reach. */
 interface Layout {
@@ -41,8 +41,8 @@ testHandlerConformance({
     await writeFile(join(dir, 'outside', 'secret'), 'top secret');
     return { dir, root: join(dir, 'root') };
   },
-  manifest: async ({ root }) => {
-    const manifest = await manifestOf('filer');
+  manifest: async ({ root }, load) => {
+    const manifest = await load(testActorManifest('filer'));
     return { ...manifest, handlers: [{ type: 'runtime' }, { type: 'message-server' }, grant({ path: root })] };
   },
   async drive({ ask }) {

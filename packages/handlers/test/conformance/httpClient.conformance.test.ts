@@ -1,10 +1,10 @@
 /** The http-client handler through the conformance suite, driven by the fetcher test actor against a loopback server. */
 import { expect } from 'vitest';
 import type { HttpClientHandlerConfig } from '@theater/kernel';
+import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, httpClientHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
 import { startLoopbackServer, type LoopbackServer } from './loopbackServer.js';
-import { manifestOf } from './testActors.js';
 
 const grant = (changes: Partial<HttpClientHandlerConfig>): HttpClientHandlerConfig => ({
   type: 'http-client',
@@ -21,8 +21,8 @@ testHandlerConformance({
   handlers: defaultHandlers(),
   setup: () => startLoopbackServer('hello'),
   teardown: (server: LoopbackServer) => server.close(),
-  manifest: async (server) => {
-    const manifest = await manifestOf('fetcher');
+  manifest: async (server, load) => {
+    const manifest = await load(testActorManifest('fetcher'));
     return {
       ...manifest,
       handlers: [...manifest.handlers.filter((handler) => handler.type !== 'http-client'), grant({ allowedHosts: [`127.0.0.1:${server.port}`] })],

@@ -3,9 +3,9 @@ import { get } from 'node:http';
 import { connect } from 'node:net';
 import { expect } from 'vitest';
 import type { HttpFrameworkHandlerConfig } from '@theater/kernel';
+import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, httpFrameworkHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
-import { manifestOf } from './testActors.js';
 
 /** The port the actor's server listened on. */
 interface Served {
@@ -46,7 +46,7 @@ testHandlerConformance({
   definition: httpFrameworkHandler,
   handlers: defaultHandlers(),
   setup: async (): Promise<Served> => ({}),
-  manifest: () => manifestOf('webserver'),
+  manifest: testActorManifest('webserver'),
   async drive({ fixture, ask }) {
     const port = Number(await ask('start'));
     expect(port).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
 /** The supervisor handler through the conformance suite, driven by the overseer test actor. */
+import { dirname } from 'node:path';
 import { expect } from 'vitest';
 import { defaultHandlers, supervisorHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
-import { manifestOf, testActorsDir } from './testActors.js';
+import { testActorManifest } from '@theater/test-actors';
 
 /** A child asking for timing, which the overseer does not hold. */
 const GREEDY_CHILD = 'name = "greedy"\nversion = "0.1.0"\ncomponent = "dist/echo.wasm"\n[[handler]]\ntype = "timing"';
@@ -10,8 +11,9 @@ const GREEDY_CHILD = 'name = "greedy"\nversion = "0.1.0"\ncomponent = "dist/echo
 testHandlerConformance({
   definition: supervisorHandler,
   handlers: defaultHandlers(),
-  // A supervisor loads its children only from inside its own directory: the test-actors package.
-  manifest: () => manifestOf('overseer', { baseDir: testActorsDir }),
+  // A supervisor loads its children only from inside its own directory: here the test-actors package, holding
+  // manifests/ and dist/.
+  manifest: async (_, load) => ({ ...(await load(testActorManifest('overseer'))), baseDir: dirname(dirname(testActorManifest('overseer'))) }),
   async drive({ ask }) {
     const child = await ask('spawn manifests/echo.toml');
     expect(child).toMatch(/^[0-9a-f-]{36}$/);
