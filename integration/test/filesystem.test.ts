@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeEventData } from '@theater/event-chain';
 import type { Actor, ActorSystem, FilesystemHandlerConfig } from '@theater/kernel';
+import { snapshot } from '@theater/test-actors';
 import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
@@ -25,16 +26,6 @@ async function layout(): Promise<{ root: string; outside: string; secret: string
   await writeFile(join(outside, 'secret'), 'top secret');
   await writeFile(join(outside, 'folder', 'x'), 'outside x');
   return { root, outside, secret: join(outside, 'secret'), [Symbol.asyncDispose]: dir[Symbol.asyncDispose] };
-}
-
-/** Everything under `path` with its content, to show nothing outside the root was created, changed or removed. */
-async function snapshot(path: string): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
-  for (const name of (await readdir(path, { recursive: true })).sort()) {
-    const full = join(path, name);
-    entries[name] = (await lstat(full)).isDirectory() ? '<dir>' : await readFile(full, 'utf8');
-  }
-  return entries;
 }
 
 async function filer(system: ActorSystem, root: string, grant: Partial<FilesystemHandlerConfig> = {}, callTimeoutMs = 5000): Promise<Actor> {

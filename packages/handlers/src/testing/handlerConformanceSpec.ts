@@ -76,7 +76,7 @@ export interface HandlerConformanceSpec<C extends HandlerConfig = HandlerConfig,
   /** Prepares what the actor needs outside the system (a temp root, a loopback server) inside `scratchDir`. */
   readonly setup?: (scratchDir: string) => Promise<F>;
   /** Releases what `setup` made (the scratch directory itself is removed by the suite). */
-  readonly teardown?: (fixture: F) => Promise<void>;
+  readonly teardown?: (fixture: F) => void | PromiseLike<void>;
   /**
    * The actor granted this handler: a manifest path, or a manifest made for the fixture (`load` reads a manifest file
    * with the spec's handlers installed, to change before returning it).

@@ -7,12 +7,13 @@ import { WIT_INTERFACES, type HandlerConfig } from '@theater/kernel';
 import type { RunRecord } from './conformanceRun.js';
 import type { HandlerConformanceSpec } from './handlerConformanceSpec.js';
 
-/** The chain event type of a call of `jsName` of `iface`: the WIT function name, as the kernel records it. */
+/**
+ * The chain event type of a call of `jsName` of `iface`, as the kernel records it: with the WIT function name, from
+ * the theater:simple interfaces, or for another package's interface by undoing jco's camelCase (`sendHttp`).
+ */
 export function hostCallEventType(iface: string, jsName: string): string {
-  const functions = WIT_INTERFACES[iface]?.functions ?? {};
-  const witName = Object.entries(functions).find(([, js]) => js === jsName)?.[0];
-  if (witName === undefined) throw new RangeError(`expected a function of ${iface}, got ${jsName}`);
-  return `${iface}.${witName}`;
+  const known = Object.entries(WIT_INTERFACES[iface]?.functions ?? {}).find(([, js]) => js === jsName)?.[0];
+  return `${iface}.${known ?? jsName.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** Registers check 3 for `spec`, on the run `recorded()` returns. */

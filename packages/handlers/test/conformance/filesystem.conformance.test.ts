@@ -1,9 +1,9 @@
 /** The filesystem handler through the conformance suite, driven by the filer test actor in a temp root. */
-import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { FilesystemHandlerConfig } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { snapshot, testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, filesystemHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
 
@@ -20,16 +20,6 @@ const grant = (changes: Partial<FilesystemHandlerConfig>): FilesystemHandlerConf
   readOnly: false,
   ...changes,
 });
-
-/** Everything under `path` with its content. */
-async function snapshot(path: string): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
-  for (const name of (await readdir(path, { recursive: true })).sort()) {
-    const full = join(path, name);
-    entries[name] = (await lstat(full)).isDirectory() ? '<dir>' : await readFile(full, 'utf8');
-  }
-  return entries;
-}
 
 testHandlerConformance({
   definition: filesystemHandler,

@@ -1,10 +1,9 @@
 /** The http-client handler through the conformance suite, driven by the fetcher test actor against a loopback server. */
 import { expect } from 'vitest';
 import type { HttpClientHandlerConfig } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorManifest, testServer, type TestServer } from '@theater/test-actors';
 import { defaultHandlers, httpClientHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
-import { startLoopbackServer, type LoopbackServer } from './loopbackServer.js';
 
 const grant = (changes: Partial<HttpClientHandlerConfig>): HttpClientHandlerConfig => ({
   type: 'http-client',
@@ -19,8 +18,9 @@ const grant = (changes: Partial<HttpClientHandlerConfig>): HttpClientHandlerConf
 testHandlerConformance({
   definition: httpClientHandler,
   handlers: defaultHandlers(),
-  setup: () => startLoopbackServer('hello'),
-  teardown: (server: LoopbackServer) => server.close(),
+  // Each answer closes its connection, so that none is left open when the leaks are counted.
+  setup: () => testServer((_, response) => response.writeHead(200, { connection: 'close' }).end('hello')),
+  teardown: (server: TestServer) => server[Symbol.asyncDispose](),
   manifest: async (server, load) => {
     const manifest = await load(testActorManifest('fetcher'));
     return {
@@ -31,7 +31,7 @@ testHandlerConformance({
   async drive({ fixture, ask }) {
     expect(JSON.parse(await ask(`get ${fixture.url('/a')}`))).toMatchObject({ status: 200, body: 'hello' });
     expect(JSON.parse(await ask(`post ${fixture.url('/b')} some body`))).toMatchObject({ status: 200, body: 'hello' });
-    expect(fixture.requests).toBe(2);
+    expect(fixture.received.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /a', 'POST /b']);
   },
   denial: {
     request: ({ fixture }) => `get http://localhost:${fixture.port}/`,
@@ -39,7 +39,7 @@ testHandlerConformance({
     error: /^permission-denied: host localhost:\d+ is not in allowed_hosts/,
   },
   // Requests reaching the server: a replay sends none.
-  sideEffects: ({ fixture }) => fixture.requests,
+  sideEffects: ({ fixture }) => fixture.received.length,
   invalidConfigs: [
     { table: 'type = "http-client"\nallowed_hosts = "example.com"', field: 'allowed_hosts' },
     { table: 'type = "http-client"\nallowed_methods = ["FETCH"]', field: 'allowed_methods[0]' },

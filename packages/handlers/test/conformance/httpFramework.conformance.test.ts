@@ -1,9 +1,8 @@
 /** The http-framework handler through the conformance suite, driven by the webserver test actor. */
 import { get } from 'node:http';
-import { connect } from 'node:net';
 import { expect } from 'vitest';
 import type { HttpFrameworkHandlerConfig } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { dial, testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, httpFrameworkHandler } from '../../src/index.js';
 import { testHandlerConformance } from '@theater/handlers/testing';
 
@@ -27,18 +26,6 @@ function fetchText(port: number, path: string): Promise<{ status: number; body: 
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
     }).on('error', reject);
-  });
-}
-
-/** The error code of a TCP connection attempt to 127.0.0.1:`port`, or `connected`. */
-function dial(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
   });
 }
 
