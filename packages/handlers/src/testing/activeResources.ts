@@ -7,8 +7,8 @@
 import { createHook } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** How long resources may take to close once their owner has (a socket's close callback, a worker's exit). */
-export const SETTLE_MS = 2_000;
+/** How long resources may take to close once their owner has (a socket's close callback, a worker's exit), on a busy machine. */
+export const SETTLE_MS = 5_000;
 
 /** Async resource types that are handles, closed deterministically (not on garbage collection). */
 const HANDLE_TYPES = new Set([
