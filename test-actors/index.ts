@@ -18,6 +18,9 @@ export {
   type ReceivedChat,
   type ScriptedReply,
 } from './fakeLlmServer.js';
+export { testServer, type Received, type TestServer } from './testServer.js';
+export { dial } from './dial.js';
+export { snapshot } from './snapshot.js';
 
 /** Every test actor; README.md says what each does. */
 export const TEST_ACTORS = [

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { decodeEventData } from '@theater/event-chain';
 import type { Actor, ActorSystem } from '@theater/kernel';
 import type { FilesystemHandlerConfig } from '@theater/handlers';
+import { snapshot } from '@theater/test-actors';
 import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
@@ -26,16 +27,6 @@ async function layout(): Promise<{ root: string; outside: string; secret: string
   await writeFile(join(outside, 'secret'), 'top secret');
   await writeFile(join(outside, 'folder', 'x'), 'outside x');
   return { root, outside, secret: join(outside, 'secret'), [Symbol.asyncDispose]: dir[Symbol.asyncDispose] };
-}
-
-/** Everything under `path` with its content, to show nothing outside the root was created, changed or removed. */
-async function snapshot(path: string): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
-  for (const name of (await readdir(path, { recursive: true })).sort()) {
-    const full = join(path, name);
-    entries[name] = (await lstat(full)).isDirectory() ? '<dir>' : await readFile(full, 'utf8');
-  }
-  return entries;
 }
 
 async function filer(system: ActorSystem, root: string, grant: Partial<FilesystemHandlerConfig> = {}, callTimeoutMs = 5000): Promise<Actor> {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeEventData } from '@theater/event-chain';
 import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
+import { dial } from '@theater/test-actors';
 import { decode, manifestOf, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
@@ -30,18 +31,6 @@ interface Answer {
 async function http(port: number, path: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, init);
   return { status: response.status, headers: response.headers, body: await response.text() };
-}
-
-/** Resolves with the error code of a TCP connection attempt to 127.0.0.1:`port` (or `connected`). */
-function dial(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
-  });
 }
 
 /** Asks `command` until `done(reply)` holds (at most `tries` times); returns the last reply. */
