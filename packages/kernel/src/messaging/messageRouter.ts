@@ -19,6 +19,12 @@ export interface ExternalChannelEnd {
   onClose(): void;
 }
 
+/**
+ * Whom a message is for: an actor by id (whichever instance runs under it), or one instance (an `Actor` handle, whose
+ * messages never reach an instance that replaced it).
+ */
+export type MessageTarget = string | ActorInstance;
+
 /** One end of a channel: an actor (by id) or an external holder. */
 export type ChannelEnd = { readonly actorId: string } | ExternalChannelEnd;
 
@@ -50,9 +56,12 @@ export class MessageRouter {
     this.#find = find;
   }
 
-  /** Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. */
-  send(to: string, message: Uint8Array): void {
-    void this.#running(to).offer(MESSAGES, 'handle-send', [message]).catch(ignore);
+  /**
+   * Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. The
+   * returned promise settles once the message is processed (a sending actor does not wait for it).
+   */
+  send(from: string | undefined, to: MessageTarget, message: Uint8Array): Promise<void> {
+    return this.#running(to).enqueue(MESSAGES, 'handle-send', [message]).then(ignore);
   }
 
   /**
@@ -60,13 +69,14 @@ export class MessageRouter {
    * the one its actor later gives with `respond`. Fails after `timeoutMs`, when the target fails or stops first,
    * when the target cancels it, or at once for a request cycle.
    */
-  request(from: string | undefined, to: string, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+  request(from: string | undefined, to: MessageTarget, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     const target = this.#running(to);
-    if (from !== undefined) this.#assertNoCycle(from, to, 'request');
+    const targetId = target.id;
+    if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
-        settle({ error: new KernelError('request-timeout', `actor ${to} did not answer the request within ${timeoutMs} ms`) });
+        settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
         if (this.#pending.get(id) !== request) return;
@@ -76,15 +86,17 @@ export class MessageRouter {
         if ('reply' in outcome) resolve(outcome.reply);
         else reject(outcome.error);
       };
-      const request: PendingRequest = { id, owner: to, from, deferred: false, settle };
+      const request: PendingRequest = { id, owner: targetId, from, deferred: false, settle };
       this.#pending.set(id, request);
-      if (from !== undefined) this.#blockedOn.set(from, to);
+      if (from !== undefined) this.#blockedOn.set(from, targetId);
       const replyOf = (output: unknown): Uint8Array | undefined => (output as [Uint8Array | undefined] | undefined)?.[0];
       let answered: Promise<unknown>;
       try {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
-        answered = target.offer(MESSAGES, 'handle-request', [id, message], (output) => {
-          if (replyOf(output) === undefined) request.deferred = true;
+        answered = target.enqueue(MESSAGES, 'handle-request', [id, message], {
+          onOutput: (output) => {
+            if (replyOf(output) === undefined) request.deferred = true;
+          },
         });
       } catch (error) {
         settle({ error: asKernelError(error) });
@@ -131,7 +143,7 @@ export class MessageRouter {
     let output: unknown;
     try {
       output = await Promise.race([
-        target.offer(MESSAGES, 'handle-channel-open', [id, initial]),
+        target.enqueue(MESSAGES, 'handle-channel-open', [id, initial]),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)), timeoutMs);
         }),
@@ -182,12 +194,12 @@ export class MessageRouter {
     }
   }
 
-  #running(actorId: string): ActorInstance {
-    const actor = this.#find(actorId);
-    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+  #running(to: MessageTarget): ActorInstance {
+    const actor = typeof to === 'string' ? this.#find(to) : to;
+    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${String(to)}`);
     if (actor.status !== 'running') {
       const why = actor.failure === undefined ? `is ${actor.status}` : `failed: ${actor.failure.message}`;
-      throw new KernelError('actor-not-running', `actor ${actor.name} (${actorId}) ${why}`);
+      throw new KernelError('actor-not-running', `actor ${actor.name} (${actor.id}) ${why}`);
     }
     return actor;
   }
@@ -228,7 +240,7 @@ export class MessageRouter {
       return;
     }
     try {
-      void this.#running(to.actorId).offer(MESSAGES, 'handle-channel-message', [channelId, message]).catch(ignore);
+      void this.#running(to.actorId).enqueue(MESSAGES, 'handle-channel-message', [channelId, message]).catch(ignore);
     } catch (error) {
       if (strict) throw error;
     }
@@ -243,7 +255,7 @@ function notifyClosed(find: (actorId: string) => ActorInstance | undefined, end:
   const actor = find(end.actorId);
   if (actor?.status !== 'running') return;
   try {
-    void actor.offer(MESSAGES, 'handle-channel-close', [channelId]).catch(ignore);
+    void actor.enqueue(MESSAGES, 'handle-channel-close', [channelId]).catch(ignore);
   } catch {
     // Its mailbox is full or it is stopping: it learns of the close from its next send failing.
   }

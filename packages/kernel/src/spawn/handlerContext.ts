@@ -47,7 +47,7 @@ export function createHandlerContext(actor: ActorInstance, handlerType: string, 
     now: clock,
     messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
     supervision: source.supervision(id),
-    call: async (iface, fn, params) => actor.offer(iface, fn, params),
+    call: async (iface, fn, params) => actor.enqueue(iface, fn, params),
     onExit: (cleanup) => {
       const done = actor.exited.then(cleanup).then(
         () => {},
