@@ -127,7 +127,6 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
   const cache = new ComponentCache(home.cacheDir);
   const chainService = createChainService(home);
-  const router = new MessageRouter((id) => actors.get(id));
   const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
   /** The live actors: a spawned actor is here until it ends. */
   const actors = new Map<string, ActorInstance>();
@@ -144,6 +143,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       }
     }
   };
+  const router = new MessageRouter((id) => actors.get(id), emit);
   const assertOpen = (): void => {
     if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
   };

@@ -25,7 +25,7 @@ export {
   type SystemResource,
 } from './handler.js';
 export { REDACTED, redacting, type Redaction } from './redaction.js';
-export type { InspectionEvent, Inspector } from './inspection.js';
+export type { InspectionEvent, Inspector, MessageKind, MessageRejection } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';
 export { manifestWorld, type ManifestWorld } from './component/manifestWorld.js';

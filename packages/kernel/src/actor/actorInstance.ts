@@ -25,6 +25,8 @@ const ACTOR = 'theater:simple/actor';
 /** Everything an actor needs from its system. */
 export interface ActorInstanceOptions {
   readonly id: string;
+  /** The supervising actor; undefined (or absent) for a root actor. */
+  readonly parentId?: string | undefined;
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly chain: ActorChain;
@@ -44,6 +46,7 @@ type EnqueueOptions = { readonly onOutput?: (output: unknown) => void; readonly 
 /** The kernel's implementation of an actor. */
 export class ActorInstance implements Actor {
   readonly id: string;
+  readonly parentId: string | undefined;
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly exited: Promise<ActorExit>;
@@ -61,6 +64,7 @@ export class ActorInstance implements Actor {
 
   constructor(options: ActorInstanceOptions) {
     this.id = options.id;
+    this.parentId = options.parentId;
     this.manifest = options.manifest;
     this.componentHash = options.componentHash;
     this.#options = options;
@@ -146,13 +150,15 @@ export class ActorInstance implements Actor {
     await this.#options.router.send(undefined, this, message.slice());
   }
 
-  request(message: Uint8Array): Promise<Uint8Array> {
+  async request(message: Uint8Array): Promise<Uint8Array> {
     assertBytes(message, 'message');
     const timeoutMs = this.manifest.limits.callTimeoutMs;
-    return this.#options.router.request(undefined, this, message.slice(), timeoutMs).catch((error: unknown) => {
+    try {
+      return await this.#options.router.request(undefined, this, message.slice(), timeoutMs);
+    } catch (error) {
       if (!isKernelError(error, 'request-timeout')) throw error;
       throw new KernelError('request-timeout', `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`, { cause: error });
-    });
+    }
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
@@ -248,7 +254,7 @@ export class ActorInstance implements Actor {
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
     this.#queue.rejectAll(error);
     void this.#sandbox?.terminate();
-    this.#options.inspector({ type: 'actor.failed', actorId: this.id, reason: failure.reason, message: failure.message });
+    this.#options.inspector({ type: 'actor.failed', actorId: this.id, parentId: this.parentId, reason: failure.reason, message: failure.message });
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
     void this.#recordEnd('actor.fail', failure)
       .catch(() => {})
@@ -284,7 +290,7 @@ export class ActorInstance implements Actor {
     } catch (error) {
       throw chainWriteFailed(this.name, this.id, error);
     } finally {
-      this.#options.inspector({ type: 'actor.stopped', actorId: this.id, by, data });
+      this.#options.inspector({ type: 'actor.stopped', actorId: this.id, parentId: this.parentId, by, data });
       this.#resolveExit({ status: 'stopped', by, data });
     }
   }

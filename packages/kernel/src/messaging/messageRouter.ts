@@ -3,13 +3,16 @@
  * respond-to-request), and channels. Every delivery is an operation in the target's mailbox, so it is ordered (FIFO
  * per sender), bounded (a full mailbox is an error to the sender, never a silent drop) and recorded in the target's
  * chain. A request that would wait on its own sender (A requests B, which requests A, directly or through others)
- * fails at once with `request-cycle` instead of deadlocking until a timeout.
+ * fails at once with `request-cycle` instead of deadlocking until a timeout. A message the target refuses (full
+ * mailbox, not running, export missing) is reported to inspectors as `message.rejected`, besides the sender.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
+import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
 import { KernelError } from '../kernelError.js';
 
 const MESSAGES = 'theater:simple/message-server-client';
+const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>(['mailbox-full', 'actor-not-running', 'export-missing']);
 
 /** An end of a channel held outside the actor system (the API, the CLI). */
 export interface ExternalChannelEnd {
@@ -47,13 +50,15 @@ interface Channel {
 /** Routes messages between the actors of one system; see the module header. */
 export class MessageRouter {
   readonly #find: (actorId: string) => ActorInstance | undefined;
+  readonly #inspect: Inspector;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #channels = new Map<string, Channel>();
   /** Actors blocked in a request or channel open, and on whom. */
   readonly #blockedOn = new Map<string, string>();
 
-  constructor(find: (actorId: string) => ActorInstance | undefined) {
+  constructor(find: (actorId: string) => ActorInstance | undefined, inspect: Inspector = () => {}) {
     this.#find = find;
+    this.#inspect = inspect;
   }
 
   /**
@@ -61,7 +66,7 @@ export class MessageRouter {
    * returned promise settles once the message is processed (a sending actor does not wait for it).
    */
   send(from: string | undefined, to: MessageTarget, message: Uint8Array): Promise<void> {
-    return this.#running(to).enqueue(MESSAGES, 'handle-send', [message]).then(ignore);
+    return this.#enqueue('send', from, this.#target('send', from, to), 'handle-send', [message]).then(ignore);
   }
 
   /**
@@ -70,7 +75,7 @@ export class MessageRouter {
    * when the target cancels it, or at once for a request cycle.
    */
   request(from: string | undefined, to: MessageTarget, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    const target = this.#running(to);
+    const target = this.#target('request', from, to);
     const targetId = target.id;
     if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
@@ -93,7 +98,7 @@ export class MessageRouter {
       let answered: Promise<unknown>;
       try {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
-        answered = target.enqueue(MESSAGES, 'handle-request', [id, message], {
+        answered = this.#enqueue('request', from, target, 'handle-request', [id, message], {
           onOutput: (output) => {
             if (replyOf(output) === undefined) request.deferred = true;
           },
@@ -134,8 +139,8 @@ export class MessageRouter {
    * channel id and the acceptance message, which is also delivered to `from` as the channel's first message.
    */
   async openChannel(from: ChannelEnd, to: string, initial: Uint8Array, timeoutMs: number): Promise<{ id: string; welcome: Uint8Array | undefined }> {
-    const target = this.#running(to);
     const opener = 'actorId' in from ? from.actorId : undefined;
+    const target = this.#target('channel-open', opener, to);
     if (opener !== undefined) this.#assertNoCycle(opener, to, 'channel open');
     const id = randomUUID();
     let timer: NodeJS.Timeout | undefined;
@@ -143,7 +148,7 @@ export class MessageRouter {
     let output: unknown;
     try {
       output = await Promise.race([
-        target.enqueue(MESSAGES, 'handle-channel-open', [id, initial]),
+        this.#enqueue('channel-open', opener, target, 'handle-channel-open', [id, initial]),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)), timeoutMs);
         }),
@@ -159,14 +164,14 @@ export class MessageRouter {
     // The target may have ended while accepting; the channel then never opens.
     this.#running(to);
     this.#channels.set(id, { id, ends: [from, { actorId: to }] });
-    if (accept.message !== undefined) this.#deliver(from, id, accept.message);
+    if (accept.message !== undefined) this.#deliver(to, from, id, accept.message);
     return { id, welcome: accept.message };
   }
 
   /** Sends on a channel `from` holds an end of, to the other end. */
   sendOnChannel(from: ChannelEnd, channelId: string, message: Uint8Array): void {
     const channel = this.#channelOf(from, channelId);
-    this.#deliver(otherEnd(channel, from), channelId, message, true);
+    this.#deliver('actorId' in from ? from.actorId : undefined, otherEnd(channel, from), channelId, message, true);
   }
 
   /** Closes a channel `from` holds an end of; the other end is told. */
@@ -192,6 +197,39 @@ export class MessageRouter {
       this.#channels.delete(channel.id);
       notifyClosed(this.#find, otherEnd(channel, own), channel.id);
     }
+  }
+
+  /** The running actor a message of `kind` is for; a refusal is reported (see `#rejected`) and thrown. */
+  #target(kind: MessageKind, from: string | undefined, to: MessageTarget): ActorInstance {
+    try {
+      return this.#running(to);
+    } catch (error) {
+      this.#rejected(kind, from, typeof to === 'string' ? to : to.id, error);
+      throw error;
+    }
+  }
+
+  /** Puts a message in the target's mailbox; a refusal is reported (see `#rejected`) and thrown. */
+  #enqueue(
+    kind: MessageKind,
+    from: string | undefined,
+    target: ActorInstance,
+    fn: string,
+    params: readonly unknown[],
+    options?: { readonly onOutput: (output: unknown) => void },
+  ): Promise<unknown> {
+    try {
+      return target.enqueue(MESSAGES, fn, params, options);
+    } catch (error) {
+      this.#rejected(kind, from, target.id, error);
+      throw error;
+    }
+  }
+
+  /** Tells inspectors of a message its (existing) target refused; an unknown target is the sender's mistake alone. */
+  #rejected(kind: MessageKind, from: string | undefined, actorId: string, error: unknown): void {
+    if (!(error instanceof KernelError) || !REJECTIONS.has(error.code)) return;
+    this.#inspect({ type: 'message.rejected', actorId, from, kind, code: error.code as MessageRejection, message: error.message });
   }
 
   #running(to: MessageTarget): ActorInstance {
@@ -233,14 +271,15 @@ export class MessageRouter {
     return channel;
   }
 
-  /** Delivers a channel message to an end; `strict` reports a refusal (full mailbox) to the sender. */
-  #deliver(to: ChannelEnd, channelId: string, message: Uint8Array, strict = false): void {
+  /** Delivers a channel message from `from` to an end; `strict` reports a refusal (full mailbox) to the sender. */
+  #deliver(from: string | undefined, to: ChannelEnd, channelId: string, message: Uint8Array, strict = false): void {
     if (!('actorId' in to)) {
       to.onMessage(message);
       return;
     }
     try {
-      void this.#running(to.actorId).enqueue(MESSAGES, 'handle-channel-message', [channelId, message]).catch(ignore);
+      const target = this.#target('channel-message', from, to.actorId);
+      void this.#enqueue('channel-message', from, target, 'handle-channel-message', [channelId, message]).catch(ignore);
     } catch (error) {
       if (strict) throw error;
     }

@@ -42,7 +42,7 @@ export function createHandlerContext(actor: ActorInstance, handlerType: string, 
     config,
     state: () => actor.state(),
     events: (range) => actor.events(range),
-    log: (message) => emit({ type: 'actor.log', actorId: id, message, time: clock() }),
+    log: (message) => emit({ type: 'actor.log', actorId: id, parentId: actor.parentId, message, time: clock() }),
     shutdown: (data: ActorState) => actor.requestShutdown(data),
     now: clock,
     messaging: actorMessaging(router, id, manifest.limits.callTimeoutMs),
@@ -51,7 +51,7 @@ export function createHandlerContext(actor: ActorInstance, handlerType: string, 
     onExit: (cleanup) => {
       const done = actor.exited.then(cleanup).then(
         () => {},
-        (error: unknown) => emit({ type: 'actor.log', actorId: id, message: `${handlerType} handler cleanup failed: ${String(error)}`, time: clock() }),
+        (error: unknown) => emit({ type: 'actor.log', actorId: id, parentId: actor.parentId, message: `${handlerType} handler cleanup failed: ${String(error)}`, time: clock() }),
       );
       resources.track(done);
     },

@@ -45,8 +45,8 @@ export interface SpawnTimings {
 /** Where a spawn puts the actor: under a parent, or as a restart of a child. */
 export interface Placement {
   readonly parentId?: string | undefined;
-  /** The actor this spawn continues (same id, same chain): a restarted child, or a resumed one. */
-  readonly restartOf?: { readonly id: string; readonly chainStore: ChainStore };
+  /** The actor this spawn continues (same id, same chain): a restarted actor, or (`resumed`) a stored one. */
+  readonly restartOf?: { readonly id: string; readonly chainStore: ChainStore; readonly resumed?: boolean };
   readonly state?: ActorState;
 }
 
@@ -113,7 +113,8 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
     if (restarting === undefined && manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
       throw new KernelError('actor-exists', `an actor with id ${id} has run before: its chain is in the store`);
     }
-    await admit(id, manifest, granted, placement.parentId ?? tree.parentOf(id));
+    const parentId = placement.parentId ?? tree.parentOf(id);
+    await admit(id, manifest, granted, parentId);
     assertOpen();
     // A restart continues the chain where the last instance left it (in memory too, for save_chain = false).
     const chain = await chains.openActorChain(id, manifest.saveChain, clock, restarting?.chainStore);
@@ -121,6 +122,7 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
     const actor = new ActorInstance({
       id,
+      parentId,
       manifest,
       componentHash: component.hash,
       chain,
@@ -140,21 +142,24 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
       timings.delete(id);
       void tree.ended(actor, exit);
     });
-    emit({ type: 'actor.spawned', actorId: id, name: manifest.name, componentHash: component.hash });
+    emit({ type: 'actor.spawned', actorId: id, parentId, name: manifest.name, componentHash: component.hash });
+    if (restarting !== undefined) {
+      emit({ type: 'actor.restarted', actorId: id, parentId, name: manifest.name, componentHash: component.hash, resumed: restarting.resumed === true });
+    }
     actor.record(restarting === undefined ? 'actor.spawn' : 'actor.restart', {
       name: manifest.name,
       version: manifest.version,
       component: component.hash,
       manifest,
       state: state ?? null,
-      parent: placement.parentId ?? tree.parentOf(id) ?? null,
+      parent: parentId ?? null,
     });
 
     const host = createHost(actor, granted, source);
     const loaded = await launch(actor, component, manifest, state, host);
     const totalMs = performance.now() - started;
     timings.set(id, { cache: outcome, transpileMs, instantiateMs: loaded.instantiateMs, prepared: loaded.prepared, totalMs });
-    emit({ type: 'actor.started', actorId: id, spawnMs: totalMs });
+    emit({ type: 'actor.started', actorId: id, parentId, spawnMs: totalMs });
     return actor;
   }
 

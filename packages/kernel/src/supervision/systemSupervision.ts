@@ -106,7 +106,7 @@ export function createSystemSupervision(source: SupervisionSource): SystemSuperv
       refuseExcess(spawned.manifest, parent.manifest);
     }
     const state = initState ?? (await lastCommittedState(store, actorId));
-    const actor = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: actorId, chainStore: store }, state });
+    const actor = await spawn(spawned.manifest, {}, { parentId, restartOf: { id: actorId, chainStore: store, resumed: true }, state });
     if (parentId !== undefined) tree.add(parentId, actor);
     return actor;
   }
