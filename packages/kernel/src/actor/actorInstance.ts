@@ -2,7 +2,7 @@
  * One actor: its lifecycle, its operation queue, its sandbox, its state and its chain. Operations run one at a time in
  * mailbox order; several may be handed to the worker at once (it runs them in order, see `operationQueue.ts`), but
  * each one's events are recorded in the order they happened and its state is committed before its caller hears the
- * result. Host calls are performed and recorded by `hostDispatch.ts`.
+ * result. What the sandbox reports is handled by `actorListener.ts`, host calls by `hostDispatch.ts`.
  */
 import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
@@ -11,12 +11,11 @@ import type { Inspector } from '../inspection.js';
 import { KernelError, isKernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { toJsName } from '../component/interfaceDeclarations.js';
-import type { Sandbox, SandboxFailure } from '../sandbox/sandbox.js';
-import type { HostReply } from '../sandbox/protocol.js';
+import type { Sandbox, SandboxListener } from '../sandbox/sandbox.js';
 import type { Actor, ActorExit, ActorStatus } from './actor.js';
-import { operationFailure, type ActorFailure, type FailureReason } from './actorFailure.js';
+import type { ActorFailure, FailureReason } from './actorFailure.js';
+import { createActorListener } from './actorListener.js';
 import { ActorRecorder, chainWriteFailed, messageOf } from './actorRecorder.js';
-import { dispatchHostCall, type HostCaller } from './hostDispatch.js';
 import { OperationQueue, type DeadlineLimit } from './operationQueue.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
 
@@ -50,6 +49,8 @@ export class ActorInstance implements Actor {
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly exited: Promise<ActorExit>;
+  /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
+  readonly listener: SandboxListener;
   readonly #options: ActorInstanceOptions;
   readonly #recorder: ActorRecorder;
   readonly #queue: OperationQueue;
@@ -74,6 +75,20 @@ export class ActorInstance implements Actor {
     this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
       ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
       run: (batch) => this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
+    });
+    this.listener = createActorListener({
+      name: this.name,
+      id: this.id,
+      queue: this.#queue,
+      recorder: this.#recorder,
+      host: () => this.#host,
+      ended: () => this.#status === 'failed' || this.#status === 'stopped',
+      commit: (state) => (this.#state = state),
+      next: () => {
+        if (this.#shutdownRequest === undefined) this.#queue.pump();
+        else this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
+      },
+      fail: (failure) => this.#fail(failure),
     });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
@@ -199,53 +214,6 @@ export class ActorInstance implements Actor {
   abort(reason: FailureReason, message: string): void {
     this.#fail({ reason, message, during: undefined });
   }
-
-  /** The actor as host dispatch sees it. */
-  readonly #hostCaller: HostCaller = {
-    record: (type, payload) => this.record(type, payload),
-    ended: () => this.#status === 'failed' || this.#status === 'stopped',
-  };
-
-  /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
-  readonly listener = {
-    hostCall: (opId: number, startedAt: number, iface: string, fn: string, args: readonly unknown[]): HostReply | Promise<HostReply> => {
-      const op = this.#queue.running(opId);
-      if (op !== undefined) this.#recorder.recordCall(op, startedAt);
-      return dispatchHostCall(this.#host, this.#hostCaller, iface, fn, args);
-    },
-
-    done: (opId: number, startedAt: number, state: ActorState, output: unknown): void => {
-      const op = this.#queue.complete(opId);
-      if (op === undefined) return;
-      this.#state = state;
-      this.#recorder.recordResult(op, startedAt, state, output);
-      op.onOutput?.(output);
-      // The caller hears the result only once its events are durable; flushes resolve in recording order.
-      this.#recorder.flush().then(
-        () => op.resolve(output),
-        (error: unknown) => {
-          op.reject(chainWriteFailed(this.name, this.id, error));
-          this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: `${op.iface}#${op.fn}` });
-        },
-      );
-      if (this.#shutdownRequest !== undefined) {
-        this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
-      } else {
-        this.#queue.pump();
-      }
-    },
-
-    halted: (): void => {
-      this.#queue.rejectInFlight(new KernelError('actor-not-running', `actor ${this.name} (${this.id}) stopped before this operation ran`));
-    },
-
-    failed: (opId: number | undefined, failure: SandboxFailure): void => {
-      const op = opId === undefined ? undefined : this.#queue.running(opId);
-      const actorFailure = operationFailure(op, failure);
-      if (op !== undefined) this.#recorder.recordError(op, actorFailure.reason, actorFailure.message);
-      this.#fail(actorFailure);
-    },
-  };
 
   #fail(failure: ActorFailure): void {
     if (this.#status === 'failed' || this.#status === 'stopped') return;
