@@ -49,7 +49,7 @@ export {
   type WasmErrorEventData,
   type WasmResultEventData,
 } from './chain/chainEvents.js';
-export type { InspectionEvent, Inspector } from './inspection.js';
+export type { InspectionEvent, Inspector, MessageKind, MessageRejection } from './inspection.js';
 export { KernelError, isKernelError, type KernelErrorCode } from './kernelError.js';
 export { permissionExcess } from './permissions/permissionExcess.js';
 export { manifestWorld, type ManifestWorld } from './component/manifestWorld.js';

@@ -1,50 +1,32 @@
 /**
- * One actor: its mailbox, its sandbox, its state and its chain. Operations run one at a time in mailbox order;
- * several may be handed to the worker at once (it runs them in order), but each one's events are recorded in the
- * order they happened and its state is committed before its caller hears the result.
+ * One actor: its lifecycle, its operation queue, its sandbox, its state and its chain. Operations run one at a time in
+ * mailbox order; several may be handed to the worker at once (it runs them in order, see `operationQueue.ts`), but
+ * each one's events are recorded in the order they happened and its state is committed before its caller hears the
+ * result. What the sandbox reports is handled by `actorListener.ts`, host calls by `hostDispatch.ts`.
  */
 import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
-import { actorFailEvent, actorStopEvent, hostCallEvent, wasmCallEvent, wasmErrorEvent, wasmResultEvent, type EncodedEvent } from '../chain/chainEvents.js';
-import { HostCallError, type ActorState, type HostImplementation } from '../handler.js';
+import { actorFailEvent, actorStopEvent, type EncodedEvent } from '../chain/chainEvents.js';
+import type { ActorState, HostImplementation } from '../handler.js';
 import type { Inspector } from '../inspection.js';
 import { KernelError, isKernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { toJsName } from '../component/interfaceDeclarations.js';
-import type { Sandbox, SandboxFailure } from '../sandbox/sandbox.js';
-import type { HostReply } from '../sandbox/protocol.js';
+import type { Sandbox, SandboxListener } from '../sandbox/sandbox.js';
 import type { Actor, ActorExit, ActorStatus } from './actor.js';
 import type { ActorFailure, FailureReason } from './actorFailure.js';
-import { Mailbox } from './mailbox.js';
+import { createActorListener } from './actorListener.js';
+import { ActorRecorder, chainWriteFailed, messageOf } from './actorRecorder.js';
+import { OperationQueue, type DeadlineLimit } from './operationQueue.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
-import { redactedHostCall, redactionOf } from '../redaction.js';
 
 const ACTOR = 'theater:simple/actor';
-const MESSAGES = 'theater:simple/message-server-client';
-/** How many operations may be handed to the worker ahead of their results. */
-const MAX_IN_FLIGHT = 256;
-const NOTHING_WITHHELD: readonly string[] = [];
-
-/** The manifest limit an operation's deadline comes from: `init` has its own, every other export the call timeout. */
-type DeadlineLimit = 'init_timeout_ms' | 'call_timeout_ms';
-
-interface Operation {
-  readonly id: number;
-  readonly iface: string;
-  readonly fn: string;
-  readonly params: readonly unknown[];
-  readonly timeoutMs: number;
-  readonly limit: DeadlineLimit;
-  readonly resolve: (output: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  /** Told the output the moment the guest returns it, before it is durable (see `offer`). */
-  readonly onOutput: ((output: unknown) => void) | undefined;
-  callRecorded: boolean;
-}
 
 /** Everything an actor needs from its system. */
 export interface ActorInstanceOptions {
   readonly id: string;
+  /** The supervising actor; undefined (or absent) for a root actor. */
+  readonly parentId?: string | undefined;
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly chain: ActorChain;
@@ -58,44 +40,57 @@ export interface ActorInstanceOptions {
   readonly beforeStop?: () => Promise<void>;
 }
 
+/** How an operation is enqueued: `onOutput` (see `enqueue`), and the limit its deadline comes from (`init`'s own). */
+type EnqueueOptions = { readonly onOutput?: (output: unknown) => void; readonly limit?: DeadlineLimit };
+
 /** The kernel's implementation of an actor. */
 export class ActorInstance implements Actor {
   readonly id: string;
+  readonly parentId: string | undefined;
   readonly manifest: Manifest;
   readonly componentHash: string;
   readonly exited: Promise<ActorExit>;
-  readonly #chain: ActorChain;
-  readonly #inspect: Inspector;
-  readonly #now: () => number;
-  readonly #exports: ReadonlySet<string>;
-  readonly #router: MessageRouter;
-  readonly #beforeStop: (() => Promise<void>) | undefined;
-  readonly #mailbox: Mailbox<Operation>;
-  readonly #inFlight = new Map<number, Operation>();
+  /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
+  readonly listener: SandboxListener;
+  readonly #options: ActorInstanceOptions;
+  readonly #recorder: ActorRecorder;
+  readonly #queue: OperationQueue;
   #host: HostImplementation = {};
   #sandbox: Sandbox | undefined;
   #status: ActorStatus = 'starting';
   #failure: ActorFailure | undefined;
   #state: ActorState;
-  #nextOp = 0;
-  #pumpScheduled = false;
   #shutdownRequest: { data: ActorState } | undefined;
   #resolveExit!: (exit: ActorExit) => void;
   #stopping: Promise<void> | undefined;
-  /** Waiters for the next committed or failed operation (used while stopping). */
-  readonly #progress: (() => void)[] = [];
 
   constructor(options: ActorInstanceOptions) {
     this.id = options.id;
+    this.parentId = options.parentId;
     this.manifest = options.manifest;
     this.componentHash = options.componentHash;
-    this.#chain = options.chain;
-    this.#inspect = options.inspector;
-    this.#now = options.now;
-    this.#exports = options.exports;
-    this.#router = options.router;
-    this.#beforeStop = options.beforeStop;
-    this.#mailbox = new Mailbox(options.manifest.limits.mailbox);
+    this.#options = options;
+    this.#recorder = new ActorRecorder(options.chain, options.now, (error) => {
+      this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: undefined });
+    });
+    this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
+      ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
+      run: (batch) => this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
+    });
+    this.listener = createActorListener({
+      name: this.name,
+      id: this.id,
+      queue: this.#queue,
+      recorder: this.#recorder,
+      host: () => this.#host,
+      ended: () => this.#status === 'failed' || this.#status === 'stopped',
+      commit: (state) => (this.#state = state),
+      next: () => {
+        if (this.#shutdownRequest === undefined) this.#queue.pump();
+        else this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
+      },
+      fail: (failure) => this.#fail(failure),
+    });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
 
@@ -117,29 +112,21 @@ export class ActorInstance implements Actor {
 
   /** The store this actor's chain is written to. */
   get chainStore(): ChainStore {
-    return this.#chain.store;
+    return this.#recorder.store;
   }
 
   events(range?: ReadRange): Promise<ChainEvent[]> {
-    return this.#chain.read(range);
+    return this.#recorder.read(range);
   }
 
   /** Resolves once every event recorded so far is written to `chainStore`. */
   flush(): Promise<void> {
-    return this.#chain.flush();
+    return this.#recorder.flush();
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
-  record(event: EncodedEvent, time = this.#now()): void {
-    try {
-      this.#record(event, time);
-    } catch (error) {
-      queueMicrotask(() => this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: undefined }));
-    }
-  }
-
-  #record(event: EncodedEvent, time = this.#now()): void {
-    this.#chain.record({ type: event.type, data: event.data, time: Math.trunc(time) });
+  record(event: EncodedEvent): void {
+    this.#recorder.record(event);
   }
 
   /** Called by the runtime handler: stop once the running operation has committed. */
@@ -159,7 +146,7 @@ export class ActorInstance implements Actor {
     this.#state = state;
     this.#status = 'running';
     try {
-      await this.#enqueue(ACTOR, 'init', [this.id], 'init_timeout_ms');
+      await this.enqueue(ACTOR, 'init', [this.id], { limit: 'init_timeout_ms' });
     } catch (error) {
       if (this.#failure !== undefined) {
         // The caller hears of the failure once it is in the chain.
@@ -176,37 +163,44 @@ export class ActorInstance implements Actor {
   async send(message: Uint8Array): Promise<void> {
     assertBytes(message, 'message');
     // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
-    await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], 'call_timeout_ms');
+    await this.#options.router.send(undefined, this, message.slice());
   }
 
-  request(message: Uint8Array): Promise<Uint8Array> {
+  async request(message: Uint8Array): Promise<Uint8Array> {
     assertBytes(message, 'message');
     const timeoutMs = this.manifest.limits.callTimeoutMs;
-    return this.#router.request(undefined, this.id, message.slice(), timeoutMs).catch((error: unknown) => {
+    try {
+      return await this.#options.router.request(undefined, this, message.slice(), timeoutMs);
+    } catch (error) {
       if (!isKernelError(error, 'request-timeout')) throw error;
       throw new KernelError('request-timeout', `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`, { cause: error });
-    });
-  }
-
-  /**
-   * Queues a call of `iface#fn` in mailbox order and returns its result's promise; a refusal (not running, export
-   * missing, mailbox full) is thrown at once, so a sender can report it before moving on. `params` are not copied.
-   * `onOutput` learns the output as soon as the guest returns it, before the next operation runs (the router marks
-   * a request deferred there, so the actor's next operation already sees it outstanding).
-   */
-  offer(iface: string, fn: string, params: readonly unknown[], onOutput?: (output: unknown) => void): Promise<unknown> {
-    return this.#queue(iface, fn, params, 'call_timeout_ms', onOutput);
+    }
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
     if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
-    let copy: readonly unknown[];
     try {
-      copy = structuredClone(params);
+      return this.enqueue(iface, fn, structuredClone(params));
     } catch (error) {
-      return Promise.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
+      return Promise.reject(error instanceof KernelError ? error : new TypeError(`params cannot be sent to the actor: ${String(error)}`));
     }
-    return this.#enqueue(iface, fn, copy, 'call_timeout_ms');
+  }
+
+  /**
+   * Puts a call of `iface#fn` in the mailbox and returns its result's promise; a refusal (not running, export
+   * missing, mailbox full) is thrown at once, so a sender can report it before moving on. `params` are not copied.
+   * `onOutput` learns the output as soon as the guest returns it, before the next operation runs (the router marks
+   * a request deferred there, so the actor's next operation already sees it outstanding).
+   */
+  enqueue(iface: string, fn: string, params: readonly unknown[], options: EnqueueOptions = {}): Promise<unknown> {
+    if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
+      const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
+      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
+    }
+    if (!this.#options.exports.has(`${iface}#${fn}`)) {
+      throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
+    }
+    return this.#queue.enqueue({ iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput });
   }
 
   stop(): Promise<void> {
@@ -222,193 +216,14 @@ export class ActorInstance implements Actor {
     this.#fail({ reason, message, during: undefined });
   }
 
-  /** Like `#queue`, with a refusal as the returned promise's rejection (for callers that only await). */
-  #enqueue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit): Promise<unknown> {
-    try {
-      return this.#queue(iface, fn, params, limit);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /** Puts an operation in the mailbox; a refusal (not running, export missing, mailbox full) is thrown. */
-  #queue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit, onOutput?: (output: unknown) => void): Promise<unknown> {
-    if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
-      const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
-      throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
-    }
-    if (!this.#exports.has(`${iface}#${fn}`)) {
-      throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
-    }
-    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
-    let op!: Operation;
-    const result = new Promise<unknown>((resolve, reject) => {
-      const timeoutMs = limit === 'init_timeout_ms' ? this.manifest.limits.initTimeoutMs : this.manifest.limits.callTimeoutMs;
-      op = { id: this.#nextOp++, iface, fn, params, timeoutMs, limit, resolve, reject, callRecorded: false, onOutput };
-    });
-    if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
-    this.#schedulePump();
-    return result;
-  }
-
-  /**
-   * Operations waiting behind the running one: those queued here and those already handed to the worker (which
-   * runs them in order), so that handing work ahead never widens the mailbox the manifest allows.
-   */
-  #waiting(): number {
-    return this.#mailbox.size + Math.max(0, this.#inFlight.size - 1);
-  }
-
-  #mailboxFull(): KernelError {
-    return new KernelError('mailbox-full', `actor ${this.name} (${this.id}) has ${this.#mailbox.capacity} operations waiting; try again later`);
-  }
-
-  // Pumping on a microtask lets messages sent in the same tick travel to the worker together.
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
-  }
-
-  #pump(): void {
-    const sandbox = this.#sandbox;
-    if (sandbox === undefined || this.#status !== 'running' || this.#shutdownRequest !== undefined) return;
-    // Refill only once half the window has drained, so the worker gets work in chunks, not one op per result.
-    if (this.#inFlight.size > MAX_IN_FLIGHT / 2 || this.#mailbox.size === 0) return;
-    const room = MAX_IN_FLIGHT - this.#inFlight.size;
-    const batch = this.#mailbox.take(room);
-    try {
-      sandbox.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs })));
-    } catch (error) {
-      // Only `call()` can pass params that cannot be cloned to the worker; nothing of the batch was sent.
-      for (const op of batch) op.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
-      this.#schedulePump();
-      return;
-    }
-    for (const op of batch) this.#inFlight.set(op.id, op);
-  }
-
-  #recordCall(op: Operation, startedAt: number): void {
-    if (op.callRecorded) return;
-    op.callRecorded = true;
-    this.record(wasmCallEvent.encode({ interface: op.iface, function: op.fn, params: op.params }), startedAt);
-  }
-
-  /** The sandbox listener: host calls, results and failures, in the order the guest produced them. */
-  readonly listener = {
-    hostCall: (opId: number, startedAt: number, iface: string, fn: string, args: readonly unknown[]): HostReply | Promise<HostReply> => {
-      const op = this.#inFlight.get(opId);
-      if (op !== undefined) this.#recordCall(op, startedAt);
-      const implementation = this.#host[iface]?.[toJsName(fn)] as ((...a: readonly unknown[]) => unknown) | undefined;
-      const type = hostCallEvent.typeOf(iface, fn);
-      if (implementation === undefined) {
-        this.record(hostCallEvent.encode(type, { args, error: 'not granted' }));
-        return { ok: false, error: `${iface}#${fn} is not granted to this actor`, fatal: true };
-      }
-      const settle = (outcome: { value: unknown } | { error: unknown }): HostReply => {
-        // An async host call that settles after the actor ended (its deadline passed meanwhile) has no guest to
-        // answer, and the chain already ends with the failure: nothing is recorded after an actor's last event.
-        if (this.#status === 'failed' || this.#status === 'stopped') return { ok: false, error: 'the actor has ended', fatal: true };
-        // A redacted function's secrets (an API key, an authorization header) reach the guest but not the chain.
-        const redaction = redactionOf(implementation);
-        const withheldFrom = (result: unknown): readonly string[] | undefined => {
-          try {
-            return redaction?.(args, result) ?? NOTHING_WITHHELD;
-          } catch {
-            return undefined;
-          }
-        };
-        const value = 'value' in outcome ? outcome.value : undefined;
-        const withheld = withheldFrom(value);
-        if (withheld === undefined) {
-          // A redaction that throws cannot say what is secret: fail closed, recording neither args nor outcome.
-          const failure = `internal error: the ${type} handler could not tell what to withhold from the chain`;
-          this.record(hostCallEvent.encode(type, { error: failure }));
-          return { ok: false, error: failure, fatal: true };
-        }
-        if ('value' in outcome) {
-          const result = value ?? null;
-          this.record(hostCallEvent.encode(type, withheld.length === 0 ? { args, result } : redactedHostCall(args, { result }, withheld)));
-          return { ok: true, value };
-        }
-        const { error } = outcome;
-        const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
-        this.record(hostCallEvent.encode(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld)));
-        return { ok: false, error: message, fatal: false };
-      };
-      try {
-        const value = implementation(...args);
-        // Synchronous host functions are recorded at once, keeping the chain in the order the guest acted.
-        if (!(value instanceof Promise)) return settle({ value });
-        return value.then((resolved: unknown) => settle({ value: resolved }), (error: unknown) => settle({ error }));
-      } catch (error) {
-        return settle({ error });
-      }
-    },
-
-    done: (opId: number, startedAt: number, state: ActorState, output: unknown): void => {
-      const op = this.#inFlight.get(opId);
-      if (op === undefined) return;
-      this.#recordCall(op, startedAt);
-      this.#inFlight.delete(opId);
-      this.#state = state;
-      this.record(wasmResultEvent.encode({ interface: op.iface, function: op.fn, state: state ?? null, output: output ?? null }));
-      op.onOutput?.(output);
-      // The caller hears the result only once its events are durable; flushes resolve in recording order.
-      this.#chain.flush().then(
-        () => op.resolve(output),
-        (error: unknown) => {
-          op.reject(chainWriteFailed(this, error));
-          this.#fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: `${op.iface}#${op.fn}` });
-        },
-      );
-      this.#notifyProgress();
-      if (this.#shutdownRequest !== undefined) {
-        this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
-      } else {
-        this.#pump();
-      }
-    },
-
-    halted: (): void => {
-      const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) stopped before this operation ran`);
-      for (const op of this.#inFlight.values()) op.reject(refused);
-      this.#inFlight.clear();
-      this.#notifyProgress();
-    },
-
-    failed: (opId: number | undefined, failure: SandboxFailure): void => {
-      const op = opId === undefined ? undefined : this.#inFlight.get(opId);
-      const during = op === undefined ? undefined : `${op.iface}#${op.fn}`;
-      const reason: FailureReason =
-        op?.iface === ACTOR && failure.kind !== 'operation-timeout' && failure.kind !== 'out-of-memory'
-          ? 'init-failed'
-          : failure.kind;
-      // The sandbox knows the deadline, not which limit of the manifest set it.
-      const message =
-        failure.kind === 'operation-timeout' && op !== undefined
-          ? `operation ran past its ${op.timeoutMs} ms deadline (limits.${op.limit})`
-          : failure.message;
-      if (op !== undefined) {
-        this.#recordCall(op, this.#now());
-        this.record(wasmErrorEvent.encode({ interface: op.iface, function: op.fn, reason, message }));
-      }
-      this.#fail({ reason, message, during });
-    },
-  };
-
   #fail(failure: ActorFailure): void {
     if (this.#status === 'failed' || this.#status === 'stopped') return;
     this.#status = 'failed';
     this.#failure = failure;
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
-    this.#rejectPending(error);
+    this.#queue.rejectAll(error);
     void this.#sandbox?.terminate();
-    this.#inspect({ type: 'actor.failed', actorId: this.id, reason: failure.reason, message: failure.message });
-    this.#notifyProgress();
+    this.#options.inspector({ type: 'actor.failed', actorId: this.id, parentId: this.parentId, reason: failure.reason, message: failure.message });
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
     void this.#recordEnd(actorFailEvent.encode(failure))
       .catch(() => {})
@@ -418,9 +233,9 @@ export class ActorInstance implements Actor {
   /** Records the last event, makes the chain durable and signs its head. */
   async #recordEnd(event: EncodedEvent): Promise<void> {
     try {
-      this.#record(event);
+      this.#recorder.recordOrThrow(event);
     } finally {
-      await this.#chain.seal();
+      await this.#recorder.seal();
     }
   }
 
@@ -428,48 +243,26 @@ export class ActorInstance implements Actor {
     if (this.#status === 'stopped' || this.#status === 'failed') return;
     this.#status = 'stopping';
     const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
-    for (const op of this.#mailbox.drain()) op.reject(refused);
-    await this.#beforeStop?.().catch(() => {});
+    this.#queue.rejectQueued(refused);
+    await this.#options.beforeStop?.().catch(() => {});
     // The operation running now finishes (bounded by its deadline); those queued in the worker never start.
-    if (by === 'request' && this.#inFlight.size > 0) {
+    if (by === 'request' && this.#queue.inFlight > 0) {
       this.#sandbox?.halt();
-      while (this.#inFlight.size > 0 && (this.#status as ActorStatus) === 'stopping') await this.#anyProgress();
+      while (this.#queue.inFlight > 0 && (this.#status as ActorStatus) === 'stopping') await this.#queue.progress();
     }
     if ((this.#status as ActorStatus) === 'failed') return;
-    this.#rejectPending(refused);
+    this.#queue.rejectAll(refused);
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
     try {
       await this.#recordEnd(actorStopEvent.encode({ by, data: data ?? null }));
     } catch (error) {
-      throw chainWriteFailed(this, error);
+      throw chainWriteFailed(this.name, this.id, error);
     } finally {
-      this.#inspect({ type: 'actor.stopped', actorId: this.id, by, data });
+      this.#options.inspector({ type: 'actor.stopped', actorId: this.id, parentId: this.parentId, by, data });
       this.#resolveExit({ status: 'stopped', by, data });
     }
   }
-
-  #anyProgress(): Promise<void> {
-    return new Promise((resolve) => this.#progress.push(resolve));
-  }
-
-  #notifyProgress(): void {
-    for (const resolve of this.#progress.splice(0)) resolve();
-  }
-
-  #rejectPending(error: KernelError): void {
-    for (const op of this.#inFlight.values()) op.reject(error);
-    this.#inFlight.clear();
-    for (const op of this.#mailbox.drain()) op.reject(error);
-  }
-}
-
-function chainWriteFailed(actor: ActorInstance, cause: unknown): KernelError {
-  return new KernelError('chain-write-failed', `the chain of actor ${actor.name} (${actor.id}) could not be written: ${messageOf(cause)}`, { cause });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function assertBytes(value: unknown, what: string): asserts value is Uint8Array {

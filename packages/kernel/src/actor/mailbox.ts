@@ -20,7 +20,7 @@ export class Mailbox<T> {
   }
 
   /** Adds an item; returns false (and adds nothing) when the mailbox is full. */
-  offer(item: T): boolean {
+  enqueue(item: T): boolean {
     if (this.size >= this.#capacity) return false;
     this.#items.push(item);
     return true;

@@ -3,13 +3,16 @@
  * respond-to-request), and channels. Every delivery is an operation in the target's mailbox, so it is ordered (FIFO
  * per sender), bounded (a full mailbox is an error to the sender, never a silent drop) and recorded in the target's
  * chain. A request that would wait on its own sender (A requests B, which requests A, directly or through others)
- * fails at once with `request-cycle` instead of deadlocking until a timeout.
+ * fails at once with `request-cycle` instead of deadlocking until a timeout. A message the target refuses (full
+ * mailbox, not running, export missing) is reported to inspectors as `message.rejected`, besides the sender.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
+import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
 import { KernelError } from '../kernelError.js';
 
 const MESSAGES = 'theater:simple/message-server-client';
+const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>(['mailbox-full', 'actor-not-running', 'export-missing']);
 
 /** An end of a channel held outside the actor system (the API, the CLI). */
 export interface ExternalChannelEnd {
@@ -18,6 +21,12 @@ export interface ExternalChannelEnd {
   /** The actor closed the channel, or ended. */
   onClose(): void;
 }
+
+/**
+ * Whom a message is for: an actor by id (whichever instance runs under it), or one instance (an `Actor` handle, whose
+ * messages never reach an instance that replaced it).
+ */
+export type MessageTarget = string | ActorInstance;
 
 /** One end of a channel: an actor (by id) or an external holder. */
 export type ChannelEnd = { readonly actorId: string } | ExternalChannelEnd;
@@ -41,18 +50,23 @@ interface Channel {
 /** Routes messages between the actors of one system; see the module header. */
 export class MessageRouter {
   readonly #find: (actorId: string) => ActorInstance | undefined;
+  readonly #inspect: Inspector;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #channels = new Map<string, Channel>();
   /** Actors blocked in a request or channel open, and on whom. */
   readonly #blockedOn = new Map<string, string>();
 
-  constructor(find: (actorId: string) => ActorInstance | undefined) {
+  constructor(find: (actorId: string) => ActorInstance | undefined, inspect: Inspector = () => {}) {
     this.#find = find;
+    this.#inspect = inspect;
   }
 
-  /** Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. */
-  send(to: string, message: Uint8Array): void {
-    void this.#running(to).offer(MESSAGES, 'handle-send', [message]).catch(ignore);
+  /**
+   * Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. The
+   * returned promise settles once the message is processed (a sending actor does not wait for it).
+   */
+  send(from: string | undefined, to: MessageTarget, message: Uint8Array): Promise<void> {
+    return this.#enqueue('send', from, this.#target('send', from, to), 'handle-send', [message]).then(ignore);
   }
 
   /**
@@ -60,13 +74,14 @@ export class MessageRouter {
    * the one its actor later gives with `respond`. Fails after `timeoutMs`, when the target fails or stops first,
    * when the target cancels it, or at once for a request cycle.
    */
-  request(from: string | undefined, to: string, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    const target = this.#running(to);
-    if (from !== undefined) this.#assertNoCycle(from, to, 'request');
+  request(from: string | undefined, to: MessageTarget, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    const target = this.#target('request', from, to);
+    const targetId = target.id;
+    if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
-        settle({ error: new KernelError('request-timeout', `actor ${to} did not answer the request within ${timeoutMs} ms`) });
+        settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
         if (this.#pending.get(id) !== request) return;
@@ -76,15 +91,17 @@ export class MessageRouter {
         if ('reply' in outcome) resolve(outcome.reply);
         else reject(outcome.error);
       };
-      const request: PendingRequest = { id, owner: to, from, deferred: false, settle };
+      const request: PendingRequest = { id, owner: targetId, from, deferred: false, settle };
       this.#pending.set(id, request);
-      if (from !== undefined) this.#blockedOn.set(from, to);
+      if (from !== undefined) this.#blockedOn.set(from, targetId);
       const replyOf = (output: unknown): Uint8Array | undefined => (output as [Uint8Array | undefined] | undefined)?.[0];
       let answered: Promise<unknown>;
       try {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
-        answered = target.offer(MESSAGES, 'handle-request', [id, message], (output) => {
-          if (replyOf(output) === undefined) request.deferred = true;
+        answered = this.#enqueue('request', from, target, 'handle-request', [id, message], {
+          onOutput: (output) => {
+            if (replyOf(output) === undefined) request.deferred = true;
+          },
         });
       } catch (error) {
         settle({ error: asKernelError(error) });
@@ -122,8 +139,8 @@ export class MessageRouter {
    * channel id and the acceptance message, which is also delivered to `from` as the channel's first message.
    */
   async openChannel(from: ChannelEnd, to: string, initial: Uint8Array, timeoutMs: number): Promise<{ id: string; welcome: Uint8Array | undefined }> {
-    const target = this.#running(to);
     const opener = 'actorId' in from ? from.actorId : undefined;
+    const target = this.#target('channel-open', opener, to);
     if (opener !== undefined) this.#assertNoCycle(opener, to, 'channel open');
     const id = randomUUID();
     let timer: NodeJS.Timeout | undefined;
@@ -131,7 +148,7 @@ export class MessageRouter {
     let output: unknown;
     try {
       output = await Promise.race([
-        target.offer(MESSAGES, 'handle-channel-open', [id, initial]),
+        this.#enqueue('channel-open', opener, target, 'handle-channel-open', [id, initial]),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)), timeoutMs);
         }),
@@ -147,14 +164,14 @@ export class MessageRouter {
     // The target may have ended while accepting; the channel then never opens.
     this.#running(to);
     this.#channels.set(id, { id, ends: [from, { actorId: to }] });
-    if (accept.message !== undefined) this.#deliver(from, id, accept.message);
+    if (accept.message !== undefined) this.#deliver(to, from, id, accept.message);
     return { id, welcome: accept.message };
   }
 
   /** Sends on a channel `from` holds an end of, to the other end. */
   sendOnChannel(from: ChannelEnd, channelId: string, message: Uint8Array): void {
     const channel = this.#channelOf(from, channelId);
-    this.#deliver(otherEnd(channel, from), channelId, message, true);
+    this.#deliver('actorId' in from ? from.actorId : undefined, otherEnd(channel, from), channelId, message, true);
   }
 
   /** Closes a channel `from` holds an end of; the other end is told. */
@@ -182,12 +199,45 @@ export class MessageRouter {
     }
   }
 
-  #running(actorId: string): ActorInstance {
-    const actor = this.#find(actorId);
-    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId}`);
+  /** The running actor a message of `kind` is for; a refusal is reported (see `#rejected`) and thrown. */
+  #target(kind: MessageKind, from: string | undefined, to: MessageTarget): ActorInstance {
+    try {
+      return this.#running(to);
+    } catch (error) {
+      this.#rejected(kind, from, typeof to === 'string' ? to : to.id, error);
+      throw error;
+    }
+  }
+
+  /** Puts a message in the target's mailbox; a refusal is reported (see `#rejected`) and thrown. */
+  #enqueue(
+    kind: MessageKind,
+    from: string | undefined,
+    target: ActorInstance,
+    fn: string,
+    params: readonly unknown[],
+    options?: { readonly onOutput: (output: unknown) => void },
+  ): Promise<unknown> {
+    try {
+      return target.enqueue(MESSAGES, fn, params, options);
+    } catch (error) {
+      this.#rejected(kind, from, target.id, error);
+      throw error;
+    }
+  }
+
+  /** Tells inspectors of a message its (existing) target refused; an unknown target is the sender's mistake alone. */
+  #rejected(kind: MessageKind, from: string | undefined, actorId: string, error: unknown): void {
+    if (!(error instanceof KernelError) || !REJECTIONS.has(error.code)) return;
+    this.#inspect({ type: 'message.rejected', actorId, from, kind, code: error.code as MessageRejection, message: error.message });
+  }
+
+  #running(to: MessageTarget): ActorInstance {
+    const actor = typeof to === 'string' ? this.#find(to) : to;
+    if (actor === undefined) throw new KernelError('actor-not-found', `no actor with id ${String(to)}`);
     if (actor.status !== 'running') {
       const why = actor.failure === undefined ? `is ${actor.status}` : `failed: ${actor.failure.message}`;
-      throw new KernelError('actor-not-running', `actor ${actor.name} (${actorId}) ${why}`);
+      throw new KernelError('actor-not-running', `actor ${actor.name} (${actor.id}) ${why}`);
     }
     return actor;
   }
@@ -221,14 +271,15 @@ export class MessageRouter {
     return channel;
   }
 
-  /** Delivers a channel message to an end; `strict` reports a refusal (full mailbox) to the sender. */
-  #deliver(to: ChannelEnd, channelId: string, message: Uint8Array, strict = false): void {
+  /** Delivers a channel message from `from` to an end; `strict` reports a refusal (full mailbox) to the sender. */
+  #deliver(from: string | undefined, to: ChannelEnd, channelId: string, message: Uint8Array, strict = false): void {
     if (!('actorId' in to)) {
       to.onMessage(message);
       return;
     }
     try {
-      void this.#running(to.actorId).offer(MESSAGES, 'handle-channel-message', [channelId, message]).catch(ignore);
+      const target = this.#target('channel-message', from, to.actorId);
+      void this.#enqueue('channel-message', from, target, 'handle-channel-message', [channelId, message]).catch(ignore);
     } catch (error) {
       if (strict) throw error;
     }
@@ -243,7 +294,7 @@ function notifyClosed(find: (actorId: string) => ActorInstance | undefined, end:
   const actor = find(end.actorId);
   if (actor?.status !== 'running') return;
   try {
-    void actor.offer(MESSAGES, 'handle-channel-close', [channelId]).catch(ignore);
+    void actor.enqueue(MESSAGES, 'handle-channel-close', [channelId]).catch(ignore);
   } catch {
     // Its mailbox is full or it is stopping: it learns of the close from its next send failing.
   }

@@ -198,9 +198,9 @@ function tell(parent: ActorInstance, childId: string, exit: ActorExit): void {
     if (exit.status === 'failed') {
       // Every failure reason is itself a `wit-error-type` case, named as jco names it.
       const error = { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) };
-      void parent.offer(HANDLERS, 'handle-child-error', [childId, error]).catch(() => {});
+      void parent.enqueue(HANDLERS, 'handle-child-error', [childId, error]).catch(() => {});
     } else {
-      void parent.offer(HANDLERS, 'handle-child-exit', [childId, exit.data]).catch(() => {});
+      void parent.enqueue(HANDLERS, 'handle-child-exit', [childId, exit.data]).catch(() => {});
     }
   } catch {
     // The parent does not export supervisor-handlers, is stopping, or its mailbox is full.

@@ -1,0 +1,162 @@
+/**
+ * An actor's operation queue: its mailbox (bounded by `limits.mailbox`), the window of operations handed to the worker
+ * ahead of their results (the worker runs them in order, one at a time), and the pump that moves operations from the
+ * one to the other. Handing work ahead never widens the mailbox: an operation in the window counts as waiting until
+ * the one before it has its result.
+ */
+import { KernelError } from '../kernelError.js';
+import type { Manifest } from '../manifest/index.js';
+import { Mailbox } from './mailbox.js';
+
+/** How many operations may be handed to the worker ahead of their results. */
+const MAX_IN_FLIGHT = 256;
+
+/** The manifest limit an operation's deadline comes from: `init` has its own, every other export the call timeout. */
+export type DeadlineLimit = 'init_timeout_ms' | 'call_timeout_ms';
+
+/** A call of one export, from the moment it is enqueued until its caller hears the outcome. */
+export interface Operation {
+  readonly id: number;
+  readonly iface: string;
+  readonly fn: string;
+  readonly params: readonly unknown[];
+  readonly timeoutMs: number;
+  readonly limit: DeadlineLimit;
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** Told the output the moment the guest returns it, before it is durable (see `ActorInstance.enqueue`). */
+  readonly onOutput: ((output: unknown) => void) | undefined;
+  callRecorded: boolean;
+}
+
+/** What an operation is made from (its deadline comes from `limit`). */
+export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput'>;
+
+/** Where the queue hands operations to. */
+export interface OperationRunner {
+  /** True while operations may be handed to the worker. */
+  ready(): boolean;
+  /** Hands a batch to the worker, to run in order; throws (having sent nothing) when it cannot be sent. */
+  run(batch: readonly Operation[]): void;
+}
+
+/** The operation queue of one actor; see the module header. */
+export class OperationQueue {
+  /** Names the actor in refusals: `actor echo (1f0e…)`. */
+  readonly #owner: string;
+  readonly #limits: Manifest['limits'];
+  readonly #mailbox: Mailbox<Operation>;
+  readonly #inFlight = new Map<number, Operation>();
+  readonly #runner: OperationRunner;
+  #nextOp = 0;
+  #pumpScheduled = false;
+  /** Waiters for the next completed or rejected operation in the window (used while stopping). */
+  readonly #progress: (() => void)[] = [];
+
+  /** `limits` bound the mailbox and set each operation's deadline. */
+  constructor(owner: string, limits: Manifest['limits'], runner: OperationRunner) {
+    this.#owner = owner;
+    this.#limits = limits;
+    this.#mailbox = new Mailbox(limits.mailbox);
+    this.#runner = runner;
+  }
+
+  /** How many operations the worker holds (running, or waiting behind the running one). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Puts an operation in the mailbox and returns its result's promise; a full mailbox is thrown as `mailbox-full`. */
+  enqueue(request: OperationRequest): Promise<unknown> {
+    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+    let op!: Operation;
+    const result = new Promise<unknown>((resolve, reject) => {
+      const timeoutMs = request.limit === 'init_timeout_ms' ? this.#limits.initTimeoutMs : this.#limits.callTimeoutMs;
+      op = { ...request, id: this.#nextOp++, timeoutMs, resolve, reject, callRecorded: false };
+    });
+    if (!this.#mailbox.enqueue(op)) throw this.#mailboxFull();
+    this.#schedulePump();
+    return result;
+  }
+
+  /** The operation with this id, if the worker holds it. */
+  running(opId: number): Operation | undefined {
+    return this.#inFlight.get(opId);
+  }
+
+  /** Takes the operation with this id out of the window, its result in; undefined if it was not there. */
+  complete(opId: number): Operation | undefined {
+    const op = this.#inFlight.get(opId);
+    if (op === undefined) return undefined;
+    this.#inFlight.delete(opId);
+    this.#notifyProgress();
+    return op;
+  }
+
+  /** Hands the worker what the mailbox holds, once half the window has drained. */
+  pump(): void {
+    if (!this.#runner.ready()) return;
+    // Refill only once half the window has drained, so the worker gets work in chunks, not one op per result.
+    if (this.#inFlight.size > MAX_IN_FLIGHT / 2 || this.#mailbox.size === 0) return;
+    const room = MAX_IN_FLIGHT - this.#inFlight.size;
+    const batch = this.#mailbox.take(room);
+    try {
+      this.#runner.run(batch);
+    } catch (error) {
+      // Only `call()` can pass params that cannot be cloned to the worker; nothing of the batch was sent.
+      for (const op of batch) op.reject(new TypeError(`params cannot be sent to the actor: ${String(error)}`));
+      this.#schedulePump();
+      return;
+    }
+    for (const op of batch) this.#inFlight.set(op.id, op);
+  }
+
+  /** Refuses the operations still in the mailbox. */
+  rejectQueued(error: KernelError): void {
+    for (const op of this.#mailbox.drain()) op.reject(error);
+  }
+
+  /** Refuses the operations the worker holds (it halted, or the actor ended). */
+  rejectInFlight(error: KernelError): void {
+    for (const op of this.#inFlight.values()) op.reject(error);
+    this.#inFlight.clear();
+    this.#notifyProgress();
+  }
+
+  /** Refuses everything: the operations the worker holds, then those in the mailbox. */
+  rejectAll(error: KernelError): void {
+    this.rejectInFlight(error);
+    this.rejectQueued(error);
+  }
+
+  /** Resolves at the next completed or rejected operation of the window. */
+  progress(): Promise<void> {
+    return new Promise((resolve) => this.#progress.push(resolve));
+  }
+
+  #notifyProgress(): void {
+    for (const resolve of this.#progress.splice(0)) resolve();
+  }
+
+  /**
+   * Operations waiting behind the running one: those queued here and those already handed to the worker (which
+   * runs them in order), so that handing work ahead never widens the mailbox the manifest allows.
+   */
+  #waiting(): number {
+    return this.#mailbox.size + Math.max(0, this.#inFlight.size - 1);
+  }
+
+  #mailboxFull(): KernelError {
+    return new KernelError('mailbox-full', `${this.#owner} has ${this.#mailbox.capacity} operations waiting; try again later`);
+  }
+
+  // Pumping on a microtask lets messages sent in the same tick travel to the worker together.
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.pump();
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The last step of a spawn (and of a replay): instantiate the component in a pool worker for an actor, then run its
+ * `init`. Guest code runs only in the sandbox; the worker pool is refilled, and told what to prepare, after each launch.
+ */
+import type { ActorInstance } from '../actor/actorInstance.js';
+import type { Clock } from '../clock.js';
+import { fallibleFunctions, importedFunctions, oneWayFunctions } from '../component/witFunctions.js';
+import type { ComponentCache, LoadedComponent } from '../component/componentCache.js';
+import type { ActorState, HostImplementation } from '../handler.js';
+import { KernelError, isKernelError } from '../kernelError.js';
+import type { Manifest } from '../manifest/index.js';
+import type { InstanceSpec } from '../sandbox/protocol.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import type { WorkerPool } from '../sandbox/workerPool.js';
+
+/**
+ * Instantiates the component in a pool worker for `actor` and runs its `init`. Refusals are thrown as KernelErrors
+ * once the actor's failure is in its chain.
+ */
+export type LaunchActor = (
+  actor: ActorInstance,
+  component: LoadedComponent,
+  manifest: Manifest,
+  state: ActorState,
+  host: HostImplementation,
+) => Promise<{ readonly instantiateMs: number; readonly prepared: boolean }>;
+
+/** What launching needs from its actor system. */
+export interface LaunchSource {
+  readonly cache: ComponentCache;
+  readonly pool: WorkerPool;
+  /** The clock of the instantiation deadline. */
+  readonly clock: Clock;
+  /** Throws `system-closed` once the system is closing. */
+  readonly assertOpen: () => void;
+  readonly isClosing: () => boolean;
+}
+
+/** Creates the launcher of an actor system. */
+export function createLauncher({ cache, pool, clock, assertOpen, isClosing }: LaunchSource): LaunchActor {
+  const fallible = fallibleFunctions();
+  const oneWay = oneWayFunctions();
+
+  return async function launch(actor, component, manifest, state, host) {
+    const spec: InstanceSpec = {
+      key: `${component.hash}:${manifest.limits.memoryMb}`,
+      gluePath: component.gluePath,
+      modules: await cache.compile(component, manifest.limits.memoryMb),
+      imports: importedFunctions(component),
+      fallible,
+      oneWay,
+      memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
+    };
+    let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
+    try {
+      assertOpen();
+      const { worker, prepared } = await pool.take(spec.key);
+      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' }, clock);
+    } catch (cause) {
+      if (!isClosing()) pool.refill();
+      if (isKernelError(cause, 'system-closed')) {
+        actor.abort('init-failed', 'the actor system closed before the actor started');
+        await actor.exited;
+        throw cause;
+      }
+      const message = cause instanceof Error ? cause.message : String(cause);
+      actor.abort('init-failed', `instantiation failed: ${message}`);
+      await actor.exited;
+      throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
+    }
+    try {
+      await actor.start(loaded.sandbox, host, state);
+    } finally {
+      // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
+      setImmediate(() => {
+        if (isClosing()) return;
+        // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
+        pool.prepare(spec);
+        pool.refill();
+      });
+    }
+    return loaded;
+  };
+}
