@@ -495,3 +495,87 @@ describe('system.restart under load', () => {
     expect(count).toBe(acknowledged.count);
   });
 });
+
+describe('a restart whose init fails', () => {
+  /**
+   * An overseer in a temp directory holding its own component, trapper's (as `worker.wasm`) and echo's, its parent
+   * `top` (also an overseer, which keeps it as a temporary child so that it is only told, never restarted).
+   */
+  async function upgradeLayout(): Promise<{ dir: string } & AsyncDisposable> {
+    const dir = await tempDir();
+    await copyFile(testActorComponent('overseer'), join(dir.path, 'overseer.wasm'));
+    await copyFile(testActorComponent('trapper'), join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('echo'), join(dir.path, 'echo.wasm'));
+    return dir;
+  }
+
+  const child = (name: string, component: string): string =>
+    [`name = "${name}"`, 'version = "0.1.0"', `component = "${component}"`, 'restart = "permanent"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
+
+  it('counts each failed restart toward the intensity, tells the supervisor init-failed, and fails it once exceeded', async () => {
+    await using system = await testSystem();
+    await using dir = await upgradeLayout();
+    const top = await system.spawn(await manifestOf('overseer', { baseDir: dir.path }));
+    const middleToml = [
+      'name = "middle"',
+      'version = "0.1.0"',
+      'component = "overseer.wasm"',
+      'restart = "temporary"',
+      '[supervision]',
+      'strategy = "one-for-one"',
+      'max_restarts = 2',
+      'within_ms = 5000',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '[[handler]]',
+      'type = "supervisor"',
+    ].join('\n');
+    const middleId = await spawnChild(top, middleToml);
+    const middle = system.get(middleId)!;
+    const upgraded = await spawnChild(middle, child('upgraded', 'worker.wasm'));
+    const steady = await spawnChild(middle, child('steady', 'echo.wasm'));
+    // The worker's code is upgraded on disk to notebook's, whose init cannot read the worker's state
+    // ({"count":0} has no notes): from now on, every init of this child fails.
+    await rm(join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('notebook'), join(dir.path, 'worker.wasm'));
+    await system.request(upgraded, text('trap')).catch(() => {});
+
+    await middle.exited;
+    expect(middle.failure?.message).toBe('restart intensity exceeded: more than 2 restarts within 5000 ms');
+    expect(system.get(upgraded)).toBeUndefined();
+    expect(system.get(steady)).toBeUndefined();
+    // The supervisor heard the trap, then each failed restart as init-failed.
+    expect(middle.state()).toBeDefined();
+    const log = (JSON.parse(new TextDecoder().decode(middle.state())) as { log: string[] }).log;
+    expect(log).toEqual([`error ${upgraded} trap`, `error ${upgraded} init-failed`, `error ${upgraded} init-failed`]);
+    // Its parent is told.
+    await until(async () => (JSON.parse(await ask(top, 'log')) as string[]).length === 1);
+    expect(JSON.parse(await ask(top, 'log'))).toEqual([`error ${middleId} internal`]);
+    expect(JSON.parse(await ask(top, 'children'))).toEqual([]);
+    expect(system.list().map((a) => a.id)).toEqual([top.id]);
+  });
+
+  it('leaves a child whose asked-for restart fails out of list-children, the parent\'s or the operator\'s', async () => {
+    await using system = await testSystem();
+    await using dir = await upgradeLayout();
+    const parent = await system.spawn(await manifestOf('overseer', { baseDir: dir.path }));
+    const byParent = await spawnChild(parent, child('by-parent', 'worker.wasm'));
+    const byOperator = await spawnChild(parent, child('by-operator', 'worker.wasm'));
+    const steady = await spawnChild(parent, child('steady', 'echo.wasm'));
+    await rm(join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('notebook'), join(dir.path, 'worker.wasm'));
+
+    expect(await ask(parent, `restart ${byParent}`)).toMatch(new RegExp(`^error:init-failed: actor by-parent \\(${byParent}\\) failed to start: `, 'u'));
+    expect(system.get(byParent)).toBeUndefined();
+    expect(JSON.parse(await ask(parent, 'children'))).toEqual([byOperator, steady]);
+
+    await expect(system.restart(byOperator)).rejects.toMatchObject({ code: 'init-failed' });
+    expect(system.parentOf(byOperator)).toBeUndefined();
+    expect(JSON.parse(await ask(parent, 'children'))).toEqual([steady]);
+    // Asked for, and answered with the error: nothing to decide on, so nothing is restarted or reported.
+    expect(await ask(parent, 'log')).toBe('[]');
+    expect(parent.status).toBe('running');
+  });
+});

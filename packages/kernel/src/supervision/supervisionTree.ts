@@ -85,14 +85,23 @@ export class SupervisionTree {
     this.#remove(parentId, childId);
   }
 
-  /** Restarts a child on its parent's request: a fresh instance, same id, from its last committed state. */
+  /**
+   * Restarts a child on request (its parent's, or an operator's): a fresh instance, same id, from its last committed
+   * state. A restart that cannot start is the caller's error to handle: the child is then stopped, and it leaves the
+   * tree as a stopped child does (`resume` brings it back); nothing is decided on it, so the parent is not told.
+   */
   async restartChild(parentId: string, childId: string): Promise<void> {
     const entry = this.childOf(parentId, childId);
     if (entry.instance.status === 'running' || entry.instance.status === 'starting') {
       this.#deliberate.add(childId);
       await entry.instance.stop();
     }
-    entry.instance = await this.#host.restart(entry, entry.instance.state());
+    try {
+      entry.instance = await this.#host.restart(entry, entry.instance.state());
+    } catch (error) {
+      this.#remove(parentId, childId);
+      throw error;
+    }
   }
 
   /** Stops an actor's children, last started first (each stops its own children first). */
