@@ -424,7 +424,9 @@ export class ActorInstance implements Actor {
   }
 
   async #stop(by: 'request' | 'self', data: ActorState): Promise<void> {
-    if (this.#status === 'stopped' || this.#status === 'failed') return;
+    // A failed actor has nothing left to stop, but its caller may close the system next: wait for the signed end.
+    if (this.#status === 'failed') return void (await this.exited);
+    if (this.#status === 'stopped') return;
     this.#status = 'stopping';
     const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
     for (const op of this.#mailbox.drain()) op.reject(refused);
@@ -434,7 +436,7 @@ export class ActorInstance implements Actor {
       this.#sandbox?.halt();
       while (this.#inFlight.size > 0 && (this.#status as ActorStatus) === 'stopping') await this.#anyProgress();
     }
-    if ((this.#status as ActorStatus) === 'failed') return;
+    if ((this.#status as ActorStatus) === 'failed') return void (await this.exited);
     this.#rejectPending(refused);
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
