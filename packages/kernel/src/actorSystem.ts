@@ -31,6 +31,7 @@ import { resolveTheaterHome, type TheaterHome } from './theaterHome.js';
 import { createChainService } from './chain/chainService.js';
 import { actorMessaging } from './messaging/actorMessaging.js';
 import { MessageRouter, type ExternalChannelEnd } from './messaging/messageRouter.js';
+import { messageGrantCheck } from './messaging/messageGrant.js';
 import { recordedSpawn } from './replay/recordedData.js';
 import { replayChain } from './replay/replayChain.js';
 import type { ReplayResult } from './replay/replayResult.js';
@@ -165,7 +166,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
   const cache = new ComponentCache(home.cacheDir);
   const chains = createChainService(home);
-  const router = new MessageRouter((id) => actors.get(id));
+  const router = new MessageRouter((id) => actors.get(id), messageGrantCheck(options.handlers));
   const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
   const actors = new Map<string, ActorInstance>();
   const timings = new Map<string, SpawnTimings>();

@@ -174,6 +174,7 @@ export class ActorInstance implements Actor {
 
   async send(message: Uint8Array): Promise<void> {
     assertBytes(message, 'message');
+    this.#router.assertReceives(this);
     // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
     await this.#enqueue(MESSAGES, 'handle-send', [message.slice()], 'call_timeout_ms');
   }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
 import { KernelError } from '../kernelError.js';
+import type { MessageGrantCheck, MessageTarget } from './messageGrant.js';
 
 const MESSAGES = 'theater:simple/message-server-client';
 
@@ -46,8 +47,17 @@ export class MessageRouter {
   /** Actors blocked in a request or channel open, and on whom. */
   readonly #blockedOn = new Map<string, string>();
 
-  constructor(find: (actorId: string) => ActorInstance | undefined) {
+  readonly #assertReceives: MessageGrantCheck;
+
+  /** `assertReceives` refuses delivery to an actor not granted to receive messages (see messageGrant.ts). */
+  constructor(find: (actorId: string) => ActorInstance | undefined, assertReceives: MessageGrantCheck) {
     this.#find = find;
+    this.#assertReceives = assertReceives;
+  }
+
+  /** Throws `permission-denied` when `target` may not receive messages (for deliveries that do not pass here). */
+  assertReceives(target: MessageTarget): void {
+    this.#assertReceives(target);
   }
 
   /** Queues `message` for the target's handle-send; a refusal (unknown, not running, mailbox full) is thrown. */
@@ -189,6 +199,8 @@ export class MessageRouter {
       const why = actor.failure === undefined ? `is ${actor.status}` : `failed: ${actor.failure.message}`;
       throw new KernelError('actor-not-running', `actor ${actor.name} (${actorId}) ${why}`);
     }
+    // Every delivery finds its target here: one without the grant to receive messages is refused before any runs.
+    this.#assertReceives(actor);
     return actor;
   }
 
