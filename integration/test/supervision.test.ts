@@ -579,3 +579,58 @@ describe('a restart whose init fails', () => {
     expect(parent.status).toBe('running');
   });
 });
+
+describe('notices to a supervisor whose mailbox is full', () => {
+  it('tells the supervisor of every child failure, outside its mailbox bound, once it gets to them', async () => {
+    await using system = await testSystem();
+    const manifest = await overseerManifest();
+    const parent = await system.spawn({ ...manifest, limits: { ...manifest.limits, mailbox: 1 } });
+    const messenger = await system.spawn(await manifestOf('messenger'));
+    const narrow = `${worker('trapper', 'temporary')}\n[limits]\nmailbox = 1`;
+    const children = [await spawnChild(parent, narrow), await spawnChild(parent, narrow)];
+    const actors = children.map((id) => system.get(id)!);
+    // The parent waits on a request the messenger defers, with one more operation waiting: its mailbox is full.
+    const waiting = ask(parent, `ask ${messenger.id} defer`);
+    await until(async () => JSON.parse(await ask(messenger, 'outstanding')).length === 1);
+    const queued = ask(parent, 'children');
+    const full = { code: 'mailbox-full' };
+    await expect(Promise.resolve().then(() => parent.request(text('log')))).rejects.toMatchObject(full);
+    for (const id of children) await system.request(id, text('trap')).catch(() => {});
+    await Promise.all(actors.map((actor) => actor.exited));
+    await expect(Promise.resolve().then(() => parent.request(text('log')))).rejects.toMatchObject(full);
+    const [requestId] = JSON.parse(await ask(messenger, 'outstanding')) as string[];
+    expect(await ask(messenger, `respond ${requestId} done`)).toBe('responded');
+    expect(await waiting).toBe('reply:done');
+    expect(JSON.parse(await queued)).toEqual(expect.any(Array));
+    // The notices run before anything sent after them; until they have, the mailbox stays full to messages.
+    await until(async () => (JSON.parse(await ask(parent, 'log').catch(() => '[]')) as string[]).length === 2);
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual(children.map((id) => `error ${id} trap`));
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+
+  it('fails a supervisor that leaves more than max_restarts + 1 notices about one child unhandled', async () => {
+    await using system = await testSystem();
+    const manifest = await overseerManifest();
+    const parent = await system.spawn({
+      ...manifest,
+      supervision: { strategy: 'one-for-one', maxRestarts: 1, withinMs: 300 },
+      limits: { ...manifest.limits, callTimeoutMs: 60_000 },
+    });
+    const messenger = await system.spawn(await manifestOf('messenger'));
+    const child = await spawnChild(parent, worker('trapper'));
+    // The parent waits (up to 30 s) on a request the messenger never answers: it handles no notice meanwhile.
+    void ask(parent, `ask ${messenger.id} defer`).catch(() => {});
+    await until(async () => JSON.parse(await ask(messenger, 'outstanding')).length === 1);
+    // Restarts spaced wider than within_ms stay within the intensity; their notices pile up unhandled.
+    for (let restart = 0; restart < 2; restart++) {
+      const before = system.get(child);
+      await system.request(child, text('trap')).catch(() => {});
+      await until(() => system.get(child) !== before && system.get(child)?.status === 'running');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect(parent.status).toBe('running');
+    await system.request(child, text('trap')).catch(() => {});
+    expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'internal', message: `2 notices of child ${child}'s exits left unhandled (at most max_restarts + 1 = 2 may wait)` } });
+    await until(() => system.get(child) === undefined);
+  });
+});

@@ -198,6 +198,14 @@ export class ActorInstance implements Actor {
     return this.#queue(iface, fn, params, 'call_timeout_ms', onOutput);
   }
 
+  /**
+   * Like `offer`, outside the mailbox bound: a system notice (a child's failure or exit for `supervisor-handlers`),
+   * which must never be lost to a full mailbox. The supervision tree bounds how many it sends.
+   */
+  notify(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
+    return this.#queue(iface, fn, params, 'call_timeout_ms', undefined, false);
+  }
+
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
     if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
     let copy: readonly unknown[];
@@ -231,8 +239,8 @@ export class ActorInstance implements Actor {
     }
   }
 
-  /** Puts an operation in the mailbox; a refusal (not running, export missing, mailbox full) is thrown. */
-  #queue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit, onOutput?: (output: unknown) => void): Promise<unknown> {
+  /** Puts an operation in the mailbox; a refusal (not running, export missing, mailbox full when `bounded`) is thrown. */
+  #queue(iface: string, fn: string, params: readonly unknown[], limit: DeadlineLimit, onOutput?: (output: unknown) => void, bounded = true): Promise<unknown> {
     if (this.#status !== 'running' || this.#shutdownRequest !== undefined) {
       const why = this.#failure === undefined ? `is ${this.#status}` : `failed: ${this.#failure.message}`;
       throw new KernelError('actor-not-running', `actor ${this.name} (${this.id}) ${why}`);
@@ -240,13 +248,14 @@ export class ActorInstance implements Actor {
     if (!this.#exports.has(`${iface}#${fn}`)) {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
-    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+    if (bounded && this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
     let op!: Operation;
     const result = new Promise<unknown>((resolve, reject) => {
       const timeoutMs = limit === 'init_timeout_ms' ? this.manifest.limits.initTimeoutMs : this.manifest.limits.callTimeoutMs;
       op = { id: this.#nextOp++, iface, fn, params, timeoutMs, limit, resolve, reject, callRecorded: false, onOutput };
     });
-    if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
+    if (!bounded) this.#mailbox.push(op);
+    else if (!this.#mailbox.offer(op)) throw this.#mailboxFull();
     this.#schedulePump();
     return result;
   }
