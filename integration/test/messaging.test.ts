@@ -160,6 +160,24 @@ describe('channels', () => {
   });
 });
 
+describe('when a send returns', () => {
+  it('returns from an actor\'s send once queued, and from system.send once handle-send ran and its state is committed', async () => {
+    await using system = await testSystem();
+    const [a, b, c] = await messengers(system, 3);
+    // b waits on a request c defers: it handles nothing else meanwhile.
+    const waiting = ask(b!, `ask ${c!.id} defer`);
+    await waitFor(() => ask(c!, 'outstanding'), (ids) => JSON.parse(ids).length === 1);
+    expect(await ask(a!, `tell ${b!.id} one`)).toBe('sent');
+    expect(decode(b!.state())).not.toContain('send one');
+    const sent = system.send(b!.id, text('two'));
+    const [requestId] = JSON.parse(await ask(c!, 'outstanding')) as string[];
+    expect(await ask(c!, `respond ${requestId} done`)).toBe('responded');
+    expect(await waiting).toBe('reply:done');
+    await sent;
+    expect((JSON.parse(decode(b!.state())) as { log: string[] }).log).toEqual(['send one', 'send two']);
+  });
+});
+
 describe('delivery needs the message-server grant', () => {
   it('refuses every message to an actor whose manifest does not grant message-server, naming the grant, and changes nothing', async () => {
     await using system = await testSystem();

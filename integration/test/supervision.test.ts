@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
-import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, tempDir, testActorsDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
@@ -632,5 +632,77 @@ describe('notices to a supervisor whose mailbox is full', () => {
     await system.request(child, text('trap')).catch(() => {});
     expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'internal', message: `2 notices of child ${child}'s exits left unhandled (at most max_restarts + 1 = 2 may wait)` } });
     await until(() => system.get(child) === undefined);
+  });
+});
+
+describe('what a supervisor hears, and what a restart emits', () => {
+  it('hears only of the child that failed, not of the siblings its strategy stopped and restarted with it', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system, 'one-for-all');
+    const ids = [await spawnChild(parent, 'manifests/trapper.toml'), await spawnChild(parent, 'manifests/trapper.toml')];
+    const before = ids.map((id) => system.get(id));
+    await system.request(ids[1]!, text('trap')).catch(() => {});
+    await until(() => ids.every((id, index) => system.get(id) !== before[index] && system.get(id)?.status === 'running'));
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`error ${ids[1]} trap`]);
+    // Nor of a child it stopped with stop-child.
+    expect(await ask(parent, `stop ${ids[0]}`)).toBe('ok');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`error ${ids[1]} trap`]);
+  });
+
+  it('hands handle-child-error the wit-error-type and the failure message as UTF-8 data', async () => {
+    await using system = await testSystem();
+    const parent = await system.spawn(await manifestOf('notebook', { baseDir: testActorsDir }));
+    const child = (await parent.request(text(JSON.stringify({ spawn: 'manifests/trapper.toml' })))) as Uint8Array;
+    const childId = (JSON.parse(decode(child)) as { ok: string }).ok;
+    const instance = system.get(childId)!;
+    await system.request(childId, text('trap')).catch(() => {});
+    const exit = await instance.exited;
+    expect(exit.status).toBe('failed');
+    const reports = async (): Promise<string[]> => (JSON.parse(decode(await parent.request(text('{"reports":true}')))) as { ok: string[] }).ok;
+    await until(async () => (await reports()).length > 0);
+    // notebook records `<child> <errorType>: <data as UTF-8>`.
+    expect(await reports()).toEqual([`${childId} trap: ${instance.failure!.message}`]);
+  });
+
+  it('emits actor.spawned and actor.started for a restart, after the old instance\'s actor.failed', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    const seen: string[] = [];
+    system.inspect((event: InspectionEvent) => {
+      if ('actorId' in event && event.actorId === child && event.type !== 'actor.log') seen.push(event.type);
+    });
+    const before = system.get(child);
+    await system.request(child, text('trap')).catch(() => {});
+    await until(() => system.get(child) !== before && seen.includes('actor.started'));
+    // Only these three: other events about a restart may be added beside them.
+    expect(seen.filter((type) => ['actor.failed', 'actor.spawned', 'actor.started'].includes(type))).toEqual(['actor.failed', 'actor.spawned', 'actor.started']);
+  });
+
+  it('restarts a permanent child an operator stops; its supervisor\'s stop-child stops it for good', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    const before = system.get(child);
+    await system.stop(child);
+    await until(() => system.get(child) !== undefined && system.get(child) !== before && system.get(child)?.status === 'running');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`exit ${child} none`]);
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    expect(system.get(child)).toBeUndefined();
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`exit ${child} none`]);
+  });
+
+  it('resumes a stopped child from the init-state given instead of its chain\'s last state, running its init', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    await system.send(child, text('one'));
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    const resumed = await system.resume(child, { initState: text('{"count":41}') });
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(decode(resumed.state())).toBe('{"count":41}');
+    const types = (await resumed.events()).map((event) => event.type);
+    expect(types.slice(-4)).toEqual(['actor.restart', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result']);
   });
 });
