@@ -139,7 +139,10 @@ export interface ActorSystem extends AsyncDisposable {
   replay(source: string | AsyncIterable<ChainEvent>, options?: ReplayOptions): Promise<ReplayResult>;
   /** The persistent chain store of this system's home (opened on first use). */
   chainStore(): Promise<ChainStore>;
-  /** Sends a message to an actor's handle-send (as an external sender); a refusal is thrown. */
+  /**
+   * Sends a message to an actor's handle-send (as an external sender) and resolves once it has run and its state is
+   * committed (unlike an actor's own `send`, which returns once queued); a refusal or the actor's failure is thrown.
+   */
   send(actorId: string, message: Uint8Array): Promise<void>;
   /** Sends a request and resolves with the reply (waiting for a deferred one up to the actor's call timeout). */
   request(actorId: string, message: Uint8Array): Promise<Uint8Array>;
