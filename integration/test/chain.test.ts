@@ -8,7 +8,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { defaultHandlers } from '@theater/handlers';
 import { decodeCheckpoint, decodeEventData, openChainStore, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { createActorSystem, isKernelError } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorComponent, testActorManifest } from '@theater/test-actors';
 import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
 
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
@@ -88,6 +88,32 @@ describe('persistence and checkpoints', () => {
     // A fresh spawn may not reuse the id of a chain in the store.
     await expect(second.spawn(await manifestOf('echo'), { id: echo.id })).rejects.toMatchObject({ code: 'actor-exists' });
   });
+
+  for (const handlers of [['runtime', 'message-server'], ['runtime', 'message-server', 'timing']]) {
+    it(`signs the head of a failed actor's chain before stop() and close() resolve, granted ${handlers.join(', ')}`, async () => {
+      await using home = await tempDir();
+      const manifest = join(home.path, 'trapper.toml');
+      const grants = handlers.map((type) => `[[handler]]\ntype = "${type}"\n`).join('');
+      await writeFile(manifest, `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`);
+      const first = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+      const trapper = await first.spawn(manifest);
+      await trapper.send(text('a'));
+      await expect(trapper.send(text('fail'))).rejects.toMatchObject({ code: 'actor-failed' });
+      // What `theater run` does after a failure: stop (nothing left to stop) and close at once. Once stop() resolves,
+      // the end is signed.
+      await trapper.stop();
+      const signed = await (await first.chainStore()).checkpoints(trapper.id);
+      expect(signed.map((stored) => decodeCheckpoint(stored.bytes).head)).toEqual([(await trapper.events()).at(-1)!.hash]);
+      await first.close();
+
+      await using second = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+      const events = await second.events(trapper.id);
+      expect(events.at(-1)?.type).toBe('actor.fail');
+      const store = await second.chainStore();
+      const checkpoints = (await store.checkpoints(trapper.id)).map((stored) => decodeCheckpoint(stored.bytes));
+      expect(checkpoints.map((c) => c.seq)).toEqual([events.length - 1]);
+    });
+  }
 
   it('keeps the chain of a save_chain = false actor in memory only', async () => {
     await using home = await tempDir();

@@ -160,6 +160,50 @@ describe('channels', () => {
   });
 });
 
+describe('when a send returns', () => {
+  it('returns from an actor\'s send once queued, and from system.send once handle-send ran and its state is committed', async () => {
+    await using system = await testSystem();
+    const [a, b, c] = await messengers(system, 3);
+    // b waits on a request c defers: it handles nothing else meanwhile.
+    const waiting = ask(b!, `ask ${c!.id} defer`);
+    await waitFor(() => ask(c!, 'outstanding'), (ids) => JSON.parse(ids).length === 1);
+    expect(await ask(a!, `tell ${b!.id} one`)).toBe('sent');
+    expect(decode(b!.state())).not.toContain('send one');
+    const sent = system.send(b!.id, text('two'));
+    const [requestId] = JSON.parse(await ask(c!, 'outstanding')) as string[];
+    expect(await ask(c!, `respond ${requestId} done`)).toBe('responded');
+    expect(await waiting).toBe('reply:done');
+    await sent;
+    expect((JSON.parse(decode(b!.state())) as { log: string[] }).log).toEqual(['send one', 'send two']);
+  });
+});
+
+describe('delivery needs the message-server grant', () => {
+  it('refuses every message to an actor whose manifest does not grant message-server, naming the grant, and changes nothing', async () => {
+    await using system = await testSystem();
+    // small exports message-server-client, but its manifest grants only runtime here.
+    const base = await manifestOf('small');
+    const deaf = await system.spawn({ ...base, handlers: base.handlers.filter((handler) => handler.type !== 'message-server') });
+    const [sender] = await messengers(system, 1);
+    const before = await deaf.events();
+    const refusal = `actor small (${deaf.id}) receives no messages: its manifest does not grant the message-server handler (grant it with [[handler]] type = "message-server")`;
+    const refused = { code: 'permission-denied', message: refusal };
+
+    await expect(system.send(deaf.id, text('one'))).rejects.toMatchObject(refused);
+    await expect(system.request(deaf.id, text('count'))).rejects.toMatchObject(refused);
+    await expect(deaf.send(text('one'))).rejects.toMatchObject(refused);
+    await expect(Promise.resolve().then(() => deaf.request(text('count')))).rejects.toMatchObject(refused);
+    await expect(system.openChannel(deaf.id, text('hi'), { onMessage: () => {}, onClose: () => {} })).rejects.toMatchObject(refused);
+    expect(await ask(sender!, `tell ${deaf.id} one`)).toBe(`error:permission-denied: ${refusal}`);
+    expect(await ask(sender!, `ask ${deaf.id} count`)).toBe(`error:permission-denied: ${refusal}`);
+    expect(await ask(sender!, `open ${deaf.id} hi`)).toBe(`error:permission-denied: ${refusal}`);
+
+    expect(deaf.status).toBe('running');
+    expect(await deaf.events()).toEqual(before);
+    expect(Buffer.from(deaf.state()!).readUInt32LE(0)).toBe(0);
+  });
+});
+
 describe('messaging and the chain', () => {
   it('records the host calls with their outcomes, and replays them without sending anything', async () => {
     await using system = await testSystem();

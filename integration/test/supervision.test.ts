@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
-import { decode, manifestOf, overseerManifest, tempDir, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, tempDir, testActorsDir, testSystem, text } from './helpers.js';
 
 async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
@@ -493,5 +493,216 @@ describe('system.restart under load', () => {
     const count = Buffer.from((await system.request(restarted.id, text('count'))) as Uint8Array).readUInt32LE(0);
     expect(count).toBeGreaterThanOrEqual(acknowledgedBefore);
     expect(count).toBe(acknowledged.count);
+  });
+});
+
+describe('a restart whose init fails', () => {
+  /**
+   * An overseer in a temp directory holding its own component, trapper's (as `worker.wasm`) and echo's, its parent
+   * `top` (also an overseer, which keeps it as a temporary child so that it is only told, never restarted).
+   */
+  async function upgradeLayout(): Promise<{ path: string } & AsyncDisposable> {
+    const dir = await tempDir();
+    await copyFile(testActorComponent('overseer'), join(dir.path, 'overseer.wasm'));
+    await copyFile(testActorComponent('trapper'), join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('echo'), join(dir.path, 'echo.wasm'));
+    return dir;
+  }
+
+  const child = (name: string, component: string): string =>
+    [`name = "${name}"`, 'version = "0.1.0"', `component = "${component}"`, 'restart = "permanent"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
+
+  it('counts each failed restart toward the intensity, tells the supervisor init-failed, and fails it once exceeded', async () => {
+    await using system = await testSystem();
+    await using dir = await upgradeLayout();
+    const top = await system.spawn(await manifestOf('overseer', { baseDir: dir.path }));
+    const middleToml = [
+      'name = "middle"',
+      'version = "0.1.0"',
+      'component = "overseer.wasm"',
+      'restart = "temporary"',
+      '[supervision]',
+      'strategy = "one-for-one"',
+      'max_restarts = 2',
+      'within_ms = 5000',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '[[handler]]',
+      'type = "supervisor"',
+    ].join('\n');
+    const middleId = await spawnChild(top, middleToml);
+    const middle = system.get(middleId)!;
+    const upgraded = await spawnChild(middle, child('upgraded', 'worker.wasm'));
+    const steady = await spawnChild(middle, child('steady', 'echo.wasm'));
+    // The worker's code is upgraded on disk to notebook's, whose init cannot read the worker's state
+    // ({"count":0} has no notes): from now on, every init of this child fails.
+    await rm(join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('notebook'), join(dir.path, 'worker.wasm'));
+    await system.request(upgraded, text('trap')).catch(() => {});
+
+    await middle.exited;
+    expect(middle.failure?.message).toBe('restart intensity exceeded: more than 2 restarts within 5000 ms');
+    expect(system.get(upgraded)).toBeUndefined();
+    expect(system.get(steady)).toBeUndefined();
+    // The supervisor heard the trap, then each failed restart as init-failed.
+    expect(middle.state()).toBeDefined();
+    const log = (JSON.parse(new TextDecoder().decode(middle.state())) as { log: string[] }).log;
+    expect(log).toEqual([`error ${upgraded} trap`, `error ${upgraded} init-failed`, `error ${upgraded} init-failed`]);
+    // Its parent is told.
+    await until(async () => (JSON.parse(await ask(top, 'log')) as string[]).length === 1);
+    expect(JSON.parse(await ask(top, 'log'))).toEqual([`error ${middleId} internal`]);
+    expect(JSON.parse(await ask(top, 'children'))).toEqual([]);
+    expect(system.list().map((a) => a.id)).toEqual([top.id]);
+  });
+
+  it('leaves a child whose asked-for restart fails out of list-children, the parent\'s or the operator\'s', async () => {
+    await using system = await testSystem();
+    await using dir = await upgradeLayout();
+    const parent = await system.spawn(await manifestOf('overseer', { baseDir: dir.path }));
+    const byParent = await spawnChild(parent, child('by-parent', 'worker.wasm'));
+    const byOperator = await spawnChild(parent, child('by-operator', 'worker.wasm'));
+    const steady = await spawnChild(parent, child('steady', 'echo.wasm'));
+    await rm(join(dir.path, 'worker.wasm'));
+    await copyFile(testActorComponent('notebook'), join(dir.path, 'worker.wasm'));
+
+    expect(await ask(parent, `restart ${byParent}`)).toMatch(new RegExp(`^error:init-failed: actor by-parent \\(${byParent}\\) failed to start: `, 'u'));
+    expect(system.get(byParent)).toBeUndefined();
+    expect(JSON.parse(await ask(parent, 'children'))).toEqual([byOperator, steady]);
+
+    await expect(system.restart(byOperator)).rejects.toMatchObject({ code: 'init-failed' });
+    expect(system.parentOf(byOperator)).toBeUndefined();
+    expect(JSON.parse(await ask(parent, 'children'))).toEqual([steady]);
+    // Asked for, and answered with the error: nothing to decide on, so nothing is restarted or reported.
+    expect(await ask(parent, 'log')).toBe('[]');
+    expect(parent.status).toBe('running');
+  });
+});
+
+describe('notices to a supervisor whose mailbox is full', () => {
+  it('tells the supervisor of every child failure, outside its mailbox bound, once it gets to them', async () => {
+    await using system = await testSystem();
+    const manifest = await overseerManifest();
+    const parent = await system.spawn({ ...manifest, limits: { ...manifest.limits, mailbox: 1 } });
+    const messenger = await system.spawn(await manifestOf('messenger'));
+    const narrow = `${worker('trapper', 'temporary')}\n[limits]\nmailbox = 1`;
+    const children = [await spawnChild(parent, narrow), await spawnChild(parent, narrow)];
+    const actors = children.map((id) => system.get(id)!);
+    // The parent waits on a request the messenger defers, with one more operation waiting: its mailbox is full.
+    const waiting = ask(parent, `ask ${messenger.id} defer`);
+    await until(async () => JSON.parse(await ask(messenger, 'outstanding')).length === 1);
+    const queued = ask(parent, 'children');
+    const full = { code: 'mailbox-full' };
+    await expect(Promise.resolve().then(() => parent.request(text('log')))).rejects.toMatchObject(full);
+    for (const id of children) await system.request(id, text('trap')).catch(() => {});
+    await Promise.all(actors.map((actor) => actor.exited));
+    await expect(Promise.resolve().then(() => parent.request(text('log')))).rejects.toMatchObject(full);
+    const [requestId] = JSON.parse(await ask(messenger, 'outstanding')) as string[];
+    expect(await ask(messenger, `respond ${requestId} done`)).toBe('responded');
+    expect(await waiting).toBe('reply:done');
+    expect(JSON.parse(await queued)).toEqual(expect.any(Array));
+    // The notices run before anything sent after them; until they have, the mailbox stays full to messages.
+    await until(async () => (JSON.parse(await ask(parent, 'log').catch(() => '[]')) as string[]).length === 2);
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual(children.map((id) => `error ${id} trap`));
+    expect(await ask(parent, 'children')).toBe('[]');
+  });
+
+  it('fails a supervisor that leaves more than max_restarts + 1 notices about one child unhandled', async () => {
+    await using system = await testSystem();
+    const manifest = await overseerManifest();
+    const parent = await system.spawn({
+      ...manifest,
+      supervision: { strategy: 'one-for-one', maxRestarts: 1, withinMs: 300 },
+      limits: { ...manifest.limits, callTimeoutMs: 60_000 },
+    });
+    const messenger = await system.spawn(await manifestOf('messenger'));
+    const child = await spawnChild(parent, worker('trapper'));
+    // The parent waits (up to 30 s) on a request the messenger never answers: it handles no notice meanwhile.
+    void ask(parent, `ask ${messenger.id} defer`).catch(() => {});
+    await until(async () => JSON.parse(await ask(messenger, 'outstanding')).length === 1);
+    // Restarts spaced wider than within_ms stay within the intensity; their notices pile up unhandled.
+    for (let restart = 0; restart < 2; restart++) {
+      const before = system.get(child);
+      await system.request(child, text('trap')).catch(() => {});
+      await until(() => system.get(child) !== before && system.get(child)?.status === 'running');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect(parent.status).toBe('running');
+    await system.request(child, text('trap')).catch(() => {});
+    expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'internal', message: `2 notices of child ${child}'s exits left unhandled (at most max_restarts + 1 = 2 may wait)` } });
+    await until(() => system.get(child) === undefined);
+  });
+});
+
+describe('what a supervisor hears, and what a restart emits', () => {
+  it('hears only of the child that failed, not of the siblings its strategy stopped and restarted with it', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system, 'one-for-all');
+    const ids = [await spawnChild(parent, 'manifests/trapper.toml'), await spawnChild(parent, 'manifests/trapper.toml')];
+    const before = ids.map((id) => system.get(id));
+    await system.request(ids[1]!, text('trap')).catch(() => {});
+    await until(() => ids.every((id, index) => system.get(id) !== before[index] && system.get(id)?.status === 'running'));
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`error ${ids[1]} trap`]);
+    // Nor of a child it stopped with stop-child.
+    expect(await ask(parent, `stop ${ids[0]}`)).toBe('ok');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`error ${ids[1]} trap`]);
+  });
+
+  it('hands handle-child-error the wit-error-type and the failure message as UTF-8 data', async () => {
+    await using system = await testSystem();
+    const parent = await system.spawn(await manifestOf('notebook', { baseDir: testActorsDir }));
+    const child = (await parent.request(text(JSON.stringify({ spawn: 'manifests/trapper.toml' })))) as Uint8Array;
+    const childId = (JSON.parse(decode(child)) as { ok: string }).ok;
+    const instance = system.get(childId)!;
+    await system.request(childId, text('trap')).catch(() => {});
+    const exit = await instance.exited;
+    expect(exit.status).toBe('failed');
+    const reports = async (): Promise<string[]> => (JSON.parse(decode(await parent.request(text('{"reports":true}')))) as { ok: string[] }).ok;
+    await until(async () => (await reports()).length > 0);
+    // notebook records `<child> <errorType>: <data as UTF-8>`.
+    expect(await reports()).toEqual([`${childId} trap: ${instance.failure!.message}`]);
+  });
+
+  it('emits actor.spawned and actor.started for a restart, after the old instance\'s actor.failed', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    const seen: string[] = [];
+    system.inspect((event: InspectionEvent) => {
+      if ('actorId' in event && event.actorId === child && event.type !== 'actor.log') seen.push(event.type);
+    });
+    const before = system.get(child);
+    await system.request(child, text('trap')).catch(() => {});
+    await until(() => system.get(child) !== before && seen.includes('actor.started'));
+    // Only these three: other events about a restart may be added beside them.
+    expect(seen.filter((type) => ['actor.failed', 'actor.spawned', 'actor.started'].includes(type))).toEqual(['actor.failed', 'actor.spawned', 'actor.started']);
+  });
+
+  it('restarts a permanent child an operator stops; its supervisor\'s stop-child stops it for good', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    const before = system.get(child);
+    await system.stop(child);
+    await until(() => system.get(child) !== undefined && system.get(child) !== before && system.get(child)?.status === 'running');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`exit ${child} none`]);
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    expect(system.get(child)).toBeUndefined();
+    expect(await ask(parent, 'children')).toBe('[]');
+    expect(JSON.parse(await ask(parent, 'log'))).toEqual([`exit ${child} none`]);
+  });
+
+  it('resumes a stopped child from the init-state given instead of its chain\'s last state, running its init', async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    await system.send(child, text('one'));
+    expect(await ask(parent, `stop ${child}`)).toBe('ok');
+    const resumed = await system.resume(child, { initState: text('{"count":41}') });
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(decode(resumed.state())).toBe('{"count":41}');
+    const types = (await resumed.events()).map((event) => event.type);
+    expect(types.slice(-4)).toEqual(['actor.restart', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result']);
   });
 });

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorComponent, testActorManifest } from '@theater/test-actors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson } from '../src/lib/runJson.js';
 import { runTheater } from './helpers/runTheater.js';
+import { theaterNodeArgs } from './helpers/theaterProcess.js';
 import { createTempDir } from './helpers/tempDir.js';
 
 let home: Awaited<ReturnType<typeof createTempDir>>;
@@ -15,6 +17,20 @@ afterAll(async () => {
 });
 
 const run = (...argv: string[]) => runTheater(['run', ...argv, '--home', home.path]);
+
+/** Runs `theater <argv>` as a process of its own, as a user would. */
+function theaterProcess(argv: readonly string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+    const child = spawn(process.execPath, [...theaterNodeArgs(), ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+  });
+}
 
 describe('theater run', () => {
   it('prints logs, replies and the final state in command-line order', async () => {
@@ -154,6 +170,22 @@ describe('theater run', () => {
     expect(events.exitCode).toBe(0);
     expect((JSON.parse(events.stdout) as { type: string }[]).at(-1)?.type).toBe('actor.fail');
   });
+
+  for (const handlers of [['runtime', 'message-server'], ['runtime', 'message-server', 'timing']]) {
+    it(`leaves the chain's head signed when the actor fails with a guest error, granted ${handlers.join(', ')}`, async () => {
+      const manifest = join(home.path, `trapper-${handlers.length}.toml`);
+      const grants = handlers.map((type) => `[[handler]]\ntype = "${type}"\n`).join('');
+      await writeFile(manifest, `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`);
+      // As a process: a failed run exits as soon as it has reported, and must not exit before the end is signed.
+      const ran = await theaterProcess(['run', manifest, '--send', 'a', '--send', 'fail', '--home', home.path]);
+      expect(ran.exitCode).toBe(1);
+      expect(ran.stderr).toMatch(/^actor trapper failed in theater:simple\/message-server-client#handle-send: guest-error: requested failure\n/u);
+      const id = /its chain: theater events [0-9a-f]{8} \(actor ([0-9a-f-]{36}),/u.exec(ran.stderr)?.[1];
+      const verified = await runTheater(['chain', 'verify', id!, '--home', home.path, '--json']);
+      expect(verified.exitCode).toBe(0);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, events: 9, checkpoints: 1, unsignedEvents: 0 });
+    });
+  }
 
   it('exits 2 with import-not-granted when the component imports what the manifest does not grant', async () => {
     const { stderr, exitCode } = await run(testActorManifest('needs-store'));

@@ -103,3 +103,18 @@ describe('theater run: refusals and deadlines name their field', () => {
     expect(stderr.split('\n')[0]).toMatch(/^actor refused failed.*: (instantiation|operation) ran past its 1 ms deadline \(limits\.init_timeout_ms\)$/u);
   });
 });
+
+describe('theater run: an actor not granted message-server', () => {
+  it('exits 2 with permission-denied naming the grant at its first message', async () => {
+    const path = join(home.path, 'deaf.toml');
+    await writeFile(path, ['name = "deaf"', 'version = "0.1.0"', `component = ${JSON.stringify(testActorComponent('small'))}`, '[[handler]]', 'type = "runtime"', ''].join('\n'));
+    for (const flag of ['--send', '--request']) {
+      const { stdout, stderr, exitCode } = await run(path, flag, 'hello');
+      expect(exitCode).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trimEnd()).toMatch(
+        /^permission-denied: actor deaf \([0-9a-f-]{36}\) receives no messages: its manifest does not grant the message-server handler \(grant it with \[\[handler\]\] type = "message-server"\)$/u,
+      );
+    }
+  });
+});

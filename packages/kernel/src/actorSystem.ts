@@ -19,6 +19,7 @@ import { KernelError } from './kernelError.js';
 import type { Manifest } from './manifest/index.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './manifest/manifestSchema.js';
 import { MessageRouter, type ExternalChannelEnd } from './messaging/messageRouter.js';
+import { messageGrantCheck } from './messaging/messageGrant.js';
 import { replayChain } from './replay/replayChain.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import { batchesOf, replayComponent, storedBatches } from './replay/replaySources.js';
@@ -107,7 +108,10 @@ export interface ActorSystem extends AsyncDisposable {
   replay(source: string | AsyncIterable<ChainEvent>, options?: ReplayOptions): Promise<ReplayResult>;
   /** The persistent chain store of this system's home (opened on first use). */
   chainStore(): Promise<ChainStore>;
-  /** Sends a message to an actor's handle-send (as an external sender); a refusal is thrown. */
+  /**
+   * Sends a message to an actor's handle-send (as an external sender) and resolves once it has run and its state is
+   * committed (unlike an actor's own `send`, which returns once queued); a refusal or the actor's failure is thrown.
+   */
   send(actorId: string, message: Uint8Array): Promise<void>;
   /** Sends a request and resolves with the reply (waiting for a deferred one up to the actor's call timeout). */
   request(actorId: string, message: Uint8Array): Promise<Uint8Array>;
@@ -151,7 +155,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       }
     }
   };
-  const router = new MessageRouter((id) => actors.get(id), emit);
+  const router = new MessageRouter((id) => actors.get(id), messageGrantCheck(handlers.definitions), emit);
   const assertOpen = (): void => {
     if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
   };

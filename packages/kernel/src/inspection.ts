@@ -13,7 +13,7 @@ interface ActorEvent {
 }
 
 /** The refusals reported as `message.rejected`: the target exists but cannot take the message. */
-export type MessageRejection = 'mailbox-full' | 'actor-not-running' | 'export-missing';
+export type MessageRejection = 'mailbox-full' | 'actor-not-running' | 'export-missing' | 'permission-denied';
 
 /** What kind of message was refused. */
 export type MessageKind = 'send' | 'request' | 'channel-open' | 'channel-message';

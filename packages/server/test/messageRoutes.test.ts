@@ -116,6 +116,20 @@ describe('POST /v1/actors/:id/requests', () => {
   });
 });
 
+describe('an actor not granted message-server', () => {
+  it('answers 400 permission-denied naming the grant to a message and a request, and delivers nothing', async () => {
+    const id = await start('small', (toml) => toml.replace('[[handler]]\ntype = "message-server"\n', ''));
+    const refusal = { code: 'permission-denied', message: `actor small (${id}) receives no messages: its manifest does not grant the message-server handler (grant it with [[handler]] type = "message-server")` };
+    const before = await server.system.events(id);
+    for (const route of ['messages', 'requests']) {
+      const answer = await api('POST', `/v1/actors/${id}/${route}`, { body: { text: 'x' } });
+      expect(answer.status, route).toBe(400);
+      expect(answer.body).toMatchObject({ error: refusal });
+    }
+    expect(await server.system.events(id)).toEqual(before);
+  });
+});
+
 describe('the OpenAPI description', () => {
   it('describes the message, request and channel routes with their payload body', async () => {
     const { body } = await api('GET', '/v1/openapi.json');

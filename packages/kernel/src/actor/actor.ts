@@ -40,6 +40,9 @@ export interface Actor {
   state(): ActorState;
   /** The events in `range` (default all), oldest first, including every one recorded so far. */
   events(range?: ReadRange): Promise<ChainEvent[]>;
-  /** Stops the actor after its running operation; pending operations are refused. Idempotent. */
+  /**
+   * Stops the actor after its running operation; pending operations are refused. Resolves once the actor has ended
+   * and its chain's head is signed, also when it had failed (then there is nothing to stop). Idempotent.
+   */
   stop(): Promise<void>;
 }

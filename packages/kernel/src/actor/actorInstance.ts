@@ -41,7 +41,7 @@ export interface ActorInstanceOptions {
 }
 
 /** How an operation is enqueued: `onOutput` (see `enqueue`), and the limit its deadline comes from (`init`'s own). */
-type EnqueueOptions = { readonly onOutput?: (output: unknown) => void; readonly limit?: DeadlineLimit };
+type EnqueueOptions = { readonly onOutput?: (output: unknown) => void; readonly limit?: DeadlineLimit; readonly outsideBound?: boolean };
 
 /** The kernel's implementation of an actor. */
 export class ActorInstance implements Actor {
@@ -200,7 +200,15 @@ export class ActorInstance implements Actor {
     if (!this.#options.exports.has(`${iface}#${fn}`)) {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
-    return this.#queue.enqueue({ iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput });
+    return this.#queue.enqueue({ iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput }, options.outsideBound === true);
+  }
+
+  /**
+   * Like `enqueue`, outside the mailbox bound: a system notice (a child's failure or exit for `supervisor-handlers`),
+   * which must never be lost to a full mailbox. The supervision tree bounds how many it sends.
+   */
+  notify(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
+    return this.enqueue(iface, fn, params, { outsideBound: true });
   }
 
   stop(): Promise<void> {
@@ -240,7 +248,9 @@ export class ActorInstance implements Actor {
   }
 
   async #stop(by: 'request' | 'self', data: ActorState): Promise<void> {
-    if (this.#status === 'stopped' || this.#status === 'failed') return;
+    // A failed actor has nothing left to stop, but its caller may close the system next: wait for the signed end.
+    if (this.#status === 'failed') return void (await this.exited);
+    if (this.#status === 'stopped') return;
     this.#status = 'stopping';
     const refused = new KernelError('actor-not-running', `actor ${this.name} (${this.id}) is stopping`);
     this.#queue.rejectQueued(refused);
@@ -250,7 +260,7 @@ export class ActorInstance implements Actor {
       this.#sandbox?.halt();
       while (this.#queue.inFlight > 0 && (this.#status as ActorStatus) === 'stopping') await this.#queue.progress();
     }
-    if ((this.#status as ActorStatus) === 'failed') return;
+    if ((this.#status as ActorStatus) === 'failed') return void (await this.exited);
     this.#queue.rejectAll(refused);
     await this.#sandbox?.terminate();
     this.#status = 'stopped';

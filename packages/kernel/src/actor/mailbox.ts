@@ -26,6 +26,11 @@ export class Mailbox<T> {
     return true;
   }
 
+  /** Adds an item whatever the capacity: a system notice, which its sender bounds. */
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
   /** Removes and returns up to `count` items, oldest first. */
   take(count: number): T[] {
     const taken = this.#items.slice(this.#head, this.#head + count);

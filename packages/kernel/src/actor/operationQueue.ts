@@ -66,15 +66,19 @@ export class OperationQueue {
     return this.#inFlight.size;
   }
 
-  /** Puts an operation in the mailbox and returns its result's promise; a full mailbox is thrown as `mailbox-full`. */
-  enqueue(request: OperationRequest): Promise<unknown> {
-    if (this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+  /**
+   * Puts an operation in the mailbox and returns its result's promise; a full mailbox is thrown as `mailbox-full`,
+   * unless the operation goes `outsideBound` (a system notice, which its sender bounds).
+   */
+  enqueue(request: OperationRequest, outsideBound = false): Promise<unknown> {
+    if (!outsideBound && this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
     let op!: Operation;
     const result = new Promise<unknown>((resolve, reject) => {
       const timeoutMs = request.limit === 'init_timeout_ms' ? this.#limits.initTimeoutMs : this.#limits.callTimeoutMs;
       op = { ...request, id: this.#nextOp++, timeoutMs, resolve, reject, callRecorded: false };
     });
-    if (!this.#mailbox.enqueue(op)) throw this.#mailboxFull();
+    if (outsideBound) this.#mailbox.push(op);
+    else if (!this.#mailbox.enqueue(op)) throw this.#mailboxFull();
     this.#schedulePump();
     return result;
   }

@@ -9,10 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
+import type { MessageGrantCheck } from './messageGrant.js';
 import { KernelError } from '../kernelError.js';
 
 const MESSAGES = 'theater:simple/message-server-client';
-const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>(['mailbox-full', 'actor-not-running', 'export-missing']);
+const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>(['mailbox-full', 'actor-not-running', 'export-missing', 'permission-denied']);
 
 /** An end of a channel held outside the actor system (the API, the CLI). */
 export interface ExternalChannelEnd {
@@ -51,13 +52,19 @@ interface Channel {
 export class MessageRouter {
   readonly #find: (actorId: string) => ActorInstance | undefined;
   readonly #inspect: Inspector;
+  readonly #assertReceives: MessageGrantCheck;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #channels = new Map<string, Channel>();
   /** Actors blocked in a request or channel open, and on whom. */
   readonly #blockedOn = new Map<string, string>();
 
-  constructor(find: (actorId: string) => ActorInstance | undefined, inspect: Inspector = () => {}) {
+  /**
+   * `assertReceives` refuses delivery to an actor not granted to receive messages (see messageGrant.ts); `inspect`
+   * hears of refused messages.
+   */
+  constructor(find: (actorId: string) => ActorInstance | undefined, assertReceives: MessageGrantCheck, inspect: Inspector = () => {}) {
     this.#find = find;
+    this.#assertReceives = assertReceives;
     this.#inspect = inspect;
   }
 
@@ -239,6 +246,8 @@ export class MessageRouter {
       const why = actor.failure === undefined ? `is ${actor.status}` : `failed: ${actor.failure.message}`;
       throw new KernelError('actor-not-running', `actor ${actor.name} (${actor.id}) ${why}`);
     }
+    // Every delivery finds its target here: one without the grant to receive messages is refused before any runs.
+    this.#assertReceives(actor);
     return actor;
   }
 

@@ -116,8 +116,9 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       inspector: () => {},
       now: context.now,
       exports: exportedFunctions(component),
-      // A replayed actor talks to no one: its host calls are answered from the chain.
-      router: new MessageRouter(() => undefined),
+      // A replayed actor talks to no one: its host calls are answered from the chain, and the router finds no
+      // actor to deliver to, so it has no grant to check.
+      router: new MessageRouter(() => undefined, () => {}),
     });
     replayed = actor;
     // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.

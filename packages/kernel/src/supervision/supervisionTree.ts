@@ -47,6 +47,8 @@ export class SupervisionTree {
   /** Children being stopped by their supervisor or the tree: their exit decides nothing. */
   readonly #deliberate = new Set<string>();
   readonly #queues = new Map<string, Promise<void>>();
+  /** Per parent, per child: notices sent and not handled yet (see `#tell`). */
+  readonly #unheard = new Map<string, Map<string, number>>();
 
   constructor(host: SupervisionHost) {
     this.#host = host;
@@ -87,14 +89,23 @@ export class SupervisionTree {
     this.#remove(parentId, childId);
   }
 
-  /** Restarts a child on its parent's request: a fresh instance, same id, from its last committed state. */
+  /**
+   * Restarts a child on request (its parent's, or an operator's): a fresh instance, same id, from its last committed
+   * state. A restart that cannot start is the caller's error to handle: the child is then stopped, and it leaves the
+   * tree as a stopped child does (`resume` brings it back); nothing is decided on it, so the parent is not told.
+   */
   async restartChild(parentId: string, childId: string): Promise<void> {
     const entry = this.childOf(parentId, childId);
     if (entry.instance.status === 'running' || entry.instance.status === 'starting') {
       this.#deliberate.add(childId);
       await entry.instance.stop();
     }
-    entry.instance = await this.#host.restart(entry, entry.instance.state());
+    try {
+      entry.instance = await this.#host.restart(entry, entry.instance.state());
+    } catch (error) {
+      this.#remove(parentId, childId);
+      throw error;
+    }
   }
 
   /** Stops an actor's children, last started first (each stops its own children first). */
@@ -107,6 +118,7 @@ export class SupervisionTree {
     this.#children.delete(parentId);
     for (const child of children) this.#parentOf.delete(child.id);
     this.#intensity.delete(parentId);
+    this.#unheard.delete(parentId);
   }
 
   /** An actor ended: its subtree stops; its parent is told and applies its strategy. */
@@ -135,7 +147,12 @@ export class SupervisionTree {
       this.#remove(parentId, entry.id);
       return;
     }
-    tell(parent, entry.id, exit);
+    const unhandled = this.#tell(parent, entry.id, exit);
+    if (unhandled !== undefined) {
+      await this.stopChildren(parentId);
+      this.#host.fail(parent, unhandled);
+      return;
+    }
     const childExit: ChildExit =
       exit.status === 'failed' ? { kind: 'failed', reason: exit.failure.reason } : exit.by === 'self' ? { kind: 'normal' } : { kind: 'shutdown' };
     const siblings = this.children(parentId);
@@ -174,6 +191,41 @@ export class SupervisionTree {
     }
   }
 
+  /**
+   * Tells a parent that exports supervisor-handlers how its child ended. A notice is a system message: it waits in
+   * the parent's mailbox beyond `limits.mailbox` (a full mailbox never loses it), and it is bounded instead by the
+   * parent's children: each child can end at most `max_restarts + 1` times before the intensity fails its parent, so
+   * more unhandled notices than that about one child mean the parent has stopped supervising: the notice is not
+   * sent, and the reason to fail the parent is returned (it then fails like one whose restart intensity is exceeded).
+   */
+  #tell(parent: ActorInstance, childId: string, exit: ActorExit): string | undefined {
+    const unheard = this.#unheard.get(parent.id) ?? new Map<string, number>();
+    const waiting = unheard.get(childId) ?? 0;
+    const bound = parent.manifest.supervision.maxRestarts + 1;
+    if (waiting >= bound) return `${waiting} notices of child ${childId}'s exits left unhandled (at most max_restarts + 1 = ${bound} may wait)`;
+    let notice: Promise<unknown>;
+    try {
+      notice =
+        exit.status === 'failed'
+          ? // Every failure reason is itself a `wit-error-type` case, named as jco names it.
+            parent.notify(HANDLERS, 'handle-child-error', [childId, { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) }])
+          : parent.notify(HANDLERS, 'handle-child-exit', [childId, exit.data]);
+    } catch {
+      // The parent does not export supervisor-handlers, or is stopping.
+      return undefined;
+    }
+    unheard.set(childId, waiting + 1);
+    this.#unheard.set(parent.id, unheard);
+    const heard = (): void => {
+      const left = (unheard.get(childId) ?? 1) - 1;
+      if (left > 0) unheard.set(childId, left);
+      else unheard.delete(childId);
+      if (unheard.size === 0 && this.#unheard.get(parent.id) === unheard) this.#unheard.delete(parent.id);
+    };
+    notice.then(heard, heard);
+    return undefined;
+  }
+
   #intensityOf(parent: ActorInstance): RestartIntensity {
     let intensity = this.#intensity.get(parent.id);
     if (intensity === undefined) {
@@ -189,20 +241,5 @@ export class SupervisionTree {
     const index = siblings.findIndex((child) => child.id === childId);
     if (index >= 0) siblings.splice(index, 1);
     this.#parentOf.delete(childId);
-  }
-}
-
-/** Tells a parent that exports supervisor-handlers how its child ended (a full mailbox loses the notice). */
-function tell(parent: ActorInstance, childId: string, exit: ActorExit): void {
-  try {
-    if (exit.status === 'failed') {
-      // Every failure reason is itself a `wit-error-type` case, named as jco names it.
-      const error = { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) };
-      void parent.enqueue(HANDLERS, 'handle-child-error', [childId, error]).catch(() => {});
-    } else {
-      void parent.enqueue(HANDLERS, 'handle-child-exit', [childId, exit.data]).catch(() => {});
-    }
-  } catch {
-    // The parent does not export supervisor-handlers, is stopping, or its mailbox is full.
   }
 }
