@@ -38,7 +38,7 @@ import {
 } from 'theater:simple/http-framework';
 import type { HttpRequest, HttpResponse } from 'theater:simple/http-types';
 import type { WebsocketMessage } from 'theater:simple/websocket-types';
-import { ActorError, decodeJson, decodeText, encodeJson, encodeText } from '@theater/sdk/guest';
+import { ActorError, decodeJson, encodeJson, encodeText } from '@theater/sdk/guest';
 import { attempt } from './shared/attempt.js';
 import { statefulCommandServer } from './shared/commandActor.js';
 
