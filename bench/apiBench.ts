@@ -181,7 +181,11 @@ export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[
     ];
     return {
       rows,
-      results: { requestUs: { inProcess, http: overHttp, ws: overWs }, sendRates, stream: { appendRate, deliveryRate, historyRate: history, events: expected } },
+      results: {
+        requestUs: { inProcess, http: overHttp, ws: overWs },
+        sendRates,
+        stream: { appendRate, deliveryRate, historyRate: history, events: expected },
+      },
     };
   } finally {
     await server?.close();

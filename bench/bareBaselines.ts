@@ -9,11 +9,23 @@ import { pathToFileURL } from 'node:url';
 
 const NO_OP_RUNTIME = { log() {}, getState() {}, getChain: () => [], shutdown() {} };
 /** The counter imports message-server-host (its world is derived from its manifest); the baselines never call it. */
-const MESSAGE_SERVER_HOST = ['cancelRequest', 'closeChannel', 'listOutstandingRequests', 'openChannel', 'request', 'respondToRequest', 'send', 'sendOnChannel'];
+const MESSAGE_SERVER_HOST = [
+  'cancelRequest',
+  'closeChannel',
+  'listOutstandingRequests',
+  'openChannel',
+  'request',
+  'respondToRequest',
+  'send',
+  'sendOnChannel',
+];
 const NO_OP_MESSAGE_SERVER_HOST = Object.fromEntries(MESSAGE_SERVER_HOST.map((name) => [name, () => {}]));
 
 type Glue = {
-  instantiate(get: (file: string) => WebAssembly.Module, imports: object): Promise<Record<string, Record<string, (...a: unknown[]) => unknown>>>;
+  instantiate(
+    get: (file: string) => WebAssembly.Module,
+    imports: object,
+  ): Promise<Record<string, Record<string, (...a: unknown[]) => unknown>>>;
 };
 
 /** The cached component's core modules, compiled. */
@@ -31,7 +43,10 @@ export async function bareInstantiate(dir: string, count: number): Promise<numbe
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    await glue.instantiate((file) => modules[file]!, { 'theater:simple/runtime': NO_OP_RUNTIME, 'theater:simple/message-server-host': NO_OP_MESSAGE_SERVER_HOST });
+    await glue.instantiate((file) => modules[file]!, {
+      'theater:simple/runtime': NO_OP_RUNTIME,
+      'theater:simple/message-server-host': NO_OP_MESSAGE_SERVER_HOST,
+    });
     times.push(performance.now() - started);
   }
   return times;

@@ -68,7 +68,10 @@ async function bareServer(): Promise<{ url: string; close: () => Promise<void> }
 }
 
 /** Runs the section on `system`: warm-up, then each concurrency against the actor and the bare server, alternately. */
-export async function measureHttp(system: ActorSystem, options: { requests: number; warmup: number; concurrencies: readonly number[] }): Promise<HttpBenchResult> {
+export async function measureHttp(
+  system: ActorSystem,
+  options: { requests: number; warmup: number; concurrencies: readonly number[] },
+): Promise<HttpBenchResult> {
   const actor = await system.spawn(MANIFEST, { initState: new TextEncoder().encode('{"port":0}') });
   const { port } = JSON.parse(new TextDecoder().decode(actor.state())) as { port: number };
   const actorUrl = `http://127.0.0.1:${port}/`;

@@ -18,7 +18,11 @@ async function ask(system: ActorSystem, id: string, command: string): Promise<st
 }
 
 /** Per-request round trip (µs) from batches of `perBatch` requests A → B, one figure per batch. */
-export async function requestRoundTrip(system: ActorSystem, batches: number, perBatch: number): Promise<{ p50: number; p99: number; samples: number[] }> {
+export async function requestRoundTrip(
+  system: ActorSystem,
+  batches: number,
+  perBatch: number,
+): Promise<{ p50: number; p99: number; samples: number[] }> {
   const messenger = await loadManifest(testActorManifest('messenger'), { handlers: system.handlers });
   const a = await system.spawn(messenger);
   const b = await system.spawn(messenger);
@@ -68,7 +72,11 @@ export async function restartLatency(system: ActorSystem, count: number): Promis
   const overseerBase = await loadManifest(testActorManifest('overseer'), { handlers: system.handlers });
   // A supervisor loads its children's files only from its own directory: test-actors/, holding manifests/ and dist/.
   const baseDir = dirname(dirname(testActorManifest('overseer')));
-  const overseer = await system.spawn({ ...overseerBase, baseDir, supervision: { strategy: 'one-for-one', maxRestarts: count + 1, withinMs: 3_600_000 } });
+  const overseer = await system.spawn({
+    ...overseerBase,
+    baseDir,
+    supervision: { strategy: 'one-for-one', maxRestarts: count + 1, withinMs: 3_600_000 },
+  });
   const child = await ask(system, overseer.id, 'spawn manifests/trapper.toml');
   const failedAt = new Map<number, number>();
   const latencies: number[] = [];

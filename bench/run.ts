@@ -37,7 +37,10 @@ try {
   const small = await loadManifest(testActorManifest('small'), { handlers: system.handlers });
 
   // Spawn latency, warm component cache and warm pool.
-  for (const [label, manifest] of [['componentize-js counter', counter], ['small WAT actor', small]] as const) {
+  for (const [label, manifest] of [
+    ['componentize-js counter', counter],
+    ['small WAT actor', small],
+  ] as const) {
     const first = await system.spawn(manifest); // fills the caches
     await first.stop();
     const cacheDir = join(system.home.cacheDir, 'components', first.componentHash);
@@ -132,7 +135,9 @@ try {
   for (const pairs of [1, 4, 16]) sendRates[pairs] = await sendThroughput(system, pairs, 1_000);
   rows.push({
     metric: 'send throughput across 1 / 4 / 16 pairs',
-    theater: `${Object.values(sendRates).map((rate) => Math.round(rate)).join(' / ')} msg/s`,
+    theater: `${Object.values(sendRates)
+      .map((rate) => Math.round(rate))
+      .join(' / ')} msg/s`,
     baseline: 'messenger sends 1000 in one operation to an echo actor, per pair',
     ratio: '',
     target: '(report)',

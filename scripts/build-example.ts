@@ -52,7 +52,9 @@ for (const file of entries) {
     const built = await buildActor({ entry, world, outFile, typecheck: true });
     const from = tagged === undefined ? `world from ${paired?.file}` : `@world ${tagged}`;
     const how = built.cached ? 'cached' : 'built';
-    console.log(`${how} ${name} (${from}: imports ${short(built.world.imports)}; exports ${short(built.world.exports)}): ${built.path} ${(built.bytes / 1024).toFixed(0)} KiB in ${(built.durationMs / 1000).toFixed(1)} s`);
+    console.log(
+      `${how} ${name} (${from}: imports ${short(built.world.imports)}; exports ${short(built.world.exports)}): ${built.path} ${(built.bytes / 1024).toFixed(0)} KiB in ${(built.durationMs / 1000).toFixed(1)} s`,
+    );
   } catch (error) {
     failures += 1;
     console.error(`failed ${name}:`, error instanceof Error && 'code' in error ? `${String(error.code)}: ${error.message}` : error);
@@ -75,5 +77,10 @@ function worldTag(source: string): string | undefined {
 }
 
 function short(interfaces: readonly string[]): string {
-  return interfaces.map((iface) => iface.replace(/^theater:simple\//u, '')).filter((iface) => iface !== 'types').join(', ') || 'nothing';
+  return (
+    interfaces
+      .map((iface) => iface.replace(/^theater:simple\//u, ''))
+      .filter((iface) => iface !== 'types')
+      .join(', ') || 'nothing'
+  );
 }

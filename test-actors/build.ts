@@ -93,7 +93,9 @@ await Promise.all(
       try {
         const built = await build(name);
         const how = built.cached ? 'cached' : 'built ';
-        console.log(`${how} ${name.padEnd(12)} ${(built.bytes / 1024).toFixed(0).padStart(6)} KiB  ${(built.durationMs / 1000).toFixed(1).padStart(5)} s  ${built.hash.slice(0, 12)}`);
+        console.log(
+          `${how} ${name.padEnd(12)} ${(built.bytes / 1024).toFixed(0).padStart(6)} KiB  ${(built.durationMs / 1000).toFixed(1).padStart(5)} s  ${built.hash.slice(0, 12)}`,
+        );
       } catch (error) {
         failures += 1;
         console.error(`failed ${name}:`, error);

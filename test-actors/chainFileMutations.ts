@@ -91,7 +91,10 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 export function changedChainFile(file: Uint8Array): fc.Arbitrary<{ readonly names: readonly string[]; readonly bytes: Uint8Array }> {
   return fc
     .array(mutation, { minLength: 1, maxLength: 3 })
-    .map((mutations) => ({ names: mutations.map((m) => m.name), bytes: mutations.reduce((bytes, m) => (bytes.length === 0 ? bytes : m.apply(bytes)), file) }))
+    .map((mutations) => ({
+      names: mutations.map((m) => m.name),
+      bytes: mutations.reduce((bytes, m) => (bytes.length === 0 ? bytes : m.apply(bytes)), file),
+    }))
     .filter(({ bytes }) => !Buffer.from(bytes).equals(Buffer.from(file)));
 }
 

@@ -52,7 +52,10 @@ export interface ChatRequest {
  */
 export type ScriptedReply =
   | { readonly content: string }
-  | { readonly toolCalls: readonly { readonly name: string; readonly arguments?: unknown; readonly id?: string }[]; readonly content?: string }
+  | {
+      readonly toolCalls: readonly { readonly name: string; readonly arguments?: unknown; readonly id?: string }[];
+      readonly content?: string;
+    }
   | { readonly status: number; readonly error: string };
 
 /** The replies in order, or a function of each request and its 0-based index among the accepted ones. */
@@ -120,7 +123,8 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions): Promise
     }
     if (tooLarge) return answer(413, apiError(`the request body exceeds ${MAX_BODY_BYTES} bytes`, 'request_too_large'));
     body = parsedRequest(raw);
-    if (body === undefined) return answer(400, apiError('expected a JSON body with model (a string) and messages (an array)', 'invalid_request'));
+    if (body === undefined)
+      return answer(400, apiError('expected a JSON body with model (a string) and messages (an array)', 'invalid_request'));
     if (body['stream'] === true) return answer(400, apiError('stream is not supported by the fake server', 'invalid_request'));
     const index = answered++;
     const reply = replyFor(options.script, body, index);

@@ -30,7 +30,8 @@ const seed = readSeed();
 
 /** The number of runs and the seed of the property named `name`, printed so a failing run can be repeated. */
 export function fuzzParameters(name: string, options: FuzzOptions): FuzzParameters {
-  if (!Number.isSafeInteger(options.runs) || options.runs < 1) throw new RangeError(`expected runs as a positive integer, got ${options.runs}`);
+  if (!Number.isSafeInteger(options.runs) || options.runs < 1)
+    throw new RangeError(`expected runs as a positive integer, got ${options.runs}`);
   const requested = readRuns();
   const numRuns = requested === undefined ? options.runs : Math.max(options.runs, Math.ceil(requested / (options.cost ?? 1)));
   console.info(`fuzz ${name}: ${numRuns} runs, THEATER_FUZZ_SEED=${seed}`);
@@ -51,7 +52,8 @@ function readRuns(): number | undefined {
   const value = process.env['THEATER_FUZZ_RUNS'];
   if (value === undefined || value === '') return undefined;
   const runs = Number(value);
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`expected THEATER_FUZZ_RUNS as a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new RangeError(`expected THEATER_FUZZ_RUNS as a positive integer, got ${JSON.stringify(value)}`);
   return runs;
 }
 

@@ -49,7 +49,9 @@ export const modelScript: ChatScript = (request) => {
   }
   if (results.has('fetch_url')) {
     const fetched = results.get('fetch_url') as { error?: string; text?: string };
-    return { content: fetched.error === undefined ? `The page says: ${fetched.text ?? ''}` : `I could not fetch that page: ${fetched.error}` };
+    return {
+      content: fetched.error === undefined ? `The page says: ${fetched.text ?? ''}` : `I could not fetch that page: ${fetched.error}`,
+    };
   }
   if (results.has('list_notes')) {
     const { notes } = results.get('list_notes') as { notes: string[] };

@@ -37,13 +37,17 @@ try {
   console.log(`agent ${agent.id}\n`);
 
   for (const question of QUESTIONS) {
-    const reply = JSON.parse(utf8.decode(await agent.request(new TextEncoder().encode(JSON.stringify({ ask: question }))))) as { ok?: AgentAnswer; error?: unknown };
+    const reply = JSON.parse(utf8.decode(await agent.request(new TextEncoder().encode(JSON.stringify({ ask: question }))))) as {
+      ok?: AgentAnswer;
+      error?: unknown;
+    };
     console.log(`> ${question}`);
     if (reply.ok === undefined) {
       check(false, `"${question}" got the error reply ${JSON.stringify(reply.error)}`);
       continue;
     }
-    for (const call of reply.ok.toolCalls) console.log(`  tool ${call.name}(${call.arguments}) ${call.ok ? '→' : 'refused:'} ${call.result}`);
+    for (const call of reply.ok.toolCalls)
+      console.log(`  tool ${call.name}(${call.arguments}) ${call.ok ? '→' : 'refused:'} ${call.result}`);
     console.log(`< ${reply.ok.answer}\n`);
   }
   await agent.stop();
@@ -54,11 +58,19 @@ try {
 
   const sends = events.filter((event) => event.type === 'theater:simple/http-client.send-http').map(data);
   const refused = sends.filter((send) => 'error' in send);
-  check(llm.requests.length === 6 && llm.requests.every((request) => request.status === 200), `the server answered ${llm.requests.map((request) => request.status).join(', ')}, expected six 200s`);
-  check(refused.length === 1 && String(refused[0]?.['error']).startsWith('permission-denied'), 'the refused fetch_url is not recorded as a permission-denied error');
+  check(
+    llm.requests.length === 6 && llm.requests.every((request) => request.status === 200),
+    `the server answered ${llm.requests.map((request) => request.status).join(', ')}, expected six 200s`,
+  );
+  check(
+    refused.length === 1 && String(refused[0]?.['error']).startsWith('permission-denied'),
+    'the refused fetch_url is not recorded as a permission-denied error',
+  );
   const leaks = events.filter((event) => eventText(event).includes(key));
   check(leaks.length === 0, `the key is in ${leaks.length} events`);
-  console.log(`\nthe key appears in ${leaks.length} of ${events.length} events; the server received it in ${llm.requests.filter((request) => request.authorization === `Bearer ${key}`).length} requests`);
+  console.log(
+    `\nthe key appears in ${leaks.length} of ${events.length} events; the server received it in ${llm.requests.filter((request) => request.authorization === `Bearer ${key}`).length} requests`,
+  );
 
   await llm.close();
   delete process.env['OPENAI_API_KEY'];
@@ -101,7 +113,9 @@ function line(event: ChainEvent): string {
       const sent = `${request.method} ${request.uri}${auth === undefined ? '' : ` (authorization: ${auth[1]})`}`;
       // The agent's model calls go to the chat-completions endpoint; any other request is its fetch_url tool.
       if (!request.uri.endsWith('/chat/completions')) return cut(`[tool host call] http-client.send-http ${sent} ${outcome}`);
-      return cut(`[model call] ${sent} ${'error' in value ? outcome : `→ ${modelReply(value['result'] as { status: number; body?: Uint8Array })}`}`);
+      return cut(
+        `[model call] ${sent} ${'error' in value ? outcome : `→ ${modelReply(value['result'] as { status: number; body?: Uint8Array })}`}`,
+      );
     }
     case 'wasm.call':
       return cut(`[call] ${String(value['function'])} ${show((value['params'] as unknown[]).at(-1))}`);
@@ -119,9 +133,14 @@ function line(event: ChainEvent): string {
 
 /** A model reply in brief: its status and what the model said or which tools it called. */
 function modelReply(response: { status: number; body?: Uint8Array }): string {
-  const body = JSON.parse(utf8.decode(response.body)) as { choices: { message: { content: string | null; tool_calls?: { function: { name: string } }[] } }[] };
+  const body = JSON.parse(utf8.decode(response.body)) as {
+    choices: { message: { content: string | null; tool_calls?: { function: { name: string } }[] } }[];
+  };
   const message = body.choices[0]?.message;
-  const said = message?.tool_calls === undefined ? JSON.stringify(message?.content) : `tool calls: ${message.tool_calls.map((call) => call.function.name).join(', ')}`;
+  const said =
+    message?.tool_calls === undefined
+      ? JSON.stringify(message?.content)
+      : `tool calls: ${message.tool_calls.map((call) => call.function.name).join(', ')}`;
   return `${response.status} ${said}`;
 }
 

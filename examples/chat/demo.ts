@@ -37,7 +37,9 @@ try {
   await ask(alice, { leave: true });
   // An error reply is an answer: bob refuses, and keeps running (his history is read below).
   const late = await request(bob, { say: 'still there?' });
-  console.log(`bob, asked to say more after alice left: ${late.ok ? 'said it' : `error reply ${late.error.code} (${late.error.message}), still running`}`);
+  console.log(
+    `bob, asked to say more after alice left: ${late.ok ? 'said it' : `error reply ${late.error.code} (${late.error.message}), still running`}`,
+  );
   const histories = { alice: await ask<string[]>(alice, { history: true }), bob: await ask<string[]>(bob, { history: true }) };
   for (const [name, lines] of Object.entries(histories)) {
     console.log(`${name}:`);

@@ -38,7 +38,9 @@ try {
   check(first.headers.get('content-type') === 'text/html; charset=utf-8', `GET / has content type ${first.headers.get('content-type')}`);
   check(html.includes('Hello from a Theater actor') && visitOf(html) === 1, 'the page is not the first visit');
   console.log(`GET / → ${first.status}, visitor number ${visitOf(html)}`);
-  console.log(`try it while the demo runs: curl ${base}/api/count   (or \`pnpm --filter @theater/example-http serve\` to keep a server up)`);
+  console.log(
+    `try it while the demo runs: curl ${base}/api/count   (or \`pnpm --filter @theater/example-http serve\` to keep a server up)`,
+  );
 
   // The load: page visits, CONCURRENCY at a time, each one timed.
   const warmup = await loadPages(`${base}/`, WARMUP, CONCURRENCY);
@@ -48,11 +50,17 @@ try {
   const expectedVisits = 1 + WARMUP + REQUESTS;
   const allNumbers = [...seen].every((visit) => visit > 1 + WARMUP && visit <= expectedVisits);
   check(failed === 0, `${failed} of ${REQUESTS} requests failed or repeated a visit number`);
-  check(seen.size === REQUESTS && allNumbers, `the answers carry ${seen.size} distinct visit numbers, expected ${2 + WARMUP}..${expectedVisits}`);
+  check(
+    seen.size === REQUESTS && allNumbers,
+    `the answers carry ${seen.size} distinct visit numbers, expected ${2 + WARMUP}..${expectedVisits}`,
+  );
   check(count.visits === expectedVisits, `/api/count says ${count.visits} visits, expected ${expectedVisits}`);
   latencies.sort((a, b) => a - b);
-  const at = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0).toFixed(1);
-  console.log(`load: ${REQUESTS} requests, ${CONCURRENCY} at a time (after ${WARMUP} to warm up), in ${seconds.toFixed(2)} s: ${Math.round(REQUESTS / seconds)} requests/s, p50 ${at(50)} ms, p99 ${at(99)} ms`);
+  const at = (p: number): string =>
+    (latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0).toFixed(1);
+  console.log(
+    `load: ${REQUESTS} requests, ${CONCURRENCY} at a time (after ${WARMUP} to warm up), in ${seconds.toFixed(2)} s: ${Math.round(REQUESTS / seconds)} requests/s, p50 ${at(50)} ms, p99 ${at(99)} ms`,
+  );
   console.log(`lost: ${REQUESTS - seen.size}; /api/count → ${JSON.stringify(count)}`);
   const events = await actor.events();
   console.log(`the actor's chain holds ${events.length} events (each visit is one call and one result)`);

@@ -45,8 +45,14 @@ try {
   console.log(`worker 1 (${restarted.id.slice(0, 8)}) after its restart: ${JSON.stringify(restarted.state)}`);
   console.log(`supervisor-handlers reported: ${after.reports.join('; ')}`);
   const chain = (await system.events(worker.id)).map((event) => event.type);
-  console.log(`worker 1's chain continues across the restart: … ${chain.slice(chain.indexOf('actor.fail') - 2, chain.indexOf('actor.restart') + 1).join(' → ')} …`);
-  if (restarted.id !== worker.id || JSON.stringify(restarted.state) !== JSON.stringify(worker.state) || system.get(worker.id) === instance) {
+  console.log(
+    `worker 1's chain continues across the restart: … ${chain.slice(chain.indexOf('actor.fail') - 2, chain.indexOf('actor.restart') + 1).join(' → ')} …`,
+  );
+  if (
+    restarted.id !== worker.id ||
+    JSON.stringify(restarted.state) !== JSON.stringify(worker.state) ||
+    system.get(worker.id) === instance
+  ) {
     console.error('the worker was not restarted from its last committed state');
     process.exitCode = 1;
   }

@@ -35,27 +35,48 @@ afterAll(async () => {
 
 async function tarballFiles(tarball: string): Promise<string[]> {
   const { stdout } = await execFileAsync('tar', ['-tzf', tarball], { maxBuffer: 16 * 1024 * 1024 });
-  return stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^package\//, ''));
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^package\//, ''));
 }
 
 describe('the packed packages', () => {
   it('packs every package under packages/ and apps/, each with its LICENSE, README and built dist', async () => {
     const names = installation.packages.map((entry) => entry.name);
-    expect(names).toEqual(expect.arrayContaining(['@theater/cli', '@theater/event-chain', '@theater/handlers', '@theater/kernel', '@theater/sdk', '@theater/supervision']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '@theater/cli',
+        '@theater/event-chain',
+        '@theater/handlers',
+        '@theater/kernel',
+        '@theater/sdk',
+        '@theater/supervision',
+      ]),
+    );
     for (const entry of installation.packages) {
       const files = await tarballFiles(entry.tarball);
       expect(files, entry.name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
-      expect(files.some((file) => file.startsWith('dist/') && file.endsWith('.js')), entry.name).toBe(true);
+      expect(
+        files.some((file) => file.startsWith('dist/') && file.endsWith('.js')),
+        entry.name,
+      ).toBe(true);
     }
   });
 
   it('ships the CLI with its oclif manifest and run.js, without the development entry', async () => {
     const files = await tarballFiles(installation.tarballOf('@theater/cli'));
-    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'oclif.manifest.json', 'templates/common/gitignore', 'templates/basic/src/index.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['bin/run.js', 'oclif.manifest.json', 'templates/common/gitignore', 'templates/basic/src/index.ts']),
+    );
     expect(files).not.toContain('bin/dev.js');
     expect(files.filter((file) => file.startsWith('src/'))).toEqual([]);
-    const manifest = JSON.parse(await readFile(join(installation.project, 'node_modules/@theater/cli/oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
-    expect(Object.keys(manifest.commands)).toEqual(expect.arrayContaining(['build', 'create', 'run', 'events', 'replay', 'chain:verify', 'chain:export']));
+    const manifest = JSON.parse(await readFile(join(installation.project, 'node_modules/@theater/cli/oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.commands)).toEqual(
+      expect.arrayContaining(['build', 'create', 'run', 'events', 'replay', 'chain:verify', 'chain:export']),
+    );
   });
 
   it('ships the theater:simple WIT and the generated declarations', async () => {
@@ -77,7 +98,9 @@ describe('the packed packages', () => {
     for (const entry of installation.packages) {
       const manifest = JSON.parse(await readFile(join(entry.dir, 'package.json'), 'utf8')) as { exports?: unknown };
       if (manifest.exports === undefined) continue;
-      const result = await installation.run(workspaceBin('attw'), ['--profile', 'esm-only', '--format', 'json', entry.tarball], { cwd: installation.root });
+      const result = await installation.run(workspaceBin('attw'), ['--profile', 'esm-only', '--format', 'json', entry.tarball], {
+        cwd: installation.root,
+      });
       expect(result.code, result.transcript).toBe(0);
     }
   });
@@ -97,16 +120,35 @@ describe('the installed theater binary', () => {
     await writeFiles(dir, counterActorFiles(installation, 'counter'));
     const installed = await installation.npmInstall(dir);
     expect(installed.code, installed.transcript).toBe(0);
-    const typecheck = await installation.run('node', [join(installation.project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir });
+    const typecheck = await installation.run(
+      'node',
+      [join(installation.project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: dir },
+    );
     expect(typecheck.code, typecheck.transcript).toBe(0);
 
     const built = await installation.theater(['build', dir, '--json']);
     expect(built.code, built.transcript).toBe(0);
     expect((await stat(join(dir, 'dist/counter.wasm'))).size).toBeGreaterThan(0);
 
-    const ran = await installation.theater(['run', join(dir, 'manifest.toml'), '--send', 'hello', '--send', 'world', '--request', 'count', '--json']);
+    const ran = await installation.theater([
+      'run',
+      join(dir, 'manifest.toml'),
+      '--send',
+      'hello',
+      '--send',
+      'world',
+      '--request',
+      'count',
+      '--json',
+    ]);
     expect(ran.code, ran.transcript).toBe(0);
-    const run = JSON.parse(ran.stdout) as { actorId: string; logs: { message: string }[]; replies: { request: string; reply: string }[]; failure: unknown };
+    const run = JSON.parse(ran.stdout) as {
+      actorId: string;
+      logs: { message: string }[];
+      replies: { request: string; reply: string }[];
+      failure: unknown;
+    };
     expect(run.failure).toBeNull();
     expect(run.logs.map((line) => line.message)).toEqual([`counter ${run.actorId} starts at 0`, 'got hello', 'got world']);
     expect(run.replies).toEqual([expect.objectContaining({ request: 'count', reply: '2' })]);
@@ -139,7 +181,13 @@ const TEMPLATES = [
     request: '{"status":true}',
     reply: { ok: expect.objectContaining({ done: ['job-1'], failed: [] }) },
   },
-  { template: 'http-server', builds: [[]], sends: [], request: '{"url":true}', reply: { ok: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/u), visits: 0 } } },
+  {
+    template: 'http-server',
+    builds: [[]],
+    sends: [],
+    request: '{"url":true}',
+    reply: { ok: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/u), visits: 0 } },
+  },
 ] as const;
 
 describe('theater create with the installed binary', () => {
@@ -152,7 +200,10 @@ describe('theater create with the installed binary', () => {
     for (const { template, builds } of TEMPLATES) {
       const created = await installation.theater(['create', template, '--template', template, '--dir', dirOf(template), '--json']);
       expect(created.code, created.transcript).toBe(0);
-      expect(JSON.parse(created.stdout)).toMatchObject({ template, sdk: `^${installation.packages.find((entry) => entry.name === '@theater/cli')!.version}` });
+      expect(JSON.parse(created.stdout)).toMatchObject({
+        template,
+        sdk: `^${installation.packages.find((entry) => entry.name === '@theater/cli')!.version}`,
+      });
       if (builds === 'npm run build') jobs.push({ template, args: [] });
       else for (const extra of builds) jobs.push({ template, args: ['build', dirOf(template), ...extra, '--json'] });
     }
@@ -178,14 +229,21 @@ describe('theater create with the installed binary', () => {
     console.log(`template builds: ${durations.join(', ')}`);
   });
 
-  it("type-checks a created project with its own typecheck script", async () => {
+  it('type-checks a created project with its own typecheck script', async () => {
     const checked = await installation.run('npm', ['run', 'typecheck'], { cwd: dirOf('message-server') });
     expect(checked.code, checked.transcript).toBe(0);
   });
 
   for (const { template, sends, request, reply } of TEMPLATES) {
     it(`runs the ${template} project with a message and a request, and verifies its chain`, async () => {
-      const ran = await installation.theater(['run', join(dirOf(template), 'manifest.toml'), ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);
+      const ran = await installation.theater([
+        'run',
+        join(dirOf(template), 'manifest.toml'),
+        ...sends.flatMap((send) => ['--send', send]),
+        '--request',
+        request,
+        '--json',
+      ]);
       expect(ran.code, ran.transcript).toBe(0);
       const run = JSON.parse(ran.stdout) as { actorId: string; replies: { reply: string }[]; failure: unknown };
       expect(run.failure).toBeNull();
@@ -206,11 +264,22 @@ describe('the agent template with the installed binary', () => {
     let actorId = '';
     const llm = await startFakeLlmServer({
       apiKey,
-      script: [{ toolCalls: [{ name: 'save_note', arguments: { text: 'ship it' } }, { name: 'current_time', arguments: {} }] }, { content: 'Saved.' }],
+      script: [
+        {
+          toolCalls: [
+            { name: 'save_note', arguments: { text: 'ship it' } },
+            { name: 'current_time', arguments: {} },
+          ],
+        },
+        { content: 'Saved.' },
+      ],
     });
     try {
       const manifest = join(dir, 'manifest.toml');
-      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('allowed_hosts = ["api.openai.com"]', `allowed_hosts = [${JSON.stringify(llm.host)}]`));
+      await writeFile(
+        manifest,
+        (await readFile(manifest, 'utf8')).replace('allowed_hosts = ["api.openai.com"]', `allowed_hosts = [${JSON.stringify(llm.host)}]`),
+      );
       const built = await installation.theater(['build', dir, '--json']);
       expect(built.code, built.transcript).toBe(0);
       const env = { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: llm.baseUrl };
@@ -220,7 +289,10 @@ describe('the agent template with the installed binary', () => {
       actorId = run.actorId;
       const { ok } = JSON.parse(run.replies[0]!.reply) as { ok: { answer: string; toolCalls: { name: string; ok: boolean }[] } };
       expect(ok.answer).toBe('Saved.');
-      expect(ok.toolCalls.map((call) => [call.name, call.ok])).toEqual([['save_note', true], ['current_time', true]]);
+      expect(ok.toolCalls.map((call) => [call.name, call.ok])).toEqual([
+        ['save_note', true],
+        ['current_time', true],
+      ]);
       expect(llm.requests.map((request) => request.authorization)).toEqual([`Bearer ${apiKey}`, `Bearer ${apiKey}`]);
       const exported = join(installation.root, 'agent.chain');
       const exportedRun = await installation.theater(['chain', 'export', run.actorId, '-o', exported]);
@@ -255,7 +327,17 @@ describe('an actor using runtime, message-server, timing and store, from install
     expect(build.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
 
     const before = Date.now();
-    const ran = await installation.theater(['run', join(dir, 'manifest.toml'), '--send', '{"note":"hello"}', '--send', '{"note":"world"}', '--request', '{"entries":true}', '--json']);
+    const ran = await installation.theater([
+      'run',
+      join(dir, 'manifest.toml'),
+      '--send',
+      '{"note":"hello"}',
+      '--send',
+      '{"note":"world"}',
+      '--request',
+      '{"entries":true}',
+      '--json',
+    ]);
     expect(ran.code, ran.transcript).toBe(0);
     const run = JSON.parse(ran.stdout) as { actorId: string; replies: { reply: string }[]; failure: unknown };
     expect(run.failure).toBeNull();
@@ -267,4 +349,3 @@ describe('an actor using runtime, message-server, timing and store, from install
     expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true });
   });
 });
-

@@ -31,7 +31,7 @@ describe('actor system', () => {
       'theater:simple/runtime.log',
       'wasm.result',
     ]);
-    const events = (await echo.events());
+    const events = await echo.events();
     expect(decodeEventData(events[4]!.data)).toMatchObject({
       interface: 'theater:simple/message-server-client',
       function: 'handle-send',
@@ -90,7 +90,12 @@ describe('actor system', () => {
     const a = await system.spawn(await manifestOf('echo'));
     const b = await system.spawn(await manifestOf('echo'));
     expect(system.get(a.id)).toBe(a);
-    expect(system.list().map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    expect(
+      system
+        .list()
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([a.id, b.id].sort());
     await system.stop(a.id);
     expect(a.status).toBe('stopped');
     expect(await a.exited).toEqual({ status: 'stopped', by: 'request', data: undefined });
@@ -173,7 +178,10 @@ describe('stopping and closing', () => {
     const manifest = await manifestOf('echo');
     const spawning = system.spawn(manifest);
     await system.close();
-    const outcome = await spawning.then((actor) => actor.status, (error: { code: string }) => error.code);
+    const outcome = await spawning.then(
+      (actor) => actor.status,
+      (error: { code: string }) => error.code,
+    );
     expect(['stopped', 'system-closed', 'actor-not-running']).toContain(outcome);
     expect(system.list()).toEqual([]);
   });
@@ -198,7 +206,7 @@ describe('bad input', () => {
       message: `actor echo (${echo.id}) does not export theater:simple/supervisor-handlers#handle-child-exit`,
     });
     expect(echo.status).toBe('running');
-    expect((await echo.events())).toHaveLength(events);
+    expect(await echo.events()).toHaveLength(events);
     expect(decode(await echo.request(text('still')))).toBe('echo:still');
   });
 

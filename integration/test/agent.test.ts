@@ -12,7 +12,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, REDACTED, type Actor } from '@theater/kernel';
-import { agentManifest, eventText, MODEL, modelScript, NOTE, QUESTIONS, REFUSED_URL, type AgentAnswer } from '@theater/example-agent/conversation';
+import {
+  agentManifest,
+  eventText,
+  MODEL,
+  modelScript,
+  NOTE,
+  QUESTIONS,
+  REFUSED_URL,
+  type AgentAnswer,
+} from '@theater/example-agent/conversation';
 import { startFakeLlmServer, type ScriptedReply } from '@theater/test-actors/fake-llm-server';
 import { decode, tempDir, text } from './helpers.js';
 
@@ -51,7 +60,8 @@ function hostCallsByRequest(events: readonly ChainEvent[]): string[][] {
   const requests: string[][] = [];
   for (const event of events) {
     if (event.type === 'wasm.call' && data(event)['function'] === 'handle-request') requests.push([]);
-    else if (event.type.startsWith('theater:simple/') && event.type !== 'theater:simple/runtime.log') requests.at(-1)?.push(short(event.type));
+    else if (event.type.startsWith('theater:simple/') && event.type !== 'theater:simple/runtime.log')
+      requests.at(-1)?.push(short(event.type));
   }
   return requests;
 }
@@ -71,14 +81,19 @@ describe('the agent example', () => {
     const agent = await system.spawn(await agentManifest(llm.host));
 
     const noted = answered(await ask(agent, QUESTIONS[0]));
-    expect(noted.toolCalls.map(({ name, ok }) => ({ name, ok }))).toEqual([{ name: 'save_note', ok: true }, { name: 'current_time', ok: true }]);
+    expect(noted.toolCalls.map(({ name, ok }) => ({ name, ok }))).toEqual([
+      { name: 'save_note', ok: true },
+      { name: 'current_time', ok: true },
+    ]);
     expect(noted.answer).toMatch(/^Noted: "The launch is on Friday\." It is \d{4}-\d\d-\d\dT[\d:.]+Z \(UTC\)\.$/u);
     expect(noted.rounds).toBe(2);
 
     // The manifest allows the model's host only: the host refuses the fetch, and the model is told so.
     const fetched = answered(await ask(agent, QUESTIONS[1]));
     const refusal = 'permission-denied: host example.com is not in allowed_hosts';
-    expect(fetched.toolCalls).toEqual([{ name: 'fetch_url', arguments: JSON.stringify({ url: REFUSED_URL }), ok: false, result: JSON.stringify({ error: refusal }) }]);
+    expect(fetched.toolCalls).toEqual([
+      { name: 'fetch_url', arguments: JSON.stringify({ url: REFUSED_URL }), ok: false, result: JSON.stringify({ error: refusal }) },
+    ]);
     expect(fetched.answer).toBe(`I could not fetch that page: ${refusal}`);
     const toldModel = llm.requests[3]?.body?.messages.at(-1);
     expect(toldModel).toEqual({ role: 'tool', tool_call_id: 'call_2_0', content: JSON.stringify({ error: refusal }) });
@@ -89,9 +104,28 @@ describe('the agent example', () => {
 
     // The server saw six model calls, each with the real key and the whole conversation so far.
     expect(llm.requests.map((request) => [request.status, request.authorization])).toEqual(Array(6).fill([200, `Bearer ${key}`]));
-    expect(llm.requests.at(-1)?.body?.messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual([...QUESTIONS]);
+    expect(
+      llm.requests
+        .at(-1)
+        ?.body?.messages.filter((message) => message.role === 'user')
+        .map((message) => message.content),
+    ).toEqual([...QUESTIONS]);
     const history = JSON.parse(decode(await agent.request(text('{"history":true}')))) as { ok: { role: string }[] };
-    expect(history.ok.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant', 'user', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'tool', 'assistant']);
+    expect(history.ok.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'tool',
+      'assistant',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
     await agent.stop();
 
     const events = await agent.events();
@@ -103,16 +137,32 @@ describe('the agent example', () => {
       [...env, 'http-client.send-http', 'store.get-by-label', 'store.get', 'http-client.send-http'],
       [],
     ]);
-    const sends = events.filter((event) => event.type === SEND_HTTP).map(data) as { args: [{ method: string; uri: string; headers: [string, string][] }]; result?: { status: number }; error?: string; redacted?: string[] }[];
+    const sends = events.filter((event) => event.type === SEND_HTTP).map(data) as {
+      args: [{ method: string; uri: string; headers: [string, string][] }];
+      result?: { status: number };
+      error?: string;
+      redacted?: string[];
+    }[];
     const modelCalls = sends.filter((send) => send.args[0].method === 'POST');
     expect(modelCalls).toHaveLength(6);
     for (const call of modelCalls) {
-      expect(call.args[0]).toMatchObject({ uri: `${llm.baseUrl}/chat/completions`, headers: [['content-type', 'application/json'], ['authorization', REDACTED]] });
+      expect(call.args[0]).toMatchObject({
+        uri: `${llm.baseUrl}/chat/completions`,
+        headers: [
+          ['content-type', 'application/json'],
+          ['authorization', REDACTED],
+        ],
+      });
       expect(call.redacted).toEqual(['/args/0/headers/1/1']);
       expect(call.result?.status).toBe(200);
     }
-    expect(sends.filter((send) => send.args[0].method === 'GET')).toEqual([{ args: [{ method: 'GET', uri: REFUSED_URL, headers: [['accept', 'text/html, text/plain']] }], error: refusal }]);
-    const keyReads = events.filter((event) => event.type === 'theater:simple/environment.get-var').map(data).filter((read) => (read['args'] as string[])[0] === 'OPENAI_API_KEY');
+    expect(sends.filter((send) => send.args[0].method === 'GET')).toEqual([
+      { args: [{ method: 'GET', uri: REFUSED_URL, headers: [['accept', 'text/html, text/plain']] }], error: refusal },
+    ]);
+    const keyReads = events
+      .filter((event) => event.type === 'theater:simple/environment.get-var')
+      .map(data)
+      .filter((read) => (read['args'] as string[])[0] === 'OPENAI_API_KEY');
     expect(keyReads).toEqual(Array(3).fill({ args: ['OPENAI_API_KEY'], result: REDACTED, redacted: ['/result'] }));
     const saved = events.find((event) => event.type === 'theater:simple/store.replace-content-at-label');
     expect(decode((data(saved!)['args'] as Uint8Array[])[2])).toBe(JSON.stringify([NOTE]));
@@ -120,9 +170,15 @@ describe('the agent example', () => {
     // The key is nowhere in the chain or its export, in bytes or in any decoded string.
     const exported = Buffer.concat(await collect(system.exportChain(agent.id)));
     expect(events.filter((event) => eventText(event).includes(key)).map((event) => event.type)).toEqual([]);
-    expect(events.filter((event) => eventText(event).includes(NOTE)).map((event) => short(event.type))).toContain('store.replace-content-at-label'); // bytes are searched
+    expect(events.filter((event) => eventText(event).includes(NOTE)).map((event) => short(event.type))).toContain(
+      'store.replace-content-at-label',
+    ); // bytes are searched
     expect(exported.includes(key)).toBe(false);
-    const stored = await Promise.all((await readdir(home.path, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name))));
+    const stored = await Promise.all(
+      (await readdir(home.path, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => readFile(join(entry.parentPath, entry.name))),
+    );
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.filter((file) => file.includes(key))).toEqual([]);
 
@@ -143,15 +199,22 @@ describe('the agent example', () => {
     const script = (_request: unknown, index: number): ScriptedReply => {
       if (index === 0) return { status: 503, error: 'The model is overloaded.' };
       if (index <= 6) return { toolCalls: [{ name: 'current_time' }] };
-      if (index === 7) return { toolCalls: [{ name: 'constructor' }, { name: 'save_note', arguments: [1] }, { name: 'save_note', arguments: { text: 7 } }] };
+      if (index === 7)
+        return {
+          toolCalls: [{ name: 'constructor' }, { name: 'save_note', arguments: [1] }, { name: 'save_note', arguments: { text: 7 } }],
+        };
       return { content: 'Back.' };
     };
     await using llm = await startFakeLlmServer({ apiKey: key, script });
     pointAt(llm.baseUrl);
     const agent = await system.spawn(await agentManifest(llm.host));
 
-    expect(await ask(agent, 'Hello?')).toEqual({ error: { code: 'llm-error', message: 'the model endpoint answered 503: The model is overloaded.' } });
-    expect(await ask(agent, 'What time is it?')).toEqual({ error: { code: 'too-many-rounds', message: 'the model still called tools after 6 rounds' } });
+    expect(await ask(agent, 'Hello?')).toEqual({
+      error: { code: 'llm-error', message: 'the model endpoint answered 503: The model is overloaded.' },
+    });
+    expect(await ask(agent, 'What time is it?')).toEqual({
+      error: { code: 'too-many-rounds', message: 'the model still called tools after 6 rounds' },
+    });
     expect(llm.requests).toHaveLength(7);
     // A tool call the agent cannot run is answered to the model as that tool's error.
     const odd = answered(await ask(agent, 'Odd tools?'));
@@ -163,16 +226,23 @@ describe('the agent example', () => {
     expect(odd).toMatchObject({ answer: 'Back.', rounds: 2 });
     // A failed question leaves the conversation as it was.
     expect(answered(await ask(agent, 'Still there?'))).toEqual({ answer: 'Back.', toolCalls: [], rounds: 1 });
-    const conversation = llm.requests.at(-1)?.body?.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    const conversation = llm.requests
+      .at(-1)
+      ?.body?.messages.filter((message) => message.role === 'user')
+      .map((message) => message.content);
     expect(conversation).toEqual(['Odd tools?', 'Still there?']);
     expect(JSON.parse(decode(await agent.request(text('null'))))).toMatchObject({ error: { code: 'bad-request' } });
 
     delete process.env['OPENAI_API_KEY'];
-    expect(await ask(agent, 'And now?')).toEqual({ error: { code: 'no-api-key', message: 'OPENAI_API_KEY is not set (or not allowed by the environment grant)' } });
+    expect(await ask(agent, 'And now?')).toEqual({
+      error: { code: 'no-api-key', message: 'OPENAI_API_KEY is not set (or not allowed by the environment grant)' },
+    });
     expect(llm.requests).toHaveLength(10);
     await llm.close();
     process.env['OPENAI_API_KEY'] = key;
-    expect(await ask(agent, 'Anyone?')).toMatchObject({ error: { code: 'llm-error', message: expect.stringMatching(/failed: request failed: .*ECONNREFUSED/u) } });
+    expect(await ask(agent, 'Anyone?')).toMatchObject({
+      error: { code: 'llm-error', message: expect.stringMatching(/failed: request failed: .*ECONNREFUSED/u) },
+    });
     expect(await ask(agent, '   ')).toMatchObject({ error: { code: 'bad-request' } });
     expect(agent.status).toBe('running');
   });

@@ -31,11 +31,21 @@ describe('recording', () => {
     const types = decoded.map((e) => e.type);
     expect(types).toEqual([
       'actor.spawn',
-      'wasm.call', 'theater:simple/runtime.log', 'wasm.result',
-      'wasm.call', 'theater:simple/runtime.log', 'wasm.result',
-      'wasm.call', 'theater:simple/runtime.get-state', 'wasm.result',
-      'wasm.call', 'theater:simple/runtime.get-chain', 'wasm.result',
-      'wasm.call', 'theater:simple/runtime.shutdown', 'wasm.result',
+      'wasm.call',
+      'theater:simple/runtime.log',
+      'wasm.result',
+      'wasm.call',
+      'theater:simple/runtime.log',
+      'wasm.result',
+      'wasm.call',
+      'theater:simple/runtime.get-state',
+      'wasm.result',
+      'wasm.call',
+      'theater:simple/runtime.get-chain',
+      'wasm.result',
+      'wasm.call',
+      'theater:simple/runtime.shutdown',
+      'wasm.result',
       'actor.stop',
     ]);
     expect(decoded[0]!.data).toMatchObject({ name: 'echo', component: echo.componentHash, manifest: { name: 'echo' }, state: null });
@@ -64,7 +74,7 @@ describe('recording', () => {
 });
 
 describe('persistence and checkpoints', () => {
-  it('keeps a stopped actor\'s chain in the home, signed at the stop, readable and verifiable by a new system', async () => {
+  it("keeps a stopped actor's chain in the home, signed at the stop, readable and verifiable by a new system", async () => {
     await using home = await tempDir();
     const first = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const echo = await first.spawn(await manifestOf('echo'));
@@ -89,12 +99,18 @@ describe('persistence and checkpoints', () => {
     await expect(second.spawn(await manifestOf('echo'), { id: echo.id })).rejects.toMatchObject({ code: 'actor-exists' });
   });
 
-  for (const handlers of [['runtime', 'message-server'], ['runtime', 'message-server', 'timing']]) {
+  for (const handlers of [
+    ['runtime', 'message-server'],
+    ['runtime', 'message-server', 'timing'],
+  ]) {
     it(`signs the head of a failed actor's chain before stop() and close() resolve, granted ${handlers.join(', ')}`, async () => {
       await using home = await tempDir();
       const manifest = join(home.path, 'trapper.toml');
       const grants = handlers.map((type) => `[[handler]]\ntype = "${type}"\n`).join('');
-      await writeFile(manifest, `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`);
+      await writeFile(
+        manifest,
+        `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`,
+      );
       const first = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
       const trapper = await first.spawn(manifest);
       await trapper.send(text('a'));
@@ -130,9 +146,17 @@ describe('persistence and checkpoints', () => {
 
   it('reports an unknown actor id with actor-not-found', async () => {
     await using system = await testSystem();
-    const attempts = [() => system.events('nobody'), () => system.verify('nobody'), () => system.checkpoint('nobody'), () => collect(system.exportChain('nobody'))];
+    const attempts = [
+      () => system.events('nobody'),
+      () => system.verify('nobody'),
+      () => system.checkpoint('nobody'),
+      () => collect(system.exportChain('nobody')),
+    ];
     for (const attempt of attempts) {
-      const error: unknown = await attempt().then(() => undefined, (reason: unknown) => reason);
+      const error: unknown = await attempt().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
       expect(isKernelError(error, 'actor-not-found')).toBe(true);
     }
   });
@@ -215,10 +239,11 @@ for (let i = 0; ; i += 1) {
     const events = await collect(store.stream('durable'));
     const sends = events.filter((e) => e.type === 'wasm.result').length - 1; // minus init
     expect(sends).toBeGreaterThanOrEqual(acked + 1);
-    const logs = events.filter((e) => e.type === 'theater:simple/runtime.log').map((e) => (decodeEventData(e.data) as { args: string[] }).args[0]);
+    const logs = events
+      .filter((e) => e.type === 'theater:simple/runtime.log')
+      .map((e) => (decodeEventData(e.data) as { args: string[] }).args[0]);
     for (let i = 0; i <= acked; i++) expect(logs).toContain(`got message ${i}`);
     const { verifyChain } = await import('@theater/event-chain');
     expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
   });
 });
-

@@ -23,7 +23,10 @@ async function ask(actor: Actor, command: string): Promise<string> {
   return decode(await actor.request(text(command)));
 }
 
-const roundTrip = <T>(kind: ChainEventType<T>) => ({ type: kind.type, again: (event: ChainEvent): EncodedEvent => kind.encode(kind.decode(event)) });
+const roundTrip = <T>(kind: ChainEventType<T>) => ({
+  type: kind.type,
+  again: (event: ChainEvent): EncodedEvent => kind.encode(kind.decode(event)),
+});
 const KERNEL_TYPES = new Map(
   [
     roundTrip(actorSpawnEvent),
@@ -46,7 +49,10 @@ function reencoded(event: ChainEvent): EncodedEvent {
 describe('the chain event vocabulary', () => {
   it('decodes every event of recorded chains and encodes each back to the bytes recorded', async () => {
     await using system = await testSystem();
-    const parent = await system.spawn({ ...(await overseerManifest()), supervision: { strategy: 'one-for-one', maxRestarts: 3, withinMs: 60_000 } });
+    const parent = await system.spawn({
+      ...(await overseerManifest()),
+      supervision: { strategy: 'one-for-one', maxRestarts: 3, withinMs: 60_000 },
+    });
     const child = await ask(parent, 'spawn manifests/trapper.toml');
     await system.send(child, text('one'));
     expect(await ask(parent, `restart ${child}`)).toBe('ok');
@@ -59,7 +65,16 @@ describe('the chain event vocabulary', () => {
 
     const events = [...(await system.events(child)), ...(await system.events(probe.id)), ...(await system.events(parent.id))];
     const types = new Set(events.map((event) => event.type));
-    for (const type of ['actor.spawn', 'actor.restart', 'wasm.call', 'wasm.result', 'wasm.error', 'actor.fail', 'actor.stop', 'theater:simple/timing.sleep']) {
+    for (const type of [
+      'actor.spawn',
+      'actor.restart',
+      'wasm.call',
+      'wasm.result',
+      'wasm.error',
+      'actor.fail',
+      'actor.stop',
+      'theater:simple/timing.sleep',
+    ]) {
       expect(types, type).toContain(type);
     }
     for (const event of events) {

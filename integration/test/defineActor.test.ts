@@ -51,7 +51,9 @@ describe('an actor written with defineActor', () => {
     await notes.send(json({ add: 'milk' }));
     expect(await ask(notes, { get: 5 })).toEqual({ error: { code: 'not-found', message: 'no note 5' } });
     expect(await ask(notes, { get: 'milk' })).toEqual({ error: { code: 'not-found', message: 'no note milk' } });
-    expect(decode(await notes.request(text('count')))).toMatch(/^\{"error":\{"code":"bad-request","message":"the request does not decode \(json\): /u);
+    expect(decode(await notes.request(text('count')))).toMatch(
+      /^\{"error":\{"code":"bad-request","message":"the request does not decode \(json\): /u,
+    );
     expect(notes.status).toBe('running');
     expect(await ask(notes, { get: 0 })).toEqual({ ok: 'milk' });
   });
@@ -78,7 +80,10 @@ describe('an actor written with defineActor', () => {
   it('fails on any other throw too, with the handler and the error in the message instead of a bare trap', async () => {
     const notes = await notebook(system);
     await expect(notes.send(json({ bug: true }))).rejects.toMatchObject({ code: 'actor-failed' });
-    expect(await notes.exited).toMatchObject({ status: 'failed', failure: { reason: 'guest-error', message: 'onSend threw TypeError: a bug in onSend' } });
+    expect(await notes.exited).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'guest-error', message: 'onSend threw TypeError: a bug in onSend' },
+    });
   });
 
   it('gives a requester using @theater/sdk/messaging the typed result: value, error reply or host failure', async () => {
@@ -89,7 +94,9 @@ describe('an actor written with defineActor', () => {
     expect(await ask(requester, { ask: { to: notes.id, query: { get: 3 } } })).toEqual({
       ok: { ok: false, error: { code: 'not-found', message: 'no note 3' } },
     });
-    const missing = (await ask(requester, { ask: { to: 'no-such-actor', query: { count: true } } })) as { error: { code: string; message: string; details: unknown } };
+    const missing = (await ask(requester, { ask: { to: 'no-such-actor', query: { count: true } } })) as {
+      error: { code: string; message: string; details: unknown };
+    };
     expect(missing.error.code).toBe('request-failed');
     expect(missing.error.details).toEqual({ code: 'actor-not-found' });
     expect(missing.error.message).toMatch(/^request to no-such-actor failed: actor-not-found: /u);

@@ -4,7 +4,11 @@ import { startFakeLlmServer, type ChatRequest, type FakeLlmServer } from '@theat
 
 const KEY = 'sk-fake';
 
-async function post(llm: FakeLlmServer, body: unknown, options: { key?: string | null; path?: string } = {}): Promise<{ status: number; text: string }> {
+async function post(
+  llm: FakeLlmServer,
+  body: unknown,
+  options: { key?: string | null; path?: string } = {},
+): Promise<{ status: number; text: string }> {
   const key = options.key === undefined ? KEY : options.key;
   const response = await fetch(`http://${llm.host}${options.path ?? '/v1/chat/completions'}`, {
     method: 'POST',
@@ -70,12 +74,17 @@ describe('startFakeLlmServer', () => {
     await using llm = await startFakeLlmServer({
       script: (request, index) => {
         const last = request.messages.at(-1);
-        return last?.role === 'tool' ? { content: `tool said ${last.content ?? ''} (${index})` } : { toolCalls: [{ name: 'now', id: 'fixed' }] };
+        return last?.role === 'tool'
+          ? { content: `tool said ${last.content ?? ''} (${index})` }
+          : { toolCalls: [{ name: 'now', id: 'fixed' }] };
       },
     });
     const asked = JSON.parse((await post(llm, question)).text) as { choices: [{ message: { tool_calls: [{ id: string }] } }] };
     expect(asked.choices[0].message.tool_calls[0].id).toBe('fixed');
-    const answered = await post(llm, { ...question, messages: [...question.messages, { role: 'tool', tool_call_id: 'fixed', content: '12:00' }] });
+    const answered = await post(llm, {
+      ...question,
+      messages: [...question.messages, { role: 'tool', tool_call_id: 'fixed', content: '12:00' }],
+    });
     expect(JSON.parse(answered.text)).toMatchObject({ choices: [{ message: { content: 'tool said 12:00 (1)' }, finish_reason: 'stop' }] });
   });
 
@@ -84,7 +93,9 @@ describe('startFakeLlmServer', () => {
     for (const key of [null, 'sk-wrong']) {
       const refused = await post(llm, question, { key });
       expect(refused.status).toBe(401);
-      expect(JSON.parse(refused.text)).toEqual({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+      expect(JSON.parse(refused.text)).toEqual({
+        error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+      });
     }
     expect(llm.requests.map((request) => [request.status, request.authorization])).toEqual([
       [401, undefined],

@@ -29,12 +29,21 @@ async function layout(): Promise<{ root: string; outside: string; secret: string
   return { root, outside, secret: join(outside, 'secret'), [Symbol.asyncDispose]: dir[Symbol.asyncDispose] };
 }
 
-async function filer(system: ActorSystem, root: string, grant: Partial<FilesystemHandlerConfig> = {}, callTimeoutMs = 5000): Promise<Actor> {
+async function filer(
+  system: ActorSystem,
+  root: string,
+  grant: Partial<FilesystemHandlerConfig> = {},
+  callTimeoutMs = 5000,
+): Promise<Actor> {
   const manifest = await manifestOf('filer');
   return system.spawn({
     ...manifest,
     limits: { ...manifest.limits, callTimeoutMs },
-    handlers: [{ type: 'runtime' }, { type: 'message-server' }, { type: 'filesystem', path: root, allowedCommands: [], readOnly: false, ...grant }],
+    handlers: [
+      { type: 'runtime' },
+      { type: 'message-server' },
+      { type: 'filesystem', path: root, allowedCommands: [], readOnly: false, ...grant },
+    ],
   });
 }
 
@@ -113,7 +122,9 @@ describe('filesystem functions', () => {
     // A sparse file one byte over the limit: refused without being read.
     await writeFile(join(dirs.root, 'big'), '');
     await truncate(join(dirs.root, 'big'), 64 * 1024 * 1024 + 1);
-    expect(await ask(actor, 'read big')).toBe(`error:"big" is ${64 * 1024 * 1024 + 1} bytes, more than read-file's limit of ${64 * 1024 * 1024}`);
+    expect(await ask(actor, 'read big')).toBe(
+      `error:"big" is ${64 * 1024 * 1024 + 1} bytes, more than read-file's limit of ${64 * 1024 * 1024}`,
+    );
     expect(actor.status).toBe('running');
     expect(await readFile(join(dirs.root, 'f'), 'utf8')).toBe('file');
   });
@@ -162,7 +173,13 @@ describe('confinement to the root', () => {
     ];
     for (const [verb, fn] of functions) {
       for (const [path, reason] of cases) {
-        await expectDenied(actor, commandOf(verb, path), fn, argsOf(verb, path), `permission-denied: path ${JSON.stringify(path)} ${reason}`);
+        await expectDenied(
+          actor,
+          commandOf(verb, path),
+          fn,
+          argsOf(verb, path),
+          `permission-denied: path ${JSON.stringify(path)} ${reason}`,
+        );
       }
     }
     expect(await snapshot(dirs.outside)).toEqual(before);
@@ -249,7 +266,13 @@ describe('confinement to the root', () => {
     // The root itself swapped for a symlink to elsewhere: its real path was fixed at spawn, so this leads outside.
     await rename(dirs.root, `${dirs.root}-moved`);
     await symlink(dirs.outside, dirs.root);
-    await expectDenied(actor, 'read secret', 'read-file', ['secret'], 'permission-denied: path "secret" leads outside the root through a symlink');
+    await expectDenied(
+      actor,
+      'read secret',
+      'read-file',
+      ['secret'],
+      'permission-denied: path "secret" leads outside the root through a symlink',
+    );
     expect(await snapshot(dirs.outside)).toEqual(before);
     expect(await readFile(join(`${dirs.root}-moved`, 'inside', 'x'), 'utf8')).toBe('inside x');
   });
@@ -265,7 +288,8 @@ describe('read_only', () => {
     expect(await ask(actor, 'read f')).toBe('kept');
     expect(await ask(actor, 'ls ')).toBe('["d","f"]');
     expect(await ask(actor, 'exists d')).toBe('true');
-    const readOnly = (fn: string, subject: string): string => `permission-denied: ${fn} ${JSON.stringify(subject)}: the filesystem grant is read-only`;
+    const readOnly = (fn: string, subject: string): string =>
+      `permission-denied: ${fn} ${JSON.stringify(subject)}: the filesystem grant is read-only`;
     await expectDenied(actor, 'write f changed', 'write-file', ['f', 'changed'], readOnly('write-file', 'f'));
     await expectDenied(actor, 'write new x', 'write-file', ['new', 'x'], readOnly('write-file', 'new'));
     await expectDenied(actor, 'rm f', 'delete-file', ['f'], readOnly('delete-file', 'f'));
@@ -294,12 +318,18 @@ describe('execute-command', () => {
       args: ['sub', 'ls', []],
       result: { tag: 'success', val: { stdout: 'one\ntwo\n', stderr: '', exitCode: 0 } },
     });
-    expect(await run(actor, 'exec sub pwd')).toEqual({ tag: 'success', val: { stdout: `${join(real, 'sub')}\n`, stderr: '', exitCode: 0 } });
+    expect(await run(actor, 'exec sub pwd')).toEqual({
+      tag: 'success',
+      val: { stdout: `${join(real, 'sub')}\n`, stderr: '', exitCode: 0 },
+    });
     expect(await run(actor, 'exec  cat sub/one sub/two')).toEqual({ tag: 'success', val: { stdout: '12', stderr: '', exitCode: 0 } });
     const env = await run(actor, 'exec  env');
     expect(env.tag).toBe('success');
     const vars = env.tag === 'success' ? env.val.stdout.trim().split('\n').sort() : [];
-    const hostPath = (process.env['PATH'] ?? '').split(':').filter((entry) => entry.startsWith('/')).join(':');
+    const hostPath = (process.env['PATH'] ?? '')
+      .split(':')
+      .filter((entry) => entry.startsWith('/'))
+      .join(':');
     expect(vars).toEqual([`HOME=${real}`, `PATH=${hostPath}`]);
     // A failing command still ran: success, with its exit code and output.
     expect(await run(actor, 'exec  false')).toEqual({ tag: 'success', val: { stdout: '', stderr: '', exitCode: 1 } });
@@ -320,12 +350,42 @@ describe('execute-command', () => {
     await symlink(join(dirs.outside, 'folder'), join(dirs.root, 'to-folder'));
     const before = await snapshot(dirs.outside);
     const actor = await filer(system, dirs.root, { allowedCommands: allowed });
-    await expectDenied(actor, 'exec  rm -rf ../outside', 'execute-command', ['', 'rm', ['-rf', '../outside']], 'permission-denied: command "rm" is not in allowed_commands');
-    await expectDenied(actor, 'exec  /bin/ls', 'execute-command', ['', '/bin/ls', []], 'permission-denied: command "/bin/ls" is not in allowed_commands');
-    await expectDenied(actor, 'exec  sh -c ls', 'execute-command', ['', 'sh', ['-c', 'ls']], 'permission-denied: command "sh" is not in allowed_commands');
+    await expectDenied(
+      actor,
+      'exec  rm -rf ../outside',
+      'execute-command',
+      ['', 'rm', ['-rf', '../outside']],
+      'permission-denied: command "rm" is not in allowed_commands',
+    );
+    await expectDenied(
+      actor,
+      'exec  /bin/ls',
+      'execute-command',
+      ['', '/bin/ls', []],
+      'permission-denied: command "/bin/ls" is not in allowed_commands',
+    );
+    await expectDenied(
+      actor,
+      'exec  sh -c ls',
+      'execute-command',
+      ['', 'sh', ['-c', 'ls']],
+      'permission-denied: command "sh" is not in allowed_commands',
+    );
     await expectDenied(actor, 'exec .. ls', 'execute-command', ['..', 'ls', []], 'permission-denied: path ".." leaves the root');
-    await expectDenied(actor, `exec ${dirs.outside} ls`, 'execute-command', [dirs.outside, 'ls', []], `permission-denied: path ${JSON.stringify(dirs.outside)} is absolute; paths are relative to the root`);
-    await expectDenied(actor, 'exec to-folder ls', 'execute-command', ['to-folder', 'ls', []], 'permission-denied: path "to-folder" leads outside the root through a symlink');
+    await expectDenied(
+      actor,
+      `exec ${dirs.outside} ls`,
+      'execute-command',
+      [dirs.outside, 'ls', []],
+      `permission-denied: path ${JSON.stringify(dirs.outside)} is absolute; paths are relative to the root`,
+    );
+    await expectDenied(
+      actor,
+      'exec to-folder ls',
+      'execute-command',
+      ['to-folder', 'ls', []],
+      'permission-denied: path "to-folder" leads outside the root through a symlink',
+    );
     expect(await ask(actor, 'exec missing ls')).toBe('error:no such directory "missing"');
     expect(await ask(actor, 'exec f ls')).toBe('error:"f" is not a directory');
     expect(await snapshot(dirs.outside)).toEqual(before);
@@ -337,8 +397,14 @@ describe('execute-command', () => {
     await writeFile(join(dirs.root, 'big'), Buffer.alloc(1024 * 1024 + 1, 'a'));
     // A call timeout of 1200 ms leaves a command 900 ms.
     const actor = await filer(system, dirs.root, { allowedCommands: allowed }, 1200);
-    expect(await run(actor, 'exec  sleep 10')).toEqual({ tag: 'error', val: { message: 'command "sleep" ran longer than 900 ms and was killed' } });
-    expect(await run(actor, 'exec  cat big')).toEqual({ tag: 'error', val: { message: 'command "cat" wrote more than 1048576 bytes to stdout' } });
+    expect(await run(actor, 'exec  sleep 10')).toEqual({
+      tag: 'error',
+      val: { message: 'command "sleep" ran longer than 900 ms and was killed' },
+    });
+    expect(await run(actor, 'exec  cat big')).toEqual({
+      tag: 'error',
+      val: { message: 'command "cat" wrote more than 1048576 bytes to stdout' },
+    });
     expect(actor.status).toBe('running');
   });
 
@@ -348,7 +414,10 @@ describe('execute-command', () => {
     const actor = await filer(system, dirs.root, { allowedCommands: ['setsid'] }, 1200);
     // The sleep, forked into a session of its own, keeps stdout and stderr open past the time; killing the group
     // ends only setsid (which waits for it). Without -w setsid's exit would race the child's leaving the group.
-    expect(await run(actor, 'exec  setsid -w sleep 2.71828')).toEqual({ tag: 'error', val: { message: 'command "setsid" ran longer than 900 ms and was killed' } });
+    expect(await run(actor, 'exec  setsid -w sleep 2.71828')).toEqual({
+      tag: 'error',
+      val: { message: 'command "setsid" ran longer than 900 ms and was killed' },
+    });
     expect(actor.status).toBe('running');
   });
 
@@ -369,7 +438,10 @@ describe('the grant', () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const missing = join(dirs.root, 'missing');
-    await expect(filer(system, missing)).rejects.toMatchObject({ code: 'invalid-grant', message: `handler[2].path: filesystem root ${missing} does not exist` });
+    await expect(filer(system, missing)).rejects.toMatchObject({
+      code: 'invalid-grant',
+      message: `handler[2].path: filesystem root ${missing} does not exist`,
+    });
     await writeFile(join(dirs.root, 'file'), '');
     await expect(filer(system, join(dirs.root, 'file'))).rejects.toMatchObject({
       code: 'invalid-grant',
@@ -378,14 +450,18 @@ describe('the grant', () => {
     expect(system.list()).toEqual([]);
   });
 
-  it('resolves a relative root against the manifest\'s directory', async () => {
+  it("resolves a relative root against the manifest's directory", async () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const manifest = await manifestOf('filer');
     const actor = await system.spawn({
       ...manifest,
       baseDir: join(dirs.root, '..'),
-      handlers: [{ type: 'runtime' }, { type: 'message-server' }, { type: 'filesystem', path: 'root', allowedCommands: [], readOnly: false } as FilesystemHandlerConfig],
+      handlers: [
+        { type: 'runtime' },
+        { type: 'message-server' },
+        { type: 'filesystem', path: 'root', allowedCommands: [], readOnly: false } as FilesystemHandlerConfig,
+      ],
     });
     expect(await ask(actor, 'write here relative')).toBe('ok');
     expect(await readFile(join(dirs.root, 'here'), 'utf8')).toBe('relative');
@@ -415,27 +491,36 @@ describe('the grant', () => {
       });
     }
 
-    it('is refused a root outside its parent\'s, or commands and writes its parent lacks, naming the excess', async () => {
+    it("is refused a root outside its parent's, or commands and writes its parent lacks, naming the excess", async () => {
       await using system = await testSystem();
       await using dirs = await layout();
       const parent = await parentWith(system, dirs.root);
       const refusal = (name: string, excess: string): string =>
         `error:permission-denied: child ${name} asks for more than its parent overseer holds: handler "filesystem": ${excess}`;
-      expect(await ask(parent, `spawn ${child('wide', dirs.outside)}`)).toBe(refusal('wide', `path ${dirs.outside} is outside the parent's ${dirs.root}`));
+      expect(await ask(parent, `spawn ${child('wide', dirs.outside)}`)).toBe(
+        refusal('wide', `path ${dirs.outside} is outside the parent's ${dirs.root}`),
+      );
       expect(await ask(parent, `spawn ${child('climber', join(dirs.root, '..'))}`)).toBe(
         refusal('climber', `path ${join(dirs.root, '..')} is outside the parent's ${dirs.root}`),
       );
       expect(await ask(parent, `spawn ${child('runner', dirs.root, ['allowed_commands = ["ls", "rm"]'])}`)).toBe(
-        refusal('runner', 'allowed_commands rm are not the parent\'s'),
+        refusal('runner', "allowed_commands rm are not the parent's"),
       );
       expect(await ask(parent, 'children')).toBe('[]');
       const readOnlyParent = await parentWith(system, dirs.root, { readOnly: true });
-      expect(await ask(readOnlyParent, `spawn ${child('writer', dirs.root)}`)).toBe(refusal('writer', 'read_only is off, but the parent\'s files are read-only'));
-      expect(system.list().map((actor) => actor.id).sort()).toEqual([parent.id, readOnlyParent.id].sort());
+      expect(await ask(readOnlyParent, `spawn ${child('writer', dirs.root)}`)).toBe(
+        refusal('writer', "read_only is off, but the parent's files are read-only"),
+      );
+      expect(
+        system
+          .list()
+          .map((actor) => actor.id)
+          .sort(),
+      ).toEqual([parent.id, readOnlyParent.id].sort());
       expect(await snapshot(dirs.outside)).toEqual({ folder: '<dir>', 'folder/x': 'outside x', secret: 'top secret' });
     });
 
-    it('is refused a root that is written inside its parent\'s but is a symlink leading out of it', async () => {
+    it("is refused a root that is written inside its parent's but is a symlink leading out of it", async () => {
       await using system = await testSystem();
       await using dirs = await layout();
       await symlink(dirs.outside, join(dirs.root, 'door'));
@@ -449,7 +534,7 @@ describe('the grant', () => {
       expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
     });
 
-    it('is granted a root inside its parent\'s, and confined to it', async () => {
+    it("is granted a root inside its parent's, and confined to it", async () => {
       await using system = await testSystem();
       await using dirs = await layout();
       await mkdir(join(dirs.root, 'sub'));
@@ -459,7 +544,9 @@ describe('the grant', () => {
       expect(id).toMatch(/^[0-9a-f-]{36}$/u);
       expect(decode(await system.request(id, text('write mine child')))).toBe('ok');
       expect(await readFile(join(dirs.root, 'sub', 'mine'), 'utf8')).toBe('child');
-      expect(decode(await system.request(id, text('read ../parent-only')))).toBe('error:permission-denied: path "../parent-only" leaves the root');
+      expect(decode(await system.request(id, text('read ../parent-only')))).toBe(
+        'error:permission-denied: path "../parent-only" leaves the root',
+      );
     });
   });
 });

@@ -52,7 +52,8 @@ async function lastCall(actor: Actor): Promise<unknown> {
   return decodeEventData(calls.at(-1)!.data);
 }
 
-const send = (request: { method: string; uri: string; headers?: [string, string][]; body?: string }): string => `send ${JSON.stringify(request)}`;
+const send = (request: { method: string; uri: string; headers?: [string, string][]; body?: string }): string =>
+  `send ${JSON.stringify(request)}`;
 
 /** A self-signed certificate for 127.0.0.1 (EC P-256, valid to 2126) that nothing trusts. */
 const UNTRUSTED_KEY = `-----BEGIN PRIVATE KEY-----
@@ -86,7 +87,10 @@ describe('http-client', () => {
     expect(reply.status).toBe(201);
     expect(reply.body).toBe('hello from the server');
     // Lower-case names, and a repeated header as separate entries, in the order sent.
-    expect(reply.headers.filter(([name]) => name === 'set-cookie')).toEqual([['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(reply.headers.filter(([name]) => name === 'set-cookie')).toEqual([
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
     expect(reply.headers).toContainEqual(['x-answer', '42']);
     expect(reply.headers).toContainEqual(['content-length', '21']);
     expect(server.received).toMatchObject([{ method: 'GET', url: '/path?q=1' }]);
@@ -120,12 +124,21 @@ describe('http-client', () => {
     const posted = await fetchJson(fetcher, `post ${server.url('/submit')} héllo wörld  with  spaces`);
     expect(posted.status).toBe(200);
     expect(JSON.parse(posted.body!)).toMatchObject({ body: 'héllo wörld  with  spaces' });
-    expect(server.received[0]).toMatchObject({ method: 'POST', url: '/submit', headers: { 'content-length': String(Buffer.byteLength('héllo wörld  with  spaces')) } });
+    expect(server.received[0]).toMatchObject({
+      method: 'POST',
+      url: '/submit',
+      headers: { 'content-length': String(Buffer.byteLength('héllo wörld  with  spaces')) },
+    });
 
     const request = {
       method: 'post',
       uri: server.url('/headers'),
-      headers: [['X-Trace', 'abc-123'], ['Content-Type', 'application/json'], ['X-Multi', 'one'], ['x-multi', 'two']] as [string, string][],
+      headers: [
+        ['X-Trace', 'abc-123'],
+        ['Content-Type', 'application/json'],
+        ['X-Multi', 'one'],
+        ['x-multi', 'two'],
+      ] as [string, string][],
       body: '{"a":1}',
     };
     const reply = await fetchJson(fetcher, send(request));
@@ -133,7 +146,9 @@ describe('http-client', () => {
     const seen = server.received[1]!;
     expect(seen).toMatchObject({ method: 'POST', headers: { 'x-trace': 'abc-123', 'content-type': 'application/json' } });
     expect(seen.body.toString()).toBe('{"a":1}');
-    const multi = seen.rawHeaders.flatMap((value, i) => (i % 2 === 1 && seen.rawHeaders[i - 1]!.toLowerCase() === 'x-multi' ? [value] : []));
+    const multi = seen.rawHeaders.flatMap((value, i) =>
+      i % 2 === 1 && seen.rawHeaders[i - 1]!.toLowerCase() === 'x-multi' ? [value] : [],
+    );
     expect(multi).toEqual(['one', 'two']);
   });
 
@@ -165,8 +180,12 @@ describe('http-client', () => {
     await using server = await testServer(ok('never'));
     await using system = await testSystem();
     const fetcher = await system.spawn(await fetcherManifest([]));
-    expect(await ask(fetcher, `get ${server.url()}`)).toBe(`error:permission-denied: host 127.0.0.1:${server.port} is not in allowed_hosts`);
-    await expect(system.spawn(await fetcherManifest(['127.0.0.1', 'http://example.com', '*.10.0.0.1', 'example.com:99999']))).rejects.toMatchObject({
+    expect(await ask(fetcher, `get ${server.url()}`)).toBe(
+      `error:permission-denied: host 127.0.0.1:${server.port} is not in allowed_hosts`,
+    );
+    await expect(
+      system.spawn(await fetcherManifest(['127.0.0.1', 'http://example.com', '*.10.0.0.1', 'example.com:99999'])),
+    ).rejects.toMatchObject({
       code: 'invalid-grant',
       message:
         'handler[3].allowed_hosts: entries must be host, host:port or *.domain: "http://example.com" (a host has no scheme, path, user info or spaces), ' +
@@ -193,7 +212,9 @@ describe('http-client', () => {
     const error = 'permission-denied: method "DELETE" is not in allowed_methods (GET, POST)';
     expect(await ask(fetcher, `method DELETE ${server.url()}`)).toBe(`error:${error}`);
     expect(await lastCall(fetcher)).toEqual({ args: [{ method: 'DELETE', uri: server.url(), headers: [] }], error });
-    expect(await ask(fetcher, `method PUT ${server.url()}`)).toBe('error:permission-denied: method "PUT" is not in allowed_methods (GET, POST)');
+    expect(await ask(fetcher, `method PUT ${server.url()}`)).toBe(
+      'error:permission-denied: method "PUT" is not in allowed_methods (GET, POST)',
+    );
     expect(server.connections).toBe(0);
     expect(await fetchJson(fetcher, `method get ${server.url()}`)).toMatchObject({ status: 200, body: 'GET' });
     // CONNECT opens a tunnel, not an exchange: never sent, even when granted.
@@ -272,7 +293,12 @@ describe('http-client', () => {
   it('refuses other schemes than http and https', async () => {
     await using system = await testSystem();
     const fetcher = await system.spawn(await fetcherManifest(['127.0.0.1', 'localhost']));
-    for (const [uri, scheme] of [['file:///etc/passwd', 'file:'], ['ftp://127.0.0.1/x', 'ftp:'], ['data:text/plain,hi', 'data:'], ['ws://127.0.0.1/', 'ws:']]) {
+    for (const [uri, scheme] of [
+      ['file:///etc/passwd', 'file:'],
+      ['ftp://127.0.0.1/x', 'ftp:'],
+      ['data:text/plain,hi', 'data:'],
+      ['ws://127.0.0.1/', 'ws:'],
+    ]) {
       const error = `permission-denied: only http: and https: URIs may be requested, not ${scheme}`;
       expect(await ask(fetcher, `get ${uri}`)).toBe(`error:${error}`);
       expect(await lastCall(fetcher)).toEqual({ args: [{ method: 'GET', uri, headers: [] }], error });
@@ -326,7 +352,9 @@ describe('http-client', () => {
     const fetcher = await system.spawn(await fetcherManifest([`127.0.0.1:${server.port}`, `127.0.0.1:${closedPort}`]));
     expect(await ask(fetcher, `get ${server.url('/reset')}`)).toBe('error:request failed: socket hang up (ECONNRESET)');
     expect(await ask(fetcher, `get ${server.url('/partial')}`)).toBe('error:reading the response failed: aborted (ECONNRESET)');
-    expect(await ask(fetcher, `get http://127.0.0.1:${closedPort}/`)).toBe(`error:request failed: connect ECONNREFUSED 127.0.0.1:${closedPort}`);
+    expect(await ask(fetcher, `get http://127.0.0.1:${closedPort}/`)).toBe(
+      `error:request failed: connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+    );
     expect(fetcher.status).toBe('running');
   });
 

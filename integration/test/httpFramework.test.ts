@@ -52,7 +52,9 @@ async function openSocket(port: number, path: string, headers: Record<string, st
     received.push(isBinary ? new Uint8Array(data) : data.toString('utf8'));
     for (const wake of waiters.splice(0)) wake();
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
@@ -143,14 +145,22 @@ describe('http-framework: routes', () => {
   it('passes the request as sent, round-trips a body and refuses one over max_request_bytes with 413', async () => {
     await using system = await testSystem();
     const { actor, port } = await started(system);
-    const seen = JSON.parse((await http(port, '/whoami?x=1&y=%20', { headers: { 'X-Test': 'one' } })).body) as { method: string; uri: string; headers: [string, string][] };
+    const seen = JSON.parse((await http(port, '/whoami?x=1&y=%20', { headers: { 'X-Test': 'one' } })).body) as {
+      method: string;
+      uri: string;
+      headers: [string, string][];
+    };
     expect(seen.method).toBe('GET');
     expect(seen.uri).toBe('/whoami?x=1&y=%20');
     expect(seen.headers).toContainEqual(['x-test', 'one']);
     expect(seen.headers).toContainEqual(['host', `127.0.0.1:${port}`]);
 
     const bytes = new Uint8Array(60_000).map((_, i) => (i * 7) % 256);
-    const echoed = await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/x-test' } });
+    const echoed = await fetch(`http://127.0.0.1:${port}/echo`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/x-test' },
+    });
     expect(echoed.status).toBe(200);
     expect(echoed.headers.get('content-type')).toBe('application/x-test');
     expect(echoed.headers.get('x-body-length')).toBe('60000');
@@ -235,7 +245,9 @@ describe('http-framework: failures', () => {
     expect(await http(port, '/bad-header')).toMatchObject({ status: 500 });
     expect(logs).toEqual([
       "http-framework: GET /bad-status: the actor's response is invalid (invalid status 1000); answered 500",
-      expect.stringMatching(/^http-framework: GET \/bad-header: the actor's response is invalid \(header "bad header": .*\); answered 500$/u),
+      expect.stringMatching(
+        /^http-framework: GET \/bad-header: the actor's response is invalid \(header "bad header": .*\); answered 500$/u,
+      ),
     ]);
     expect(await http(port, '/hello')).toMatchObject({ status: 200, body: 'hello' });
     expect(actor.status).toBe('running');
@@ -295,7 +307,9 @@ describe('http-framework: permissions and lifecycle', () => {
     expect(await ask(actor, 'create 0.0.0.0')).toBe(`error:${denial}`);
     const recorded = (await actor.events()).filter((event) => event.type === 'theater:simple/http-framework.create-server').at(-1)!;
     expect(decodeEventData(recorded.data)).toEqual({ args: [{ host: '0.0.0.0' }], error: denial });
-    expect(await ask(actor, 'create 192.0.2.1 8080')).toBe('error:permission-denied: host "192.0.2.1" is not a loopback address (allowed: 127.0.0.1, localhost, ::1)');
+    expect(await ask(actor, 'create 192.0.2.1 8080')).toBe(
+      'error:permission-denied: host "192.0.2.1" is not a loopback address (allowed: 127.0.0.1, localhost, ::1)',
+    );
     expect(await ask(actor, 'create ::ffff:127.0.0.1')).toMatch(/^error:permission-denied: host "::ffff:127.0.0.1"/u);
     expect(await ask(actor, 'tls')).toBe('error:TLS is not supported: serve plain HTTP on loopback and terminate TLS in front of it');
   });
@@ -307,7 +321,15 @@ describe('http-framework: permissions and lifecycle', () => {
     expect(await ask(actor, 'create ::1')).toBe('error:permission-denied: the actor already has 2 servers (max_servers is 2)');
     expect(await ask(actor, 'route GET /items/:id item 2')).toBe('11');
     const port = Number(await ask(actor, 'start 2'));
-    expect(JSON.parse(await ask(actor, 'info 2'))).toMatchObject({ id: 2, host: 'localhost', port, running: true, routesCount: 1, middlewareCount: 0, websocketEnabled: false });
+    expect(JSON.parse(await ask(actor, 'info 2'))).toMatchObject({
+      id: 2,
+      host: 'localhost',
+      port,
+      running: true,
+      routesCount: 1,
+      middlewareCount: 0,
+      websocketEnabled: false,
+    });
     expect(await http(port, '/items/3')).toMatchObject({ status: 200, body: 'item 3' });
     expect(await ask(actor, 'destroy 2')).toBe('ok');
     expect(await dial(port)).toBe('ECONNREFUSED');
@@ -370,7 +392,10 @@ describe('http-framework: WebSockets', () => {
     expect((await client.next(expected.length + 1)).at(-1)).toEqual(new Uint8Array([1, 2, 3]));
     client.socket.close();
     await client.closed;
-    expect(JSON.parse(await poll(actor, 'events', (reply) => reply.includes('disconnect')))).toEqual(['connect 1 /ws room=1', 'disconnect 1']);
+    expect(JSON.parse(await poll(actor, 'events', (reply) => reply.includes('disconnect')))).toEqual([
+      'connect 1 /ws room=1',
+      'disconnect 1',
+    ]);
     // The actor closing from a reply.
     const second = await openSocket(port, '/ws');
     second.socket.send('bye');
@@ -441,7 +466,10 @@ describe('http-framework: clients that do not read', () => {
   // The webserver manifest has max_request_bytes = 65536: at most 4 × 65536 bytes may wait for a client.
   const limit = 4 * 65_536;
   const stalledLine = (connection: number) =>
-    new RegExp(`^http-framework: connection ${connection} of server 1 is not reading: ([0-9]+) bytes would be waiting \\(at most ${limit}\\); closed with 1008$`, 'u');
+    new RegExp(
+      `^http-framework: connection ${connection} of server 1 is not reading: ([0-9]+) bytes would be waiting \\(at most ${limit}\\); closed with 1008$`,
+      'u',
+    );
 
   it('closes a connection whose echoed replies pile up past the limit, runs its disconnect handler, and keeps serving', async () => {
     await using system = await testSystem();
@@ -461,7 +489,10 @@ describe('http-framework: clients that do not read', () => {
     expect(line).toBeDefined();
     expect(Number(stalledLine(1).exec(line!)![1])).toBeGreaterThan(limit);
     // The client never takes the close frame: it is dropped, and the actor hears of it as of any close.
-    expect(JSON.parse(await poll(actor, 'events', (reply) => reply.includes('disconnect 1'), 1000))).toEqual(['connect 1 /ws -', 'disconnect 1']);
+    expect(JSON.parse(await poll(actor, 'events', (reply) => reply.includes('disconnect 1'), 1000))).toEqual([
+      'connect 1 /ws -',
+      'disconnect 1',
+    ]);
     expect(await ask(actor, 'send 1 x')).toBe('error:server 1 has no WebSocket connection 1');
 
     const other = await openSocket(port, '/ws');
@@ -488,7 +519,9 @@ describe('http-framework: clients that do not read', () => {
       reply = await ask(actor, `send 1 ${text}`);
       sends++;
     }
-    expect(reply).toMatch(new RegExp(`^error:connection 1 of server 1 is not reading: [0-9]+ bytes would be waiting \\(at most ${limit}\\)$`, 'u'));
+    expect(reply).toMatch(
+      new RegExp(`^error:connection 1 of server 1 is not reading: [0-9]+ bytes would be waiting \\(at most ${limit}\\)$`, 'u'),
+    );
     const problem = reply.slice('error:'.length);
     // Read again at once, within the grace the server leaves for the close frame: everything queued, then 1008.
     raw.resume();
@@ -520,7 +553,14 @@ describe('http-framework: the chain and load', () => {
     await http(port, '/echo', { method: 'POST', body: 'payload' });
     const calls = (await actor.events())
       .filter((event) => event.type === 'wasm.call')
-      .map((event) => decodeEventData(event.data) as { interface: string; function: string; params: [bigint, { method: string; uri: string; headers: [string, string][]; body?: Uint8Array }] })
+      .map(
+        (event) =>
+          decodeEventData(event.data) as {
+            interface: string;
+            function: string;
+            params: [bigint, { method: string; uri: string; headers: [string, string][]; body?: Uint8Array }];
+          },
+      )
       .filter((call) => call.interface === 'theater:simple/http-handlers');
     expect(calls.map((call) => [call.function, call.params[0], call.params[1].method, call.params[1].uri])).toEqual([
       ['handle-request', 2n, 'GET', '/items/7?full=1'],

@@ -35,7 +35,8 @@ describe('inspection events', () => {
     const parent = await system.spawn(await overseerManifest());
     const child = await ask(parent, 'spawn manifests/trapper.toml');
     await system.stop(parent.id);
-    const about = (actorId: string) => events.filter((event) => 'parentId' in event && event.actorId === actorId && event.type !== 'actor.log');
+    const about = (actorId: string) =>
+      events.filter((event) => 'parentId' in event && event.actorId === actorId && event.type !== 'actor.log');
     expect(about(parent.id).map((event) => event.type)).toEqual(['actor.spawned', 'actor.started', 'actor.stopped']);
     expect(about(parent.id).every((event) => 'parentId' in event && event.parentId === undefined)).toBe(true);
     expect(about(child).map((event) => event.type)).toEqual(['actor.spawned', 'actor.started', 'actor.stopped']);
@@ -53,19 +54,19 @@ describe('inspection events', () => {
     await until(() => restarts().length === 1);
     expect(restarts()[0]).toMatchObject({ type: 'actor.restarted', actorId: child, parentId: parent.id, name: 'trapper', resumed: false });
     // A restart is also a spawn and a start, around it.
-    const ofChild = (): string[] => events.filter((event) => 'parentId' in event && event.actorId === child && event.type !== 'actor.log').map((event) => event.type);
+    const ofChild = (): string[] =>
+      events.filter((event) => 'parentId' in event && event.actorId === child && event.type !== 'actor.log').map((event) => event.type);
     await until(() => ofChild().filter((type) => type === 'actor.started').length === 2);
-    expect(ofChild()).toEqual([
-      'actor.spawned',
-      'actor.started',
-      'actor.failed',
-      'actor.spawned',
-      'actor.restarted',
-      'actor.started',
-    ]);
+    expect(ofChild()).toEqual(['actor.spawned', 'actor.started', 'actor.failed', 'actor.spawned', 'actor.restarted', 'actor.started']);
 
     await system.restart(parent.id);
-    expect(restarts()[1]).toMatchObject({ type: 'actor.restarted', actorId: parent.id, parentId: undefined, name: 'overseer', resumed: false });
+    expect(restarts()[1]).toMatchObject({
+      type: 'actor.restarted',
+      actorId: parent.id,
+      parentId: undefined,
+      name: 'overseer',
+      resumed: false,
+    });
 
     await system.stop(parent.id);
     await system.resume(parent.id);
@@ -84,14 +85,27 @@ describe('inspection events', () => {
     const waiting = spinner.send(text('one')).catch((error: unknown) => error);
     await expect(spinner.send(text('two'))).rejects.toMatchObject({ code: 'mailbox-full' });
     expect(rejections()).toEqual([
-      { type: 'message.rejected', actorId: spinner.id, from: undefined, kind: 'send', code: 'mailbox-full', message: expect.stringMatching(/has 1 operations waiting/u) as unknown },
+      {
+        type: 'message.rejected',
+        actorId: spinner.id,
+        from: undefined,
+        kind: 'send',
+        code: 'mailbox-full',
+        message: expect.stringMatching(/has 1 operations waiting/u) as unknown,
+      },
     ]);
 
     await expect(spinning).resolves.toMatchObject({ code: 'actor-failed' });
     await waiting;
     await spinner.exited;
     await expect(spinner.request(text('late'))).rejects.toMatchObject({ code: 'actor-not-running' });
-    expect(rejections()[1]).toMatchObject({ type: 'message.rejected', actorId: spinner.id, from: undefined, kind: 'request', code: 'actor-not-running' });
+    expect(rejections()[1]).toMatchObject({
+      type: 'message.rejected',
+      actorId: spinner.id,
+      from: undefined,
+      kind: 'request',
+      code: 'actor-not-running',
+    });
   });
 
   it('names the sending actor of a refused message', async () => {

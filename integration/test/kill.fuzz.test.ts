@@ -102,15 +102,17 @@ const dataOf = (event: ChainEvent): Data => decodeEventData(event.data) as Data;
 const bytesText = (value: unknown): string => (value instanceof Uint8Array ? decode(value) : String(value));
 
 describe('kill -9 during cross-actor requests', () => {
-  it('never leaves a reply in the requester\'s chain without the request handled in the target\'s chain', async () => {
-    const trials = fuzzTrials('kill -9 during cross-actor requests', 3, 100);
-    for (let trial = 0; trial < trials; trial++) {
-      const next = random(fuzzSeed() + trial);
-      await using home = await tempDir();
-      // Requests to the requester (a messenger) make it request the target (echo): two in flight at a time.
-      const { acked } = await runAndKill(
-        home.path,
-        `const requester = await system.spawn(${JSON.stringify(testActorManifest('messenger'))}, { id: 'requester' });
+  it(
+    "never leaves a reply in the requester's chain without the request handled in the target's chain",
+    async () => {
+      const trials = fuzzTrials('kill -9 during cross-actor requests', 3, 100);
+      for (let trial = 0; trial < trials; trial++) {
+        const next = random(fuzzSeed() + trial);
+        await using home = await tempDir();
+        // Requests to the requester (a messenger) make it request the target (echo): two in flight at a time.
+        const { acked } = await runAndKill(
+          home.path,
+          `const requester = await system.spawn(${JSON.stringify(testActorManifest('messenger'))}, { id: 'requester' });
 await system.spawn(${JSON.stringify(testActorManifest('echo'))}, { id: 'target' });
 let issued = 0;
 async function worker() {
@@ -122,52 +124,58 @@ async function worker() {
   }
 }
 await Promise.all([worker(), worker()]);`,
-        2 + Math.floor(next() * 40),
-        Math.floor(next() * 40),
-      );
-      const chains = await readChains(home.path);
-      const requester = chains.get('requester') ?? [];
-      const target = chains.get('target') ?? [];
-      for (const events of chains.values()) expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
+          2 + Math.floor(next() * 40),
+          Math.floor(next() * 40),
+        );
+        const chains = await readChains(home.path);
+        const requester = chains.get('requester') ?? [];
+        const target = chains.get('target') ?? [];
+        for (const events of chains.values()) expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
 
-      // What the target handled: each handle-request call with the reply its result recorded.
-      const handled = new Map<string, string>();
-      for (const [index, event] of target.entries()) {
-        const data = dataOf(event);
-        if (event.type !== 'wasm.call' || data['function'] !== 'handle-request') continue;
-        const result = target[index + 1];
-        if (result?.type !== 'wasm.result') continue;
-        const message = bytesText((data['params'] as unknown[])[1]);
-        handled.set(message, bytesText((dataOf(result)['output'] as unknown[])[0]));
+        // What the target handled: each handle-request call with the reply its result recorded.
+        const handled = new Map<string, string>();
+        for (const [index, event] of target.entries()) {
+          const data = dataOf(event);
+          if (event.type !== 'wasm.call' || data['function'] !== 'handle-request') continue;
+          const result = target[index + 1];
+          if (result?.type !== 'wasm.result') continue;
+          const message = bytesText((data['params'] as unknown[])[1]);
+          handled.set(message, bytesText((dataOf(result)['output'] as unknown[])[0]));
+        }
+        // Every reply the requester's chain records was recorded by the target first.
+        const replied: string[] = [];
+        for (const event of requester) {
+          if (event.type !== 'theater:simple/message-server-host.request') continue;
+          const data = dataOf(event);
+          const message = bytesText((data['args'] as unknown[])[1]);
+          expect(data['error'], message).toBeUndefined();
+          expect(handled.get(message), `the target's chain lacks the handling of ${message}`).toBe(bytesText(data['result']));
+          replied.push(message);
+        }
+        // Nothing acknowledged is lost.
+        for (let i = 0; i <= acked; i++) expect(replied).toContain(`msg-${i}`);
+        console.info(
+          `kill -9 trial ${trial}: ${acked + 1} acknowledged, ${replied.length} replies recorded, ${handled.size} handled by the target, ${Math.max(0, handled.size - replied.length)} handled without a recorded reply (in flight)`,
+        );
       }
-      // Every reply the requester's chain records was recorded by the target first.
-      const replied: string[] = [];
-      for (const event of requester) {
-        if (event.type !== 'theater:simple/message-server-host.request') continue;
-        const data = dataOf(event);
-        const message = bytesText((data['args'] as unknown[])[1]);
-        expect(data['error'], message).toBeUndefined();
-        expect(handled.get(message), `the target's chain lacks the handling of ${message}`).toBe(bytesText(data['result']));
-        replied.push(message);
-      }
-      // Nothing acknowledged is lost.
-      for (let i = 0; i <= acked; i++) expect(replied).toContain(`msg-${i}`);
-      console.info(`kill -9 trial ${trial}: ${acked + 1} acknowledged, ${replied.length} replies recorded, ${handled.size} handled by the target, ${Math.max(0, handled.size - replied.length)} handled without a recorded reply (in flight)`);
-    }
-  }, 10 * 60_000);
+    },
+    10 * 60_000,
+  );
 });
 
 describe('kill -9 during supervisor restarts', () => {
-  it('keeps every chain verifiable and the restarted child\'s chain continuing from its committed state', async () => {
-    const trials = fuzzTrials('kill -9 during restarts', 3, 100);
-    for (let trial = 0; trial < trials; trial++) {
-      const next = random(fuzzSeed() + 1000 + trial);
-      await using home = await tempDir();
-      // The overseer supervises a trapper (counts sends); it is restarted by request every third send (the kill comes
-      // a few milliseconds after one), and made to trap (then restarted by its supervisor) every seventh.
-      const { acked } = await runAndKill(
-        home.path,
-        `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))}, { handlers: system.handlers });
+  it(
+    "keeps every chain verifiable and the restarted child's chain continuing from its committed state",
+    async () => {
+      const trials = fuzzTrials('kill -9 during restarts', 3, 100);
+      for (let trial = 0; trial < trials; trial++) {
+        const next = random(fuzzSeed() + 1000 + trial);
+        await using home = await tempDir();
+        // The overseer supervises a trapper (counts sends); it is restarted by request every third send (the kill comes
+        // a few milliseconds after one), and made to trap (then restarted by its supervisor) every seventh.
+        const { acked } = await runAndKill(
+          home.path,
+          `const manifest = await loadManifest(${JSON.stringify(testActorManifest('overseer'))}, { handlers: system.handlers });
 // Restart intensity high enough that the traps never exhaust it.
 const overseer = await system.spawn({ ...manifest, baseDir: ${JSON.stringify(testActorsDir)}, supervision: { ...manifest.supervision, maxRestarts: 1000 } }, { id: 'overseer' });
 const child = decode(await overseer.request(text('spawn manifests/trapper.toml')));
@@ -185,39 +193,43 @@ for (let i = 0; ; i++) {
     while (system.get(child)?.status !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }`,
-        // Killed a few milliseconds after a restart was asked for: during the restart or just after it.
-        1 + Math.floor(next() * 8),
-        Math.floor(next() * 30),
-        'restarting',
-      );
-      const chains = await readChains(home.path);
-      for (const events of chains.values()) expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
-      const childId = [...chains.keys()].find((id) => id !== 'overseer');
-      expect(childId).toBeDefined();
-      const events = chains.get(childId!)!;
+          // Killed a few milliseconds after a restart was asked for: during the restart or just after it.
+          1 + Math.floor(next() * 8),
+          Math.floor(next() * 30),
+          'restarting',
+        );
+        const chains = await readChains(home.path);
+        for (const events of chains.values()) expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
+        const childId = [...chains.keys()].find((id) => id !== 'overseer');
+        expect(childId).toBeDefined();
+        const events = chains.get(childId!)!;
 
-      // Each incarnation ends (stop or fail) before the next begins, and the count never restarts from zero.
-      expect(events[0]?.type).toBe('actor.spawn');
-      let restarts = 0;
-      let count = 0;
-      for (const [index, event] of events.entries()) {
-        if (event.type === 'actor.restart') {
-          restarts += 1;
-          expect(['actor.stop', 'actor.fail'], `event ${index - 1} before the restart at ${index}`).toContain(events[index - 1]?.type);
-        }
-        if (event.type === 'wasm.result') {
-          const state = dataOf(event)['state'];
-          if (state instanceof Uint8Array) {
-            const counted = (JSON.parse(decode(state)) as { count: number }).count;
-            expect(counted, `count at event ${index}`).toBeGreaterThanOrEqual(count);
-            expect(counted - count, `count at event ${index}`).toBeLessThanOrEqual(1);
-            count = counted;
+        // Each incarnation ends (stop or fail) before the next begins, and the count never restarts from zero.
+        expect(events[0]?.type).toBe('actor.spawn');
+        let restarts = 0;
+        let count = 0;
+        for (const [index, event] of events.entries()) {
+          if (event.type === 'actor.restart') {
+            restarts += 1;
+            expect(['actor.stop', 'actor.fail'], `event ${index - 1} before the restart at ${index}`).toContain(events[index - 1]?.type);
+          }
+          if (event.type === 'wasm.result') {
+            const state = dataOf(event)['state'];
+            if (state instanceof Uint8Array) {
+              const counted = (JSON.parse(decode(state)) as { count: number }).count;
+              expect(counted, `count at event ${index}`).toBeGreaterThanOrEqual(count);
+              expect(counted - count, `count at event ${index}`).toBeLessThanOrEqual(1);
+              count = counted;
+            }
           }
         }
+        // Every acknowledged send was counted.
+        expect(count).toBeGreaterThanOrEqual(acked + 1);
+        console.info(
+          `kill -9 restart trial ${trial}: ${acked + 1} sends acknowledged, ${count} counted in the chain (${count - acked - 1} in flight), ${restarts} restarts recorded, the chain ends with ${events.at(-1)?.type}`,
+        );
       }
-      // Every acknowledged send was counted.
-      expect(count).toBeGreaterThanOrEqual(acked + 1);
-      console.info(`kill -9 restart trial ${trial}: ${acked + 1} sends acknowledged, ${count} counted in the chain (${count - acked - 1} in flight), ${restarts} restarts recorded, the chain ends with ${events.at(-1)?.type}`);
-    }
-  }, 10 * 60_000);
+    },
+    10 * 60_000,
+  );
 });

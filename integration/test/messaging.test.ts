@@ -44,7 +44,10 @@ describe('send and request between actors', () => {
   it('fails a deferred request the target cancels, or leaves unanswered past the timeout', async () => {
     await using system = await testSystem();
     const [a, b] = await messengers(system, 2);
-    const cancelled = b!.request(text('defer')).then(() => undefined, (reason: unknown) => reason);
+    const cancelled = b!.request(text('defer')).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     const [requestId] = JSON.parse(await ask(b!, 'outstanding')) as string[];
     expect(await ask(b!, `cancel ${requestId}`)).toBe('cancelled');
     expect(await cancelled).toMatchObject({ code: 'request-cancelled' });
@@ -56,7 +59,9 @@ describe('send and request between actors', () => {
   it('fails a request cycle at once instead of deadlocking', async () => {
     await using system = await testSystem();
     const [a, b, c] = await messengers(system, 3);
-    expect(await ask(a!, `ask ${b!.id} ask ${a!.id} hi`)).toBe(`reply:error:request-cycle: request cycle: ${b!.id} → ${a!.id} → ${b!.id}: actor ${b!.id} would wait on itself`);
+    expect(await ask(a!, `ask ${b!.id} ask ${a!.id} hi`)).toBe(
+      `reply:error:request-cycle: request cycle: ${b!.id} → ${a!.id} → ${b!.id}: actor ${b!.id} would wait on itself`,
+    );
     // Through a third actor, and to itself.
     expect(await ask(a!, `ask ${b!.id} ask ${c!.id} ask ${a!.id} hi`)).toMatch(/^reply:reply:error:request-cycle: /u);
     expect(await ask(a!, `ask ${a!.id} hi`)).toMatch(/^error:request-cycle: /u);
@@ -80,7 +85,10 @@ describe('send and request between actors', () => {
     const pending = b!.request(text('defer'));
     await ask(b!, 'outstanding');
     await b!.stop();
-    const error: unknown = await pending.then(() => undefined, (reason: unknown) => reason);
+    const error: unknown = await pending.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     expect(isKernelError(error, 'actor-not-running')).toBe(true);
     expect((error as Error).message).toContain('stopped before answering the request');
   });
@@ -91,7 +99,10 @@ describe('send and request between actors', () => {
     const [b] = await messengers(system, 1, 2);
     // B blocks in a request C defers; meanwhile two sends fill its mailbox of 2.
     const blocked = b!.request(text(`ask ${c!.id} defer`));
-    const [requestId] = await waitFor(async () => JSON.parse(await ask(c!, 'outstanding')) as string[], (ids) => ids.length === 1);
+    const [requestId] = await waitFor(
+      async () => JSON.parse(await ask(c!, 'outstanding')) as string[],
+      (ids) => ids.length === 1,
+    );
     const queued = [system.send(b!.id, text('q1')), system.send(b!.id, text('q2'))];
     expect(await ask(a!, `tell ${b!.id} overflow`)).toMatch(/^error:mailbox-full: actor messenger .* has 2 operations waiting/u);
     expect(await ask(c!, `respond ${requestId} late`)).toBe('responded');
@@ -131,12 +142,19 @@ describe('channels', () => {
     expect(await ask(c!, `chan ${channel} intruder`)).toMatch(/^error:unknown-channel: /u);
   });
 
-  it('closes an actor\'s channels when it stops, telling the other side', async () => {
+  it("closes an actor's channels when it stops, telling the other side", async () => {
     await using system = await testSystem();
     const [a, b] = await messengers(system, 2);
     const channel = (await ask(a!, `open ${b!.id} hi`)).slice('channel:'.length);
     await b!.stop();
-    expect((await waitFor(() => logOf(a!), (log) => log.includes(`close ${channel}`))).at(-1)).toBe(`close ${channel}`);
+    expect(
+      (
+        await waitFor(
+          () => logOf(a!),
+          (log) => log.includes(`close ${channel}`),
+        )
+      ).at(-1),
+    ).toBe(`close ${channel}`);
   });
 
   it('gives external holders channels too', async () => {
@@ -156,17 +174,22 @@ describe('channels', () => {
     expect(await logOf(b!)).toEqual([`open ${channel.id} from outside`, `msg ${channel.id} x`, `close ${channel.id}`]);
     expect(closed).toBe(false);
     expect(() => channel.send(text('after'))).toThrow(/unknown-channel|closed/u);
-    await expect(system.openChannel(b!.id, text('reject'), { onMessage: () => {}, onClose: () => {} })).rejects.toMatchObject({ code: 'channel-rejected' });
+    await expect(system.openChannel(b!.id, text('reject'), { onMessage: () => {}, onClose: () => {} })).rejects.toMatchObject({
+      code: 'channel-rejected',
+    });
   });
 });
 
 describe('when a send returns', () => {
-  it('returns from an actor\'s send once queued, and from system.send once handle-send ran and its state is committed', async () => {
+  it("returns from an actor's send once queued, and from system.send once handle-send ran and its state is committed", async () => {
     await using system = await testSystem();
     const [a, b, c] = await messengers(system, 3);
     // b waits on a request c defers: it handles nothing else meanwhile.
     const waiting = ask(b!, `ask ${c!.id} defer`);
-    await waitFor(() => ask(c!, 'outstanding'), (ids) => JSON.parse(ids).length === 1);
+    await waitFor(
+      () => ask(c!, 'outstanding'),
+      (ids) => JSON.parse(ids).length === 1,
+    );
     expect(await ask(a!, `tell ${b!.id} one`)).toBe('sent');
     expect(decode(b!.state())).not.toContain('send one');
     const sent = system.send(b!.id, text('two'));

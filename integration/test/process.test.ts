@@ -41,7 +41,10 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 
 /** The deliveries for `pid`, once its exit has been delivered. */
 async function finished(actor: Actor, pid: number): Promise<Delivery[]> {
-  const all = await until(() => output(actor), (deliveries) => deliveries.some((d) => d.pid === pid && 'exit' in d));
+  const all = await until(
+    () => output(actor),
+    (deliveries) => deliveries.some((d) => d.pid === pid && 'exit' in d),
+  );
   return all.filter((d) => d.pid === pid);
 }
 
@@ -78,13 +81,18 @@ describe('spawning and output', () => {
     await using system = await testSystem();
     const spawner = await system.spawn(await manifestOf('spawner'));
     expect(await ask(spawner, 'spawn raw echo hello world')).toBe('1');
-    expect(await finished(spawner, 1)).toEqual([{ pid: 1, stdout: 'hello world\n' }, { pid: 1, exit: 0 }]);
+    expect(await finished(spawner, 1)).toEqual([
+      { pid: 1, stdout: 'hello world\n' },
+      { pid: 1, exit: 0 },
+    ]);
 
     expect(await lastEvent(spawner, 'theater:simple/process.os-spawn')).toEqual({
       args: [{ program: 'echo', args: ['hello', 'world'], env: [], bufferSize: 0, stdoutMode: 'raw', stderrMode: 'raw' }],
       result: 1n,
     });
-    const calls = (await spawner.events()).filter((e) => e.type === 'wasm.call').map((e) => decodeEventData(e.data) as { interface: string; function: string; params: unknown[] });
+    const calls = (await spawner.events())
+      .filter((e) => e.type === 'wasm.call')
+      .map((e) => decodeEventData(e.data) as { interface: string; function: string; params: unknown[] });
     const delivered = calls.filter((call) => call.interface === 'theater:simple/process-handlers');
     expect(delivered).toEqual([
       { interface: 'theater:simple/process-handlers', function: 'handle-stdout', params: [1n, text('hello world\n')] },
@@ -109,10 +117,21 @@ describe('spawning and output', () => {
       { pid: 1, exit: 0 },
     ]);
     expect(await ask(spawner, 'spawn json printf {"a":1}\\n\\n[2]\\n')).toBe('2');
-    expect(await finished(spawner, 2)).toEqual([{ pid: 2, stdout: '{"a":1}' }, { pid: 2, stdout: '[2]' }, { pid: 2, exit: 0 }]);
+    expect(await finished(spawner, 2)).toEqual([
+      { pid: 2, stdout: '{"a":1}' },
+      { pid: 2, stdout: '[2]' },
+      { pid: 2, exit: 0 },
+    ]);
     expect(await ask(spawner, 'spawn chunked printf abcdefghij')).toBe('3');
-    expect(await finished(spawner, 3)).toEqual([{ pid: 3, stdout: 'abcd' }, { pid: 3, stdout: 'efgh' }, { pid: 3, stdout: 'ij' }, { pid: 3, exit: 0 }]);
-    expect(await ask(spawner, 'config {"program":"echo","stdoutMode":"chunked"}')).toBe('error:chunked output needs a chunk-size of at least 1');
+    expect(await finished(spawner, 3)).toEqual([
+      { pid: 3, stdout: 'abcd' },
+      { pid: 3, stdout: 'efgh' },
+      { pid: 3, stdout: 'ij' },
+      { pid: 3, exit: 0 },
+    ]);
+    expect(await ask(spawner, 'config {"program":"echo","stdoutMode":"chunked"}')).toBe(
+      'error:chunked output needs a chunk-size of at least 1',
+    );
     expect(await ask(spawner, 'config {"program":"echo","stdoutMode":"chunked","chunkSize":100,"bufferSize":10}')).toBe(
       'error:chunk-size 100 exceeds the output buffer of 10 bytes',
     );
@@ -135,22 +154,32 @@ describe('spawning and output', () => {
     const spawner = await system.spawn(await manifestOf('spawner'));
     expect(await ask(spawner, 'spawn line-by-line cat')).toBe('1');
     expect(await ask(spawner, 'stdin 1 hello there\n')).toBe('12');
-    await until(() => output(spawner), (deliveries) => deliveries.some((d) => 'stdout' in d && d.stdout === 'hello there'));
+    await until(
+      () => output(spawner),
+      (deliveries) => deliveries.some((d) => 'stdout' in d && d.stdout === 'hello there'),
+    );
     expect(await ask(spawner, 'stdin 1 second\n')).toBe('7');
     expect(await ask(spawner, 'close 1')).toBe('0');
     expect(await ask(spawner, 'stdin 1 late')).toMatch(/^error:(the stdin of process 1 is closed|process 1 has exited)$/u);
-    expect(await finished(spawner, 1)).toEqual([{ pid: 1, stdout: 'hello there' }, { pid: 1, stdout: 'second' }, { pid: 1, exit: 0 }]);
+    expect(await finished(spawner, 1)).toEqual([
+      { pid: 1, stdout: 'hello there' },
+      { pid: 1, stdout: 'second' },
+      { pid: 1, exit: 0 },
+    ]);
     expect(await ask(spawner, 'stdin 1 late')).toBe('error:process 1 has exited');
-    expect(await lastEvent(spawner, 'theater:simple/process.os-write-stdin')).toEqual({ args: [1n, text('late')], error: 'process 1 has exited' });
+    expect(await lastEvent(spawner, 'theater:simple/process.os-write-stdin')).toEqual({
+      args: [1n, text('late')],
+      error: 'process 1 has exited',
+    });
   });
 
-  it('passes exactly the actor\'s environment plus the host\'s PATH, which the actor may not set', async () => {
+  it("passes exactly the actor's environment plus the host's PATH, which the actor may not set", async () => {
     await using system = await testSystem();
     const spawner = await system.spawn(await manifestOf('spawner'));
     expect(await ask(spawner, 'config {"program":"printenv","env":[["GREETING","hi there"]],"stdoutMode":"line-by-line"}')).toBe('1');
     const lines = (await finished(spawner, 1)).flatMap((d) => ('stdout' in d ? [d.stdout] : []));
     expect(lines.sort()).toEqual(['GREETING=hi there', `PATH=${process.env['PATH']}`]);
-    const denied = 'permission-denied: env PATH is the host\'s; a process cannot set it';
+    const denied = "permission-denied: env PATH is the host's; a process cannot set it";
     expect(await ask(spawner, 'config {"program":"echo","env":[["PATH","/tmp"]]}')).toBe(`error:${denied}`);
     expect(await lastEvent(spawner, 'theater:simple/process.os-spawn')).toMatchObject({ error: denied });
     // The loader's variables would load a library of the actor's choosing into the allowed program.
@@ -218,7 +247,10 @@ describe('denials', () => {
     expect(await lastEvent(spawner, 'theater:simple/process.os-spawn')).toMatchObject({ error: denied });
     expect(await ask(spawner, 'kill 2')).toBe('ok');
     expect(await ask(spawner, 'spawn raw echo room')).toBe('4');
-    expect(await finished(spawner, 4)).toEqual([{ pid: 4, stdout: 'room\n' }, { pid: 4, exit: 0 }]);
+    expect(await finished(spawner, 4)).toEqual([
+      { pid: 4, stdout: 'room\n' },
+      { pid: 4, exit: 0 },
+    ]);
   });
 
   it('refuses unknown process ids in every function', async () => {
@@ -227,7 +259,10 @@ describe('denials', () => {
     for (const command of ['status 7', 'kill 7', 'signal 7 15', 'stdin 7 x', 'close 7', 'status 18446744073709551615']) {
       expect(await ask(spawner, command)).toMatch(/^error:unknown process (7|18446744073709551615)$/u);
     }
-    expect(await lastEvent(spawner, 'theater:simple/process.os-status')).toEqual({ args: [18446744073709551615n], error: 'unknown process 18446744073709551615' });
+    expect(await lastEvent(spawner, 'theater:simple/process.os-status')).toEqual({
+      args: [18446744073709551615n],
+      error: 'unknown process 18446744073709551615',
+    });
   });
 });
 
@@ -241,7 +276,14 @@ describe('working directories', () => {
     expect(dir.startsWith(join(await realpath(tmpdir()), 'theater-process-'))).toBe(true);
     expect((await stat(dir)).isDirectory()).toBe(true);
     await spawner.stop();
-    await until(() => stat(dir).then(() => true, () => false), (exists) => !exists);
+    await until(
+      () =>
+        stat(dir).then(
+          () => true,
+          () => false,
+        ),
+      (exists) => !exists,
+    );
   });
 
   it('confines cwd to the configured directory: refuses .., absolute paths and symlinks leading out', async () => {
@@ -276,12 +318,21 @@ describe('working directories', () => {
 
     const real = await realpath(root.path);
     expect(await ask(spawner, 'spawnin sub/deeper pwd')).toBe('1');
-    expect(await finished(spawner, 1)).toEqual([{ pid: 1, stdout: `${join(real, 'sub', 'deeper')}\n` }, { pid: 1, exit: 0 }]);
+    expect(await finished(spawner, 1)).toEqual([
+      { pid: 1, stdout: `${join(real, 'sub', 'deeper')}\n` },
+      { pid: 1, exit: 0 },
+    ]);
     // A symlink that stays inside is followed: the process runs in its real target.
     expect(await ask(spawner, 'spawnin inner pwd')).toBe('2');
-    expect(await finished(spawner, 2)).toEqual([{ pid: 2, stdout: `${join(real, 'sub')}\n` }, { pid: 2, exit: 0 }]);
+    expect(await finished(spawner, 2)).toEqual([
+      { pid: 2, stdout: `${join(real, 'sub')}\n` },
+      { pid: 2, exit: 0 },
+    ]);
     expect(await ask(spawner, 'spawnin . pwd')).toBe('3');
-    expect(await finished(spawner, 3)).toEqual([{ pid: 3, stdout: `${real}\n` }, { pid: 3, exit: 0 }]);
+    expect(await finished(spawner, 3)).toEqual([
+      { pid: 3, stdout: `${real}\n` },
+      { pid: 3, exit: 0 },
+    ]);
     // Each spawn opens its directory and starts the process through that handle; the handle is closed once the
     // process has started, or when it could not start.
     expect(await ask(spawner, `spawnin sub ${missingProgram}`)).toBe(`error:program ${missingProgram} was not found on the host`);
@@ -309,8 +360,12 @@ describe('working directories', () => {
     await symlink(join(dirs.path, 'outside'), work);
     // The granted directory's real path was fixed at start: the name now leads outside, and nothing runs there.
     expect(granted).toBe(join(await realpath(dirs.path), 'work'));
-    expect(await ask(spawner, 'spawnin . pwd')).toBe('error:permission-denied: cwd . leads outside the process directory through a symbolic link');
-    expect(await ask(spawner, 'spawn raw pwd')).toBe('error:permission-denied: the process directory leads outside the process directory (it changed while in use)');
+    expect(await ask(spawner, 'spawnin . pwd')).toBe(
+      'error:permission-denied: cwd . leads outside the process directory through a symbolic link',
+    );
+    expect(await ask(spawner, 'spawn raw pwd')).toBe(
+      'error:permission-denied: the process directory leads outside the process directory (it changed while in use)',
+    );
     expect(await output(spawner)).toEqual([]);
   });
 });
@@ -351,10 +406,16 @@ describe('signals and the end of the actor', () => {
     const marker = ['sleep', `31337.${process.pid}`];
     expect(await ask(spawner, `spawn raw ${marker.join(' ')}`)).toBe('1');
     expect(await ask(spawner, `spawn raw ${marker.join(' ')}`)).toBe('2');
-    const pids = await until(() => osPids(marker), (found) => found.length === 2);
+    const pids = await until(
+      () => osPids(marker),
+      (found) => found.length === 2,
+    );
     for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
     await spawner.stop();
-    await until(() => osPids(marker), (found) => found.length === 0);
+    await until(
+      () => osPids(marker),
+      (found) => found.length === 0,
+    );
   });
 
   it('kills them when the system closes, too', async () => {
@@ -363,7 +424,12 @@ describe('signals and the end of the actor', () => {
       await using system = await testSystem();
       const spawner = await system.spawn(await manifestOf('spawner'));
       expect(await ask(spawner, `spawn raw ${marker.join(' ')}`)).toBe('1');
-      expect(await until(() => osPids(marker), (found) => found.length === 1)).toHaveLength(1);
+      expect(
+        await until(
+          () => osPids(marker),
+          (found) => found.length === 1,
+        ),
+      ).toHaveLength(1);
     }
     expect(await osPids(marker)).toEqual([]);
   });
@@ -418,14 +484,14 @@ describe('effective permissions', () => {
     expect(await ask(parent, `ask ${child} spawn raw cat`)).toBe('reply:error:permission-denied: program cat is not in allowed_programs');
   });
 
-  it('refuses a child whose cwd is inside its parent\'s as written but leads out through a symlink, and lets one inside list only its own', async () => {
+  it("refuses a child whose cwd is inside its parent's as written but leads out through a symlink, and lets one inside list only its own", async () => {
     await using home = await tempDir();
     await using dirs = await tempDir();
     const pcwd = join(dirs.path, 'pcwd');
     await mkdir(join(pcwd, 'inside'), { recursive: true });
     await mkdir(join(dirs.path, 'outside'));
     await writeFile(join(dirs.path, 'outside', 'secret'), 'top secret');
-    await writeFile(join(pcwd, 'inside', 'mine'), 'the child\'s');
+    await writeFile(join(pcwd, 'inside', 'mine'), "the child's");
     await symlink(join(dirs.path, 'outside'), join(pcwd, 'link-out'));
     await using system = systemForOverseers(home.path);
     const overseer = await overseerManifest();
@@ -446,6 +512,9 @@ describe('effective permissions', () => {
       async () => JSON.parse(decode(await system.request(child, text('output')))) as Delivery[],
       (all) => all.some((d) => 'exit' in d),
     );
-    expect(deliveries).toEqual([{ pid: 1, stdout: 'mine\n' }, { pid: 1, exit: 0 }]);
+    expect(deliveries).toEqual([
+      { pid: 1, stdout: 'mine\n' },
+      { pid: 1, exit: 0 },
+    ]);
   });
 });

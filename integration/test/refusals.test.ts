@@ -20,7 +20,9 @@ describe('spawn refusals', () => {
     await using system = await testSystem();
     const error = await system.spawn(await manifestOf('wasi-stdio')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'import-not-granted' });
-    expect((error as Error).message).toMatch(/^the component imports \d+ interfaces its manifest does not grant: wasi:cli\/stderr \(no handler provides it\), /);
+    expect((error as Error).message).toMatch(
+      /^the component imports \d+ interfaces its manifest does not grant: wasi:cli\/stderr \(no handler provides it\), /,
+    );
     expect(system.list()).toEqual([]);
   });
 
@@ -28,7 +30,12 @@ describe('spawn refusals', () => {
     await using system = await testSystem();
     await using root = await tempDir();
     // Even with a filesystem grant: files are reached through theater:simple/filesystem, never through WASI.
-    const manifest = await manifestOf('wasi-stdio', { handlers: [{ type: 'runtime' }, { type: 'filesystem', path: root.path, allowedCommands: [], readOnly: false } as FilesystemHandlerConfig] });
+    const manifest = await manifestOf('wasi-stdio', {
+      handlers: [
+        { type: 'runtime' },
+        { type: 'filesystem', path: root.path, allowedCommands: [], readOnly: false } as FilesystemHandlerConfig,
+      ],
+    });
     const error = await system.spawn(manifest).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'import-not-granted' });
     const message = (error as Error).message;
@@ -41,7 +48,9 @@ describe('spawn refusals', () => {
     await using system = await testSystem();
     const error = await system.spawn(await manifestOf('bad-export')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'export-mismatch' });
-    expect((error as Error).message).toMatch(/^theater:simple\/actor#init has the wrong type: expected `function init\(state: State, params: \[string\]\): \[State\];`/);
+    expect((error as Error).message).toMatch(
+      /^theater:simple\/actor#init has the wrong type: expected `function init\(state: State, params: \[string\]\): \[State\];`/,
+    );
     expect(system.list()).toEqual([]);
   });
 

@@ -98,7 +98,7 @@ describe('replay', () => {
     // The guest replied with what the host answered: the request's result is the first event that differs.
     expect(result.divergence).toMatchObject({
       index: getState + 1,
-      reason: 'the wasm.result event\'s data differs',
+      reason: "the wasm.result event's data differs",
       expected: { type: 'wasm.result', data: { function: 'handle-request', output: [text('{"count":2}')] } },
       actual: { type: 'wasm.result', data: { function: 'handle-request', output: [text('{"count":99}')] } },
     });
@@ -110,7 +110,9 @@ describe('replay', () => {
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const { events } = await recordEcho(system, 'stop');
     const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
-    const tampered = events.map((e) => (e.seq === getState ? { ...e, data: encodeEventData({ args: [], result: text('{"count":99}') }) } : e));
+    const tampered = events.map((e) =>
+      e.seq === getState ? { ...e, data: encodeEventData({ args: [], result: text('{"count":99}') }) } : e,
+    );
     const verdict = await verifyChain(tampered);
     expect(verdict).toMatchObject({ ok: false, index: getState });
     await expect(system.replay(fromArray(tampered))).rejects.toMatchObject({
@@ -136,7 +138,9 @@ describe('replay', () => {
     await expect(system.replay(fromArray(cut))).rejects.toMatchObject({
       name: 'KernelError',
       code: 'invalid-chain',
-      message: expect.stringMatching(new RegExp(`^event ${lastCall} \\(wasm\\.call\\) cannot be replayed: its data does not decode: `, 'u')) as unknown,
+      message: expect.stringMatching(
+        new RegExp(`^event ${lastCall} \\(wasm\\.call\\) cannot be replayed: its data does not decode: `, 'u'),
+      ) as unknown,
     });
     const nullSpawn = rewrite(events, 0, () => text('null'));
     await expect(system.replay(fromArray(nullSpawn))).rejects.toMatchObject({
@@ -164,7 +168,8 @@ describe('replay', () => {
     });
     await expect(system.replay(fromArray(huge))).rejects.toMatchObject({
       code: 'invalid-chain',
-      message: 'event 0 (actor.spawn) cannot be replayed: expected manifest.limits.initTimeoutMs as a positive integer of at most 2147483647',
+      message:
+        'event 0 (actor.spawn) cannot be replayed: expected manifest.limits.initTimeoutMs as a positive integer of at most 2147483647',
     });
   });
 
@@ -174,7 +179,10 @@ describe('replay', () => {
     const { events } = await recordEcho(system, 'stop');
     const getState = events.findIndex((e) => e.type === 'theater:simple/runtime.get-state');
     const result = await system.replay(fromArray(rewrite(events, getState, () => text('{"args":'))));
-    expect(result.divergence).toMatchObject({ index: getState, reason: 'the recorded theater:simple/runtime.get-state event\'s data does not decode (the chain holds corrupt data here)' });
+    expect(result.divergence).toMatchObject({
+      index: getState,
+      reason: "the recorded theater:simple/runtime.get-state event's data does not decode (the chain holds corrupt data here)",
+    });
   });
 
   it('reports where a substituted component behaves differently', async () => {
@@ -200,7 +208,10 @@ describe('replay', () => {
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
     const { events } = await recordEcho(system, 'running');
     // An extra recorded event after the last result that no replay can produce.
-    const extended = [...events, createEvent(events.at(-1), { type: 'theater:simple/runtime.log', data: encodeEventData({ args: ['ghost'], result: null }), time: 1 })];
+    const extended = [
+      ...events,
+      createEvent(events.at(-1), { type: 'theater:simple/runtime.log', data: encodeEventData({ args: ['ghost'], result: null }), time: 1 }),
+    ];
     const result = await system.replay(fromArray(extended));
     expect(result.divergence).toMatchObject({ index: events.length, expected: { type: 'theater:simple/runtime.log' }, actual: undefined });
     expect(decodeEventData(extended.at(-1)!.data)).toEqual({ args: ['ghost'], result: null });

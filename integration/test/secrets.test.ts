@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEventData, readChainFile, type ChainEvent } from '@theater/event-chain';
 import { defaultHandlers, type EnvironmentHandlerConfig, type HttpClientHandlerConfig } from '@theater/handlers';
-import { createActorSystem, redacting, REDACTED, type Actor, type HandlerDefinition, type HostFunction, type Manifest } from '@theater/kernel';
+import {
+  createActorSystem,
+  redacting,
+  REDACTED,
+  type Actor,
+  type HandlerDefinition,
+  type HostFunction,
+  type Manifest,
+} from '@theater/kernel';
 import { startFakeLlmServer } from '@theater/test-actors';
 import { decode, manifestOf, tempDir, testSystem, text } from './helpers.js';
 
@@ -61,7 +69,8 @@ function chat(url: string): string {
   return `bearer ${KEY_VAR} ${JSON.stringify({ method: 'POST', uri: `${url}/chat/completions`, headers: [['content-type', 'application/json']], body })}`;
 }
 
-const payloads = (events: readonly ChainEvent[], type: string): unknown[] => events.filter((e) => e.type === type).map((e) => decodeEventData(e.data));
+const payloads = (events: readonly ChainEvent[], type: string): unknown[] =>
+  events.filter((e) => e.type === type).map((e) => decodeEventData(e.data));
 
 /** Whether `value` (decoded event data) holds `secret` in a string or, as UTF-8, in bytes (recorded as base64). */
 function holds(value: unknown, secret: string): boolean {
@@ -74,7 +83,9 @@ function holds(value: unknown, secret: string): boolean {
 
 /** The events whose data holds `secret`, by type, found in their bytes or anywhere in their decoded data. */
 const holding = (events: readonly ChainEvent[], secret: string): string[] =>
-  events.filter((event) => Buffer.from(event.data).includes(secret) || holds(decodeEventData(event.data), secret)).map((event) => event.type);
+  events
+    .filter((event) => Buffer.from(event.data).includes(secret) || holds(decodeEventData(event.data), secret))
+    .map((event) => event.type);
 
 /** Every file under `dir`, read whole. */
 async function filesUnder(dir: string): Promise<Buffer[]> {
@@ -93,7 +104,9 @@ describe('secret environment variables', () => {
     expect(await ask(fetcher, `env ${PLAIN_VAR}`)).toBe('plain-value');
     const reply = JSON.parse(await ask(fetcher, chat(llm.baseUrl))) as { status: number; body: string };
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toMatchObject({ choices: [{ message: { role: 'assistant', content: 'Hello from the fake model.' }, finish_reason: 'stop' }] });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      choices: [{ message: { role: 'assistant', content: 'Hello from the fake model.' }, finish_reason: 'stop' }],
+    });
     expect(llm.requests).toHaveLength(1);
     expect(llm.requests[0]).toMatchObject({ authorization: `Bearer ${key}`, status: 200, body: { model: 'fake-model' } });
 
@@ -108,11 +121,29 @@ describe('secret environment variables', () => {
       { args: [KEY_VAR], result: REDACTED, redacted: ['/result'] },
       { args: [KEY_VAR], result: REDACTED, redacted: ['/result'] },
     ]);
-    const [sent, refused] = payloads(events, SEND_HTTP) as { args: [{ headers: string[][] }]; result?: unknown; error?: string; redacted: string[] }[];
-    expect(sent!.args[0].headers).toEqual([['content-type', 'application/json'], ['authorization', REDACTED]]);
+    const [sent, refused] = payloads(events, SEND_HTTP) as {
+      args: [{ headers: string[][] }];
+      result?: unknown;
+      error?: string;
+      redacted: string[];
+    }[];
+    expect(sent!.args[0].headers).toEqual([
+      ['content-type', 'application/json'],
+      ['authorization', REDACTED],
+    ]);
     expect(sent!.redacted).toEqual(['/args/0/headers/1/1']);
     expect(sent!.result).toMatchObject({ status: 200 });
-    expect(refused).toMatchObject({ args: [{ headers: [['content-type', 'application/json'], ['authorization', REDACTED]] }], redacted: ['/args/0/headers/1/1'] });
+    expect(refused).toMatchObject({
+      args: [
+        {
+          headers: [
+            ['content-type', 'application/json'],
+            ['authorization', REDACTED],
+          ],
+        },
+      ],
+      redacted: ['/args/0/headers/1/1'],
+    });
     expect(refused!.error).toMatch(/ECONNREFUSED/);
 
     // Nowhere in the chain, its export, or the files of the Theater home; the plain value is, the same way.
@@ -147,11 +178,17 @@ describe('secret environment variables', () => {
       ['X-Goog-Api-Key', 'credential-5'],
       ['x-auth-token', 'credential-6'],
     ];
-    const reply = JSON.parse(await ask(fetcher, `send ${JSON.stringify({ method: 'POST', uri: `${llm.baseUrl}/models`, headers, body: 'x' })}`)) as { status: number };
+    const reply = JSON.parse(
+      await ask(fetcher, `send ${JSON.stringify({ method: 'POST', uri: `${llm.baseUrl}/models`, headers, body: 'x' })}`),
+    ) as { status: number };
     expect(reply.status).toBe(404);
     await fetcher.stop();
     const events = await fetcher.events();
-    const [recorded] = payloads(events, SEND_HTTP) as { args: [{ headers: string[][] }]; result: { headers: string[][] }; redacted: string[] }[];
+    const [recorded] = payloads(events, SEND_HTTP) as {
+      args: [{ headers: string[][] }];
+      result: { headers: string[][] };
+      redacted: string[];
+    }[];
     expect(recorded!.args[0].headers).toEqual(headers.map(([name, value]) => [name, name === 'x-trace' ? value : REDACTED]));
     expect(recorded!.redacted).toEqual([0, 2, 3, 4, 5, 6].map((index) => `/args/0/headers/${index}/1`));
     expect(recorded!.result.headers).toContainEqual(['content-type', 'application/json']);
@@ -168,13 +205,25 @@ describe('secret environment variables', () => {
       const base = await manifestOf('probe');
       const probe = await system.spawn({
         ...base,
-        handlers: base.handlers.map((handler) => (handler.type === 'environment' ? { ...handler, secretVars: ['THEATER_PROBE_VISIBLE'] } : handler)),
+        handlers: base.handlers.map((handler) =>
+          handler.type === 'environment' ? { ...handler, secretVars: ['THEATER_PROBE_VISIBLE'] } : handler,
+        ),
       });
-      expect(JSON.parse(await ask(probe, 'vars'))).toEqual([['THEATER_PROBE_PREFIX_A', 'a'], ['THEATER_PROBE_VISIBLE', key]]);
+      expect(JSON.parse(await ask(probe, 'vars'))).toEqual([
+        ['THEATER_PROBE_PREFIX_A', 'a'],
+        ['THEATER_PROBE_VISIBLE', key],
+      ]);
       expect(await ask(probe, 'exists THEATER_PROBE_VISIBLE')).toBe('true');
       const events = await probe.events();
       expect(payloads(events, 'theater:simple/environment.list-vars')).toEqual([
-        { args: [], result: [['THEATER_PROBE_PREFIX_A', 'a'], ['THEATER_PROBE_VISIBLE', REDACTED]], redacted: ['/result/1/1'] },
+        {
+          args: [],
+          result: [
+            ['THEATER_PROBE_PREFIX_A', 'a'],
+            ['THEATER_PROBE_VISIBLE', REDACTED],
+          ],
+          redacted: ['/result/1/1'],
+        },
       ]);
       expect(payloads(events, 'theater:simple/environment.exists')).toEqual([{ args: ['THEATER_PROBE_VISIBLE'], result: true }]);
     } finally {
@@ -192,7 +241,10 @@ describe('secret environment variables', () => {
         'handler[3].secret_vars: THEATER_FETCHER_KY is not readable under this grant (not in allowed_vars or allowed_prefixes, or in denied_vars)',
     });
     const denied = await fetcherManifest('127.0.0.1', { deniedVars: [KEY_VAR] });
-    await expect(system.spawn(denied)).rejects.toMatchObject({ code: 'invalid-grant', message: expect.stringContaining(`secret_vars: ${KEY_VAR} is not readable`) });
+    await expect(system.spawn(denied)).rejects.toMatchObject({
+      code: 'invalid-grant',
+      message: expect.stringContaining(`secret_vars: ${KEY_VAR} is not readable`),
+    });
   });
 
   it('cannot withhold a secret the actor passes on elsewhere: a reply holding it is recorded as it is', async () => {
@@ -207,21 +259,22 @@ describe('secret environment variables', () => {
 
   it('fails the actor, recording neither args nor result, when a handler cannot tell what to withhold', async () => {
     // A handler bug: the redaction throws. The call must not be recorded in clear, nor be recorded as a plain failure.
-    const broken = defaultHandlers().map((handler): HandlerDefinition =>
-      handler.type !== 'environment'
-        ? handler
-        : {
-            ...handler,
-            create: (context) => {
-              const host = handler.create(context);
-              const environment = host['theater:simple/environment']!;
-              const getVar = environment['getVar'] as (name: string) => unknown;
-              const throwing = redacting(((name: string) => getVar(name)) as HostFunction, () => {
-                throw new Error('a redaction bug');
-              });
-              return { ...host, 'theater:simple/environment': { ...environment, getVar: throwing } };
+    const broken = defaultHandlers().map(
+      (handler): HandlerDefinition =>
+        handler.type !== 'environment'
+          ? handler
+          : {
+              ...handler,
+              create: (context) => {
+                const host = handler.create(context);
+                const environment = host['theater:simple/environment']!;
+                const getVar = environment['getVar'] as (name: string) => unknown;
+                const throwing = redacting(((name: string) => getVar(name)) as HostFunction, () => {
+                  throw new Error('a redaction bug');
+                });
+                return { ...host, 'theater:simple/environment': { ...environment, getVar: throwing } };
+              },
             },
-          },
     );
     // Disposed after the system (in reverse order of declaration).
     await using home = await tempDir();
@@ -230,7 +283,9 @@ describe('secret environment variables', () => {
     await expect(ask(fetcher, `env ${KEY_VAR}`)).rejects.toThrow();
     expect(fetcher.status).toBe('failed');
     const events = await fetcher.events();
-    expect(payloads(events, GET_VAR)).toEqual([{ error: `internal error: the ${GET_VAR} handler could not tell what to withhold from the chain` }]);
+    expect(payloads(events, GET_VAR)).toEqual([
+      { error: `internal error: the ${GET_VAR} handler could not tell what to withhold from the chain` },
+    ]);
     expect(holding(events, key)).toEqual([]);
   });
 

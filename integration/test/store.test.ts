@@ -88,10 +88,15 @@ describe('store: content', () => {
     expect(await ask(keeper, `get ${id} abc`)).toBe(`${badRef} "abc"`);
     expect(await ask(keeper, `exists ${id} ${hash.toUpperCase()}`)).toBe(`${badRef} "${hash.toUpperCase()}"`);
     expect(await ask(keeper, `label ${id} tag ../${hash.slice(3)}`)).toBe(`${badRef} "../${hash.slice(3)}"`);
-    expect(await lastCall(keeper, 'label')).toEqual({ args: [id, 'tag', { hash: `../${hash.slice(3)}` }], error: `${badRef.slice(6)} "../${hash.slice(3)}"` });
+    expect(await lastCall(keeper, 'label')).toEqual({
+      args: [id, 'tag', { hash: `../${hash.slice(3)}` }],
+      error: `${badRef.slice(6)} "../${hash.slice(3)}"`,
+    });
     expect(await ask(keeper, `get ${id} ${'a'.repeat(100)}`)).toBe(`${badRef} "${'a'.repeat(80)}"… (100 characters)`);
     expect(await ask(keeper, `label ${id}  ${hash}`)).toBe('error:invalid label: expected a non-empty string');
-    expect(await ask(keeper, `putat ${id} ${'l'.repeat(1025)} x`)).toBe('error:invalid label: 1025 characters long; at most 1024 are allowed');
+    expect(await ask(keeper, `putat ${id} ${'l'.repeat(1025)} x`)).toBe(
+      'error:invalid label: 1025 characters long; at most 1024 are allowed',
+    );
     expect(await ask(keeper, `label ${id} ${'l'.repeat(1024)} ${hash}`)).toBe('ok');
     expect(await ask(keeper, `labels ${id}`)).toBe(JSON.stringify(['l'.repeat(1024)]));
   });
@@ -117,7 +122,10 @@ describe('store: labels', () => {
     expect(await ask(keeper, `unlabelref ${id} notes ${one}`)).toBe('ok');
     expect(await ask(keeper, `bylabel ${id} notes`)).toBe(two);
     expect(await ask(keeper, `unlabelref ${id} notes ${one}`)).toBe(`error:label "notes" of store ${id} does not hold ${one}`);
-    expect(await lastCall(keeper, 'remove-from-label')).toEqual({ args: [id, 'notes', { hash: one }], error: `label "notes" of store ${id} does not hold ${one}` });
+    expect(await lastCall(keeper, 'remove-from-label')).toEqual({
+      args: [id, 'notes', { hash: one }],
+      error: `label "notes" of store ${id} does not hold ${one}`,
+    });
 
     expect(await ask(keeper, `label ${id} zeta ${one}`)).toBe('ok');
     expect(await ask(keeper, `label ${id} alpha ${two}`)).toBe('ok');
@@ -163,7 +171,10 @@ describe('store: labels', () => {
     expect(await ask(keeper, `bylabel ${id} doc`)).toBe('none');
     const absent = sha('absent');
     expect(await ask(keeper, `replaceat ${id} doc ${absent}`)).toBe(`error:content ${absent} is not in store ${id}`);
-    expect(await lastCall(keeper, 'replace-at-label')).toEqual({ args: [id, 'doc', { hash: absent }], error: `content ${absent} is not in store ${id}` });
+    expect(await lastCall(keeper, 'replace-at-label')).toEqual({
+      args: [id, 'doc', { hash: absent }],
+      error: `content ${absent} is not in store ${id}`,
+    });
 
     expect(JSON.parse(await ask(keeper, `all ${id}`))).toEqual([first, second, final, sha('again')].sort());
     const total = ['first draft', 'second draft', 'final text', 'again'].reduce((sum, s) => sum + s.length, 0);
@@ -237,7 +248,7 @@ describe('store: who sees which store', () => {
     expect(await ask(owner, `labels ${id}`)).toBe('[]');
   });
 
-  it('keeps an actor\'s stores across its restart, since the restarted actor keeps its id', async () => {
+  it("keeps an actor's stores across its restart, since the restarted actor keeps its id", async () => {
     await using system = await testSystem();
     const overseer = await system.spawn(await overseerWith({ type: 'store' }));
     const child = await ask(overseer, 'spawn manifests/keeper.toml');
@@ -255,7 +266,10 @@ describe('store: admission', () => {
     await using system = await testSystem();
     const missing = '00000000-0000-4000-8000-000000000000';
     const error = await system.spawn(await keeperHanded([missing])).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'invalid-grant', message: `handler[2].stores[0]: keeper is handed store ${missing}, which does not exist` });
+    expect(error).toMatchObject({
+      code: 'invalid-grant',
+      message: `handler[2].stores[0]: keeper is handed store ${missing}, which does not exist`,
+    });
     expect(system.list()).toEqual([]);
   });
 
@@ -283,7 +297,12 @@ describe('store: admission', () => {
       `error:permission-denied: handler[2].stores[0] (line 10): child keeper-child is handed store ${id}, which its parent ${blind.id} cannot see`,
     );
     expect(await ask(blind, 'children')).toBe('[]');
-    expect(system.list().map((a) => a.id).sort()).toEqual([owner.id, blind.id].sort());
+    expect(
+      system
+        .list()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([owner.id, blind.id].sort());
 
     // Handed the store itself, an overseer may hand it on.
     const sighted = await system.spawn(await overseerWith({ type: 'store', stores: [id] }));

@@ -71,7 +71,14 @@ describe('the supervisor interface', () => {
     expect(await ask(parent, 'children')).toBe(JSON.stringify([child]));
     await system.send(child, text('one'));
     expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
-    expect(JSON.parse(await ask(parent, `events ${child}`))).toEqual(['actor.spawn', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result', 'wasm.call', 'wasm.result']);
+    expect(JSON.parse(await ask(parent, `events ${child}`))).toEqual([
+      'actor.spawn',
+      'wasm.call',
+      'theater:simple/runtime.log',
+      'wasm.result',
+      'wasm.call',
+      'wasm.result',
+    ]);
 
     const first = system.get(child);
     expect(await ask(parent, `restart ${child}`)).toBe('ok');
@@ -92,7 +99,7 @@ describe('the supervisor interface', () => {
     expect(await ask(parent, 'log')).toBe('[]');
   });
 
-  it('spawns from a path relative to the parent\'s manifest or from inline TOML, and refuses a bad manifest', async () => {
+  it("spawns from a path relative to the parent's manifest or from inline TOML, and refuses a bad manifest", async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     await spawnChild(parent, 'manifests/echo.toml');
@@ -113,17 +120,18 @@ describe('the supervisor interface', () => {
     expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
   });
 
-  it('refuses a child with larger limits than its parent\'s, unset ones included, or without the chain its parent keeps', async () => {
+  it("refuses a child with larger limits than its parent's, unset ones included, or without the chain its parent keeps", async () => {
     await using system = await testSystem();
     const manifest = await overseerManifest();
     const parent = await system.spawn({ ...manifest, limits: { ...manifest.limits, memoryMb: 128, mailbox: 64 } });
-    const refusal = (excess: string): string => `error:permission-denied: child echo-worker asks for more than its parent overseer holds: ${excess}`;
+    const refusal = (excess: string): string =>
+      `error:permission-denied: child echo-worker asks for more than its parent overseer holds: ${excess}`;
     const setIt = (value: number): string => `(a limit left unset takes its default; set it to at most ${value})`;
     expect(await ask(parent, `spawn ${worker('echo')}`)).toBe(
       refusal(`limits.memory_mb 256 exceeds the parent's 128 ${setIt(128)}; limits.mailbox 1024 exceeds the parent's 64 ${setIt(64)}`),
     );
     const within = `${worker('echo')}\n[limits]\nmemory_mb = 128\nmailbox = 16`;
-    expect(await ask(parent, `spawn save_chain = false\n${within}`)).toBe(refusal('save_chain is false, but the parent\'s chain is saved'));
+    expect(await ask(parent, `spawn save_chain = false\n${within}`)).toBe(refusal("save_chain is false, but the parent's chain is saved"));
     expect(await ask(parent, 'children')).toBe('[]');
     expect(system.list().map((actor) => actor.id)).toEqual([parent.id]);
     const child = await spawnChild(parent, within);
@@ -138,7 +146,10 @@ describe('the supervisor interface', () => {
     await first.stop();
     expect(system.get(child)).toBeUndefined();
     // The same parent id, now with half the memory: the child as recorded asks for more than that.
-    const narrowed = await system.spawn({ ...manifest, saveChain: false, limits: { ...manifest.limits, memoryMb: 128 } }, { id: 'narrowing-parent' });
+    const narrowed = await system.spawn(
+      { ...manifest, saveChain: false, limits: { ...manifest.limits, memoryMb: 128 } },
+      { id: 'narrowing-parent' },
+    );
     expect(await ask(narrowed, `resume ${child}`)).toBe(
       `error:permission-denied: child echo-worker asks for more than its parent overseer holds: limits.memory_mb 256 exceeds the parent's 128 (a limit left unset takes its default; set it to at most 128)`,
     );
@@ -185,12 +196,18 @@ describe('strategies and restart types', () => {
     it(`${strategy}: when b of a, b, c fails, restarts ${restarted.join(', ')}`, async () => {
       await using system = await testSystem();
       const parent = await overseer(system, strategy);
-      const ids = { a: await spawnChild(parent, 'manifests/trapper.toml'), b: await spawnChild(parent, 'manifests/trapper.toml'), c: await spawnChild(parent, 'manifests/trapper.toml') };
+      const ids = {
+        a: await spawnChild(parent, 'manifests/trapper.toml'),
+        b: await spawnChild(parent, 'manifests/trapper.toml'),
+        c: await spawnChild(parent, 'manifests/trapper.toml'),
+      };
       const before = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, system.get(id)]));
       await system.request(ids.b, text('trap')).catch(() => {});
       await until(() => Object.values(ids).every((id) => system.get(id)?.status === 'running') && system.get(ids.b) !== before['b']);
       await until(() => restarted.every((name) => system.get(ids[name]) !== before[name]));
-      const actuallyRestarted = Object.entries(ids).filter(([name, id]) => system.get(id) !== before[name]).map(([name]) => name);
+      const actuallyRestarted = Object.entries(ids)
+        .filter(([name, id]) => system.get(id) !== before[name])
+        .map(([name]) => name);
       expect(actuallyRestarted).toEqual(restarted);
       expect(await ask(parent, 'children')).toBe(JSON.stringify([ids.a, ids.b, ids.c]));
     });
@@ -265,7 +282,7 @@ describe('restart intensity and subtrees', () => {
     expect(system.list()).toEqual([]);
   });
 
-  it('stops a failed supervisor\'s children', async () => {
+  it("stops a failed supervisor's children", async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     const children = [await spawnChild(parent, worker('echo')), await spawnChild(parent, worker('echo'))];
@@ -276,7 +293,7 @@ describe('restart intensity and subtrees', () => {
   });
 });
 
-describe('where a supervisor loads its children\'s files from', () => {
+describe("where a supervisor loads its children's files from", () => {
   /**
    * A temp directory with the overseer's own directory `tree/` (holding a copy of echo's component, a state file, a
    * child manifest and links) beside `outside/` (a secret manifest, a state file and a component).
@@ -319,9 +336,10 @@ describe('where a supervisor loads its children\'s files from', () => {
     return system.spawn(await manifestOf('overseer', { baseDir: dir }));
   }
 
-  const refused = (kind: string, given: string): string => `error:permission-denied: child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory`;
+  const refused = (kind: string, given: string): string =>
+    `error:permission-denied: child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory`;
 
-  it('loads a child\'s manifest, component and init_state from inside its directory, through symlinks that stay inside', async () => {
+  it("loads a child's manifest, component and init_state from inside its directory, through symlinks that stay inside", async () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const parent = await overseerIn(system, dirs.tree);
@@ -349,7 +367,14 @@ describe('where a supervisor loads its children\'s files from', () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const parent = await overseerIn(system, dirs.tree);
-    for (const initState of ['/etc/hostname', '../outside/state.json', join(dirs.outside, 'state.json'), 'door.json', 'dangling.json', '../outside/missing.json']) {
+    for (const initState of [
+      '/etc/hostname',
+      '../outside/state.json',
+      join(dirs.outside, 'state.json'),
+      'door.json',
+      'dangling.json',
+      '../outside/missing.json',
+    ]) {
       expect(await ask(parent, `spawn ${childToml({ initState })}`)).toBe(refused('init_state', initState));
     }
     expect(await ask(parent, 'children')).toBe('[]');
@@ -360,7 +385,14 @@ describe('where a supervisor loads its children\'s files from', () => {
     await using system = await testSystem();
     await using dirs = await layout();
     const parent = await overseerIn(system, dirs.tree);
-    for (const reference of ['../outside/secret.toml', '../outside/missing.toml', '../outside', join(dirs.outside, 'secret.toml'), '/etc/passwd', 'door.toml']) {
+    for (const reference of [
+      '../outside/secret.toml',
+      '../outside/missing.toml',
+      '../outside',
+      join(dirs.outside, 'secret.toml'),
+      '/etc/passwd',
+      'door.toml',
+    ]) {
       const reply = await ask(parent, `spawn ${reference}`);
       expect(reply).toBe(refused('manifest', reference));
       expect(reply).not.toMatch(/topsecret|password/u);
@@ -410,7 +442,15 @@ describe('where a supervisor loads its children\'s files from', () => {
     await copyFile(testActorComponent('trapper'), join(dirs.tree, 'trapper.wasm'));
     await copyFile(testActorComponent('trapper'), join(dirs.outside, 'trapper.wasm'));
     const parent = await overseerIn(system, dirs.tree);
-    const trapper = ['name = "trapper-child"', 'version = "0.1.0"', 'component = "trapper.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"'];
+    const trapper = [
+      'name = "trapper-child"',
+      'version = "0.1.0"',
+      'component = "trapper.wasm"',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+    ];
     const child = await spawnChild(parent, trapper.join('\n'));
     await rm(join(dirs.tree, 'trapper.wasm'));
     await symlink(join(dirs.outside, 'trapper.wasm'), join(dirs.tree, 'trapper.wasm'));
@@ -433,7 +473,7 @@ describe('where a supervisor loads its children\'s files from', () => {
   });
 });
 
-describe('restart and resume from outside the tree (the operator\'s view)', () => {
+describe("restart and resume from outside the tree (the operator's view)", () => {
   it('restarts a top-level actor and a child from their last committed state, keeping ids, parents and chains', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
@@ -468,7 +508,10 @@ describe('restart and resume from outside the tree (the operator\'s view)', () =
     await system.stop(parent.id);
     expect(system.get(child)).toBeUndefined();
 
-    await expect(system.resume(child)).rejects.toMatchObject({ code: 'actor-not-running', message: expect.stringContaining('resume the parent first') });
+    await expect(system.resume(child)).rejects.toMatchObject({
+      code: 'actor-not-running',
+      message: expect.stringContaining('resume the parent first'),
+    });
     const resumedParent = await system.resume(parent.id);
     expect(resumedParent.id).toBe(parent.id);
     await expect(system.resume(parent.id)).rejects.toMatchObject({ code: 'actor-exists' });
@@ -486,7 +529,12 @@ describe('system.restart under load', () => {
     await using system = await testSystem();
     const small = await system.spawn(await manifestOf('small'));
     const acknowledged = { count: 0 };
-    const sends = Array.from({ length: 64 }, () => system.send(small.id, text('tick')).then(() => acknowledged.count++, () => {}));
+    const sends = Array.from({ length: 64 }, () =>
+      system.send(small.id, text('tick')).then(
+        () => acknowledged.count++,
+        () => {},
+      ),
+    );
     const restarted = await system.restart(small.id);
     const acknowledgedBefore = acknowledged.count;
     await Promise.allSettled(sends);
@@ -510,7 +558,18 @@ describe('a restart whose init fails', () => {
   }
 
   const child = (name: string, component: string): string =>
-    [`name = "${name}"`, 'version = "0.1.0"', `component = "${component}"`, 'restart = "permanent"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
+    [
+      `name = "${name}"`,
+      'version = "0.1.0"',
+      `component = "${component}"`,
+      'restart = "permanent"',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '[[handler]]',
+      'type = "supervisor"',
+    ].join('\n');
 
   it('counts each failed restart toward the intensity, tells the supervisor init-failed, and fails it once exceeded', async () => {
     await using system = await testSystem();
@@ -557,7 +616,7 @@ describe('a restart whose init fails', () => {
     expect(system.list().map((a) => a.id)).toEqual([top.id]);
   });
 
-  it('leaves a child whose asked-for restart fails out of list-children, the parent\'s or the operator\'s', async () => {
+  it("leaves a child whose asked-for restart fails out of list-children, the parent's or the operator's", async () => {
     await using system = await testSystem();
     await using dir = await upgradeLayout();
     const parent = await system.spawn(await manifestOf('overseer', { baseDir: dir.path }));
@@ -567,7 +626,9 @@ describe('a restart whose init fails', () => {
     await rm(join(dir.path, 'worker.wasm'));
     await copyFile(testActorComponent('notebook'), join(dir.path, 'worker.wasm'));
 
-    expect(await ask(parent, `restart ${byParent}`)).toMatch(new RegExp(`^error:init-failed: actor by-parent \\(${byParent}\\) failed to start: `, 'u'));
+    expect(await ask(parent, `restart ${byParent}`)).toMatch(
+      new RegExp(`^error:init-failed: actor by-parent \\(${byParent}\\) failed to start: `, 'u'),
+    );
     expect(system.get(byParent)).toBeUndefined();
     expect(JSON.parse(await ask(parent, 'children'))).toEqual([byOperator, steady]);
 
@@ -630,7 +691,13 @@ describe('notices to a supervisor whose mailbox is full', () => {
     }
     expect(parent.status).toBe('running');
     await system.request(child, text('trap')).catch(() => {});
-    expect(await parent.exited).toMatchObject({ status: 'failed', failure: { reason: 'internal', message: `2 notices of child ${child}'s exits left unhandled (at most max_restarts + 1 = 2 may wait)` } });
+    expect(await parent.exited).toMatchObject({
+      status: 'failed',
+      failure: {
+        reason: 'internal',
+        message: `2 notices of child ${child}'s exits left unhandled (at most max_restarts + 1 = 2 may wait)`,
+      },
+    });
     await until(() => system.get(child) === undefined);
   });
 });
@@ -658,13 +725,14 @@ describe('what a supervisor hears, and what a restart emits', () => {
     await system.request(childId, text('trap')).catch(() => {});
     const exit = await instance.exited;
     expect(exit.status).toBe('failed');
-    const reports = async (): Promise<string[]> => (JSON.parse(decode(await parent.request(text('{"reports":true}')))) as { ok: string[] }).ok;
+    const reports = async (): Promise<string[]> =>
+      (JSON.parse(decode(await parent.request(text('{"reports":true}')))) as { ok: string[] }).ok;
     await until(async () => (await reports()).length > 0);
     // notebook records `<child> <errorType>: <data as UTF-8>`.
     expect(await reports()).toEqual([`${childId} trap: ${instance.failure!.message}`]);
   });
 
-  it('emits actor.spawned and actor.started for a restart, after the old instance\'s actor.failed', async () => {
+  it("emits actor.spawned and actor.started for a restart, after the old instance's actor.failed", async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     const child = await spawnChild(parent, 'manifests/trapper.toml');
@@ -676,10 +744,14 @@ describe('what a supervisor hears, and what a restart emits', () => {
     await system.request(child, text('trap')).catch(() => {});
     await until(() => system.get(child) !== before && seen.includes('actor.started'));
     // Only these three: other events about a restart may be added beside them.
-    expect(seen.filter((type) => ['actor.failed', 'actor.spawned', 'actor.started'].includes(type))).toEqual(['actor.failed', 'actor.spawned', 'actor.started']);
+    expect(seen.filter((type) => ['actor.failed', 'actor.spawned', 'actor.started'].includes(type))).toEqual([
+      'actor.failed',
+      'actor.spawned',
+      'actor.started',
+    ]);
   });
 
-  it('restarts a permanent child an operator stops; its supervisor\'s stop-child stops it for good', async () => {
+  it("restarts a permanent child an operator stops; its supervisor's stop-child stops it for good", async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     const child = await spawnChild(parent, 'manifests/trapper.toml');
@@ -693,7 +765,7 @@ describe('what a supervisor hears, and what a restart emits', () => {
     expect(JSON.parse(await ask(parent, 'log'))).toEqual([`exit ${child} none`]);
   });
 
-  it('resumes a stopped child from the init-state given instead of its chain\'s last state, running its init', async () => {
+  it("resumes a stopped child from the init-state given instead of its chain's last state, running its init", async () => {
     await using system = await testSystem();
     const parent = await overseer(system);
     const child = await spawnChild(parent, 'manifests/trapper.toml');

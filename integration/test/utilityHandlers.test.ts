@@ -9,7 +9,7 @@ async function ask(actor: Actor, command: string): Promise<string> {
 }
 
 describe('timing', () => {
-  it('reads the clock and sleeps within the manifest\'s limits, refusing longer sleeps', async () => {
+  it("reads the clock and sleeps within the manifest's limits, refusing longer sleeps", async () => {
     await using system = await testSystem();
     const probe = await system.spawn(await manifestOf('probe'));
     const before = Date.now();
@@ -24,7 +24,7 @@ describe('timing', () => {
     expect(decodeEventData(denial.data)).toEqual({ args: [5000n], error: 'permission-denied: a sleep of 5000 ms is outside 0..1000 ms' });
   });
 
-  it('reads the time and sleeps on the system\'s clock: a test clock wakes a sleep only once advanced past it', async () => {
+  it("reads the time and sleeps on the system's clock: a test clock wakes a sleep only once advanced past it", async () => {
     // Behind the real time: the worker stamps an operation's start with the real clock, so a test clock ahead of it
     // would put every running operation past its deadline.
     const clock = new TestClock(1_700_000_000_000);
@@ -54,7 +54,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 describe('an async host call outliving its actor', () => {
-  it('is not recorded after the actor\'s failure: the chain ends with actor.fail', async () => {
+  it("is not recorded after the actor's failure: the chain ends with actor.fail", async () => {
     await using system = await testSystem();
     const probe = await system.spawn(await manifestOf('probe', { limits: { ...(await manifestOf('probe')).limits, callTimeoutMs: 300 } }));
     // The external request gives up at half the call timeout; the actor fails at its deadline.
@@ -75,7 +75,11 @@ describe('random', () => {
     const manifest = await manifestOf('probe');
     const first = await system.spawn(manifest);
     const second = await system.spawn(manifest);
-    const sequence = async (probe: Actor): Promise<string[]> => [await ask(probe, 'bytes 16'), await ask(probe, 'range 10 20'), await ask(probe, 'uuid')];
+    const sequence = async (probe: Actor): Promise<string[]> => [
+      await ask(probe, 'bytes 16'),
+      await ask(probe, 'range 10 20'),
+      await ask(probe, 'uuid'),
+    ];
     const a = await sequence(first);
     expect(await sequence(second)).toEqual(a);
     expect(a[0]).toMatch(/^[0-9a-f]{32}$/u);
@@ -91,7 +95,10 @@ describe('random', () => {
     expect(await ask(first, 'range 5 5')).toBe('error:invalid range: min (5) must be below max (5)');
     expect(await ask(first, 'bytes 65')).toBe('error:permission-denied: 65 random bytes requested; max_bytes is 64');
     // Without a seed, two actors differ.
-    const unseeded = { ...manifest, handlers: manifest.handlers.map((h) => (h.type === 'random' ? { type: 'random' as const, maxBytes: 64 } : h)) };
+    const unseeded = {
+      ...manifest,
+      handlers: manifest.handlers.map((h) => (h.type === 'random' ? { type: 'random' as const, maxBytes: 64 } : h)),
+    };
     const [x, y] = [await system.spawn(unseeded), await system.spawn(unseeded)];
     expect(await ask(x, 'bytes 16')).not.toBe(await ask(y, 'bytes 16'));
   });
@@ -99,7 +106,10 @@ describe('random', () => {
   it('replays from the chain even without a seed', async () => {
     await using system = await testSystem();
     const manifest = await manifestOf('probe');
-    const unseeded = { ...manifest, handlers: manifest.handlers.map((h) => (h.type === 'random' ? { type: 'random' as const, maxBytes: 64 } : h)) };
+    const unseeded = {
+      ...manifest,
+      handlers: manifest.handlers.map((h) => (h.type === 'random' ? { type: 'random' as const, maxBytes: 64 } : h)),
+    };
     const probe = await system.spawn(unseeded);
     await ask(probe, 'bytes 8');
     await ask(probe, 'uuid');

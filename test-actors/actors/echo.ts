@@ -37,7 +37,12 @@ export const messageServerClient: typeof MessageServerClient = {
     if (text === 'state') return [state, [state ?? encodeJson(EMPTY)]];
     if (text === 'chain') return [state, [encodeText(String(getChain().length))]];
     if (text === 'chain-json') {
-      const events = getChain().map((e) => ({ type: e.eventType, parent: e.parentHash?.length ?? 0, hash: e.hash.length, t: Number(e.timestamp) }));
+      const events = getChain().map((e) => ({
+        type: e.eventType,
+        parent: e.parentHash?.length ?? 0,
+        hash: e.hash.length,
+        t: Number(e.timestamp),
+      }));
       return [state, [encodeText(JSON.stringify(events))]];
     }
     if (text === 'stored') return [state, [getState() ?? encodeText('none')]];

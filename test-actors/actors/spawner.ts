@@ -48,7 +48,16 @@ interface ConfigJson {
 }
 
 function fromJson(json: string): ProcessConfig {
-  const { program, args = [], cwd, env = [], bufferSize = 0, stdoutMode = 'raw', stderrMode = 'raw', chunkSize } = JSON.parse(json) as ConfigJson;
+  const {
+    program,
+    args = [],
+    cwd,
+    env = [],
+    bufferSize = 0,
+    stdoutMode = 'raw',
+    stderrMode = 'raw',
+    chunkSize,
+  } = JSON.parse(json) as ConfigJson;
   return {
     program,
     args,
@@ -70,7 +79,9 @@ function command(text: string): string {
   switch (verb) {
     case 'spawn': {
       const mode = first as OutputMode;
-      return attempt(() => String(osSpawn(config(second, tail, { stdoutMode: mode, stderrMode: mode, ...(mode === 'chunked' ? { chunkSize: 4 } : {}) }))));
+      return attempt(() =>
+        String(osSpawn(config(second, tail, { stdoutMode: mode, stderrMode: mode, ...(mode === 'chunked' ? { chunkSize: 4 } : {}) }))),
+      );
     }
     case 'spawnin':
       return attempt(() => String(osSpawn(config(second, tail, { cwd: first }))));
@@ -83,7 +94,12 @@ function command(text: string): string {
     case 'status':
       return attempt(() => {
         const status = osStatus(BigInt(first));
-        return JSON.stringify({ pid: Number(status.pid), running: status.running, exitCode: status.exitCode ?? null, startTime: Number(status.startTime) });
+        return JSON.stringify({
+          pid: Number(status.pid),
+          running: status.running,
+          exitCode: status.exitCode ?? null,
+          startTime: Number(status.startTime),
+        });
       });
     case 'signal':
       return attempt(() => (osSignal(BigInt(first), Number(second)), 'ok'));

@@ -52,7 +52,19 @@ interface WebState {
 }
 
 const HANDLER_NAMES = [
-  'hello', 'item', 'echo', 'hit', 'whoami', 'any', 'fail', 'bad-status', 'bad-header', 'guard', 'connect', 'message', 'disconnect',
+  'hello',
+  'item',
+  'echo',
+  'hit',
+  'whoami',
+  'any',
+  'fail',
+  'bad-status',
+  'bad-header',
+  'guard',
+  'connect',
+  'message',
+  'disconnect',
 ] as const;
 
 function read(state: Uint8Array | undefined): WebState {
@@ -101,12 +113,27 @@ function serve(web: WebState, name: string, request: HttpRequest): [WebState, Ht
     case 'echo': {
       const type = request.headers.find(([header]) => header === 'content-type')?.[1] ?? 'application/octet-stream';
       const body = request.body ?? new Uint8Array();
-      return [web, { status: 200, headers: [['content-type', type], ['x-body-length', String(body.byteLength)]], body }];
+      return [
+        web,
+        {
+          status: 200,
+          headers: [
+            ['content-type', type],
+            ['x-body-length', String(body.byteLength)],
+          ],
+          body,
+        },
+      ];
     }
     case 'hit':
       return [{ ...web, hits: web.hits + 1 }, respond(200, `hit ${segments(request.uri)[2] ?? ''}`)];
     case 'whoami':
-      return [web, respond(200, JSON.stringify({ method: request.method, uri: request.uri, headers: request.headers }), [['content-type', 'application/json']])];
+      return [
+        web,
+        respond(200, JSON.stringify({ method: request.method, uri: request.uri, headers: request.headers }), [
+          ['content-type', 'application/json'],
+        ]),
+      ];
     case 'any':
       return [web, respond(200, `${request.method} ${request.uri}`)];
     case 'fail':
@@ -123,7 +150,12 @@ function serve(web: WebState, name: string, request: HttpRequest): [WebState, Ht
 function reply(message: WebsocketMessage): WebsocketMessage[] {
   if (message.ty.tag === 'binary') return [{ ty: { tag: 'binary' }, data: message.data ?? new Uint8Array() }];
   const text = message.text ?? '';
-  if (text === 'many') return [{ ty: { tag: 'text' }, text: 'one' }, { ty: { tag: 'text' }, text: 'two' }, { ty: { tag: 'text' }, text: 'three' }];
+  if (text === 'many')
+    return [
+      { ty: { tag: 'text' }, text: 'one' },
+      { ty: { tag: 'text' }, text: 'two' },
+      { ty: { tag: 'text' }, text: 'three' },
+    ];
   if (text === 'bye') return [{ ty: { tag: 'close' } }];
   return [{ ty: { tag: 'text' }, text: `echo:${text}` }];
 }
@@ -157,7 +189,12 @@ function command(web: WebState, text: string): [WebState, string] {
     case 'events':
       return [web, JSON.stringify(web.events)];
     case 'create':
-      return [web, attempt(() => String(createServer({ ...(a === undefined || a === '-' ? {} : { host: a }), ...(b === undefined ? {} : { port: Number(b) }) })))];
+      return [
+        web,
+        attempt(() =>
+          String(createServer({ ...(a === undefined || a === '-' ? {} : { host: a }), ...(b === undefined ? {} : { port: Number(b) }) })),
+        ),
+      ];
     case 'tls':
       return [web, attempt(() => String(createServer({ tlsConfig: { certPath: 'cert.pem', keyPath: 'key.pem' } })))];
     case 'handler':
@@ -175,9 +212,25 @@ function command(web: WebState, text: string): [WebState, string] {
       return [web, attempt(() => (enableWebsocket(serverArg(web, b), a ?? '', h('connect'), h('message'), h('disconnect')), 'ok'))];
     }
     case 'send':
-      return [web, attempt(() => (sendWebsocketMessage(BigInt(web.server), BigInt(a ?? '0'), { ty: { tag: 'text' }, text: args.slice(1).join(' ') }), 'ok'))];
+      return [
+        web,
+        attempt(
+          () => (sendWebsocketMessage(BigInt(web.server), BigInt(a ?? '0'), { ty: { tag: 'text' }, text: args.slice(1).join(' ') }), 'ok'),
+        ),
+      ];
     case 'sendbin':
-      return [web, attempt(() => (sendWebsocketMessage(BigInt(web.server), BigInt(a ?? '0'), { ty: { tag: 'binary' }, data: encodeText(args.slice(1).join(' ')) }), 'ok'))];
+      return [
+        web,
+        attempt(
+          () => (
+            sendWebsocketMessage(BigInt(web.server), BigInt(a ?? '0'), {
+              ty: { tag: 'binary' },
+              data: encodeText(args.slice(1).join(' ')),
+            }),
+            'ok'
+          ),
+        ),
+      ];
     case 'close':
       return [web, attempt(() => (closeWebsocket(BigInt(web.server), BigInt(a ?? '0')), 'ok'))];
     default:

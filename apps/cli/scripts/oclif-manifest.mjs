@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { Plugin } from '@oclif/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
+const plugin = new Plugin({
+  root,
+  type: 'core',
+  isRoot: true,
+  ignoreManifest: true,
+  errorOnManifestCreate: true,
+  respectNoCacheDefault: true,
+});
 await plugin.load();
 const commands = Object.keys(plugin.manifest.commands);
 if (commands.length === 0) throw new Error(`no commands found under ${root}dist/commands: build the CLI first`);

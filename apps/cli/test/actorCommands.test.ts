@@ -39,9 +39,21 @@ interface Ran {
 /** Runs `theater <argv>` as a process, on the test's home unless `env` says otherwise. */
 function theater(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, THEATER_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', THEATER_SERVER: undefined, THEATER_TOKEN: undefined, ...options.env };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      THEATER_HOME: home,
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      THEATER_SERVER: undefined,
+      THEATER_TOKEN: undefined,
+      ...options.env,
+    };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [...theaterNodeArgs(), ...argv], { cwd: options.cwd ?? temp.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...theaterNodeArgs(), ...argv], {
+      cwd: options.cwd ?? temp.path,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -82,7 +94,12 @@ describe('theater start', () => {
     const file = join(temp.path, 'state.bin');
     await writeFile(file, Buffer.from([9, 0, 0, 0]));
     const { actor } = await json<{ actor: ActorView }>(['start', testActorManifest('small'), '--state', `@${file}`]);
-    expect(actor).toMatchObject({ name: 'small', status: 'running', parentId: null, componentHash: expect.stringMatching(/^[0-9a-f]{64}$/u) });
+    expect(actor).toMatchObject({
+      name: 'small',
+      status: 'running',
+      parentId: null,
+      componentHash: expect.stringMatching(/^[0-9a-f]{64}$/u),
+    });
     expect(actor.id).toHaveLength(36);
     expect([...(server.system.get(actor.id)?.state() ?? [])]).toEqual([9, 0, 0, 0]);
   });
@@ -101,7 +118,9 @@ describe('theater start', () => {
     expect(notJson.stderr).toMatch(/^invalid-state: --state is not JSON .*@<file>/u);
     const missing = await theater(['start', ECHO, '--state', '@nowhere.bin', '--json']);
     expect(missing.exitCode).toBe(2);
-    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'invalid-state', message: expect.stringMatching(/nowhere\.bin: no file at this path/u) } });
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      error: { code: 'invalid-state', message: expect.stringMatching(/nowhere\.bin: no file at this path/u) },
+    });
     expect(server.system.list()).toHaveLength(running);
   });
 
@@ -114,7 +133,9 @@ describe('theater start', () => {
     expect(bad.stderr).toMatch(/version/u);
     const missing = await theater(['start', 'missing.toml', '--json']);
     expect(missing.exitCode).toBe(2);
-    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'manifest-not-found', problems: [{ field: '(file)' }], requestId: expect.any(String) } });
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      error: { code: 'manifest-not-found', problems: [{ field: '(file)' }], requestId: expect.any(String) },
+    });
     expect(missing.stderr).toBe('');
   });
 
@@ -173,7 +194,10 @@ describe('theater list, stop, restart and state', () => {
     expect(state.exitCode).toBe(0);
     expect(state.stdout).toBe('{\n  "count": 2\n}\n');
     const stateJson = await json<StateJson>(['state', actor.id.slice(0, 8)]);
-    expect(stateJson).toEqual({ actorId: actor.id, state: { bytes: 11, base64: Buffer.from('{"count":2}').toString('base64'), text: '{"count":2}', json: { count: 2 } } });
+    expect(stateJson).toEqual({
+      actorId: actor.id,
+      state: { bytes: 11, base64: Buffer.from('{"count":2}').toString('base64'), text: '{"count":2}', json: { count: 2 } },
+    });
   });
 
   it('prints a binary state as hex, and no state as (no state)', async () => {
@@ -204,7 +228,17 @@ describe('theater list, stop, restart and state', () => {
 describe('theater tree and inspect', () => {
   it("draws a supervisor's children under it, and inspect names them", async () => {
     const baseDir = dirname(MANIFESTS);
-    const toml = ['name = "overseer"', 'version = "0.1.0"', 'component = "dist/overseer.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
+    const toml = [
+      'name = "overseer"',
+      'version = "0.1.0"',
+      'component = "dist/overseer.wasm"',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '[[handler]]',
+      'type = "supervisor"',
+    ].join('\n');
     const parent = await server.system.spawn(parseManifest(toml, { handlers: server.system.handlers, baseDir }));
     const children = [
       decode(await server.system.request(parent.id, text('spawn manifests/echo.toml'))),
@@ -226,13 +260,24 @@ describe('theater tree and inspect', () => {
     expect(roots.map((root) => root.actor.id)).not.toContain(children[0]);
 
     const inspected = await json<InspectJson>(['inspect', parent.id.slice(0, 8)]);
-    expect(inspected.actor).toMatchObject({ id: parent.id, name: 'overseer', status: 'running', parentId: null, startedAt: expect.any(String) });
+    expect(inspected.actor).toMatchObject({
+      id: parent.id,
+      name: 'overseer',
+      status: 'running',
+      parentId: null,
+      startedAt: expect.any(String),
+    });
     expect([...inspected.children].sort()).toEqual([...children].sort());
     const child = await json<InspectJson>(['inspect', children[0]!]);
     expect(child).toMatchObject({ actor: { id: children[0], parentId: parent.id }, children: [] });
 
     const human = await theater(['inspect', parent.id.slice(0, 8)]);
-    const fields = Object.fromEntries(human.stdout.trimEnd().split('\n').map((line) => [line.slice(0, 9).trim(), line.slice(11)]));
+    const fields = Object.fromEntries(
+      human.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => [line.slice(0, 9).trim(), line.slice(11)]),
+    );
     expect(fields).toMatchObject({ id: parent.id, name: 'overseer', status: 'running', parent: '-', component: parent.componentHash });
     expect(fields['children']!.split(', ').sort()).toEqual(children.map((id) => id.slice(0, 8)).sort());
     expect(fields['uptime']).toMatch(/^\d+ ms$|^\d+s$|^\d+m \d\ds$/u);
@@ -248,15 +293,27 @@ describe('without a server', () => {
     const empty = await createTempDir('no-server');
     try {
       const env = { THEATER_HOME: empty.path };
-      const commands = [['start', ECHO], ['stop', 'abcd1234'], ['restart', 'abcd1234'], ['list'], ['tree'], ['inspect', 'abcd1234'], ['state', 'abcd1234']];
+      const commands = [
+        ['start', ECHO],
+        ['stop', 'abcd1234'],
+        ['restart', 'abcd1234'],
+        ['list'],
+        ['tree'],
+        ['inspect', 'abcd1234'],
+        ['state', 'abcd1234'],
+      ];
       const runs = await Promise.all(commands.map((argv) => theater(argv, { env })));
       for (const [index, ran] of runs.entries()) {
         expect(ran.exitCode, commands[index]!.join(' ')).toBe(2);
-        expect(ran.stderr).toBe(`server-not-running: no server runs on ${empty.path}: start one with \`theater server --home ${empty.path}\` (add --resume to bring back what the last one ran)\n`);
+        expect(ran.stderr).toBe(
+          `server-not-running: no server runs on ${empty.path}: start one with \`theater server --home ${empty.path}\` (add --resume to bring back what the last one ran)\n`,
+        );
       }
       const asJson = await theater(['tree', '--json'], { env });
       expect(asJson.exitCode).toBe(2);
-      expect(JSON.parse(asJson.stdout)).toEqual({ error: { code: 'server-not-running', message: expect.stringContaining('theater server') } });
+      expect(JSON.parse(asJson.stdout)).toEqual({
+        error: { code: 'server-not-running', message: expect.stringContaining('theater server') },
+      });
     } finally {
       await empty.remove();
     }
@@ -277,7 +334,14 @@ describe('without a server', () => {
       expect(listed.server).toBeNull();
       const byId = new Map(listed.actors.map((actor) => [actor.id, actor]));
       expect(byId.size).toBe(2);
-      expect(byId.get(kept.id)).toMatchObject({ name: 'echo', status: 'stopped', startedAt: null, uptimeMs: null, parentId: null, componentHash: kept.componentHash });
+      expect(byId.get(kept.id)).toMatchObject({
+        name: 'echo',
+        status: 'stopped',
+        startedAt: null,
+        uptimeMs: null,
+        parentId: null,
+        componentHash: kept.componentHash,
+      });
       expect(byId.get(failing.id)).toMatchObject({ name: 'trapper', status: 'failed', failure: { reason: expect.any(String) } });
       const table = await theater(['list', '--all'], { env });
       expect(table.exitCode).toBe(0);

@@ -18,13 +18,22 @@ const node = (view: ActorView, children: TreeNode[] = []): TreeNode => ({ actor:
 
 describe('formatUptime', () => {
   it('shows milliseconds, seconds, minutes, hours and days as people read them', () => {
-    expect([850, 42_400, 303_000, 2 * 3_600_000 + 7 * 60_000, 3 * 86_400_000 + 4 * 3_600_000].map(formatUptime)).toEqual(['850 ms', '42s', '5m 03s', '2h 07m', '3d 04h']);
+    expect([850, 42_400, 303_000, 2 * 3_600_000 + 7 * 60_000, 3 * 86_400_000 + 4 * 3_600_000].map(formatUptime)).toEqual([
+      '850 ms',
+      '42s',
+      '5m 03s',
+      '2h 07m',
+      '3d 04h',
+    ]);
   });
 });
 
 describe('actorTable', () => {
   it('lines up short ids, names, statuses, parents, uptimes and component prefixes under a header', () => {
-    const rows = actorTable([actor('11111111', 'overseer'), actor('22222222', 'echo', { parentId: '11111111-0000-4000-8000-000000000000', status: 'stopped', uptimeMs: null, startedAt: null })]);
+    const rows = actorTable([
+      actor('11111111', 'overseer'),
+      actor('22222222', 'echo', { parentId: '11111111-0000-4000-8000-000000000000', status: 'stopped', uptimeMs: null, startedAt: null }),
+    ]);
     expect(rows.map(stripVTControlCharacters)).toEqual([
       'ID        NAME      STATUS   PARENT    UPTIME  COMPONENT',
       '11111111  overseer  running  -         1m 05s  abababababab',

@@ -44,8 +44,16 @@ describe('chooseWorld', () => {
     const entry = join(dir, 'index.ts');
     await writeFile(entry, '/** @world message-server-actor */\nexport {};\n');
     // The manifest is read either way: it names the actor and says where its component goes.
-    expect(await chooseWorld(entry, dir, { world: 'minimal-actor' })).toMatchObject({ world: 'minimal-actor', from: 'flag', manifest: { name: 'notes' } });
-    expect(await chooseWorld(entry, dir, {})).toMatchObject({ world: 'message-server-actor', from: 'tag', manifestPath: join(dir, 'manifest.toml') });
+    expect(await chooseWorld(entry, dir, { world: 'minimal-actor' })).toMatchObject({
+      world: 'minimal-actor',
+      from: 'flag',
+      manifest: { name: 'notes' },
+    });
+    expect(await chooseWorld(entry, dir, {})).toMatchObject({
+      world: 'message-server-actor',
+      from: 'tag',
+      manifestPath: join(dir, 'manifest.toml'),
+    });
   });
 
   it("derives the world from the manifest's handlers: their interfaces imported, their required exports exported", async () => {

@@ -44,7 +44,13 @@ describe('theater build', () => {
     const { stdout, exitCode } = await runTheater(['build', actorDir, '--home', home, '--json']);
     expect(exitCode).toBe(0);
     const json = JSON.parse(stdout) as BuildJson;
-    expect(json).toMatchObject({ name: 'tiny', world: 'message-receiver-actor', worldFrom: 'default', cached: true, path: join(actorDir, 'dist', 'tiny.wasm') });
+    expect(json).toMatchObject({
+      name: 'tiny',
+      world: 'message-receiver-actor',
+      worldFrom: 'default',
+      cached: true,
+      path: join(actorDir, 'dist', 'tiny.wasm'),
+    });
     expect(json.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
     expect(json.entry).toBe(join(actorDir, 'src', 'tiny.wat'));
     expect(json.hash).toMatch(/^[0-9a-f]{64}$/u);
@@ -56,7 +62,10 @@ describe('theater build', () => {
     const built = await runTheater(['build', actorDir, '--out', out, '--home', home]);
     expect(built.exitCode).toBe(0);
     const manifest = join(temp.path, 'tiny.toml');
-    await writeFile(manifest, `name = "tiny"\nversion = "0.1.0"\ncomponent = "./custom/counter.wasm"\n\n[[handler]]\ntype = "runtime"\n\n[[handler]]\ntype = "message-server"\n`);
+    await writeFile(
+      manifest,
+      `name = "tiny"\nversion = "0.1.0"\ncomponent = "./custom/counter.wasm"\n\n[[handler]]\ntype = "runtime"\n\n[[handler]]\ntype = "message-server"\n`,
+    );
     const { stdout, exitCode } = await runTheater(['run', manifest, '--send', 'a', '--request', 'b', '--home', home]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain('reply to "b": 0x01000000 (4 bytes)');
@@ -80,7 +89,16 @@ describe('theater build', () => {
   });
 
   it('exits 2 with unknown-world for a world the WIT does not define', async () => {
-    const { stderr, exitCode } = await runTheater(['build', actorDir, '--world', 'no-such-world', '--out', join(temp.path, 'x.wasm'), '--home', home]);
+    const { stderr, exitCode } = await runTheater([
+      'build',
+      actorDir,
+      '--world',
+      'no-such-world',
+      '--out',
+      join(temp.path, 'x.wasm'),
+      '--home',
+      home,
+    ]);
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/^unknown-world: /u);
   });
@@ -93,7 +111,12 @@ describe('theater build', () => {
     const { stdout, exitCode } = await runTheater(['build', dir, '--home', home, '--json']);
     expect(exitCode).toBe(0);
     const json = JSON.parse(stdout) as BuildJson;
-    expect(json).toMatchObject({ name: 'granted', world: 'theater-actor', worldFrom: 'manifest', path: join(dir, 'build', 'granted.wasm') });
+    expect(json).toMatchObject({
+      name: 'granted',
+      world: 'theater-actor',
+      worldFrom: 'manifest',
+      path: join(dir, 'build', 'granted.wasm'),
+    });
     expect(json.imports).toEqual(['theater:simple/message-server-host', 'theater:simple/runtime', 'theater:simple/timing']);
     expect(json.exports).toEqual(['theater:simple/actor', 'theater:simple/message-server-client']);
     const run = await runTheater(['run', join(dir, 'manifest.toml'), '--send', 'a', '--request', 'b', '--home', home]);
@@ -104,21 +127,36 @@ describe('theater build', () => {
   it('exits 2 naming the [[handler]] to add when the code imports an interface the manifest does not grant', async () => {
     const dir = join(temp.path, 'ungranted');
     await mkdir(join(dir, 'src'), { recursive: true });
-    await writeFile(join(dir, 'src', 'index.ts'), "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n");
+    await writeFile(
+      join(dir, 'src', 'index.ts'),
+      "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n",
+    );
     await writeFile(join(dir, 'manifest.toml'), manifestText('ungranted', ['runtime', 'message-server']));
     const { stderr, exitCode } = await runTheater(['build', dir, '--home', home, '--no-typecheck']);
     expect(exitCode).toBe(2);
-    expect(stderr).toContain(`import-not-granted: ${join(dir, 'src', 'index.ts')} imports theater:simple/timing, which the granted capabilities do not import`);
+    expect(stderr).toContain(
+      `import-not-granted: ${join(dir, 'src', 'index.ts')} imports theater:simple/timing, which the granted capabilities do not import`,
+    );
     expect(stderr).toContain(`theater:simple/timing: add [[handler]] type = "timing" to ${join(dir, 'manifest.toml')}`);
-    const json = JSON.parse((await runTheater(['build', dir, '--home', home, '--no-typecheck', '--json'])).stdout) as { error: { code: string; interfaces: string[] } };
+    const json = JSON.parse((await runTheater(['build', dir, '--home', home, '--no-typecheck', '--json'])).stdout) as {
+      error: { code: string; interfaces: string[] };
+    };
     expect(json.error).toMatchObject({ code: 'import-not-granted', interfaces: ['theater:simple/timing'] });
   });
 
   it('exits 1 with each type error as file:line:column before building, and --no-typecheck skips the check', async () => {
     const dir = join(temp.path, 'mistyped');
     await mkdir(join(dir, 'src'), { recursive: true });
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], module: 'esnext', moduleResolution: 'bundler', target: 'es2022' } }));
-    await writeFile(join(dir, 'src', 'index.ts'), "export const actor = {\n  init(state: Uint8Array | undefined): [Uint8Array | undefined] {\n    return state;\n  },\n};\n");
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, types: [], module: 'esnext', moduleResolution: 'bundler', target: 'es2022' },
+      }),
+    );
+    await writeFile(
+      join(dir, 'src', 'index.ts'),
+      'export const actor = {\n  init(state: Uint8Array | undefined): [Uint8Array | undefined] {\n    return state;\n  },\n};\n',
+    );
     const { stderr, exitCode } = await runTheater(['build', dir, '--home', home, '--world', 'minimal-actor']);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^type-check-failed: 1 type error in /u);
@@ -144,7 +182,10 @@ describe('theater build', () => {
     const victim = join(temp.path, 'victim.wasm');
     await writeFile(victim, 'keep me');
     for (const component of ['../victim.wasm', victim, 'src/index.wat', 'manifest.toml']) {
-      await writeFile(join(dir, 'manifest.toml'), manifestText('escaping', ['runtime', 'message-server']).replace('build/escaping.wasm', component));
+      await writeFile(
+        join(dir, 'manifest.toml'),
+        manifestText('escaping', ['runtime', 'message-server']).replace('build/escaping.wasm', component),
+      );
       const { stderr, exitCode } = await runTheater(['build', dir, '--home', home]);
       expect(exitCode, component).toBe(2);
       expect(stderr).toMatch(/^invalid-output: the manifest's component /u);
@@ -179,5 +220,11 @@ describe('theater build', () => {
 });
 
 function manifestText(name: string, handlers: readonly string[]): string {
-  return [`name = "${name}"`, 'version = "0.1.0"', `component = "build/${name}.wasm"`, ...handlers.map((type) => `\n[[handler]]\ntype = "${type}"`), ''].join('\n');
+  return [
+    `name = "${name}"`,
+    'version = "0.1.0"',
+    `component = "build/${name}.wasm"`,
+    ...handlers.map((type) => `\n[[handler]]\ntype = "${type}"`),
+    '',
+  ].join('\n');
 }

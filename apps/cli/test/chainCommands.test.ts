@@ -51,7 +51,9 @@ describe('theater events', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(eventCount + 2);
     expect(lines[0]).toMatch(/^seq {2}time {22}type +data$/u);
-    expect(lines[1]).toMatch(/^ {2}0 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}actor\.spawn +counter 0\.1\.0 · component [0-9a-f]{12}…$/u);
+    expect(lines[1]).toMatch(
+      /^ {2}0 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}actor\.spawn +counter 0\.1\.0 · component [0-9a-f]{12}…$/u,
+    );
     expect(lines[2]).toMatch(/ wasm\.call +actor#init\("[0-9a-f-]{36}"\)$/u);
     expect(stdout).toMatch(/ theater:simple\/runtime\.log +log\("message 1: a"\)\n/u);
     expect(stdout).toMatch(/ wasm\.call +message-server-client#handle-send\(b'a'\)\n/u);
@@ -65,7 +67,12 @@ describe('theater events', () => {
   it('prints the events as one JSON array with --json: hashes in hex, data decoded', async () => {
     const events = await eventsJson();
     expect(events.map((event) => event.seq)).toEqual([...Array(eventCount).keys()]);
-    expect(events.slice(0, 4).map((event) => event.type)).toEqual(['actor.spawn', 'wasm.call', 'theater:simple/runtime.log', 'wasm.result']);
+    expect(events.slice(0, 4).map((event) => event.type)).toEqual([
+      'actor.spawn',
+      'wasm.call',
+      'theater:simple/runtime.log',
+      'wasm.result',
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'actor.stop', encoding: 'json', data: { by: 'request', data: null } });
     expect(events[0]).toMatchObject({ parent: null, encoding: 'json', data: { name: 'counter', version: '0.1.0' } });
     for (const [i, event] of events.entries()) {
@@ -74,7 +81,11 @@ describe('theater events', () => {
       if (i > 0) expect(event.parent).toBe(events[i - 1]!.hash);
     }
     const send = events.find((event) => event.type === 'wasm.call' && (event.data as { function: string }).function === 'handle-send');
-    expect(send?.data).toEqual({ interface: 'theater:simple/message-server-client', function: 'handle-send', params: [{ $bytes: Buffer.from('a').toString('base64') }] });
+    expect(send?.data).toEqual({
+      interface: 'theater:simple/message-server-client',
+      function: 'handle-send',
+      params: [{ $bytes: Buffer.from('a').toString('base64') }],
+    });
   });
 
   it('keeps the events of the --type given: exact types or prefixes', async () => {
@@ -113,7 +124,9 @@ describe('theater events', () => {
     const empty = join(temp.path, 'empty-home');
     const json = await runTheater(['events', actorId, '--home', empty, '--json']);
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'actor-not-found', message: `${empty} has no chain store: no actor has run there`, actor: actorId, home: empty } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { code: 'actor-not-found', message: `${empty} has no chain store: no actor has run there`, actor: actorId, home: empty },
+    });
     await expect(stat(empty)).rejects.toThrow(/ENOENT/u);
   });
 
@@ -124,12 +137,15 @@ describe('theater events', () => {
 
     {
       await using store = await openChainStore(join(home, 'db'));
-      for (const id of ['twin-1', 'twin-2']) await store.append(id, [{ type: 'test.tick', data: new Uint8Array(0), time: 1_700_000_000_000 }]);
+      for (const id of ['twin-1', 'twin-2'])
+        await store.append(id, [{ type: 'test.tick', data: new Uint8Array(0), time: 1_700_000_000_000 }]);
     }
     const { stderr, exitCode } = await theater('events', 'twin');
     expect(exitCode).toBe(2);
     expect(stderr).toBe(`ambiguous-actor-id: twin is the start of 2 actor ids in the chain store of ${home}: twin-1, twin-2\n`);
-    expect((await theater('events', 'tw')).stderr).toBe(`actor-not-found: no actor with id tw in the chain store of ${home} (an id prefix needs at least 4 characters)\n`);
+    expect((await theater('events', 'tw')).stderr).toBe(
+      `actor-not-found: no actor with id tw in the chain store of ${home} (an id prefix needs at least 4 characters)\n`,
+    );
   });
 
   it('exits 2 with chain-store-unavailable while another holder has the home open', async () => {
@@ -176,7 +192,12 @@ describe('theater chain verify <actor-id>', () => {
     const stranger = 'ab'.repeat(32);
     const { stderr, exitCode } = await theater('chain', 'verify', actorId, '--trust', stranger);
     expect(exitCode).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event ${eventCount - 1}: checkpoint at seq ${eventCount - 1} is signed by an untrusted key [0-9a-f]{8}…\\n$`, 'u'));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^✗ chain of ${actorId} is invalid at event ${eventCount - 1}: checkpoint at seq ${eventCount - 1} is signed by an untrusted key [0-9a-f]{8}…\\n$`,
+        'u',
+      ),
+    );
   });
 
   it('exits 2 for an unknown actor', async () => {
@@ -221,7 +242,13 @@ describe('theater chain export', () => {
     const forced = await theater('chain', 'export', actorId, '-o', file, '--force', '--json');
     expect(forced.exitCode).toBe(0);
     const json = JSON.parse(forced.stdout) as ChainExportJson;
-    expect(json).toEqual({ actor: actorId, path: file, events: eventCount, checkpoints: 1, bytes: (await stat(file)).size } satisfies ChainExportJson);
+    expect(json).toEqual({
+      actor: actorId,
+      path: file,
+      events: eventCount,
+      checkpoints: 1,
+      bytes: (await stat(file)).size,
+    } satisfies ChainExportJson);
   });
 
   it('exits 2 for an unknown actor and writes nothing', async () => {
@@ -249,7 +276,9 @@ describe('theater chain export', () => {
     const { stdout, stderr, exitCode } = await runTheater(['chain', 'verify', file]);
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event ${tampered}: event ${tampered} does not match its hash`, 'u'));
+    expect(stderr).toMatch(
+      new RegExp(`^✗ chain of ${actorId} is invalid at event ${tampered}: event ${tampered} does not match its hash`, 'u'),
+    );
   });
 });
 
@@ -281,7 +310,9 @@ describe('theater replay', () => {
     const { stdout, stderr, exitCode } = await theater('replay', forgedFile);
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(new RegExp(`^✗ replay of ${actorId} diverges at event ${logged}: the theater:simple/runtime.log event's data differs\\n`, 'u'));
+    expect(stderr).toMatch(
+      new RegExp(`^✗ replay of ${actorId} diverges at event ${logged}: the theater:simple/runtime.log event's data differs\\n`, 'u'),
+    );
     expect(stderr).toMatch(/ {2}recorded {2}theater:simple\/runtime\.log {2}.*STARTING/u);
     expect(stderr).toMatch(/ {2}replayed {2}theater:simple\/runtime\.log {2}.*starting/u);
   });
@@ -296,7 +327,12 @@ describe('theater replay', () => {
     copy[start + at + 7] = copy[start + at + 7]! ^ 0x01;
     const refused = await expectRefusedAsVerifyRefuses(await saved('parent-flip', copy));
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`^✗ chain of ${actorId} is invalid at event 1: event 1 has parent [0-9a-f]{64}, expected the hash of event 0 \\([0-9a-f]{64}\\)`, 'u'));
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^✗ chain of ${actorId} is invalid at event 1: event 1 has parent [0-9a-f]{64}, expected the hash of event 0 \\([0-9a-f]{64}\\)`,
+        'u',
+      ),
+    );
   });
 
   it("refuses an actor's stored chain that fails verification, with the verdict chain verify gives", async () => {
@@ -364,14 +400,25 @@ describe('theater replay', () => {
 
     const json = await theater('replay', cutCall, '--json');
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'invalid-chain', message: expect.stringMatching(/^event 7 \(wasm\.call\) cannot be replayed: its data does not decode/u) as unknown } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        code: 'invalid-chain',
+        message: expect.stringMatching(/^event 7 \(wasm\.call\) cannot be replayed: its data does not decode/u) as unknown,
+      },
+    });
 
-    const nullSpawn = await saved('null-spawn', forgedChainFile(valid, (event) => (event.seq === 0 ? Buffer.from('null') : undefined)));
+    const nullSpawn = await saved(
+      'null-spawn',
+      forgedChainFile(valid, (event) => (event.seq === 0 ? Buffer.from('null') : undefined)),
+    );
     const spawn = await theater('replay', nullSpawn);
     expect(spawn.exitCode).toBe(2);
     expect(spawn.stderr).toBe('invalid-chain: event 0 (actor.spawn) cannot be replayed: expected its data as an object\n');
 
-    const noParams = await saved('no-params', forgedChainFile(valid, (event) => (event.seq === 4 ? Buffer.from('{"interface":"x","function":"y"}') : undefined)));
+    const noParams = await saved(
+      'no-params',
+      forgedChainFile(valid, (event) => (event.seq === 4 ? Buffer.from('{"interface":"x","function":"y"}') : undefined)),
+    );
     const call = await theater('replay', noParams);
     expect(call.exitCode).toBe(2);
     expect(call.stderr).toBe('invalid-chain: event 4 (wasm.call) cannot be replayed: expected params as an array\n');
@@ -379,15 +426,29 @@ describe('theater replay', () => {
 
   it('exits after refusing corrupt event data under --json: the replayed actor is stopped', { timeout: 120_000 }, async () => {
     const valid = new Uint8Array(await exported('corrupt-exit'));
-    const file = await saved('corrupt-exit', forgedChainFile(valid, (event) => (event.seq === 10 ? event.data.subarray(0, 20) : undefined)));
+    const file = await saved(
+      'corrupt-exit',
+      forgedChainFile(valid, (event) => (event.seq === 10 ? event.data.subarray(0, 20) : undefined)),
+    );
     // The real binary (from source): a worker left running would keep the process alive past the timeout.
     const bin = fileURLToPath(new URL('../bin/dev.js', import.meta.url));
-    const { code, signal, stdout } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['--conditions=@theater/source', '--import=tsx/esm', bin, 'replay', file, '--json', '--home', home], { timeout: 90_000 }, (error, out) => {
-        const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
-        resolve({ code: failed === null ? 0 : typeof failed.code === 'number' ? failed.code : null, signal: failed?.signal ?? null, stdout: out });
-      });
-    });
+    const { code, signal, stdout } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          ['--conditions=@theater/source', '--import=tsx/esm', bin, 'replay', file, '--json', '--home', home],
+          { timeout: 90_000 },
+          (error, out) => {
+            const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
+            resolve({
+              code: failed === null ? 0 : typeof failed.code === 'number' ? failed.code : null,
+              signal: failed?.signal ?? null,
+              stdout: out,
+            });
+          },
+        );
+      },
+    );
     expect(signal).toBeNull();
     expect(code).toBe(2);
     expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'invalid-chain' } });

@@ -7,10 +7,16 @@ const json = (type: string, value: unknown) => event(type, encodeEventData(value
 
 describe('summarizeEvent', () => {
   it('reads host calls, failures and unknown types from their decoded data', () => {
-    expect(summarizeEvent(json('theater:simple/store.get', { args: ['k'], result: new Uint8Array([1, 0, 0, 0]) }), 80)).toBe('get("k") → 0x01000000');
+    expect(summarizeEvent(json('theater:simple/store.get', { args: ['k'], result: new Uint8Array([1, 0, 0, 0]) }), 80)).toBe(
+      'get("k") → 0x01000000',
+    );
     expect(summarizeEvent(json('theater:simple/store.get', { args: ['k'], error: 'missing' }), 80)).toBe('get("k") ✗ "missing"');
-    expect(summarizeEvent(json('actor.fail', { reason: 'trap', message: 'unreachable', during: 'actor#init' }), 80)).toBe('trap in actor#init: unreachable');
-    expect(summarizeEvent(json('custom.thing', { n: 12n, 'odd key': [true, null], text: 'a\nb' }), 80)).toBe('{n: 12n, "odd key": [true, null], text: "a\\nb"}');
+    expect(summarizeEvent(json('actor.fail', { reason: 'trap', message: 'unreachable', during: 'actor#init' }), 80)).toBe(
+      'trap in actor#init: unreachable',
+    );
+    expect(summarizeEvent(json('custom.thing', { n: 12n, 'odd key': [true, null], text: 'a\nb' }), 80)).toBe(
+      '{n: 12n, "odd key": [true, null], text: "a\\nb"}',
+    );
   });
 
   it('shows long binary compactly, data that is not JSON as bytes, and cuts to the width', () => {
@@ -18,7 +24,9 @@ describe('summarizeEvent', () => {
     expect(summarizeEvent(event('raw', new Uint8Array([0, 1, 2])), 80)).toBe('0x000102');
     expect(summarizeEvent(event('raw', new TextEncoder().encode("it's not json")), 80)).toBe("b'it\\'s not json'");
     expect(summarizeEvent(event('raw', new TextEncoder().encode('ansi\u001b[31m')), 80)).toBe('0x616e73691b5b3331… (9 bytes)');
-    expect(summarizeEvent(json('actor.fail', { reason: 'guest-error', message: 'red\u001b[31m\nnext' }), 80)).toBe('guest-error: red [31m next');
+    expect(summarizeEvent(json('actor.fail', { reason: 'guest-error', message: 'red\u001b[31m\nnext' }), 80)).toBe(
+      'guest-error: red [31m next',
+    );
     const long = summarizeEvent(json('theater:simple/runtime.log', { args: ['x'.repeat(500)], result: null }), 30);
     expect(long).toBe(truncate(`log("${'x'.repeat(100)}`, 30));
     expect(Array.from(long)).toHaveLength(30);

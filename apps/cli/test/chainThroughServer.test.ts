@@ -30,9 +30,14 @@ interface Outcome {
 /** Runs `theater <argv> --home <home>` as a process, without a terminal and without colours. */
 function theater(...argv: string[]): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...theaterNodeArgs(), ...argv, '--home', home], { env: cliEnv(), timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: error === null ? 0 : typeof error.code === 'number' ? error.code : 1 });
-    });
+    execFile(
+      process.execPath,
+      [...theaterNodeArgs(), ...argv, '--home', home],
+      { env: cliEnv(), timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ stdout, stderr, exitCode: error === null ? 0 : typeof error.code === 'number' ? error.code : 1 });
+      },
+    );
   });
 }
 
@@ -58,7 +63,8 @@ const COMMANDS = (): string[][] => [
 
 /** What must match: replay's durationMs and its human "in 12 ms" differ run to run. */
 function comparable(outcome: Outcome): Outcome {
-  const scrub = (text: string): string => text.replace(/"durationMs": [\d.]+/gu, '"durationMs": 0').replace(/ in [\d.]+ ?[mµ]?s\b/gu, ' in …');
+  const scrub = (text: string): string =>
+    text.replace(/"durationMs": [\d.]+/gu, '"durationMs": 0').replace(/ in [\d.]+ ?[mµ]?s\b/gu, ' in …');
   return { ...outcome, stdout: scrub(outcome.stdout), stderr: scrub(outcome.stderr) };
 }
 
@@ -129,7 +135,9 @@ describe('with a server running on the home', () => {
     expect((JSON.parse(events.stdout) as EventJson[]).length).toBe((await server!.system.events(actor.id)).length);
     const verified = await theater('chain', 'verify', actor.id.slice(0, 8));
     expect(verified.exitCode).toBe(0);
-    expect(verified.stdout).toMatch(new RegExp(`^✓ chain of ${actor.id}: \\d+ events, 0 signed checkpoints verified\\n! nothing vouches for the chain's end`, 'u'));
+    expect(verified.stdout).toMatch(
+      new RegExp(`^✓ chain of ${actor.id}: \\d+ events, 0 signed checkpoints verified\\n! nothing vouches for the chain's end`, 'u'),
+    );
     const exported = await theater('chain', 'export', actor.id, '-o', join(temp.path, 'live.chain'), '--json');
     expect(exported.exitCode).toBe(0);
     expect(JSON.parse(exported.stdout)).toMatchObject({ actor: actor.id, events: (await server!.system.events(actor.id)).length });
@@ -139,7 +147,11 @@ describe('with a server running on the home', () => {
   it('follows new events with --follow until Ctrl-C, then exits 0', { timeout: 120_000 }, async () => {
     const actor = await server!.system.spawn(testActorManifest('echo'));
     const before = (await server!.system.events(actor.id)).length;
-    const child = spawn(process.execPath, [...theaterNodeArgs(), 'events', actor.id, '--follow', '--json', '--type', 'wasm.call', '--home', home], { env: cliEnv() });
+    const child = spawn(
+      process.execPath,
+      [...theaterNodeArgs(), 'events', actor.id, '--follow', '--json', '--type', 'wasm.call', '--home', home],
+      { env: cliEnv() },
+    );
     const lines = createInterface({ input: child.stdout });
     const seen: EventJson[] = [];
     let stderr = '';

@@ -69,7 +69,10 @@ describe('theater chain verify', () => {
 
   it('exits 1 with --trust when the checkpoints were stripped, naming how many events are unsigned', async () => {
     const file = join(dir.path, 'stripped.chain');
-    await writeFile(file, forgedChainFile(validBytes, () => undefined));
+    await writeFile(
+      file,
+      forgedChainFile(validBytes, () => undefined),
+    );
     const { stdout, stderr, exitCode } = await verify(file, '--trust', hex(nodeKey.publicKey));
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
@@ -78,7 +81,13 @@ describe('theater chain verify', () => {
     );
     const json = await verify(file, '--trust', hex(nodeKey.publicKey), '--json');
     expect(json.exitCode).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, events: EVENTS, checkpoints: 0, index: 0, unsignedEvents: EVENTS } satisfies Partial<ChainVerifyJson>);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      events: EVENTS,
+      checkpoints: 0,
+      index: 0,
+      unsignedEvents: EVENTS,
+    } satisfies Partial<ChainVerifyJson>);
   });
 
   it('exits 1 with --trust when the chain was cut after a checkpoint, naming the unsigned tail', async () => {
@@ -94,7 +103,10 @@ describe('theater chain verify', () => {
     );
 
     const cutBare = join(dir.path, 'cut-bare.chain');
-    await writeFile(cutBare, forgedChainFile(validBytes, () => undefined, 8));
+    await writeFile(
+      cutBare,
+      forgedChainFile(validBytes, () => undefined, 8),
+    );
     const bare = await verify(cutBare, '--trust', hex(nodeKey.publicKey));
     expect(bare.exitCode).toBe(1);
     expect(bare.stderr).toMatch(/^✗ chain of counter is invalid at event 0: the chain's head is not signed: its last 8 events/u);
@@ -102,7 +114,10 @@ describe('theater chain verify', () => {
 
   it('says without --trust that nothing vouches for the end of a chain whose checkpoints were stripped', async () => {
     const file = join(dir.path, 'stripped-bare.chain');
-    await writeFile(file, forgedChainFile(validBytes, () => undefined));
+    await writeFile(
+      file,
+      forgedChainFile(validBytes, () => undefined),
+    );
     const { stdout, exitCode } = await verify(file);
     expect(exitCode).toBe(0);
     expect(stdout).toBe(
@@ -137,7 +152,10 @@ describe('theater chain verify', () => {
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      new RegExp(`^✗ chain of counter is invalid at event ${TAMPERED_EVENT}: event ${TAMPERED_EVENT} does not match its hash: recorded [0-9a-f]{8}…, computed [0-9a-f]{8}… from its contents\\n$`, 'u'),
+      new RegExp(
+        `^✗ chain of counter is invalid at event ${TAMPERED_EVENT}: event ${TAMPERED_EVENT} does not match its hash: recorded [0-9a-f]{8}…, computed [0-9a-f]{8}… from its contents\\n$`,
+        'u',
+      ),
     );
     expect(stderr).not.toMatch(/^\s+at /mu);
   });
@@ -183,7 +201,9 @@ describe('theater chain verify', () => {
     const { stdout, stderr, exitCode } = await verify(file);
     expect(exitCode).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`invalid-chain-file: ${file}: invalid chain file: header at byte 0 declares 1751477356 bytes, more than its limit of 65536\n`);
+    expect(stderr).toBe(
+      `invalid-chain-file: ${file}: invalid chain file: header at byte 0 declares 1751477356 bytes, more than its limit of 65536\n`,
+    );
 
     const json = await verify(file, '--json');
     expect(json.exitCode).toBe(2);
@@ -212,7 +232,10 @@ describe('theater chain verify', () => {
   it('exits 2 at once for a FIFO, in chain verify and replay, instead of waiting for a writer', async () => {
     const fifo = join(dir.path, 'waiting.chain');
     execFileSync('mkfifo', [fifo]);
-    for (const argv of [['chain', 'verify', fifo], ['replay', fifo]]) {
+    for (const argv of [
+      ['chain', 'verify', fifo],
+      ['replay', fifo],
+    ]) {
       const { stderr, exitCode } = await runTheater(argv);
       expect(exitCode, argv.join(' ')).toBe(2);
       expect(stderr, argv.join(' ')).toBe(`file-unreadable: ${fifo} is not a regular file\n`);
@@ -249,7 +272,6 @@ async function exportTo(store: ChainStore, actor: string, file: string): Promise
   await writeFile(file, chunks);
   return new Uint8Array(await readFile(file));
 }
-
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

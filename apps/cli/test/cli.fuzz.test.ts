@@ -36,7 +36,24 @@ const HEAP_LIMIT_MB = 512;
  *   <unknown flag>` prints oclif stack traces and exits 1 (see the `it.fails` test below); likely fixed with 11.
  */
 
-const COMMANDS = ['run', 'build', 'events', 'replay', 'chain verify', 'chain export', 'start', 'stop', 'restart', 'list', 'tree', 'inspect', 'state', 'message send', 'message request', 'channel open'] as const;
+const COMMANDS = [
+  'run',
+  'build',
+  'events',
+  'replay',
+  'chain verify',
+  'chain export',
+  'start',
+  'stop',
+  'restart',
+  'list',
+  'tree',
+  'inspect',
+  'state',
+  'message send',
+  'message request',
+  'channel open',
+] as const;
 
 let dir: Awaited<ReturnType<typeof createTempDir>>;
 let home: string;
@@ -73,13 +90,52 @@ beforeAll(async () => {
   await writeFile(join(dir.path, 'not-toml.toml'), '[[[\n= = =\n');
   await mkdir(join(dir.path, 'empty-actor'));
   values = [
-    testActorManifest('echo'), testActorManifest('small'), join(dir.path, 'bad.toml'), join(dir.path, 'not-toml.toml'),
-    chainFile, join(dir.path, 'flipped.chain'), join(dir.path, 'truncated.chain'), join(dir.path, 'absent.chain'),
-    join(dir.path, 'out.chain'), join(dir.path, 'empty-actor'), dir.path, '/dev/null', '/nonexistent/x', home,
-    actorId, actorId.slice(0, 8), actorId.slice(0, 1), 'nobody', '', ' ', '-', '--', '-1', '0', '1', '3', '1e9',
-    '18446744073709551616', 'NaN', '0x10', 'hello', 'state', 'chain', 'shutdown', '"quoted"', 'a b', '\u00e9\u4e2d\u{1F600}',
-    '%s%n', '../../..', 'ff'.repeat(32), '00'.repeat(31), 'zz'.repeat(32), 'wasm.call', 'actor.spawn',
-    'message-server-actor', 'src/index.ts',
+    testActorManifest('echo'),
+    testActorManifest('small'),
+    join(dir.path, 'bad.toml'),
+    join(dir.path, 'not-toml.toml'),
+    chainFile,
+    join(dir.path, 'flipped.chain'),
+    join(dir.path, 'truncated.chain'),
+    join(dir.path, 'absent.chain'),
+    join(dir.path, 'out.chain'),
+    join(dir.path, 'empty-actor'),
+    dir.path,
+    '/dev/null',
+    '/nonexistent/x',
+    home,
+    actorId,
+    actorId.slice(0, 8),
+    actorId.slice(0, 1),
+    'nobody',
+    '',
+    ' ',
+    '-',
+    '--',
+    '-1',
+    '0',
+    '1',
+    '3',
+    '1e9',
+    '18446744073709551616',
+    'NaN',
+    '0x10',
+    'hello',
+    'state',
+    'chain',
+    'shutdown',
+    '"quoted"',
+    'a b',
+    '\u00e9\u4e2d\u{1F600}',
+    '%s%n',
+    '../../..',
+    'ff'.repeat(32),
+    '00'.repeat(31),
+    'zz'.repeat(32),
+    'wasm.call',
+    'actor.spawn',
+    'message-server-actor',
+    'src/index.ts',
   ];
 });
 
@@ -88,24 +144,60 @@ afterAll(async () => {
 });
 
 const FLAGS = [
-  '--json', '--help', '-h', '--home', '--trust', '--from', '--limit', '-n', '--type', '--send', '-s', '--request', '-r',
-  '--component', '--output', '-o', '--force', '-f', '--entry', '--world', '--out', '--bogus', '--json=true', '--no-json',
+  '--json',
+  '--help',
+  '-h',
+  '--home',
+  '--trust',
+  '--from',
+  '--limit',
+  '-n',
+  '--type',
+  '--send',
+  '-s',
+  '--request',
+  '-r',
+  '--component',
+  '--output',
+  '-o',
+  '--force',
+  '-f',
+  '--entry',
+  '--world',
+  '--out',
+  '--bogus',
+  '--json=true',
+  '--no-json',
 ];
 
 /** A token: a flag, a value (by index into `values`, filled in once they exist), or random text. */
 type Token = { readonly flag: string } | { readonly value: number } | { readonly text: string };
 
-const value: fc.Arbitrary<Token> = fc.oneof({ weight: 5, arbitrary: fc.nat().map((index) => ({ value: index })) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map((text) => ({ text })) });
+const value: fc.Arbitrary<Token> = fc.oneof(
+  { weight: 5, arbitrary: fc.nat().map((index) => ({ value: index })) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map((text) => ({ text })) },
+);
 /** Mostly a flag with a value, sometimes a flag or a value alone, so most lists get past the parser. */
 const option: fc.Arbitrary<Token[]> = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...FLAGS).map((flag): Token => ({ flag })), value) },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(
+      fc.constantFrom(...FLAGS).map((flag): Token => ({ flag })),
+      value,
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...FLAGS).map((flag): Token[] => [{ flag }]) },
   { weight: 1, arbitrary: value.map((v) => [v]) },
 );
 
 const invocation = fc.record({
-  command: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...COMMANDS) }, { weight: 1, arbitrary: fc.constantFrom('chain', 'help', 'nonexistent', '') }),
-  tokens: fc.tuple(fc.option(value, { freq: 5 }), fc.array(option, { maxLength: 3 })).map(([first, options]) => [...(first === null ? [] : [first]), ...options.flat()]),
+  command: fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...COMMANDS) },
+    { weight: 1, arbitrary: fc.constantFrom('chain', 'help', 'nonexistent', '') },
+  ),
+  tokens: fc
+    .tuple(fc.option(value, { freq: 5 }), fc.array(option, { maxLength: 3 }))
+    .map(([first, options]) => [...(first === null ? [] : [first]), ...options.flat()]),
   json: fc.boolean(),
 });
 
@@ -142,61 +234,75 @@ function theater(argv: readonly string[], timeBoundMs = TIME_BOUND_MS): Promise<
 }
 
 describe('the theater binary, fuzzed', () => {
-  it('exits 0, 1 or 2 within bounds, with no stack trace, and one JSON object under --json', async () => {
-    await fc.assert(
-      fc.asyncProperty(invocation, async ({ command, tokens, json }) => {
-        const rest = tokens.map((t) => ('flag' in t ? t.flag : 'value' in t ? values[t.value % values.length]! : t.text));
-        const argv = [...(command === '' ? [] : command.split(' ')), ...rest, ...(json ? ['--json'] : [])];
-        const ran = await theater(argv);
-        const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
-        expect(ran.timedOut, shown).toBe(false);
-        expect([0, 1, 2], shown).toContain(ran.exitCode);
-        expect(`${ran.stdout}\n${ran.stderr}`, shown).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
+  it(
+    'exits 0, 1 or 2 within bounds, with no stack trace, and one JSON object under --json',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(invocation, async ({ command, tokens, json }) => {
+          const rest = tokens.map((t) => ('flag' in t ? t.flag : 'value' in t ? values[t.value % values.length]! : t.text));
+          const argv = [...(command === '' ? [] : command.split(' ')), ...rest, ...(json ? ['--json'] : [])];
+          const ran = await theater(argv);
+          const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
+          expect(ran.timedOut, shown).toBe(false);
+          expect([0, 1, 2], shown).toContain(ran.exitCode);
+          expect(`${ran.stdout}\n${ran.stderr}`, shown).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
 
-        // --json applies to a command's own output: not to help, topics or unknown commands.
-        const jsonOutput = json && (COMMANDS as readonly string[]).includes(command) && !argv.some((a) => ['--help', '-h', '--', '--no-json'].includes(a));
-        if (!jsonOutput) return;
-        let output: unknown;
-        expect(() => (output = JSON.parse(ran.stdout)), shown).not.toThrow();
-        expect(typeof output === 'object' && output !== null && !Array.isArray(output), shown).toBe(true);
-        if (ran.exitCode === 0) return;
-        const { error, ok } = output as { error?: { code?: unknown; message?: unknown; oclif?: unknown }; ok?: unknown };
-        if (error === undefined) {
-          expect(ok, shown).toBe(false);
-          expect(ran.exitCode, shown).toBe(1);
-        } else {
-          expect(typeof error.code, shown).toBe('string');
-          expect(typeof error.message, shown).toBe('string');
-        }
-      }),
-      { ...fuzzParameters('cli: argv', { runs: 10, cost: 20 }), timeout: TIME_BOUND_MS + 5000 },
-    );
-  }, 20 * 60_000);
+          // --json applies to a command's own output: not to help, topics or unknown commands.
+          const jsonOutput =
+            json && (COMMANDS as readonly string[]).includes(command) && !argv.some((a) => ['--help', '-h', '--', '--no-json'].includes(a));
+          if (!jsonOutput) return;
+          let output: unknown;
+          expect(() => (output = JSON.parse(ran.stdout)), shown).not.toThrow();
+          expect(typeof output === 'object' && output !== null && !Array.isArray(output), shown).toBe(true);
+          if (ran.exitCode === 0) return;
+          const { error, ok } = output as { error?: { code?: unknown; message?: unknown; oclif?: unknown }; ok?: unknown };
+          if (error === undefined) {
+            expect(ok, shown).toBe(false);
+            expect(ran.exitCode, shown).toBe(1);
+          } else {
+            expect(typeof error.code, shown).toBe('string');
+            expect(typeof error.message, shown).toBe('string');
+          }
+        }),
+        { ...fuzzParameters('cli: argv', { runs: 10, cost: 20 }), timeout: TIME_BOUND_MS + 5000 },
+      );
+    },
+    20 * 60_000,
+  );
 
-  it('exits 1 or 2 for every changed chain file, in chain verify and replay, with a coded error or an invalid verdict', async () => {
-    let cases = 0;
-    await fc.assert(
-      fc.asyncProperty(changedChainFile(exported), fc.constantFrom('chain verify', 'replay'), fc.boolean(), async ({ bytes }, command, json) => {
-        const file = join(dir.path, `changed-${cases++}.chain`);
-        await writeFile(file, bytes);
-        const argv = [...command.split(' '), file, ...(json ? ['--json'] : [])];
-        const ran = await theater(argv, CHAIN_TIME_BOUND_MS);
-        const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
-        let output: { error?: { code?: unknown; message?: unknown }; ok?: unknown } | undefined;
-        try {
-          output = json ? (JSON.parse(ran.stdout) as typeof output) : undefined;
-        } catch {
-          output = undefined;
-        }
-        const coded = json ? typeof output?.error?.code === 'string' || output?.ok === false : /^[a-z-]+: |^✗ /u.test(ran.stderr);
-        expect(ran.timedOut, shown).toBe(false);
-        expect([1, 2], shown).toContain(ran.exitCode);
-        expect(`${ran.stdout}\n${ran.stderr}`, shown).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
-        expect(coded, shown).toBe(true);
-      }),
-      { ...fuzzParameters('cli: changed chain files', { runs: 6, cost: 20 }), timeout: CHAIN_TIME_BOUND_MS + 5000 },
-    );
-  }, 20 * 60_000);
+  it(
+    'exits 1 or 2 for every changed chain file, in chain verify and replay, with a coded error or an invalid verdict',
+    async () => {
+      let cases = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          changedChainFile(exported),
+          fc.constantFrom('chain verify', 'replay'),
+          fc.boolean(),
+          async ({ bytes }, command, json) => {
+            const file = join(dir.path, `changed-${cases++}.chain`);
+            await writeFile(file, bytes);
+            const argv = [...command.split(' '), file, ...(json ? ['--json'] : [])];
+            const ran = await theater(argv, CHAIN_TIME_BOUND_MS);
+            const shown = `theater ${JSON.stringify(argv)} → ${ran.exitCode ?? ran.signal}\nstdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`;
+            let output: { error?: { code?: unknown; message?: unknown }; ok?: unknown } | undefined;
+            try {
+              output = json ? (JSON.parse(ran.stdout) as typeof output) : undefined;
+            } catch {
+              output = undefined;
+            }
+            const coded = json ? typeof output?.error?.code === 'string' || output?.ok === false : /^[a-z-]+: |^✗ /u.test(ran.stderr);
+            expect(ran.timedOut, shown).toBe(false);
+            expect([1, 2], shown).toContain(ran.exitCode);
+            expect(`${ran.stdout}\n${ran.stderr}`, shown).not.toMatch(/^\s+at .+:\d+:\d+\)?$/mu);
+            expect(coded, shown).toBe(true);
+          },
+        ),
+        { ...fuzzParameters('cli: changed chain files', { runs: 6, cost: 20 }), timeout: CHAIN_TIME_BOUND_MS + 5000 },
+      );
+    },
+    20 * 60_000,
+  );
 
   // Found by the argv property (seed 98765): the help command's usage error made oclif look up help for the unknown
   // command inside its error handler, which threw again (two stack traces, exit 1).

@@ -40,7 +40,9 @@ describe('theater create', () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(pkg['dependencies']).toEqual({ '@theater/sdk': `^${cliVersion()}` });
     expect(pkg['devDependencies']).toEqual({ '@theater/cli': `^${cliVersion()}`, typescript: expect.stringMatching(/^\^5\./u) });
-    expect(await readFile(join(dir, 'manifest.toml'), 'utf8')).toMatch(/^#:schema .\/node_modules\/@theater\/handlers\/dist\/manifest.schema.json\nname = "notes"\n/u);
+    expect(await readFile(join(dir, 'manifest.toml'), 'utf8')).toMatch(
+      /^#:schema .\/node_modules\/@theater\/handlers\/dist\/manifest.schema.json\nname = "notes"\n/u,
+    );
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toContain('node_modules/');
     const tsconfig = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions['types']).toEqual(['@theater/sdk/wit-types']);
@@ -107,9 +109,15 @@ const TEMPLATE_RUNS: readonly TemplateRun[] = [
  */
 async function fakeModel(dir: string): Promise<AsyncDisposable> {
   const apiKey = 'sk-create-test';
-  const llm = await startFakeLlmServer({ apiKey, script: [{ toolCalls: [{ name: 'save_note', arguments: { text: 'hello' } }] }, { content: 'Noted.' }] });
+  const llm = await startFakeLlmServer({
+    apiKey,
+    script: [{ toolCalls: [{ name: 'save_note', arguments: { text: 'hello' } }] }, { content: 'Noted.' }],
+  });
   const manifest = join(dir, 'manifest.toml');
-  const granted = (await readFile(manifest, 'utf8')).replace('allowed_hosts = ["api.openai.com"]', `allowed_hosts = [${JSON.stringify(llm.host)}]`);
+  const granted = (await readFile(manifest, 'utf8')).replace(
+    'allowed_hosts = ["api.openai.com"]',
+    `allowed_hosts = [${JSON.stringify(llm.host)}]`,
+  );
   expect(granted).toContain(llm.host);
   await writeFile(manifest, granted);
   const variables = { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: llm.baseUrl };
@@ -133,7 +141,9 @@ describe('theater create inside the Theater repository', () => {
       const created = await create(['linked', '--dir', inWorkspace]);
       expect(created.sdk).toBe('workspace:^');
       expect(created.next).toContain('pnpm install');
-      const tsconfig = JSON.parse(await readFile(join(inWorkspace, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+      const tsconfig = JSON.parse(await readFile(join(inWorkspace, 'tsconfig.json'), 'utf8')) as {
+        compilerOptions: Record<string, unknown>;
+      };
       expect(tsconfig.compilerOptions['customConditions']).toEqual(['@theater/source']);
     } finally {
       await rm(inWorkspace, { recursive: true, force: true });
@@ -155,7 +165,16 @@ describe('theater create inside the Theater repository', () => {
         expect(built.stderr, built.stdout).toBe('');
         expect(built.exitCode).toBe(0);
       }
-      const run = await runTheater(['run', join(dir, 'manifest.toml'), '--home', home, ...sends.flatMap((send) => ['--send', send]), '--request', request, '--json']);
+      const run = await runTheater([
+        'run',
+        join(dir, 'manifest.toml'),
+        '--home',
+        home,
+        ...sends.flatMap((send) => ['--send', send]),
+        '--request',
+        request,
+        '--json',
+      ]);
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain(JSON.stringify(reply).slice(1, -1)); // the reply as a string in the JSON output
     }, 180_000);

@@ -6,7 +6,12 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
 describe('decodeBytes', () => {
   it('decodes UTF-8 JSON as text and JSON', () => {
-    expect(decodeBytes(text('{"count":2}'))).toEqual({ bytes: 11, hex: '7b22636f756e74223a327d', text: '{"count":2}', json: { value: { count: 2 } } });
+    expect(decodeBytes(text('{"count":2}'))).toEqual({
+      bytes: 11,
+      hex: '7b22636f756e74223a327d',
+      text: '{"count":2}',
+      json: { value: { count: 2 } },
+    });
   });
 
   it('treats valid UTF-8 with control characters as binary', () => {

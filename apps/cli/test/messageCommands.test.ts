@@ -34,7 +34,10 @@ interface Ran {
 }
 
 /** Starts `theater <argv>` with the test home; stdin stays open until the test ends it. */
-function startTheater(argv: readonly string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; done: Promise<Ran>; stdoutLines: () => string[] } {
+function startTheater(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+): { child: ChildProcessWithoutNullStreams; done: Promise<Ran>; stdoutLines: () => string[] } {
   const child = spawn(process.execPath, [...theaterNodeArgs(), ...argv], {
     cwd: dir.path,
     env: { ...process.env, THEATER_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', THEATER_SERVER: '', THEATER_TOKEN: '', ...env },
@@ -115,7 +118,10 @@ describe('theater message send', () => {
   it('reads a text before --json as the message and --json as the output flag', async () => {
     const { id } = await client.actors.start({ path: testActorManifest('echo') });
     const ran = await theater(['message', 'request', id, '{"not":"json payload"}', '--json']);
-    expect(JSON.parse(ran.stdout)).toEqual({ actorId: id, reply: { text: 'echo:{"not":"json payload"}', base64: Buffer.from('echo:{"not":"json payload"}').toString('base64') } });
+    expect(JSON.parse(ran.stdout)).toEqual({
+      actorId: id,
+      reply: { text: 'echo:{"not":"json payload"}', base64: Buffer.from('echo:{"not":"json payload"}').toString('base64') },
+    });
   });
 
   it('answers an unknown actor with exit 2 and its code', async () => {
@@ -142,7 +148,10 @@ describe('theater message request', () => {
     const { id } = await client.actors.start({ path: testActorManifest('echo') });
     expect(await theater(['message', 'request', id, 'hi'])).toMatchObject({ exitCode: 0, stdout: 'echo:hi\n' });
     const state = await theater(['message', 'request', id, 'state', '--json']);
-    expect(JSON.parse(state.stdout)).toEqual({ actorId: id, reply: { text: '{"count":0}', json: { count: 0 }, base64: Buffer.from('{"count":0}').toString('base64') } });
+    expect(JSON.parse(state.stdout)).toEqual({
+      actorId: id,
+      reply: { text: '{"count":0}', json: { count: 0 }, base64: Buffer.from('{"count":0}').toString('base64') },
+    });
 
     const small = await client.actors.start({ path: testActorManifest('small') });
     await client.messages.send(small.id, 'tick');
@@ -162,9 +171,15 @@ describe('theater message request', () => {
     const { id } = await client.actors.start({ path: testActorManifest('echo') });
     const elsewhere = await createTempDir('elsewhere');
     try {
-      const ran = await theater(['message', 'request', id, 'hi', '--server', server.url], { THEATER_HOME: elsewhere.path, THEATER_TOKEN: server.token });
+      const ran = await theater(['message', 'request', id, 'hi', '--server', server.url], {
+        THEATER_HOME: elsewhere.path,
+        THEATER_TOKEN: server.token,
+      });
       expect(ran).toMatchObject({ exitCode: 0, stdout: 'echo:hi\n' });
-      const wrong = await theater(['message', 'request', id, 'hi', '--server', server.url, '--json'], { THEATER_HOME: elsewhere.path, THEATER_TOKEN: 'wrong' });
+      const wrong = await theater(['message', 'request', id, 'hi', '--server', server.url, '--json'], {
+        THEATER_HOME: elsewhere.path,
+        THEATER_TOKEN: 'wrong',
+      });
       expect(JSON.parse(wrong.stdout)).toMatchObject({ error: { code: 'unauthorized' } });
     } finally {
       await elsewhere.remove();

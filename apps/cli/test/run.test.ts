@@ -36,10 +36,14 @@ describe('theater run', () => {
   it('prints logs, replies and the final state in command-line order', async () => {
     const { stdout, stderr, exitCode } = await run(
       testActorManifest('echo'),
-      '--send', 'hello',
-      '--request', 'ping',
-      '--send', 'big world',
-      '--request', 'state',
+      '--send',
+      'hello',
+      '--request',
+      'ping',
+      '--send',
+      'big world',
+      '--request',
+      'state',
     );
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
@@ -52,7 +56,9 @@ describe('theater run', () => {
       'reply to "state": {"count":2}',
     ]);
     expect(lines.slice(5, 8)).toEqual(['state: {', '  "count": 2', '}']);
-    expect(lines[8]).toMatch(/^ran echo \([0-9a-f]{8}\) · spawned in [\d.]+ m?s · component cache: (transpiled in [\d.]+ m?s|disk hit|memory hit) · \d+ events$/u);
+    expect(lines[8]).toMatch(
+      /^ran echo \([0-9a-f]{8}\) · spawned in [\d.]+ m?s · component cache: (transpiled in [\d.]+ m?s|disk hit|memory hit) · \d+ events$/u,
+    );
   });
 
   it('reports a component cache hit when the component was transpiled before', async () => {
@@ -82,7 +88,14 @@ describe('theater run', () => {
   });
 
   it('sends messages that look like flags when given attached to their flag', async () => {
-    const { stdout, stderr, exitCode } = await run(testActorManifest('echo'), '--send=--json', '-s=--help', '--request=--send', '-r-x', '--json');
+    const { stdout, stderr, exitCode } = await run(
+      testActorManifest('echo'),
+      '--send=--json',
+      '-s=--help',
+      '--request=--send',
+      '-r-x',
+      '--json',
+    );
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
     const json = JSON.parse(stdout) as RunJson;
@@ -159,7 +172,15 @@ describe('theater run', () => {
   });
 
   it('exits 1 when the actor traps while handling a message, after printing what came before', async () => {
-    const { stdout, stderr, exitCode } = await run(testActorManifest('trapper'), '--request', 'before', '--send', 'trap', '--send', 'after');
+    const { stdout, stderr, exitCode } = await run(
+      testActorManifest('trapper'),
+      '--request',
+      'before',
+      '--send',
+      'trap',
+      '--send',
+      'after',
+    );
     expect(exitCode).toBe(1);
     expect(stdout).toContain('reply to "before":');
     expect(stderr).toMatch(/^actor trapper failed in theater:simple\/message-server-client#handle-send: trap: /u);
@@ -171,15 +192,23 @@ describe('theater run', () => {
     expect((JSON.parse(events.stdout) as { type: string }[]).at(-1)?.type).toBe('actor.fail');
   });
 
-  for (const handlers of [['runtime', 'message-server'], ['runtime', 'message-server', 'timing']]) {
+  for (const handlers of [
+    ['runtime', 'message-server'],
+    ['runtime', 'message-server', 'timing'],
+  ]) {
     it(`leaves the chain's head signed when the actor fails with a guest error, granted ${handlers.join(', ')}`, async () => {
       const manifest = join(home.path, `trapper-${handlers.length}.toml`);
       const grants = handlers.map((type) => `[[handler]]\ntype = "${type}"\n`).join('');
-      await writeFile(manifest, `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`);
+      await writeFile(
+        manifest,
+        `name = "trapper"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('trapper'))}\n${grants}`,
+      );
       // As a process: a failed run exits as soon as it has reported, and must not exit before the end is signed.
       const ran = await theaterProcess(['run', manifest, '--send', 'a', '--send', 'fail', '--home', home.path]);
       expect(ran.exitCode).toBe(1);
-      expect(ran.stderr).toMatch(/^actor trapper failed in theater:simple\/message-server-client#handle-send: guest-error: requested failure\n/u);
+      expect(ran.stderr).toMatch(
+        /^actor trapper failed in theater:simple\/message-server-client#handle-send: guest-error: requested failure\n/u,
+      );
       const id = /its chain: theater events [0-9a-f]{8} \(actor ([0-9a-f-]{36}),/u.exec(ran.stderr)?.[1];
       const verified = await runTheater(['chain', 'verify', id!, '--home', home.path, '--json']);
       expect(verified.exitCode).toBe(0);

@@ -20,7 +20,19 @@ const run = (...argv: string[]) => runTheater(['run', ...argv, '--home', home.pa
 /** Writes a manifest named `file` in the home's temp directory; `lines` come after name and version. */
 async function manifest(file: string, lines: readonly string[]): Promise<string> {
   const path = join(home.path, file);
-  await writeFile(path, ['name = "refused"', 'version = "0.1.0"', ...lines, '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', ''].join('\n'));
+  await writeFile(
+    path,
+    [
+      'name = "refused"',
+      'version = "0.1.0"',
+      ...lines,
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '',
+    ].join('\n'),
+  );
   return path;
 }
 
@@ -46,7 +58,9 @@ describe('theater run: the component and init_state must be regular files', () =
     expect(stderr.trimEnd()).toBe('invalid-component: component: /dev/zero is a character device, not a regular file');
   });
 
-  it('exits 2 at once with invalid-init-state when init_state is a FIFO, instead of waiting for a writer', { timeout: 30_000 }, async () => {
+  it('exits 2 at once with invalid-init-state when init_state is a FIFO, instead of waiting for a writer', {
+    timeout: 30_000,
+  }, async () => {
     const fifo = join(home.path, 'state.fifo');
     execFileSync('mkfifo', [fifo]);
     const path = await manifest('fifo.toml', [`component = ${JSON.stringify(testActorComponent('small'))}`, 'init_state = "state.fifo"']);
@@ -79,11 +93,17 @@ describe('theater run: refusals and deadlines name their field', () => {
   });
 
   it('exits 1 naming limits.call_timeout_ms when the actor does not answer a request in time', async () => {
-    const path = await manifest('call-timeout.toml', [`component = ${JSON.stringify(testActorComponent('spinner'))}`, '[limits]', 'call_timeout_ms = 1']);
+    const path = await manifest('call-timeout.toml', [
+      `component = ${JSON.stringify(testActorComponent('spinner'))}`,
+      '[limits]',
+      'call_timeout_ms = 1',
+    ]);
     const { stderr, exitCode } = await run(path, '--request', 'spin');
     expect(exitCode).toBe(1);
     expect(stderr).toContain('limits.call_timeout_ms');
-    expect(stderr).toMatch(/^(request-timeout: actor refused \(.+\) did not answer the request within 1 ms|actor refused failed in \S+: operation-timeout: operation ran past its 1 ms deadline)/u);
+    expect(stderr).toMatch(
+      /^(request-timeout: actor refused \(.+\) did not answer the request within 1 ms|actor refused failed in \S+: operation-timeout: operation ran past its 1 ms deadline)/u,
+    );
   });
 
   it('exits 2 with component-not-found for a component not built yet, saying how to build it', async () => {
@@ -96,18 +116,34 @@ describe('theater run: refusals and deadlines name their field', () => {
   });
 
   it('exits 1 naming limits.init_timeout_ms when the actor does not start in time', async () => {
-    const path = await manifest('init-timeout.toml', [`component = ${JSON.stringify(testActorComponent('echo'))}`, '[limits]', 'init_timeout_ms = 1']);
+    const path = await manifest('init-timeout.toml', [
+      `component = ${JSON.stringify(testActorComponent('echo'))}`,
+      '[limits]',
+      'init_timeout_ms = 1',
+    ]);
     const { stderr, exitCode } = await run(path, '--send', 'never');
     expect(exitCode).toBe(1);
     // Instantiation or init itself passes the deadline, whichever comes first: both name the limit.
-    expect(stderr.split('\n')[0]).toMatch(/^actor refused failed.*: (instantiation|operation) ran past its 1 ms deadline \(limits\.init_timeout_ms\)$/u);
+    expect(stderr.split('\n')[0]).toMatch(
+      /^actor refused failed.*: (instantiation|operation) ran past its 1 ms deadline \(limits\.init_timeout_ms\)$/u,
+    );
   });
 });
 
 describe('theater run: an actor not granted message-server', () => {
   it('exits 2 with permission-denied naming the grant at its first message', async () => {
     const path = join(home.path, 'deaf.toml');
-    await writeFile(path, ['name = "deaf"', 'version = "0.1.0"', `component = ${JSON.stringify(testActorComponent('small'))}`, '[[handler]]', 'type = "runtime"', ''].join('\n'));
+    await writeFile(
+      path,
+      [
+        'name = "deaf"',
+        'version = "0.1.0"',
+        `component = ${JSON.stringify(testActorComponent('small'))}`,
+        '[[handler]]',
+        'type = "runtime"',
+        '',
+      ].join('\n'),
+    );
     for (const flag of ['--send', '--request']) {
       const { stdout, stderr, exitCode } = await run(path, flag, 'hello');
       expect(exitCode).toBe(2);

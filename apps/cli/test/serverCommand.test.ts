@@ -74,7 +74,9 @@ describe('theater server', () => {
     expect(JSON.parse(detachedAgain.stdout)).toMatchObject({ error: { code: 'server-running' } });
     const second = await execTheater(['server', '--home', home, '--json']);
     expect(second.code).toBe(2);
-    expect(JSON.parse(second.stdout)).toMatchObject({ error: { code: 'server-running', message: expect.stringContaining(`pid ${info.pid}`) } });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      error: { code: 'server-running', message: expect.stringContaining(`pid ${info.pid}`) },
+    });
     const stopped = await execTheater(['server', 'stop', '--home', home, '--json']);
     expect(stopped.code).toBe(0);
     expect(JSON.parse(stopped.stdout)).toEqual({ pid: info.pid, url: info.url, home });

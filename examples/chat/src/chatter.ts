@@ -31,7 +31,8 @@ const EMPTY: Chat = { name: 'chatter', channel: null, history: [] };
 const noted = (chat: Chat, entry: string): Chat => ({ ...chat, history: [...chat.history, entry] });
 
 /** A host call's `err(…)` reaches the guest as a string, or as an error carrying it in `payload`. */
-const hostError = (error: unknown): string => (typeof error === 'string' ? error : String((error as { payload?: unknown }).payload ?? error));
+const hostError = (error: unknown): string =>
+  typeof error === 'string' ? error : String((error as { payload?: unknown }).payload ?? error);
 
 export default defineActor({
   state: () => EMPTY,

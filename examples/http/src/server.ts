@@ -24,7 +24,14 @@ interface Site {
 const DEFAULTS: Site = { port: 8080, visits: 0, page: 0, count: 0 };
 
 function respond(contentType: string, body: string): HttpResponse {
-  return { status: 200, headers: [['content-type', contentType], ['cache-control', 'no-store']], body: encodeText(body) };
+  return {
+    status: 200,
+    headers: [
+      ['content-type', contentType],
+      ['cache-control', 'no-store'],
+    ],
+    body: encodeText(body),
+  };
 }
 
 export default defineActor({

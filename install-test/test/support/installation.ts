@@ -118,17 +118,23 @@ export async function createInstallation(): Promise<Installation> {
     runIn({ ...env, ...options.env }, file, args, options.cwd ?? project, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   // turbo builds only this package's dependencies (`^build`) before the test: an unlisted package would be packed unbuilt.
-  const own = JSON.parse(await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { devDependencies: Record<string, string> };
+  const own = JSON.parse(await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+    devDependencies: Record<string, string>;
+  };
   const packages: PackedPackage[] = [];
   // One at a time: the CLI's prepack writes its oclif manifest, and the machine is shared.
   for (const dir of await publishedPackageDirs()) {
     const { name, version } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
-    if (own.devDependencies[name] === undefined) throw new Error(`add "${name}": "workspace:^" to install-test/package.json's devDependencies, so turbo builds it before it is packed`);
+    if (own.devDependencies[name] === undefined)
+      throw new Error(
+        `add "${name}": "workspace:^" to install-test/package.json's devDependencies, so turbo builds it before it is packed`,
+      );
     const before = new Set(await readdir(tarballs));
     const packed = await runIn(process.env, 'pnpm', ['pack', '--pack-destination', tarballs], dir, DEFAULT_TIMEOUT_MS);
     if (packed.code !== 0) throw new Error(`pnpm pack failed for ${name}:\n${packed.transcript}`);
     const made = (await readdir(tarballs)).filter((file) => !before.has(file));
-    if (made.length !== 1 || made[0] === undefined) throw new Error(`pnpm pack made ${made.length} tarballs for ${name}:\n${packed.transcript}`);
+    if (made.length !== 1 || made[0] === undefined)
+      throw new Error(`pnpm pack made ${made.length} tarballs for ${name}:\n${packed.transcript}`);
     const tarball = join(tarballs, made[0]);
     packages.push({ name, version, dir, tarball, bytes: (await readFile(tarball)).byteLength });
   }
@@ -141,8 +147,12 @@ export async function createInstallation(): Promise<Installation> {
   const dependencies: Record<string, string> = Object.fromEntries(packages.map((entry) => [entry.name, `file:${entry.tarball}`]));
   dependencies['typescript'] = await rootDevDependency('typescript');
   dependencies['@types/node'] = await rootDevDependency('@types/node');
-  await writeFile(join(project, 'package.json'), `${JSON.stringify({ name: 'theater-install', private: true, type: 'module', dependencies }, null, 2)}\n`);
-  const npmInstall: Installation['npmInstall'] = (dir) => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir });
+  await writeFile(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'theater-install', private: true, type: 'module', dependencies }, null, 2)}\n`,
+  );
+  const npmInstall: Installation['npmInstall'] = (dir) =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir });
   const installed = await npmInstall(project);
   if (installed.code !== 0) throw new Error(`npm install of the tarballs failed:\n${installed.transcript}`);
 

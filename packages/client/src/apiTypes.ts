@@ -92,7 +92,14 @@ export type ChannelServerFrame =
  */
 export type VerifyView =
   | { readonly ok: true; readonly actor: string; readonly events: number; readonly checkpoints: number; readonly unsignedEvents: number }
-  | { readonly ok: false; readonly actor: string; readonly events: number; readonly checkpoints: number; readonly index: number; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly actor: string;
+      readonly events: number;
+      readonly checkpoints: number;
+      readonly index: number;
+      readonly reason: string;
+    };
 
 /** One side of a replay divergence. */
 export interface ReplayedEventView {
@@ -108,9 +115,12 @@ export interface ReplayView {
   readonly events: number;
   readonly recordedComponent: string;
   readonly replayedComponent: string;
-  readonly divergence:
-    | { readonly index: number; readonly expected: ReplayedEventView | null; readonly actual: ReplayedEventView | null; readonly reason: string }
-    | null;
+  readonly divergence: {
+    readonly index: number;
+    readonly expected: ReplayedEventView | null;
+    readonly actual: ReplayedEventView | null;
+    readonly reason: string;
+  } | null;
   readonly durationMs: number;
 }
 

@@ -17,7 +17,9 @@ export class ChainApi {
 
   /** Verifies an actor's chain (hashes, links, signed checkpoints); a failed verification is `{ ok: false, index, reason }`. */
   async verify(id: string, options: VerifyOptions = {}): Promise<VerifyView> {
-    const trust = options.trust?.map((key) => (typeof key === 'string' ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')));
+    const trust = options.trust?.map((key) =>
+      typeof key === 'string' ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'),
+    );
     return this.#transport.json<VerifyView>('GET', `/v1/actors/${encodeURIComponent(id)}/chain/verify`, { query: { trust } });
   }
 
@@ -28,7 +30,11 @@ export class ChainApi {
    * for await (const chunk of client.chain.export(id)) out.write(chunk);
    */
   async *export(id: string, options: { readonly signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array, void, undefined> {
-    const response = await this.#transport.fetch('GET', `/v1/actors/${encodeURIComponent(id)}/chain/export`, options.signal === undefined ? {} : { signal: options.signal });
+    const response = await this.#transport.fetch(
+      'GET',
+      `/v1/actors/${encodeURIComponent(id)}/chain/export`,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
     if (response.body === null) return;
     const reader = response.body.getReader();
     let done = false;
@@ -48,6 +54,8 @@ export class ChainApi {
 
   /** Re-runs an actor from its chain and compares, event by event; `componentPath` (as the server sees it) runs another component. */
   async replay(id: string, options: { readonly componentPath?: string } = {}): Promise<ReplayView> {
-    return this.#transport.json<ReplayView>('POST', `/v1/actors/${encodeURIComponent(id)}/replay`, { body: options.componentPath === undefined ? {} : { componentPath: options.componentPath } });
+    return this.#transport.json<ReplayView>('POST', `/v1/actors/${encodeURIComponent(id)}/replay`, {
+      body: options.componentPath === undefined ? {} : { componentPath: options.componentPath },
+    });
   }
 }

@@ -76,7 +76,8 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   /** Sends a message on the channel (in order); `channel-closed` once it has closed. */
   send(payload: Payload): void {
-    if (this.#ending !== undefined || this.#ended !== undefined) throw new TheaterApiError('channel-closed', `channel ${this.id} is closed`, 0);
+    if (this.#ending !== undefined || this.#ended !== undefined)
+      throw new TheaterApiError('channel-closed', `channel ${this.id} is closed`, 0);
     send(this.#socket, { type: 'message', base64: toBase64(toPayloadBytes(payload)) });
   }
 
@@ -166,5 +167,5 @@ function parseFrame(data: WebSocket.RawData, isBinary: boolean): ChannelServerFr
 }
 
 function cut(): TheaterApiError {
-  return new TheaterApiError('network-error', 'the channel\'s connection closed before the channel did', 0);
+  return new TheaterApiError('network-error', "the channel's connection closed before the channel did", 0);
 }

@@ -60,7 +60,11 @@ export async function discoverServer(options: DiscoverOptions = {}): Promise<Fou
   const running = await runningServer(home);
   const url = explicit ?? running?.url;
   if (url === undefined) {
-    throw new TheaterApiError('server-not-running', `no server runs on ${home}: start one with \`theater server --home ${home}\` (add --resume to bring back what the last one ran)`, 0);
+    throw new TheaterApiError(
+      'server-not-running',
+      `no server runs on ${home}: start one with \`theater server --home ${home}\` (add --resume to bring back what the last one ran)`,
+      0,
+    );
   }
   // The home's token goes only to the home's own server: never, in clear text, to a URL someone else named.
   const ownServer = running !== undefined && sameServer(url, running.url);

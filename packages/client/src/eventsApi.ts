@@ -59,10 +59,14 @@ export class EventsApi {
    * }
    */
   async read(id: string, options: ReadEventsOptions = {}): Promise<EventsPage> {
-    const page = await this.#transport.json<{ events: WireEvent[]; next: number | null; total: number }>('GET', `/v1/actors/${encodeURIComponent(id)}/events`, {
-      query: { from: options.from, to: options.to, limit: options.limit, type: options.types },
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
+    const page = await this.#transport.json<{ events: WireEvent[]; next: number | null; total: number }>(
+      'GET',
+      `/v1/actors/${encodeURIComponent(id)}/events`,
+      {
+        query: { from: options.from, to: options.to, limit: options.limit, type: options.types },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+    );
     return { events: page.events.map(fromWireEvent), next: page.next, total: page.total };
   }
 
@@ -114,7 +118,8 @@ export class EventsApi {
       });
       socket.on('close', (code: number) => {
         ended = true;
-        if (!aborted && failure === undefined) failure = new TheaterApiError('network-error', `the event stream closed (WebSocket close code ${code})`, 0);
+        if (!aborted && failure === undefined)
+          failure = new TheaterApiError('network-error', `the event stream closed (WebSocket close code ${code})`, 0);
         notify();
       });
       socket.on('error', (cause: Error) => {
@@ -122,7 +127,11 @@ export class EventsApi {
         notify();
       });
     };
-    const socket = await this.#transport.websocket(`/v1/actors/${encodeURIComponent(id)}/events/stream`, { from: options.from, type: options.types }, { onOpen: listen });
+    const socket = await this.#transport.websocket(
+      `/v1/actors/${encodeURIComponent(id)}/events/stream`,
+      { from: options.from, type: options.types },
+      { onOpen: listen },
+    );
     const onAbort = (): void => {
       aborted = true;
       notify();

@@ -16,7 +16,9 @@ export class MessagesApi {
    * await client.messages.send(id, 'hello'); // or bytes, or { json: { add: 1 } }
    */
   async send(id: string, payload: Payload): Promise<void> {
-    await this.#transport.json<{ delivered: true }>('POST', `/v1/actors/${encodeURIComponent(id)}/messages`, { body: toPayloadBody(payload) });
+    await this.#transport.json<{ delivered: true }>('POST', `/v1/actors/${encodeURIComponent(id)}/messages`, {
+      body: toPayloadBody(payload),
+    });
   }
 
   /**
@@ -24,7 +26,9 @@ export class MessagesApi {
    * to the actor's call timeout, then `request-timeout`).
    */
   async request(id: string, payload: Payload): Promise<Uint8Array> {
-    const { reply } = await this.#transport.json<{ reply: string }>('POST', `/v1/actors/${encodeURIComponent(id)}/requests`, { body: toPayloadBody(payload) });
+    const { reply } = await this.#transport.json<{ reply: string }>('POST', `/v1/actors/${encodeURIComponent(id)}/requests`, {
+      body: toPayloadBody(payload),
+    });
     return fromBase64(reply);
   }
 }

@@ -23,7 +23,9 @@ export class Session {
     this.#socket = socket;
     socket.on('message', (data) => this.#answer(data.toString()));
     socket.on('close', () => this.#fail(new TheaterApiError('network-error', 'the session closed', 0)));
-    socket.on('error', (cause) => this.#fail(new TheaterApiError('network-error', `the session failed: ${cause.message}`, 0, undefined, {}, { cause })));
+    socket.on('error', (cause) =>
+      this.#fail(new TheaterApiError('network-error', `the session failed: ${cause.message}`, 0, undefined, {}, { cause })),
+    );
   }
 
   /** Opens a session on `transport`'s server. */

@@ -41,7 +41,11 @@ export class TheaterClient {
    */
   static async connect(options: DiscoverOptions & { readonly timeoutMs?: number } = {}): Promise<TheaterClient> {
     const found = await discoverServer(options);
-    return new TheaterClient({ url: found.url, token: found.token, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    return new TheaterClient({
+      url: found.url,
+      token: found.token,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
   }
 
   /** The server's version, uptime, actor count, pid and home. */

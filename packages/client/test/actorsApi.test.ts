@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTheaterServer, type TheaterServer } from '@theater/server';
 import { testActorManifest } from '@theater/test-actors';
-import { TheaterApiError, TheaterClient, isTheaterApiError } from '../src/index.js';
+import { type TheaterApiError, TheaterClient, isTheaterApiError } from '../src/index.js';
 
 let home: string;
 let server: TheaterServer;
@@ -82,7 +82,17 @@ describe('client.actors', () => {
   });
 
   it("returns the supervision tree with a supervisor's children under it", async () => {
-    const toml = ['name = "overseer"', 'version = "0.1.0"', 'component = "dist/overseer.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "message-server"', '[[handler]]', 'type = "supervisor"'].join('\n');
+    const toml = [
+      'name = "overseer"',
+      'version = "0.1.0"',
+      'component = "dist/overseer.wasm"',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "message-server"',
+      '[[handler]]',
+      'type = "supervisor"',
+    ].join('\n');
     const parent = await client.actors.start({ toml, baseDir: dirname(dirname(ECHO)) });
     const child = decode(await server.system.request(parent.id, text('spawn manifests/echo.toml')));
     const roots = await client.actors.tree();
@@ -102,9 +112,15 @@ describe('client.actors', () => {
     await server.system.spawn(ECHO, { id: 'cafe1111-0000-4000-8000-000000000001' });
     await server.system.spawn(ECHO, { id: 'cafe2222-0000-4000-8000-000000000002' });
     expect(await failure(client.actors.stop('cafe'))).toMatchObject({ code: 'ambiguous-actor-id', status: 400 });
-    expect(await failure(client.actors.restart('00000000-0000-4000-8000-000000000000'))).toMatchObject({ code: 'actor-not-found', status: 404 });
+    expect(await failure(client.actors.restart('00000000-0000-4000-8000-000000000000'))).toMatchObject({
+      code: 'actor-not-found',
+      status: 404,
+    });
     expect(await failure(client.actors.state('00000000'))).toMatchObject({ code: 'actor-not-found', status: 404 });
-    expect(await failure(client.actors.start({ path: testActorManifest('init-error') }))).toMatchObject({ code: 'init-failed', status: 422 });
+    expect(await failure(client.actors.start({ path: testActorManifest('init-error') }))).toMatchObject({
+      code: 'init-failed',
+      status: 422,
+    });
   });
 
   it('sends an id with characters a URL reserves as one path segment', async () => {

@@ -47,7 +47,11 @@ describe('client.channels', () => {
     expect(decode(channel.welcome!)).toBe('welcome');
     for (const message of ['one', 'two', { json: { three: 3 } }] as const) channel.send(message);
     await eventually(async () => (await log(actor)).filter((entry) => entry.startsWith('msg')).length === 3);
-    expect((await log(actor)).filter((entry) => entry.startsWith('msg'))).toEqual([`msg ${channel.id} one`, `msg ${channel.id} two`, `msg ${channel.id} {"three":3}`]);
+    expect((await log(actor)).filter((entry) => entry.startsWith('msg'))).toEqual([
+      `msg ${channel.id} one`,
+      `msg ${channel.id} two`,
+      `msg ${channel.id} {"three":3}`,
+    ]);
 
     await client.messages.request(actor, `chan ${channel.id} first`);
     await client.messages.request(actor, `chan ${channel.id} second`);

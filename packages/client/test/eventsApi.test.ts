@@ -71,12 +71,18 @@ describe('client.events.read', () => {
   });
 
   it("throws the server's error for an unknown actor", async () => {
-    await expect(client.events.read('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ name: 'TheaterApiError', code: 'actor-not-found', status: 404 });
+    await expect(client.events.read('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      name: 'TheaterApiError',
+      code: 'actor-not-found',
+      status: 404,
+    });
   });
 });
 
 describe('client.events.follow', () => {
-  it('delivers every event exactly once, in order and linked, to a fast subscriber and one that stops reading, from seq 0, while 10k messages are sent', { timeout: 300_000 }, async () => {
+  it('delivers every event exactly once, in order and linked, to a fast subscriber and one that stops reading, from seq 0, while 10k messages are sent', {
+    timeout: 300_000,
+  }, async () => {
     const actor = await server.system.spawn(testActorManifest('echo'));
     const sent = 10_000;
     let head = -1;
@@ -98,7 +104,9 @@ describe('client.events.follow', () => {
     const [fastEvents, slowEvents] = await Promise.all([fast, slow]);
     expectWholeChain(fastEvents.slice(0, length), length);
     expectWholeChain(slowEvents.slice(0, length), length);
-    expect(fastEvents.slice(0, length).map((event) => Buffer.from(event.hash).toString('hex'))).toEqual(chain.map((event) => Buffer.from(event.hash).toString('hex')));
+    expect(fastEvents.slice(0, length).map((event) => Buffer.from(event.hash).toString('hex'))).toEqual(
+      chain.map((event) => Buffer.from(event.hash).toString('hex')),
+    );
     expect(chain.filter((event) => event.type === 'wasm.call').length).toBeGreaterThanOrEqual(sent);
     expect(lived).toBe(1);
   });
@@ -151,7 +159,11 @@ describe('client.events.follow', () => {
     } catch (error) {
       failure = error;
     }
-    expect(failure).toMatchObject({ name: 'TheaterApiError', code: 'actor-not-found', message: expect.stringMatching(/its chain was not saved/u) as unknown });
+    expect(failure).toMatchObject({
+      name: 'TheaterApiError',
+      code: 'actor-not-found',
+      message: expect.stringMatching(/its chain was not saved/u) as unknown,
+    });
     expect(seen.at(-1)?.type).toBe('actor.stop');
   });
 

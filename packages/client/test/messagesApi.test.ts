@@ -39,7 +39,11 @@ describe('client.messages', () => {
   });
 
   it("rejects with the server's code: an unknown actor, a timeout", async () => {
-    await expect(client.messages.send('no-such-actor', 'x')).rejects.toMatchObject({ name: 'TheaterApiError', code: 'actor-not-found', status: 404 });
+    await expect(client.messages.send('no-such-actor', 'x')).rejects.toMatchObject({
+      name: 'TheaterApiError',
+      code: 'actor-not-found',
+      status: 404,
+    });
     await expect(client.messages.request('no-such-actor', 'x')).rejects.toMatchObject({ code: 'actor-not-found', status: 404 });
     const { id } = await client.actors.start({ path: testActorManifest('spinner') });
     await expect(client.messages.request(id, 'spin')).rejects.toMatchObject({ code: 'request-timeout', status: 504 });

@@ -49,7 +49,9 @@ describe('a session', () => {
     const session = await client.openSession();
     try {
       const replies = await Promise.all(Array.from({ length: 200 }, (_, index) => session.request(echo.id, `ping ${index}`)));
-      expect(replies.map((reply) => new TextDecoder().decode(reply))).toEqual(Array.from({ length: 200 }, (_, index) => `echo:ping ${index}`));
+      expect(replies.map((reply) => new TextDecoder().decode(reply))).toEqual(
+        Array.from({ length: 200 }, (_, index) => `echo:ping ${index}`),
+      );
       await Promise.all(Array.from({ length: 50 }, () => session.send(small.id.slice(0, 8), new Uint8Array([1]))));
       expect(Buffer.from(await session.request(small.id, { json: 'count' })).readUInt32LE(0)).toBe(50);
       const refused = await session.request('ffffffff-0000', 'x').catch((error: unknown) => error);
@@ -60,7 +62,9 @@ describe('a session', () => {
   });
 
   it('answers a malformed frame with invalid-request and keeps serving', async () => {
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/session`, { headers: { authorization: `Bearer ${server.token}` } });
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/session`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     await new Promise((resolve) => socket.once('open', resolve));
     const frames: unknown[] = [];
     socket.on('message', (data) => frames.push(JSON.parse(data.toString())));
@@ -86,7 +90,9 @@ describe('a session', () => {
     const raw = connect(Number(port), '127.0.0.1');
     let answer = '';
     raw.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    raw.write('GET /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    raw.write(
+      'GET /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
     await new Promise((resolve) => raw.once('close', resolve));
     expect(answer).toMatch(/^HTTP\/1\.1 401 /u);
     const refused = await new TheaterClient({ url: server.url, token: 'wrong' }).openSession().catch((error: unknown) => error);

@@ -45,7 +45,9 @@ describe('discoverServer', () => {
     const empty = join(temp, 'empty');
     const none = await rejection(discoverServer({ home: empty, env: env() }));
     expect(none).toMatchObject({ code: 'server-not-running', status: 0 });
-    expect(none.message).toBe(`no server runs on ${empty}: start one with \`theater server --home ${empty}\` (add --resume to bring back what the last one ran)`);
+    expect(none.message).toBe(
+      `no server runs on ${empty}: start one with \`theater server --home ${empty}\` (add --resume to bring back what the last one ran)`,
+    );
 
     const stale = await mkdtemp(join(temp, 'stale-'));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
@@ -62,14 +64,25 @@ describe('discoverServer', () => {
     const elsewhere = join(temp, 'elsewhere');
     const fromEnv = await discoverServer({ home: elsewhere, env: env({ THEATER_SERVER: server.url, THEATER_TOKEN: server.token }) });
     expect(fromEnv).toEqual({ url: server.url, token: server.token, home: elsewhere, pid: undefined });
-    const fromOptions = await discoverServer({ home, server: 'http://127.0.0.1:9', token: 'given', env: env({ THEATER_SERVER: server.url, THEATER_TOKEN: 'env' }) });
+    const fromOptions = await discoverServer({
+      home,
+      server: 'http://127.0.0.1:9',
+      token: 'given',
+      env: env({ THEATER_SERVER: server.url, THEATER_TOKEN: 'env' }),
+    });
     expect(fromOptions).toMatchObject({ url: 'http://127.0.0.1:9', token: 'given' });
     // The home's own server named by URL gets the home's token; any other URL does not.
-    expect(await discoverServer({ home, env: env({ THEATER_SERVER: server.url }) })).toMatchObject({ url: server.url, token: server.token });
+    expect(await discoverServer({ home, env: env({ THEATER_SERVER: server.url }) })).toMatchObject({
+      url: server.url,
+      token: server.token,
+    });
     const other = await rejection(discoverServer({ home, env: env({ THEATER_SERVER: 'http://127.0.0.1:9' }) }));
     expect(other).toMatchObject({ code: 'token-missing', message: expect.stringContaining('sent only to its own server') });
     // Empty variables count as unset.
-    expect(await discoverServer({ home, env: env({ THEATER_SERVER: '', THEATER_TOKEN: '' }) })).toMatchObject({ url: server.url, token: server.token });
+    expect(await discoverServer({ home, env: env({ THEATER_SERVER: '', THEATER_TOKEN: '' }) })).toMatchObject({
+      url: server.url,
+      token: server.token,
+    });
   });
 
   it('says token-missing when a URL is given but no token is anywhere', async () => {
@@ -88,10 +101,16 @@ describe('clientHome', () => {
 });
 
 describe('TheaterClient.connect', () => {
-  it('connects to the home\'s server and calls it', async () => {
+  it("connects to the home's server and calls it", async () => {
     const client = await TheaterClient.connect({ home, env: env() });
     expect(client.url).toBe(server.url);
-    expect(await client.health()).toMatchObject({ ok: true, version: '0.1.0', pid: process.pid, home, actors: server.system.list().length });
+    expect(await client.health()).toMatchObject({
+      ok: true,
+      version: '0.1.0',
+      pid: process.pid,
+      home,
+      actors: server.system.list().length,
+    });
     const openapi = await client.openapi();
     expect(openapi).toMatchObject({ openapi: expect.stringMatching(/^3\./u), info: { title: 'Theater operator API' } });
   });

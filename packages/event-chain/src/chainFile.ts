@@ -205,7 +205,7 @@ export async function verifyChainFile(
   options: VerifyChainFileOptions = {},
 ): Promise<ChainFileVerdict> {
   if (!(open instanceof Uint8Array) && typeof open !== 'function') {
-    throw new TypeError('expected open as a Uint8Array or a function returning the file\'s bytes');
+    throw new TypeError("expected open as a Uint8Array or a function returning the file's bytes");
   }
   const source = (): ChainFileSource => (open instanceof Uint8Array ? open : open());
 
@@ -279,7 +279,9 @@ function isCount(value: unknown): value is number {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** Frames (4-byte big-endian length, then the bytes) read from a chunked source. */
@@ -344,7 +346,11 @@ function createFrameReader(source: AsyncIterable<unknown> | Uint8Array): FrameRe
     async frame(label, maxBytes) {
       const at = position;
       if (!(await fill(LENGTH_BYTES))) {
-        throw invalidFile(buffered === 0 ? `truncated: ${label} is missing (end of file at byte ${at})` : `truncated: ${label}'s length at byte ${at} is cut short`);
+        throw invalidFile(
+          buffered === 0
+            ? `truncated: ${label} is missing (end of file at byte ${at})`
+            : `truncated: ${label}'s length at byte ${at} is cut short`,
+        );
       }
       const prefix = take(LENGTH_BYTES);
       const length = new DataView(prefix.buffer, prefix.byteOffset, LENGTH_BYTES).getUint32(0);

@@ -34,11 +34,17 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
-import { CHAIN_FILE_FORMAT, CHAIN_FILE_VERSION, isActorId, readChainFile, type ChainFileHeader, type ChainFileReader } from './chainFile.js';
+import {
+  CHAIN_FILE_FORMAT,
+  CHAIN_FILE_VERSION,
+  isActorId,
+  readChainFile,
+  type ChainFileHeader,
+  type ChainFileReader,
+} from './chainFile.js';
 import { bytesEqual } from './bytesEqual.js';
 import { ChainError } from './chainError.js';
 import { createEvent, decodeStoredEvent, encodeStoredEvent, type ChainEvent, type EventInput } from './eventFormat.js';
-
 
 /** A range of seqs: `from` (inclusive, default 0), `to` (exclusive, default past the head), at most `limit` events. */
 export interface ReadRange {
@@ -135,9 +141,7 @@ const EMPTY = new Uint8Array(0);
 type Database = Level<string, Uint8Array>;
 type Sublevel = ReturnType<typeof openSublevel>;
 type Snapshot = ReturnType<Database['snapshot']>;
-type Operation =
-  | { type: 'put'; sublevel: Sublevel; key: string; value: Uint8Array }
-  | { type: 'del'; sublevel: Sublevel; key: string };
+type Operation = { type: 'put'; sublevel: Sublevel; key: string; value: Uint8Array } | { type: 'del'; sublevel: Sublevel; key: string };
 
 interface Subscription {
   readonly actorId: string;
@@ -232,7 +236,9 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
     try {
       return decodeStoredEvent(bytes);
     } catch (error) {
-      throw new ChainError('corrupt-chain', `a stored event of actor ${JSON.stringify(actorId)} cannot be decoded: ${messageOf(error)}`, { cause: error });
+      throw new ChainError('corrupt-chain', `a stored event of actor ${JSON.stringify(actorId)} cannot be decoded: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -527,7 +533,10 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         const head = await lockedHead(actorId);
         if (head === undefined) throw new ChainError('unknown-actor', `actor ${JSON.stringify(actorId)} has no chain to checkpoint`);
         if (seq > head.seq) {
-          throw new ChainError('seq-beyond-head', `cannot checkpoint actor ${JSON.stringify(actorId)} at seq ${seq}: its head is seq ${head.seq}`);
+          throw new ChainError(
+            'seq-beyond-head',
+            `cannot checkpoint actor ${JSON.stringify(actorId)} at seq ${seq}: its head is seq ${head.seq}`,
+          );
         }
         await guard('storing a checkpoint', () =>
           db.batch([{ type: 'put', sublevel: checkpointsDb, key: eventKey(actorId, seq), value: bytes }], writeOptions),
@@ -544,7 +553,10 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         checkpointsDb.iterator({ gte: eventKey(actorId, 0), lt: eventKey(actorId, head.seq + 1) }).all(),
       );
       // classic-level hands back Buffers even for the 'view' encoding; callers get plain Uint8Arrays.
-      return entries.map(([key, bytes]) => ({ seq: seqOfKey(key), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
+      return entries.map(([key, bytes]) => ({
+        seq: seqOfKey(key),
+        bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      }));
     },
 
     async subscribe(actorId, options, listener) {
@@ -592,7 +604,11 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         // Segments already hold their events as frames: they are copied to the file as they are.
         const segments = eventsDb.values(range);
         try {
-          for (let batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS)); batch.length > 0; batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS))) {
+          for (
+            let batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS));
+            batch.length > 0;
+            batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS))
+          ) {
             for (const segment of batch) {
               const full = chunks.addFrames(segment);
               if (full !== undefined) yield full;
@@ -603,7 +619,11 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
         }
         const entries = checkpointsDb.iterator(range);
         try {
-          for (let batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK)); batch.length > 0; batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK))) {
+          for (
+            let batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK));
+            batch.length > 0;
+            batch = await guard('exporting checkpoints', () => entries.nextv(READ_CHUNK))
+          ) {
             for (const [key, bytes] of batch) {
               const full = chunks.add(dagCbor.encode({ seq: seqOfKey(key), bytes }));
               if (full !== undefined) yield full;
@@ -700,10 +720,7 @@ function limitOption(value: number | undefined): number | undefined {
   return value;
 }
 
-async function countKeys(
-  sublevel: Sublevel,
-  range: { gte: string; lt: string; snapshot: Snapshot },
-): Promise<number> {
+async function countKeys(sublevel: Sublevel, range: { gte: string; lt: string; snapshot: Snapshot }): Promise<number> {
   const keys = sublevel.keys(range);
   let count = 0;
   try {

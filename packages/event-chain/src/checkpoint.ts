@@ -120,14 +120,17 @@ function fieldsObject(fields: CheckpointFields): CheckpointFields {
 function checkpointProblem(checkpoint: Checkpoint): string | undefined {
   return (
     fieldsProblem(checkpoint) ??
-    (isBytes(checkpoint.signature, SIGNATURE_LENGTH) ? undefined : `expected signature as ${SIGNATURE_LENGTH} bytes, got ${describe(checkpoint.signature)}`)
+    (isBytes(checkpoint.signature, SIGNATURE_LENGTH)
+      ? undefined
+      : `expected signature as ${SIGNATURE_LENGTH} bytes, got ${describe(checkpoint.signature)}`)
   );
 }
 
 /** What is wrong with the signed fields, as a sentence; `undefined` when they are well-formed. */
 function fieldsProblem(fields: CheckpointFields): string | undefined {
   const value: Record<string, unknown> = { ...fields };
-  if (value['v'] !== CHECKPOINT_FORMAT_VERSION) return `expected checkpoint format version ${CHECKPOINT_FORMAT_VERSION}, got ${String(value['v'])}`;
+  if (value['v'] !== CHECKPOINT_FORMAT_VERSION)
+    return `expected checkpoint format version ${CHECKPOINT_FORMAT_VERSION}, got ${String(value['v'])}`;
   if (typeof value['actor'] !== 'string' || value['actor'] === '') return 'expected actor as a non-empty string';
   if (!isNonNegativeInteger(value['seq'])) return `expected seq as a non-negative integer, got ${String(value['seq'])}`;
   if (!isBytes(value['head'], HASH_LENGTH)) return `expected head as ${HASH_LENGTH} bytes, got ${describe(value['head'])}`;

@@ -22,7 +22,8 @@ export function checkpointCoverage(events: number, checkpoints: readonly { reado
   if (!Number.isSafeInteger(events) || events < 0) throw new RangeError(`expected events as a non-negative integer, got ${String(events)}`);
   let newest = -1;
   for (const { seq } of checkpoints) {
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`expected checkpoint seqs as non-negative integers, got ${String(seq)}`);
+    if (!Number.isSafeInteger(seq) || seq < 0)
+      throw new RangeError(`expected checkpoint seqs as non-negative integers, got ${String(seq)}`);
     if (seq > newest) newest = seq;
   }
   // A checkpoint past the end means a truncated chain, which verification reports; it covers no more than the chain.

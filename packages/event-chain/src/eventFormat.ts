@@ -85,7 +85,15 @@ export function createEvent(previous: ChainEvent | undefined, input: EventInput)
   writeFields(stored, fieldsAt, fields, type);
   const hash = sha256(stored.subarray(fieldsAt));
   stored.set(hash, STORED_HASH_AT);
-  const event: ChainEvent = { v: fields.v, seq: fields.seq, parent: fields.parent, type: fields.type, data: fields.data, time: fields.time, hash };
+  const event: ChainEvent = {
+    v: fields.v,
+    seq: fields.seq,
+    parent: fields.parent,
+    type: fields.type,
+    data: fields.data,
+    time: fields.time,
+    hash,
+  };
   storedEncodings.set(event, stored);
   return event;
 }
@@ -140,7 +148,8 @@ function decodeCanonical(bytes: Uint8Array): ChainEvent | undefined {
   let parent: Uint8Array | null | undefined = null;
   if (bytes[reader.at] === CBOR_NULL) reader.at += 1;
   else parent = reader.bytes();
-  if (v === undefined || seq === undefined || data === undefined || time === undefined || type === undefined || parent === undefined) return undefined;
+  if (v === undefined || seq === undefined || data === undefined || time === undefined || type === undefined || parent === undefined)
+    return undefined;
   if (reader.at !== bytes.length) return undefined;
   // Views of `bytes`, not copies: reading a chain allocates little.
   const event = { v, seq, parent, type, data, time, hash: plainView(bytes, STORED_HASH_AT, STORED_HASH_AT + HASH_LENGTH) };
@@ -168,15 +177,18 @@ function decodeAnyEncoding(bytes: Uint8Array): ChainEvent {
 }
 
 function assertFields(fields: EventFields): void {
-  if (fields.v !== EVENT_FORMAT_VERSION) throw new TypeError(`expected event format version ${EVENT_FORMAT_VERSION}, got ${String(fields.v)}`);
-  if (!Number.isSafeInteger(fields.seq) || fields.seq < 0) throw new TypeError(`expected seq as a non-negative integer, got ${String(fields.seq)}`);
+  if (fields.v !== EVENT_FORMAT_VERSION)
+    throw new TypeError(`expected event format version ${EVENT_FORMAT_VERSION}, got ${String(fields.v)}`);
+  if (!Number.isSafeInteger(fields.seq) || fields.seq < 0)
+    throw new TypeError(`expected seq as a non-negative integer, got ${String(fields.seq)}`);
   if (fields.parent !== null && !(fields.parent instanceof Uint8Array && fields.parent.length === 32)) {
     throw new TypeError('expected parent as null or a 32-byte hash');
   }
   if ((fields.seq === 0) !== (fields.parent === null)) throw new TypeError('expected parent null exactly for seq 0');
   if (typeof fields.type !== 'string' || fields.type === '') throw new TypeError('expected type as a non-empty string');
   if (!(fields.data instanceof Uint8Array)) throw new TypeError('expected data as a Uint8Array');
-  if (!Number.isSafeInteger(fields.time) || fields.time < 0) throw new TypeError(`expected time as a non-negative integer (ms), got ${String(fields.time)}`);
+  if (!Number.isSafeInteger(fields.time) || fields.time < 0)
+    throw new TypeError(`expected time as a non-negative integer (ms), got ${String(fields.time)}`);
 }
 
 const MAJOR_UINT = 0;
@@ -191,7 +203,16 @@ const KEY_TIME = utf8.encode('time');
 const KEY_TYPE = utf8.encode('type');
 const KEY_PARENT = utf8.encode('parent');
 /** `{ hash: <32 bytes>, event: ` up to the event's byte-string header: "hash" sorts before "event" (shorter first). */
-const STORED_PREFIX = Uint8Array.of(0xa2, 0x64, ...utf8.encode('hash'), 0x58, HASH_LENGTH, ...new Uint8Array(HASH_LENGTH), 0x65, ...utf8.encode('event'));
+const STORED_PREFIX = Uint8Array.of(
+  0xa2,
+  0x64,
+  ...utf8.encode('hash'),
+  0x58,
+  HASH_LENGTH,
+  ...new Uint8Array(HASH_LENGTH),
+  0x65,
+  ...utf8.encode('event'),
+);
 const STORED_HASH_AT = 8;
 const STORED_PREFIX_LENGTH = STORED_PREFIX.length;
 
@@ -246,12 +267,20 @@ export function createEventFieldsEncoder(): (fields: EventFields) => Uint8Array 
 function fieldsLength(fields: EventFields, type: Uint8Array): number {
   return (
     1 +
-    (1 + KEY_V.length) + headerLength(fields.v) +
-    (1 + KEY_SEQ.length) + headerLength(fields.seq) +
-    (1 + KEY_DATA.length) + headerLength(fields.data.length) + fields.data.length +
-    (1 + KEY_TIME.length) + headerLength(fields.time) +
-    (1 + KEY_TYPE.length) + headerLength(type.length) + type.length +
-    (1 + KEY_PARENT.length) + (fields.parent === null ? 1 : 2 + HASH_LENGTH)
+    (1 + KEY_V.length) +
+    headerLength(fields.v) +
+    (1 + KEY_SEQ.length) +
+    headerLength(fields.seq) +
+    (1 + KEY_DATA.length) +
+    headerLength(fields.data.length) +
+    fields.data.length +
+    (1 + KEY_TIME.length) +
+    headerLength(fields.time) +
+    (1 + KEY_TYPE.length) +
+    headerLength(type.length) +
+    type.length +
+    (1 + KEY_PARENT.length) +
+    (fields.parent === null ? 1 : 2 + HASH_LENGTH)
   );
 }
 

@@ -73,7 +73,11 @@ export async function verifyWithStoredCheckpoints(
     try {
       checkpoint = decodeCheckpoint(bytes);
     } catch (error) {
-      firstBad = { ok: false, index: seq, reason: `checkpoint at seq ${seq} cannot be decoded: ${error instanceof Error ? error.message : String(error)}` };
+      firstBad = {
+        ok: false,
+        index: seq,
+        reason: `checkpoint at seq ${seq} cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+      };
       break;
     }
     if (checkpoint.seq !== seq) {
@@ -140,7 +144,10 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       return fail(index, `event ${index} has format version ${String(event.v)}, expected ${EVENT_FORMAT_VERSION}`);
     }
     if (event.seq !== index) {
-      return fail(index, `event at index ${index} has seq ${String(event.seq)}, expected ${index}: an event was inserted, dropped or reordered`);
+      return fail(
+        index,
+        `event at index ${index} has seq ${String(event.seq)}, expected ${index}: an event was inserted, dropped or reordered`,
+      );
     }
     const problem = shapeProblem(event);
     if (problem !== undefined) return fail(index, `event ${index} is malformed: ${problem}`);
@@ -197,7 +204,8 @@ function sortedCheckpoints(checkpoints: readonly Checkpoint[]): Checkpoint[] {
 /** What is wrong with an event's fields besides `v` and `seq`, as in `eventFormat.ts`; `undefined` when nothing. */
 function shapeProblem(event: ChainEvent): string | undefined {
   const { parent, type, data, time, hash } = event;
-  if (parent !== null && !(parent instanceof Uint8Array && parent.length === HASH_LENGTH)) return 'expected parent as null or a 32-byte hash';
+  if (parent !== null && !(parent instanceof Uint8Array && parent.length === HASH_LENGTH))
+    return 'expected parent as null or a 32-byte hash';
   if (typeof type !== 'string' || type === '') return 'expected type as a non-empty string';
   if (!(data instanceof Uint8Array)) return 'expected data as a Uint8Array';
   if (!Number.isSafeInteger(time) || time < 0) return `expected time as a non-negative integer (ms), got ${String(time)}`;

@@ -44,7 +44,11 @@ beforeAll(async () => {
   for (let start = 0; start < EVENTS; start += 15) {
     const appended = await store.append(
       ACTOR,
-      Array.from({ length: 15 }, (_, i) => ({ type: 'test.tick', data: new TextEncoder().encode(`tick ${start + i}`), time: 1_700_000_000_000 + start + i })),
+      Array.from({ length: 15 }, (_, i) => ({
+        type: 'test.tick',
+        data: new TextEncoder().encode(`tick ${start + i}`),
+        time: 1_700_000_000_000 + start + i,
+      })),
     );
     const head = appended.at(-1)!;
     await store.putCheckpoint(ACTOR, head.seq, encodeCheckpoint(createCheckpoint(ACTOR, head, nodeKey, 1_700_000_100_000 + head.seq)));
@@ -113,7 +117,9 @@ describe('chain files, fuzzed', () => {
         }
         const { actorId } = imported.value;
         const checkpoints = await store.checkpoints(actorId);
-        const result = await bounded(() => verifyWithStoredCheckpoints(store.stream(actorId), checkpoints, { actorId, trustedKeys: [nodeKey.publicKey] }));
+        const result = await bounded(() =>
+          verifyWithStoredCheckpoints(store.stream(actorId), checkpoints, { actorId, trustedKeys: [nodeKey.publicKey] }),
+        );
         expect(result.ok).toBe(false);
       }),
       { ...fuzzParameters('chain file: import', { runs: 150 }), timeout: TIME_BOUND_MS },
@@ -122,37 +128,35 @@ describe('chain files, fuzzed', () => {
 });
 
 describe('chain files with checkpoints stripped, fuzzed', () => {
-  it(
-    'never vouches, with trusted keys, for the head of a file re-framed without the checkpoint that signs it',
-    async () => {
-      const all = frameList(file);
-      const eventFrames = all.slice(1, 1 + EVENTS);
-      const checkpointFrames = all.slice(1 + EVENTS);
-      // Any subset of the checkpoints but the last (the one at the head), with the header's count rewritten to match.
-      const kept = fc.subarray(checkpointFrames.slice(0, -1).map((_, index) => index));
-      await fc.assert(
-        fc.asyncProperty(kept, async (indexes) => {
-          const stripped = concat([
-            framed(dagCbor.encode({ format: 'theater-chain', v: 1, actor: ACTOR, events: EVENTS, checkpoints: indexes.length })),
-            ...eventFrames,
-            ...indexes.map((index) => checkpointFrames[index]!),
-          ]);
-          const verdict = await outcome(() => verifyChainFile(stripped, { trustedKeys: [nodeKey.publicKey] }));
-          // Refused, or verified with its end vouched for by nothing (`chain verify --trust` then fails on that).
-          if ('code' in verdict) expect(verdict.code).toBe('invalid-chain-file');
-          else expect(!verdict.value.result.ok || verdict.value.coverage.unsignedEvents > 0).toBe(true);
-        }),
-        { ...fuzzParameters('chain file: stripped checkpoints', { runs: 10 }), timeout: TIME_BOUND_MS },
-      );
-    },
-  );
+  it('never vouches, with trusted keys, for the head of a file re-framed without the checkpoint that signs it', async () => {
+    const all = frameList(file);
+    const eventFrames = all.slice(1, 1 + EVENTS);
+    const checkpointFrames = all.slice(1 + EVENTS);
+    // Any subset of the checkpoints but the last (the one at the head), with the header's count rewritten to match.
+    const kept = fc.subarray(checkpointFrames.slice(0, -1).map((_, index) => index));
+    await fc.assert(
+      fc.asyncProperty(kept, async (indexes) => {
+        const stripped = concat([
+          framed(dagCbor.encode({ format: 'theater-chain', v: 1, actor: ACTOR, events: EVENTS, checkpoints: indexes.length })),
+          ...eventFrames,
+          ...indexes.map((index) => checkpointFrames[index]!),
+        ]);
+        const verdict = await outcome(() => verifyChainFile(stripped, { trustedKeys: [nodeKey.publicKey] }));
+        // Refused, or verified with its end vouched for by nothing (`chain verify --trust` then fails on that).
+        if ('code' in verdict) expect(verdict.code).toBe('invalid-chain-file');
+        else expect(!verdict.value.result.ok || verdict.value.coverage.unsignedEvents > 0).toBe(true);
+      }),
+      { ...fuzzParameters('chain file: stripped checkpoints', { runs: 10 }), timeout: TIME_BOUND_MS },
+    );
+  });
 });
 
 /** The frames of a well-formed chain file, length prefixes included. */
 function frameList(bytes: Uint8Array): Uint8Array[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found: Uint8Array[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 4 + view.getUint32(offset)) found.push(bytes.subarray(offset, offset + 4 + view.getUint32(offset)));
+  for (let offset = 0; offset < bytes.length; offset += 4 + view.getUint32(offset))
+    found.push(bytes.subarray(offset, offset + 4 + view.getUint32(offset)));
   return found;
 }
 

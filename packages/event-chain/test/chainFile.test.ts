@@ -81,7 +81,9 @@ describe('readChainFile', () => {
     expect(await collect(reader.events())).toEqual([]);
     const broken = fileOf(ACTOR, [events[0]!, events[2]!, events[1]!], []);
     await using brokenReader = readChainFile(broken);
-    await expect(collect(brokenReader.checkpoints())).rejects.toThrow("invalid chain file: event 2 has seq 1, not after the previous event's seq 2");
+    await expect(collect(brokenReader.checkpoints())).rejects.toThrow(
+      "invalid chain file: event 2 has seq 1, not after the previous event's seq 2",
+    );
   });
 
   it('continues where an interrupted iteration of the events stopped', async () => {
@@ -144,7 +146,11 @@ describe('readChainFile', () => {
     const cases: [string, ChainFileSource, string][] = [
       ['empty', new Uint8Array(0), 'truncated: header is missing (end of file at byte 0)'],
       ['cut in the first length', file.subarray(0, 2), "truncated: header's length at byte 0 is cut short"],
-      ['cut in the header', file.subarray(0, headerEnd - 1), `truncated: header at byte 0 declares ${headerEnd - 4} bytes but only ${headerEnd - 5} remain`],
+      [
+        'cut in the header',
+        file.subarray(0, headerEnd - 1),
+        `truncated: header at byte 0 declares ${headerEnd - 4} bytes but only ${headerEnd - 5} remain`,
+      ],
       ['header only', file.subarray(0, headerEnd), `truncated: event 0 is missing (end of file at byte ${headerEnd})`],
       [
         'cut in event 1',
@@ -166,16 +172,29 @@ describe('readChainFile', () => {
       ['no events count', header({ events: -1 }), 'the header has no events count'],
       ['no checkpoints count', header({ checkpoints: 'two' }), 'the header has no checkpoints count'],
       ['no events', header({ events: 0 }), 'the file holds no events'],
-      ['events out of order', fileOf(ACTOR, [events[0]!, events[2]!, events[1]!], []), "event 2 has seq 1, not after the previous event's seq 2"],
+      [
+        'events out of order',
+        fileOf(ACTOR, [events[0]!, events[2]!, events[1]!], []),
+        "event 2 has seq 1, not after the previous event's seq 2",
+      ],
       ['a repeated event', fileOf(ACTOR, [events[0]!, events[0]!], []), "event 1 has seq 0, not after the previous event's seq 0"],
       [
         'checkpoints out of order',
-        concat([header({ events: 3, checkpoints: 2 }), ...events.slice(0, 3).map(eventFrame), checkpointFrame({ seq: 2, bytes: text('b') }), checkpointFrame({ seq: 1, bytes: text('a') })]),
+        concat([
+          header({ events: 3, checkpoints: 2 }),
+          ...events.slice(0, 3).map(eventFrame),
+          checkpointFrame({ seq: 2, bytes: text('b') }),
+          checkpointFrame({ seq: 1, bytes: text('a') }),
+        ]),
         "checkpoint 1 has seq 1, not after the previous checkpoint's seq 2",
       ],
       [
         'a checkpoint past the last event',
-        concat([header({ events: 3, checkpoints: 1 }), ...events.slice(0, 3).map(eventFrame), checkpointFrame({ seq: 3, bytes: text('c') })]),
+        concat([
+          header({ events: 3, checkpoints: 1 }),
+          ...events.slice(0, 3).map(eventFrame),
+          checkpointFrame({ seq: 3, bytes: text('c') }),
+        ]),
         "checkpoint 0 has seq 3, beyond the last event's seq 2",
       ],
       [
@@ -183,7 +202,11 @@ describe('readChainFile', () => {
         concat([header({ events: 1, checkpoints: 1 }), eventFrame(events[0]!), checkpointFrame({ seq: 0, bytes: 'text' })]),
         'checkpoint 0 is not { seq, bytes }',
       ],
-      ['a checkpoint that is not DAG-CBOR', concat([header({ events: 1, checkpoints: 1 }), eventFrame(events[0]!), frame(text('{}'))]), 'checkpoint 0 is not DAG-CBOR'],
+      [
+        'a checkpoint that is not DAG-CBOR',
+        concat([header({ events: 1, checkpoints: 1 }), eventFrame(events[0]!), frame(text('{}'))]),
+        'checkpoint 0 is not DAG-CBOR',
+      ],
     ];
     for (const [name, source, problem] of cases) {
       await using reader = readChainFile(source);
@@ -227,7 +250,9 @@ describe('readChainFile', () => {
     await using reader = readChainFile(chunked(file, 64));
     await reader.header();
     const first = reader.events()[Symbol.asyncIterator]().next();
-    await expect(reader.checkpoints()[Symbol.asyncIterator]().next()).rejects.toThrow(new TypeError('reads of a chain file must not overlap'));
+    await expect(reader.checkpoints()[Symbol.asyncIterator]().next()).rejects.toThrow(
+      new TypeError('reads of a chain file must not overlap'),
+    );
     expect((await first).value).toEqual(events[0]);
   });
 });
@@ -271,7 +296,11 @@ describe('verifyChainFile', () => {
   it('reports an event whose data was changed at its index', async () => {
     const changed = events.map((event) => (event.seq === 123 ? { ...event, data: text('tick 124') } : event));
     const { result } = await verifyChainFile(fileOf(ACTOR, changed, storedCheckpoints));
-    expect(result).toMatchObject({ ok: false, index: 123, reason: expect.stringMatching(/^event 123 does not match its hash/u) as unknown });
+    expect(result).toMatchObject({
+      ok: false,
+      index: 123,
+      reason: expect.stringMatching(/^event 123 does not match its hash/u) as unknown,
+    });
   });
 
   it('reports a forged checkpoint signature at its seq', async () => {
@@ -283,7 +312,11 @@ describe('verifyChainFile', () => {
 
   it('reports a checkpoint signed by a key that is not trusted', async () => {
     const { result } = await verifyChainFile(file, { trustedKeys: [strangerKey.publicKey] });
-    expect(result).toMatchObject({ ok: false, index: 299, reason: expect.stringMatching(/^checkpoint at seq 299 is signed by an untrusted key/u) as unknown });
+    expect(result).toMatchObject({
+      ok: false,
+      index: 299,
+      reason: expect.stringMatching(/^checkpoint at seq 299 is signed by an untrusted key/u) as unknown,
+    });
   });
 
   it('reports a checkpoint of another actor', async () => {
@@ -293,7 +326,11 @@ describe('verifyChainFile', () => {
 
   it('reports checkpoint bytes that do not decode, or that sign another seq, at the seq they are stored at', async () => {
     const garbled = await verifyChainFile(fileOf(ACTOR, events, [{ seq: 299, bytes: text('garbled') }, storedCheckpoints[1]!]));
-    expect(garbled.result).toMatchObject({ ok: false, index: 299, reason: expect.stringMatching(/^checkpoint at seq 299 cannot be decoded: /u) as unknown });
+    expect(garbled.result).toMatchObject({
+      ok: false,
+      index: 299,
+      reason: expect.stringMatching(/^checkpoint at seq 299 cannot be decoded: /u) as unknown,
+    });
     const moved = await verifyChainFile(fileOf(ACTOR, events, [{ seq: 10, bytes: storedCheckpoints[0]!.bytes }]));
     expect(moved.result).toEqual({ ok: false, index: 10, reason: 'checkpoint stored at seq 10 signs seq 299' });
   });

@@ -165,9 +165,21 @@ describe('chain store: export and import', () => {
       ['garbage', random, /invalid chain file/],
       ['text', text('hello, this is not a chain file'), /invalid chain file/],
       ['chunked truncation', Readable.from([file.subarray(0, 100_000), file.subarray(100_000, file.length - 40)]), /truncated/],
-      ['a header of another format', concat([frame(dagCbor.encode({ format: 'zip', v: 1, actor: 'x', events: 1, checkpoints: 0 }))]), /format is "zip"/],
-      ['a newer version', concat([frame(dagCbor.encode({ format: 'theater-chain', v: 2, actor: 'x', events: 1, checkpoints: 0 }))]), /unsupported version 2/],
-      ['an invalid actor id', frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'a\x00b', events: 1, checkpoints: 0 })), /no valid actor id/],
+      [
+        'a header of another format',
+        concat([frame(dagCbor.encode({ format: 'zip', v: 1, actor: 'x', events: 1, checkpoints: 0 }))]),
+        /format is "zip"/,
+      ],
+      [
+        'a newer version',
+        concat([frame(dagCbor.encode({ format: 'theater-chain', v: 2, actor: 'x', events: 1, checkpoints: 0 }))]),
+        /unsupported version 2/,
+      ],
+      [
+        'an invalid actor id',
+        frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'a\x00b', events: 1, checkpoints: 0 })),
+        /no valid actor id/,
+      ],
       ['no events', frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'x', events: 0, checkpoints: 0 })), /no events/],
       ['an event that is not one', concat([file.subarray(0, headerLength), frame(text('nope'))]), /event 0 is not an encoded event/],
     ];
@@ -188,7 +200,8 @@ describe('chain store: export and import', () => {
     await using dir = await tempDir();
     await using store = await openChainStore(dir.path);
     const events = await store.append('source', inputs(3));
-    const header = (n: number): Uint8Array => frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'dup', events: n, checkpoints: 0 }));
+    const header = (n: number): Uint8Array =>
+      frame(dagCbor.encode({ format: 'theater-chain', v: 1, actor: 'dup', events: n, checkpoints: 0 }));
     const [e0, e1, e2] = events.map((e) => frame(encodeStoredEvent(e)));
     const error = await expectCode(store.importChain(concat([header(3), e0!, e2!, e1!])), 'invalid-chain-file');
     expect(error.message).toMatch(/event 2 has seq 1, not after the previous event's seq 2/);

@@ -9,7 +9,10 @@ describe('event data', () => {
   });
 
   it('keeps a __proto__ key a plain property', () => {
-    const decoded = decodeEventData(new TextEncoder().encode('{"__proto__":{"$bytes":"AQI="},"k":{"$bigint":"5"}}')) as Record<string, unknown>;
+    const decoded = decodeEventData(new TextEncoder().encode('{"__proto__":{"$bytes":"AQI="},"k":{"$bigint":"5"}}')) as Record<
+      string,
+      unknown
+    >;
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value).toEqual(new Uint8Array([1, 2]));
     expect(decoded['k']).toBe(5n);

@@ -65,7 +65,14 @@ describe('event format v1', () => {
     const lengths = [0, 1, 23, 24, 255, 256, 70_000];
     for (const seq of boundaries) {
       for (const time of [0, 23, 1_700_000_000_000, Number.MAX_SAFE_INTEGER]) {
-        const fields = { v: 1 as const, seq, parent: seq === 0 ? null : parent, type: types[seq % types.length]!, data: new Uint8Array(lengths[seq % lengths.length]!).fill(9), time };
+        const fields = {
+          v: 1 as const,
+          seq,
+          parent: seq === 0 ? null : parent,
+          type: types[seq % types.length]!,
+          data: new Uint8Array(lengths[seq % lengths.length]!).fill(9),
+          time,
+        };
         expect(bytesToHex(encodeEventFields(fields))).toBe(bytesToHex(dagCbor.encode(fields)));
       }
     }
@@ -74,7 +81,10 @@ describe('event format v1', () => {
         const fields = { v: 1 as const, seq: 5, parent, type, data: new Uint8Array(length).fill(3), time: 42 };
         expect(bytesToHex(encodeEventFields(fields))).toBe(bytesToHex(dagCbor.encode(fields)));
         const event = createEvent(undefined, { type, data: fields.data, time: 42 });
-        const stored = dagCbor.encode({ event: dagCbor.encode({ v: 1, seq: 0, parent: null, type, data: fields.data, time: 42 }), hash: event.hash });
+        const stored = dagCbor.encode({
+          event: dagCbor.encode({ v: 1, seq: 0, parent: null, type, data: fields.data, time: 42 }),
+          hash: event.hash,
+        });
         expect(bytesToHex(encodeStoredEvent(event))).toBe(bytesToHex(stored));
       }
     }

@@ -67,7 +67,11 @@ describe('loadOrCreateNodeKey', () => {
     const error: unknown = await loadOrCreateNodeKey(keysDir).catch((e: unknown) => e);
 
     expect(isChainError(error, 'invalid-key')).toBe(true);
-    expect(error).toMatchObject({ name: 'ChainError', code: 'invalid-key', message: `${path} is not an Ed25519 secret key: expected 32 bytes, got 9` });
+    expect(error).toMatchObject({
+      name: 'ChainError',
+      code: 'invalid-key',
+      message: `${path} is not an Ed25519 secret key: expected 32 bytes, got 9`,
+    });
     expect(await readFile(path, 'utf8')).toBe('not a key');
   });
 

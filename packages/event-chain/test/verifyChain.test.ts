@@ -19,7 +19,9 @@ function buildChain(length: number): ChainEvent[] {
   const events: ChainEvent[] = [];
   for (let i = 0; i < length; i++) {
     const type = i === 0 ? 'actor.spawn' : TYPES[i % TYPES.length]!;
-    events.push(createEvent(events.at(-1), { type, data: text(JSON.stringify({ step: i, state: { count: i } })), time: 1_700_000_000_000 + i * 3 }));
+    events.push(
+      createEvent(events.at(-1), { type, data: text(JSON.stringify({ step: i, state: { count: i } })), time: 1_700_000_000_000 + i * 3 }),
+    );
   }
   return events;
 }
@@ -56,7 +58,10 @@ describe('verifyChain', () => {
     nodeKey = await loadOrCreateNodeKey(join(home, 'keys'));
     strangerKey = await loadOrCreateNodeKey(join(home, 'stranger-keys'));
     events = buildChain(50);
-    checkpoints = [createCheckpoint(ACTOR, events[24]!, nodeKey, 1_700_000_001_000), createCheckpoint(ACTOR, events[49]!, nodeKey, 1_700_000_002_000)];
+    checkpoints = [
+      createCheckpoint(ACTOR, events[24]!, nodeKey, 1_700_000_001_000),
+      createCheckpoint(ACTOR, events[49]!, nodeKey, 1_700_000_002_000),
+    ];
     options = { checkpoints, trustedKeys: [nodeKey.publicKey], actorId: ACTOR };
   });
 
@@ -142,7 +147,14 @@ describe('verifyChain', () => {
   });
 
   it('detects an inserted, correctly hashed event with the right seq but a wrong parent', async () => {
-    const fields: EventFields = { v: 1, seq: 15, parent: events[13]!.hash, type: 'wasm.call', data: text('{"forged":true}'), time: 1_700_000_000_050 };
+    const fields: EventFields = {
+      v: 1,
+      seq: 15,
+      parent: events[13]!.hash,
+      type: 'wasm.call',
+      data: text('{"forged":true}'),
+      time: 1_700_000_000_050,
+    };
     const forged = { ...fields, hash: hashEventFields(fields) };
     const chain = [...events.slice(0, 15), forged, ...events.slice(15)];
 
@@ -238,12 +250,22 @@ describe('verifyChain', () => {
   });
 
   it('detects a first event with a parent and a later event without one', async () => {
-    expect(await verifyChain(tampered(events, 0, (event) => ({ ...event, parent: events[1]!.hash })), options)).toEqual({
+    expect(
+      await verifyChain(
+        tampered(events, 0, (event) => ({ ...event, parent: events[1]!.hash })),
+        options,
+      ),
+    ).toEqual({
       ok: false,
       index: 0,
       reason: `event 0 has parent ${short(events[1]!.hash)}, expected none`,
     });
-    expect(await verifyChain(tampered(events, 5, (event) => ({ ...event, parent: null })), options)).toEqual({
+    expect(
+      await verifyChain(
+        tampered(events, 5, (event) => ({ ...event, parent: null })),
+        options,
+      ),
+    ).toEqual({
       ok: false,
       index: 5,
       reason: `event 5 has no parent, expected the hash of event 4 (${short(events[4]!.hash)})`,
@@ -253,7 +275,11 @@ describe('verifyChain', () => {
   it('reports a malformed event instead of throwing', async () => {
     const chain = tampered(events, 4, (event) => ({ ...event, data: 'text' as unknown as Uint8Array }));
 
-    expect(await verifyChain(chain, options)).toEqual({ ok: false, index: 4, reason: 'event 4 is malformed: expected data as a Uint8Array' });
+    expect(await verifyChain(chain, options)).toEqual({
+      ok: false,
+      index: 4,
+      reason: 'event 4 is malformed: expected data as a Uint8Array',
+    });
   });
 
   it('accepts an async iterable and stops reading at the first problem', async () => {
@@ -282,7 +308,16 @@ describe('verifyChain', () => {
   it('hashes events exactly as encodeEventFields does across every integer and length width', async () => {
     const dataLengths = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000];
     const times = [0, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
-    const types = ['a', 'x'.repeat(23), 'x'.repeat(24), 'x'.repeat(255), 'x'.repeat(256), 'théâtre:simple/runtime.log', 'emoji.🎭', 'lone.\ud800'];
+    const types = [
+      'a',
+      'x'.repeat(23),
+      'x'.repeat(24),
+      'x'.repeat(255),
+      'x'.repeat(256),
+      'théâtre:simple/runtime.log',
+      'emoji.🎭',
+      'lone.\ud800',
+    ];
     const chain: ChainEvent[] = [];
     const push = (type: string, data: Uint8Array, time: number): void => {
       chain.push(createEvent(chain.at(-1), { type, data, time }));

@@ -17,5 +17,17 @@ import { timingHandler } from './timingHandler.js';
  * manifest reference and JSON Schema list them.
  */
 export function defaultHandlers(): readonly HandlerDefinition[] {
-  return [runtimeHandler, messageServerHandler, supervisorHandler, storeHandler, filesystemHandler, httpClientHandler, httpFrameworkHandler, timingHandler, randomHandler, environmentHandler, processHandler] as readonly HandlerDefinition[];
+  return [
+    runtimeHandler,
+    messageServerHandler,
+    supervisorHandler,
+    storeHandler,
+    filesystemHandler,
+    httpClientHandler,
+    httpFrameworkHandler,
+    timingHandler,
+    randomHandler,
+    environmentHandler,
+    processHandler,
+  ] as readonly HandlerDefinition[];
 }

@@ -46,35 +46,30 @@ export interface EnvironmentHandlerConfig {
 const configSchema = table({
   type: handlerType('environment'),
   allowed_vars: stringList().default([]).describe('Environment variables the actor may read, by name.'),
-  denied_vars: stringList()
-    .default([])
-    .describe('Variables the actor may never read, even when otherwise allowed (this list wins).'),
-  allowed_prefixes: stringList()
-    .default([])
-    .describe('Variables the actor may read, by the start of their names (e.g. "APP_").'),
-  allow_list_all: boolean()
-    .default(false)
-    .describe('Whether list-vars lists the visible variables; without it, it lists none.'),
+  denied_vars: stringList().default([]).describe('Variables the actor may never read, even when otherwise allowed (this list wins).'),
+  allowed_prefixes: stringList().default([]).describe('Variables the actor may read, by the start of their names (e.g. "APP_").'),
+  allow_list_all: boolean().default(false).describe('Whether list-vars lists the visible variables; without it, it lists none.'),
   secret_vars: stringList()
     .optional()
-    .describe('Variables whose values are kept out of the chain (API keys): a read is recorded as "[redacted]", and a replay hands the actor that string. Each must also be visible through allowed_vars or allowed_prefixes. None by default.'),
-})
-  .transform(
-    (v): EnvironmentHandlerConfig => ({
-      type: 'environment',
-      allowedVars: v.allowed_vars,
-      deniedVars: v.denied_vars,
-      allowedPrefixes: v.allowed_prefixes,
-      allowListAll: v.allow_list_all,
-      ...(v.secret_vars === undefined ? {} : { secretVars: v.secret_vars }),
-    }),
-  );
+    .describe(
+      'Variables whose values are kept out of the chain (API keys): a read is recorded as "[redacted]", and a replay hands the actor that string. Each must also be visible through allowed_vars or allowed_prefixes. None by default.',
+    ),
+}).transform(
+  (v): EnvironmentHandlerConfig => ({
+    type: 'environment',
+    allowedVars: v.allowed_vars,
+    deniedVars: v.denied_vars,
+    allowedPrefixes: v.allowed_prefixes,
+    allowListAll: v.allow_list_all,
+    ...(v.secret_vars === undefined ? {} : { secretVars: v.secret_vars }),
+  }),
+);
 
 /** Grants `theater:simple/environment`, reading `process.env` at each call. */
 export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
   type: 'environment',
-  description: 'Host environment variables, through allow and deny lists; any other variable reads as absent ' +
-      '(theater:simple/environment).',
+  description:
+    'Host environment variables, through allow and deny lists; any other variable reads as absent ' + '(theater:simple/environment).',
   config: configSchema,
   provides: ['theater:simple/environment'],
   requiredExports: {},
@@ -122,7 +117,10 @@ export const environmentHandler: HandlerDefinition<EnvironmentHandlerConfig> = {
     }
     return {
       'theater:simple/environment': {
-        getVar: redacting((name: string) => read(name), ([name], value) => (typeof value === 'string' && secret.has(name as string) ? ['/result'] : [])),
+        getVar: redacting(
+          (name: string) => read(name),
+          ([name], value) => (typeof value === 'string' && secret.has(name as string) ? ['/result'] : []),
+        ),
         exists: (name) => read(name) !== undefined,
         listVars: redacting(listVars, (_, vars) =>
           ((vars as [string, string][] | undefined) ?? []).flatMap(([name], index) => (secret.has(name) ? [`/result/${index}/1`] : [])),

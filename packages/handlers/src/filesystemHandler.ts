@@ -52,19 +52,16 @@ const configSchema = table({
     "The root directory the actor's paths are confined to, relative to this manifest's directory or absolute; " +
       'it must exist when the actor starts.',
   ),
-  allowed_commands: stringList()
-    .default([])
-    .describe('Commands execute-command may run, in the root directory; none by default.'),
+  allowed_commands: stringList().default([]).describe('Commands execute-command may run, in the root directory; none by default.'),
   read_only: boolean().default(false).describe('Whether writing, deleting and creating under the root is refused.'),
-})
-  .transform(
-    (v): FilesystemHandlerConfig => ({
-      type: 'filesystem',
-      path: v.path,
-      allowedCommands: v.allowed_commands,
-      readOnly: v.read_only,
-    }),
-  );
+}).transform(
+  (v): FilesystemHandlerConfig => ({
+    type: 'filesystem',
+    path: v.path,
+    allowedCommands: v.allowed_commands,
+    readOnly: v.read_only,
+  }),
+);
 
 /** Grants `theater:simple/filesystem`, confined to the grant's `path`. */
 export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
@@ -76,16 +73,26 @@ export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
 
   async admit({ manifest, config, field, parent }) {
     // Handles are verified through /proc/self/fd; without it paths could not be confined against swapped symlinks.
-    if (process.platform !== 'linux') throw new KernelError('invalid-grant', `${field()}: the filesystem handler confines paths through /proc/self/fd, which only Linux provides`);
+    if (process.platform !== 'linux')
+      throw new KernelError(
+        'invalid-grant',
+        `${field()}: the filesystem handler confines paths through /proc/self/fd, which only Linux provides`,
+      );
     const root = rootOf(manifest, config);
     const stats = await stat(root).catch(() => undefined);
     if (stats === undefined) throw new KernelError('invalid-grant', `${field('path')}: filesystem root ${root} does not exist`);
     if (!stats.isDirectory()) throw new KernelError('invalid-grant', `${field('path')}: filesystem root ${root} is not a directory`);
     // The kernel compared the roots as written; a symlink inside the parent's root could still lead the child out.
     if (parent?.config !== undefined) {
-      const [real, parentReal] = await Promise.all([realpath(root), realpath(rootOf(parent.manifest, parent.config)).catch(() => undefined)]);
+      const [real, parentReal] = await Promise.all([
+        realpath(root),
+        realpath(rootOf(parent.manifest, parent.config)).catch(() => undefined),
+      ]);
       if (parentReal === undefined || !isInside(real, parentReal)) {
-        throw new KernelError('permission-denied', `${field('path')}: child ${manifest.name}'s filesystem root ${root} leads to ${real}, outside its parent's root ${parentReal ?? rootOf(parent.manifest, parent.config)}`);
+        throw new KernelError(
+          'permission-denied',
+          `${field('path')}: child ${manifest.name}'s filesystem root ${root} leads to ${real}, outside its parent's root ${parentReal ?? rootOf(parent.manifest, parent.config)}`,
+        );
       }
     }
   },
@@ -97,7 +104,7 @@ export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
     if (!isInside(root, parentRoot)) return `path ${root} is outside the parent's ${parentRoot}`;
     const commands = wanted.allowedCommands.filter((command) => !held.allowedCommands.includes(command));
     if (commands.length > 0) return `allowed_commands ${commands.join(', ')} are not the parent's`;
-    if (held.readOnly && !wanted.readOnly) return 'read_only is off, but the parent\'s files are read-only';
+    if (held.readOnly && !wanted.readOnly) return "read_only is off, but the parent's files are read-only";
     return undefined;
   },
 
@@ -116,12 +123,14 @@ export const filesystemHandler: HandlerDefinition<FilesystemHandlerConfig> = {
     onExit(() => running.forEach(killGroup));
 
     const writable = (fn: string, subject: string): void => {
-      if (config.readOnly) throw new HostCallError(`permission-denied: ${fn} ${JSON.stringify(subject)}: the filesystem grant is read-only`);
+      if (config.readOnly)
+        throw new HostCallError(`permission-denied: ${fn} ${JSON.stringify(subject)}: the filesystem grant is read-only`);
     };
 
     const executeCommand = async (dir: string, command: string, args: string[]): Promise<CommandResult> => {
       writable('execute-command', command);
-      if (!config.allowedCommands.includes(command)) throw new HostCallError(`permission-denied: command ${JSON.stringify(command)} is not in allowed_commands`);
+      if (!config.allowedCommands.includes(command))
+        throw new HostCallError(`permission-denied: command ${JSON.stringify(command)} is not in allowed_commands`);
       const confined = await ready(root);
       const located = await confined.locate(dir);
       if (located.missing.length > 0) throw new HostCallError(`no such directory ${JSON.stringify(dir)}`);

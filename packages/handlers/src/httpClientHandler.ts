@@ -79,22 +79,25 @@ const configSchema = table({
     .array(httpMethod.meta({ title: 'HTTP method', pattern: httpMethodPattern }), { error: expected('an array of strings') })
     .default([...HTTP_METHODS])
     .describe(`HTTP methods the actor may use, in any case (${HTTP_METHODS.join(', ')}); all of them by default.`),
-  max_request_bytes: integer('positive').default(10 * MIB).describe('The largest request body sent, in bytes.'),
-  max_response_bytes: integer('positive').default(10 * MIB).describe('The largest response body read, in bytes.'),
+  max_request_bytes: integer('positive')
+    .default(10 * MIB)
+    .describe('The largest request body sent, in bytes.'),
+  max_response_bytes: integer('positive')
+    .default(10 * MIB)
+    .describe('The largest response body read, in bytes.'),
   timeout_ms: integer('positive', { value: MAX_TIMER_MS, why: 'the longest timer Node supports' })
     .default(30_000)
     .describe("How long a whole exchange may take, in milliseconds; cut to fit within the actor's call_timeout_ms."),
-})
-  .transform(
-    (v): HttpClientHandlerConfig => ({
-      type: 'http-client',
-      allowedHosts: v.allowed_hosts,
-      allowedMethods: v.allowed_methods,
-      maxRequestBytes: v.max_request_bytes,
-      maxResponseBytes: v.max_response_bytes,
-      timeoutMs: v.timeout_ms,
-    }),
-  );
+}).transform(
+  (v): HttpClientHandlerConfig => ({
+    type: 'http-client',
+    allowedHosts: v.allowed_hosts,
+    allowedMethods: v.allowed_methods,
+    maxRequestBytes: v.max_request_bytes,
+    maxResponseBytes: v.max_response_bytes,
+    timeoutMs: v.timeout_ms,
+  }),
+);
 
 /** Grants `theater:simple/http-client`. */
 export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
@@ -110,7 +113,10 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
       return 'invalid' in pattern ? [`"${entry}" (${pattern.invalid})`] : [];
     });
     if (invalid.length > 0) {
-      throw new KernelError('invalid-grant', `${field('allowed_hosts')}: entries must be host, host:port or *.domain: ${invalid.join(', ')}`);
+      throw new KernelError(
+        'invalid-grant',
+        `${field('allowed_hosts')}: entries must be host, host:port or *.domain: ${invalid.join(', ')}`,
+      );
     }
   },
   excess(wanted, held) {
@@ -122,8 +128,12 @@ export const httpClientHandler: HandlerDefinition<HttpClientHandlerConfig> = {
     if (hosts.length > 0) return `allowed_hosts ${hosts.join(', ')} are not the parent's`;
     const methods = wanted.allowedMethods.filter((method) => !held.allowedMethods.includes(method));
     if (methods.length > 0) return `allowed_methods ${methods.join(', ')} are not the parent's`;
-    if (wanted.maxRequestBytes > held.maxRequestBytes || wanted.maxResponseBytes > held.maxResponseBytes || wanted.timeoutMs > held.timeoutMs) {
-      return 'its size or time limits exceed the parent\'s';
+    if (
+      wanted.maxRequestBytes > held.maxRequestBytes ||
+      wanted.maxResponseBytes > held.maxResponseBytes ||
+      wanted.timeoutMs > held.timeoutMs
+    ) {
+      return "its size or time limits exceed the parent's";
     }
     return undefined;
   },
@@ -168,12 +178,16 @@ function checked(request: HttpRequest, config: HttpClientHandlerConfig, patterns
   }
   const method = request.method.toUpperCase();
   if (!(config.allowedMethods as readonly string[]).includes(method)) {
-    throw new HostCallError(`permission-denied: method ${shown(request.method)} is not in allowed_methods (${config.allowedMethods.join(', ')})`);
+    throw new HostCallError(
+      `permission-denied: method ${shown(request.method)} is not in allowed_methods (${config.allowedMethods.join(', ')})`,
+    );
   }
   if (method === 'CONNECT') throw new HostCallError('CONNECT (a tunnel) is not supported');
   const body = request.body;
   if (body !== undefined && body.byteLength > config.maxRequestBytes) {
-    throw new HostCallError(`permission-denied: a request body of ${body.byteLength} bytes exceeds max_request_bytes (${config.maxRequestBytes})`);
+    throw new HostCallError(
+      `permission-denied: a request body of ${body.byteLength} bytes exceeds max_request_bytes (${config.maxRequestBytes})`,
+    );
   }
   return { url, method, headers: outgoingHeaders(request.headers, body?.byteLength ?? 0), body };
 }
@@ -221,7 +235,12 @@ function outgoingHeaders(headers: ReadonlyArray<readonly [string, string]>, body
   }
   const result: OutgoingHttpHeaders = {};
   for (const { name, values } of grouped.values()) {
-    Object.defineProperty(result, name, { value: values.length === 1 ? values[0] : values, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(result, name, {
+      value: values.length === 1 ? values[0] : values,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result;
 }

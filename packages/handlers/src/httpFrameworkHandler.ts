@@ -6,14 +6,7 @@
  * forward every message the same way (see http/actorServer.ts). Ids of servers, handlers, routes, middleware and
  * connections count from 1 per actor. Every server and connection closes when the actor ends.
  */
-import {
-  handlerType,
-  HostCallError,
-  integer,
-  table,
-  type HandlerDefinition,
-  type HostInterfaces,
-} from '@theater/kernel';
+import { handlerType, HostCallError, integer, table, type HandlerDefinition, type HostInterfaces } from '@theater/kernel';
 import { ActorServer } from './http/actorServer.js';
 import { parseMethod, parsePattern, type PathPattern } from './http/router.js';
 
@@ -45,14 +38,11 @@ const MIB = 1024 * 1024;
 
 const configSchema = table({
   type: handlerType('http-framework'),
-  max_request_bytes: integer('positive')
-    .default(MIB)
-    .describe('The largest request body or WebSocket message received, in bytes.'),
+  max_request_bytes: integer('positive').default(MIB).describe('The largest request body or WebSocket message received, in bytes.'),
   max_servers: integer('positive').default(4).describe('How many servers the actor may have at once.'),
-})
-  .transform(
-    (v): HttpFrameworkHandlerConfig => ({ type: 'http-framework', maxRequestBytes: v.max_request_bytes, maxServers: v.max_servers }),
-  );
+}).transform(
+  (v): HttpFrameworkHandlerConfig => ({ type: 'http-framework', maxRequestBytes: v.max_request_bytes, maxServers: v.max_servers }),
+);
 
 /** Grants `theater:simple/http-framework`; the actor must export `theater:simple/http-handlers`. */
 export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig> = {
@@ -61,10 +51,17 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
   config: configSchema,
   provides: ['theater:simple/http-framework'],
   requiredExports: {
-    [HTTP_HANDLERS]: ['handle-request', 'handle-middleware', 'handle-websocket-connect', 'handle-websocket-message', 'handle-websocket-disconnect'],
+    [HTTP_HANDLERS]: [
+      'handle-request',
+      'handle-middleware',
+      'handle-websocket-connect',
+      'handle-websocket-message',
+      'handle-websocket-disconnect',
+    ],
   },
   excess(wanted, held) {
-    if (wanted.maxRequestBytes > held.maxRequestBytes) return `max_request_bytes ${wanted.maxRequestBytes} exceeds the parent's ${held.maxRequestBytes}`;
+    if (wanted.maxRequestBytes > held.maxRequestBytes)
+      return `max_request_bytes ${wanted.maxRequestBytes} exceeds the parent's ${held.maxRequestBytes}`;
     if (wanted.maxServers > held.maxServers) return `max_servers ${wanted.maxServers} exceeds the parent's ${held.maxServers}`;
     return undefined;
   },
@@ -108,13 +105,20 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
           const named = host ?? '127.0.0.1';
           const bindAddress = LOOPBACK_HOSTS.get(named.toLowerCase());
           if (bindAddress === undefined) {
-            throw new HostCallError(`permission-denied: host ${JSON.stringify(named)} is not a loopback address (allowed: 127.0.0.1, localhost, ::1)`);
+            throw new HostCallError(
+              `permission-denied: host ${JSON.stringify(named)} is not a loopback address (allowed: 127.0.0.1, localhost, ::1)`,
+            );
           }
           if (servers.size >= config.maxServers) {
-            throw new HostCallError(`permission-denied: the actor already has ${servers.size} servers (max_servers is ${config.maxServers})`);
+            throw new HostCallError(
+              `permission-denied: the actor already has ${servers.size} servers (max_servers is ${config.maxServers})`,
+            );
           }
           const id = next.server++;
-          servers.set(id, new ActorServer({ id, bindAddress, host: named, port: port ?? 0, maxRequestBytes: config.maxRequestBytes, dispatch }));
+          servers.set(
+            id,
+            new ActorServer({ id, bindAddress, host: named, port: port ?? 0, maxRequestBytes: config.maxRequestBytes, dispatch }),
+          );
           return id;
         },
         getServerInfo: (serverId) => server(serverId).info(),
@@ -149,7 +153,8 @@ export const httpFrameworkHandler: HandlerDefinition<HttpFrameworkHandlerConfig>
           return id;
         },
         removeMiddleware: (middlewareId) => {
-          if (![...servers.values()].some((owner) => owner.removeMiddleware(middlewareId))) throw new HostCallError(`unknown middleware ${middlewareId}`);
+          if (![...servers.values()].some((owner) => owner.removeMiddleware(middlewareId)))
+            throw new HostCallError(`unknown middleware ${middlewareId}`);
         },
         enableWebsocket: (serverId, path, connectHandlerId, messageHandlerId, disconnectHandlerId) => {
           const owner = server(serverId);

@@ -3,13 +3,7 @@
  * it requires), and `message-server-host`, the actor's own sends, requests, deferred replies and channels, routed
  * by the kernel. Every refusal comes back to the guest as `err(<code>: <message>)`.
  */
-import {
-  HostCallError,
-  isKernelError,
-  optionlessHandler,
-  type HandlerDefinition,
-  type HostInterfaces,
-} from '@theater/kernel';
+import { HostCallError, isKernelError, optionlessHandler, type HandlerDefinition, type HostInterfaces } from '@theater/kernel';
 
 type MessageServerHost = Pick<HostInterfaces, 'theater:simple/message-server-host'>;
 

@@ -82,16 +82,15 @@ const configSchema = table({
       "The directory processes run in, relative to this manifest's directory or absolute; it must exist. " +
         'Without it: a private temporary directory, removed when the actor ends.',
     ),
-})
-  .transform((v): ProcessHandlerConfig => {
-    const config = {
-      type: 'process',
-      allowedPrograms: v.allowed_programs,
-      maxProcesses: v.max_processes,
-      maxOutputBuffer: v.max_output_buffer,
-    } as const;
-    return v.cwd === undefined ? config : { ...config, cwd: v.cwd };
-  });
+}).transform((v): ProcessHandlerConfig => {
+  const config = {
+    type: 'process',
+    allowedPrograms: v.allowed_programs,
+    maxProcesses: v.max_processes,
+    maxOutputBuffer: v.max_output_buffer,
+  } as const;
+  return v.cwd === undefined ? config : { ...config, cwd: v.cwd };
+});
 
 /** Grants `theater:simple/process`, and requires `process-handlers` to deliver output to. */
 export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
@@ -111,7 +110,10 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
       const parentDir = configuredDirectory(parent.manifest, parent.config.cwd);
       const [real, parentReal] = [realLocation(dir), realLocation(parentDir)];
       if (real === undefined || parentReal === undefined || !isInside(real, parentReal)) {
-        throw new KernelError('permission-denied', `${field('cwd')}: child ${manifest.name}'s process directory ${dir} leads to ${real ?? 'an unknown place'}, outside its parent's ${parentReal ?? parentDir}`);
+        throw new KernelError(
+          'permission-denied',
+          `${field('cwd')}: child ${manifest.name}'s process directory ${dir} leads to ${real ?? 'an unknown place'}, outside its parent's ${parentReal ?? parentDir}`,
+        );
       }
     }
   },
@@ -119,9 +121,11 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     const programs = wanted.allowedPrograms.filter((program) => !held.allowedPrograms.includes(program));
     if (programs.length > 0) return `allowed_programs ${programs.join(', ')} are not the parent's`;
     if (wanted.maxProcesses > held.maxProcesses) return `max_processes ${wanted.maxProcesses} exceeds the parent's ${held.maxProcesses}`;
-    if (wanted.maxOutputBuffer > held.maxOutputBuffer) return `max_output_buffer ${wanted.maxOutputBuffer} exceeds the parent's ${held.maxOutputBuffer}`;
+    if (wanted.maxOutputBuffer > held.maxOutputBuffer)
+      return `max_output_buffer ${wanted.maxOutputBuffer} exceeds the parent's ${held.maxOutputBuffer}`;
     // Without cwd, processes run in a private temporary directory: the narrowest place.
-    if (held.cwd === undefined) return wanted.cwd === undefined ? undefined : `cwd ${wanted.cwd} is set, but the parent's processes run in a private directory`;
+    if (held.cwd === undefined)
+      return wanted.cwd === undefined ? undefined : `cwd ${wanted.cwd} is set, but the parent's processes run in a private directory`;
     const parentCwd = configuredDirectory(parent, held.cwd);
     if (wanted.cwd === undefined) return `it sets no cwd, but the parent's processes are confined to ${parentCwd}`;
     const cwd = configuredDirectory(child, wanted.cwd);
@@ -129,7 +133,8 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
     // Inside as written may still lead out through a symlink: compare where both really are, as the filesystem does.
     const [real, parentReal] = [realLocation(cwd), realLocation(parentCwd)];
     if (real === undefined) return `cwd ${cwd} has no real path to compare with the parent's (a symlink on it leads nowhere or loops)`;
-    if (parentReal === undefined || !isInside(real, parentReal)) return `cwd ${cwd} leads to ${real}, outside the parent's ${parentReal ?? parentCwd}`;
+    if (parentReal === undefined || !isInside(real, parentReal))
+      return `cwd ${cwd} leads to ${real}, outside the parent's ${parentReal ?? parentCwd}`;
     return undefined;
   },
   create(context): ProcessHost {
@@ -147,7 +152,8 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
             throw new HostCallError(`the process directory (cwd ${config.cwd}) no longer exists`);
           });
     grantedDir?.catch(() => {});
-    const root = (): Promise<string> => grantedDir ?? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir)));
+    const root = (): Promise<string> =>
+      grantedDir ?? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir)));
 
     context.onExit(async () => {
       ended = true;
@@ -195,7 +201,15 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
               const tracked = table.add(child, context.now(), exited);
               watchStdin(child);
               void forwardOutput(
-                { stdout: child.stdout!, stderr: child.stderr!, stdoutMode: request.stdoutMode, stderrMode: request.stderrMode, chunkSize: request.chunkSize, limit, exited },
+                {
+                  stdout: child.stdout!,
+                  stderr: child.stderr!,
+                  stdoutMode: request.stdoutMode,
+                  stderrMode: request.stderrMode,
+                  chunkSize: request.chunkSize,
+                  limit,
+                  exited,
+                },
                 (fn, payload) => delivery.deliver(fn, [BigInt(tracked.id), payload]),
               );
               return BigInt(tracked.id);
@@ -220,7 +234,9 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
           // but what waits for the process to read is bounded like its output.
           const limit = config.maxOutputBuffer;
           if (stdin.writableLength + data.length > limit) {
-            throw new HostCallError(`${stdin.writableLength} bytes already wait for process ${pid} to read them; its stdin takes at most ${limit}`);
+            throw new HostCallError(
+              `${stdin.writableLength} bytes already wait for process ${pid} to read them; its stdin takes at most ${limit}`,
+            );
           }
           stdin.write(data.slice());
           return data.length;
@@ -261,7 +277,7 @@ function configuredDirectory(manifest: Manifest, cwd: string): string {
 function environment(pairs: readonly (readonly [string, string])[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of pairs) {
-    if (name === 'PATH') throw new HostCallError('permission-denied: env PATH is the host\'s; a process cannot set it');
+    if (name === 'PATH') throw new HostCallError("permission-denied: env PATH is the host's; a process cannot set it");
     // The dynamic loader's variables (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT…) and glibc's GCONV_PATH load code of the
     // actor's choosing into any allowed program: with a file it can write, the actor would run anything.
     if (name.startsWith('LD_') || name === 'GCONV_PATH') {

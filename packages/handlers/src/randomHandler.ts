@@ -5,14 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  handlerType,
-  HostCallError,
-  integer,
-  table,
-  type HandlerDefinition,
-  type HostInterfaces,
-} from '@theater/kernel';
+import { handlerType, HostCallError, integer, table, type HandlerDefinition, type HostInterfaces } from '@theater/kernel';
 
 type RandomHost = Pick<HostInterfaces, 'theater:simple/random'>;
 
@@ -32,15 +25,12 @@ const configSchema = table({
   type: handlerType('random'),
   seed: integer('non-negative')
     .optional()
-    .describe("Makes the numbers deterministic (a SHA-256 counter stream from this seed); without it they come from the OS."),
+    .describe('Makes the numbers deterministic (a SHA-256 counter stream from this seed); without it they come from the OS.'),
   max_bytes: integer('positive').default(MIB).describe('The most random bytes one call may ask for.'),
-})
-  .transform(
-    (v): RandomHandlerConfig =>
-      v.seed === undefined
-        ? { type: 'random', maxBytes: v.max_bytes }
-        : { type: 'random', seed: v.seed, maxBytes: v.max_bytes },
-  );
+}).transform(
+  (v): RandomHandlerConfig =>
+    v.seed === undefined ? { type: 'random', maxBytes: v.max_bytes } : { type: 'random', seed: v.seed, maxBytes: v.max_bytes },
+);
 
 /** Grants `theater:simple/random`. */
 export const randomHandler: HandlerDefinition<RandomHandlerConfig> = {
@@ -49,14 +39,16 @@ export const randomHandler: HandlerDefinition<RandomHandlerConfig> = {
   config: configSchema,
   provides: ['theater:simple/random'],
   requiredExports: {},
-  excess: (wanted, held) => (wanted.maxBytes > held.maxBytes ? `max_bytes ${wanted.maxBytes} exceeds the parent's ${held.maxBytes}` : undefined),
+  excess: (wanted, held) =>
+    wanted.maxBytes > held.maxBytes ? `max_bytes ${wanted.maxBytes} exceeds the parent's ${held.maxBytes}` : undefined,
   create({ config }): RandomHost {
     const next = config.seed === undefined ? (size: number) => new Uint8Array(randomBytes(size)) : seededStream(config.seed);
     const uint64 = (): bigint => new DataView(next(8).buffer).getBigUint64(0);
     return {
       'theater:simple/random': {
         randomBytes(size) {
-          if (size > config.maxBytes) throw new HostCallError(`permission-denied: ${size} random bytes requested; max_bytes is ${config.maxBytes}`);
+          if (size > config.maxBytes)
+            throw new HostCallError(`permission-denied: ${size} random bytes requested; max_bytes is ${config.maxBytes}`);
           return next(size);
         },
         randomRange(min, max) {

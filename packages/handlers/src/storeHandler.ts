@@ -42,10 +42,7 @@ const configSchema = table({
       'Ids of existing stores the actor is handed, besides those it creates; each must exist, and a child may be ' +
         'handed only stores its parent can use.',
     ),
-})
-  .transform(
-    (v): StoreHandlerConfig => (v.stores === undefined ? { type: 'store' } : { type: 'store', stores: v.stores }),
-  );
+}).transform((v): StoreHandlerConfig => (v.stores === undefined ? { type: 'store' } : { type: 'store', stores: v.stores }));
 
 /** Grants `theater:simple/store`. */
 export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
@@ -60,9 +57,16 @@ export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
     const store = await resource('store', CONTENT_STORE);
     for (const [index, storeId] of handed.entries()) {
       const info = await store.info(storeId);
-      if (info === undefined) throw new KernelError('invalid-grant', `${field('stores', index)}: ${manifest.name} is handed store ${storeId}, which does not exist`);
+      if (info === undefined)
+        throw new KernelError(
+          'invalid-grant',
+          `${field('stores', index)}: ${manifest.name} is handed store ${storeId}, which does not exist`,
+        );
       if (parent !== undefined && !canUse(info, storeId, parent.actorId, parent.config)) {
-        throw new KernelError('permission-denied', `${field('stores', index)}: child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`);
+        throw new KernelError(
+          'permission-denied',
+          `${field('stores', index)}: child ${manifest.name} is handed store ${storeId}, which its parent ${parent.actorId} cannot see`,
+        );
       }
     }
   },
@@ -114,7 +118,9 @@ export const storeHandler: HandlerDefinition<StoreHandlerConfig> = {
             throw new HostCallError(`label ${JSON.stringify(label)} of store ${storeId} does not hold ${ref.hash}`);
           }
         },
-        storeAtLabel: async (storeId, label, content) => ({ hash: await (await access(storeId)).putAtLabel(storeId, checkLabel(label), content) }),
+        storeAtLabel: async (storeId, label, content) => ({
+          hash: await (await access(storeId)).putAtLabel(storeId, checkLabel(label), content),
+        }),
         replaceContentAtLabel: async (storeId, label, content) => ({
           hash: await (await access(storeId)).replaceContentAtLabel(storeId, checkLabel(label), content),
         }),
@@ -147,7 +153,8 @@ function hashOf(ref: { readonly hash: string }): string {
 function checkLabel(label: string): string {
   if (label === '') throw new HostCallError('invalid label: expected a non-empty string');
   const length = [...label].length;
-  if (length > MAX_LABEL_LENGTH) throw new HostCallError(`invalid label: ${length} characters long; at most ${MAX_LABEL_LENGTH} are allowed`);
+  if (length > MAX_LABEL_LENGTH)
+    throw new HostCallError(`invalid label: ${length} characters long; at most ${MAX_LABEL_LENGTH} are allowed`);
   return label;
 }
 

@@ -40,7 +40,8 @@ export const supervisorHandler: HandlerDefinition<SupervisorHandlerConfig> = {
         stopChild: (childId) => guard(() => supervision.stopChild(childId)),
         restartChild: (childId) => guard(() => supervision.restartChild(childId)),
         getChildState: (childId) => guard(async () => supervision.childState(childId)?.slice()),
-        getChildEvents: (childId) => guard(async () => (await supervision.childEvents(childId)).map((event: ChainEvent) => toWitChainEvent(event))),
+        getChildEvents: (childId) =>
+          guard(async () => (await supervision.childEvents(childId)).map((event: ChainEvent) => toWitChainEvent(event))),
       },
     };
   },

@@ -3,15 +3,7 @@
  * blocks only the calling actor (its operation waits; other actors run), and counts against its call deadline. Time
  * and sleeps run on the system's clock, so a test moves them with a TestClock instead of waiting.
  */
-import {
-  handlerType,
-  HostCallError,
-  integer,
-  showValue,
-  table,
-  type HandlerDefinition,
-  type HostInterfaces,
-} from '@theater/kernel';
+import { handlerType, HostCallError, integer, showValue, table, type HandlerDefinition, type HostInterfaces } from '@theater/kernel';
 
 type TimingHost = Pick<HostInterfaces, 'theater:simple/timing'>;
 

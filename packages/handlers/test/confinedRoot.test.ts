@@ -71,7 +71,9 @@ describe('a symlink swapped in after the check', () => {
     const confined = createConfinedRoot(root);
     const located = await confined.locate('d/x');
     await swapDirectory();
-    await expect(confined.openDirectory(dirname(located.real), 'd')).rejects.toThrow('permission-denied: path "d" leads outside the root (it changed while in use)');
+    await expect(confined.openDirectory(dirname(located.real), 'd')).rejects.toThrow(
+      'permission-denied: path "d" leads outside the root (it changed while in use)',
+    );
   });
 
   it('is refused when it replaces the last component: it is opened without following symlinks', async () => {
@@ -81,7 +83,9 @@ describe('a symlink swapped in after the check', () => {
     try {
       await unlink(join(root, 'd', 'x'));
       await symlink(join(outside, 'x'), join(root, 'd', 'x'));
-      await expect(confined.openIn(directory, 'x', constants.O_RDONLY, 'd/x')).rejects.toThrow('permission-denied: path "d/x" became a symlink while in use');
+      await expect(confined.openIn(directory, 'x', constants.O_RDONLY, 'd/x')).rejects.toThrow(
+        'permission-denied: path "d/x" became a symlink while in use',
+      );
     } finally {
       await directory.close();
     }

@@ -47,7 +47,7 @@ describe('content store', () => {
 });
 
 describe('store handler admission', () => {
-  it('admits a child handed a store its parent created, and refuses one handed a stranger\'s', async () => {
+  it("admits a child handed a store its parent created, and refuses one handed a stranger's", async () => {
     const home = resolveTheaterHome(dir);
     const opened = new Map<string, Promise<unknown>>();
     const resource = <T>(key: string, spec: SystemResource<T>): Promise<T> => {

@@ -21,7 +21,7 @@ describe('hostPolicy', () => {
     expect(allows('example.com', 'http://evilexample.com/')).toBe(false);
   });
 
-  it('matches a host:port entry on that port only, taking a URL\'s default port from its scheme', () => {
+  it("matches a host:port entry on that port only, taking a URL's default port from its scheme", () => {
     expect(allows('example.com:8080', 'http://example.com:8080/')).toBe(true);
     expect(allows('example.com:8080', 'http://example.com:8081/')).toBe(false);
     expect(allows('example.com:8080', 'http://example.com/')).toBe(false);

@@ -47,26 +47,98 @@ function parseChecked(text: string): Outcome {
 }
 
 const KEYS = [
-  'name', 'version', 'component', 'description', 'init_state', 'save_chain', 'restart', 'limits', 'supervision',
-  'handler', 'memory_mb', 'call_timeout_ms', 'init_timeout_ms', 'mailbox', 'strategy', 'max_restarts', 'within_ms',
-  'type', 'path', 'read_only', 'allowed_hosts', 'max_bytes', 'seed', 'cwd', 'x', '"quoted key"', "'lit'", 'a.b',
+  'name',
+  'version',
+  'component',
+  'description',
+  'init_state',
+  'save_chain',
+  'restart',
+  'limits',
+  'supervision',
+  'handler',
+  'memory_mb',
+  'call_timeout_ms',
+  'init_timeout_ms',
+  'mailbox',
+  'strategy',
+  'max_restarts',
+  'within_ms',
+  'type',
+  'path',
+  'read_only',
+  'allowed_hosts',
+  'max_bytes',
+  'seed',
+  'cwd',
+  'x',
+  '"quoted key"',
+  "'lit'",
+  'a.b',
 ];
 
 /** TOML-ish lines: real keys and headers, values of every kind, and the punctuation parsers trip on. */
 const tomlishLine = fc.oneof(
-  fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(' = ', '=', ' == ', ' '), fc.oneof(
-    fc.constantFrom('"counter"', "'x'", '1', '-1', '0', '1e400', '1_000', '0x10', 'true', 'false', 'nan', 'inf', '[]', '{}', '[1, "a"]', '{ a = 1 }', '"""', "'''", '1979-05-27T07:32:00Z', '"\\u0000"', '"\\uD800"', '"unterminated', '9007199254740993'),
-    fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
-    fc.string({ maxLength: 12 }),
-  )).map((parts) => parts.join('')),
-  fc.constantFrom('[limits]', '[supervision]', '[[handler]]', '[handler]', '[[limits]]', '[a.b.c]', '[', ']]', '[]', '[[]]', '#', '# comment', '', '"""', 'type = "runtime"', 'type = "filesystem"'),
+  fc
+    .tuple(
+      fc.constantFrom(...KEYS),
+      fc.constantFrom(' = ', '=', ' == ', ' '),
+      fc.oneof(
+        fc.constantFrom(
+          '"counter"',
+          "'x'",
+          '1',
+          '-1',
+          '0',
+          '1e400',
+          '1_000',
+          '0x10',
+          'true',
+          'false',
+          'nan',
+          'inf',
+          '[]',
+          '{}',
+          '[1, "a"]',
+          '{ a = 1 }',
+          '"""',
+          "'''",
+          '1979-05-27T07:32:00Z',
+          '"\\u0000"',
+          '"\\uD800"',
+          '"unterminated',
+          '9007199254740993',
+        ),
+        fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+        fc.string({ maxLength: 12 }),
+      ),
+    )
+    .map((parts) => parts.join('')),
+  fc.constantFrom(
+    '[limits]',
+    '[supervision]',
+    '[[handler]]',
+    '[handler]',
+    '[[limits]]',
+    '[a.b.c]',
+    '[',
+    ']]',
+    '[]',
+    '[[]]',
+    '#',
+    '# comment',
+    '',
+    '"""',
+    'type = "runtime"',
+    'type = "filesystem"',
+  ),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 
-const tomlish = fc.array(tomlishLine, { maxLength: 25 }).chain((lines) =>
-  fc.constantFrom('\n', '\r\n', '\r', ' ').map((separator) => lines.join(separator)),
-);
+const tomlish = fc
+  .array(tomlishLine, { maxLength: 25 })
+  .chain((lines) => fc.constantFrom('\n', '\r\n', '\r', ' ').map((separator) => lines.join(separator)));
 
 /** A value of the wrong (or right) type for any field. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -110,7 +182,13 @@ const structuredManifest = fc.record(
     init_state: anyValue,
     save_chain: anyValue,
     restart: fc.oneof(fc.constantFrom('permanent', 'transient', 'temporary', 'sometimes'), anyValue),
-    limits: fc.oneof(fc.record({ memory_mb: anyValue, call_timeout_ms: anyValue, init_timeout_ms: anyValue, mailbox: anyValue, extra: anyValue }, { requiredKeys: [] }), anyValue),
+    limits: fc.oneof(
+      fc.record(
+        { memory_mb: anyValue, call_timeout_ms: anyValue, init_timeout_ms: anyValue, mailbox: anyValue, extra: anyValue },
+        { requiredKeys: [] },
+      ),
+      anyValue,
+    ),
     supervision: fc.oneof(fc.record({ strategy: anyValue, max_restarts: anyValue, within_ms: anyValue }, { requiredKeys: [] }), anyValue),
     handler: fc.oneof(fc.array(handlerTable, { maxLength: 4 }), anyValue),
     unknown_key: anyValue,
@@ -118,7 +196,19 @@ const structuredManifest = fc.record(
   { requiredKeys: [] },
 );
 
-const TOP_LEVEL = new Set(['name', 'version', 'component', 'description', 'init_state', 'save_chain', 'restart', 'limits', 'supervision', 'handler', 'unknown_key']);
+const TOP_LEVEL = new Set([
+  'name',
+  'version',
+  'component',
+  'description',
+  'init_state',
+  'save_chain',
+  'restart',
+  'limits',
+  'supervision',
+  'handler',
+  'unknown_key',
+]);
 
 describe('parseManifest, fuzzed', () => {
   it('returns a manifest or throws a ManifestError naming fields for arbitrary TOML-ish text, in bounded time', () => {
@@ -148,10 +238,13 @@ describe('parseManifest, fuzzed', () => {
     fc.assert(
       fc.property(nested, ([depth, shape]) => {
         const text =
-          shape === 'header' ? `${'name = "x"\n'}[${Array(depth).fill('a').join('.')}]\n`
-          : shape === 'array-header' ? `[[${Array(depth).fill('h').join('.')}]]\n`
-          : shape === 'array' ? `x = ${'['.repeat(depth)}${']'.repeat(depth)}\n`
-          : `x = ${'{ a = '.repeat(depth)}1${' }'.repeat(depth)}\n`;
+          shape === 'header'
+            ? `${'name = "x"\n'}[${Array(depth).fill('a').join('.')}]\n`
+            : shape === 'array-header'
+              ? `[[${Array(depth).fill('h').join('.')}]]\n`
+              : shape === 'array'
+                ? `x = ${'['.repeat(depth)}${']'.repeat(depth)}\n`
+                : `x = ${'{ a = '.repeat(depth)}1${' }'.repeat(depth)}\n`;
         parseChecked(text);
       }),
       fuzzParameters('manifest: deep nesting', { runs: 20 }),

@@ -31,7 +31,8 @@ function problemsOf(text: string): readonly ManifestProblem[] {
   return failure(text).problems;
 }
 
-describe('parseManifest', () => {  test('parses a full manifest with every section and every handler option', () => {
+describe('parseManifest', () => {
+  test('parses a full manifest with every section and every handler option', () => {
     const text = `name = "counter"
 version = "1.2.3"
 component = "./build/counter.wasm"
@@ -221,12 +222,7 @@ allowed_hosts = ["api.openai.com"]
     expect(manifest.description).toBe('...');
     expect(manifest.initState).toBe('./state.json');
     expect(manifest.limits).toEqual({ memoryMb: 256, callTimeoutMs: 30_000, initTimeoutMs: 60_000, mailbox: 1024 });
-    expect(manifest.handlers.map((handler) => handler.type)).toEqual([
-      'runtime',
-      'message-server',
-      'filesystem',
-      'http-client',
-    ]);
+    expect(manifest.handlers.map((handler) => handler.type)).toEqual(['runtime', 'message-server', 'filesystem', 'http-client']);
     expect(manifest.handlers[3]).toMatchObject({ allowedHosts: ['api.openai.com'] });
   });
 
@@ -303,8 +299,7 @@ allowed_host = ["x"]
       { field: 'handler[0].verbose', message: 'unknown key (a "runtime" handler takes no options)', line: 16 },
       {
         field: 'handler[1].allowed_host',
-        message:
-          'unknown key (expected one of type, allowed_hosts, allowed_methods, max_request_bytes, max_response_bytes, timeout_ms)',
+        message: 'unknown key (expected one of type, allowed_hosts, allowed_methods, max_request_bytes, max_response_bytes, timeout_ms)',
         line: 19,
       },
     ]);
@@ -382,5 +377,4 @@ allowed_hosts = "api.openai.com"
     expect(error.source).toBe('counter.toml');
     expect(isManifestError(error, 'invalid-manifest')).toBe(true);
   });
-
 });

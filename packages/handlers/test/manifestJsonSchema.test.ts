@@ -44,9 +44,7 @@ function breaksKernelOnlyRule(document: unknown): boolean {
   const handlers: unknown[] = isTable(document) && Array.isArray(document['handler']) ? document['handler'] : [];
   const tables = handlers.filter(isTable);
   const types = tables.map((t) => t['type']);
-  const inverted = tables.some(
-    (t) => t['type'] === 'timing' && Number(t['min_sleep_ms'] ?? 0) > Number(t['max_sleep_ms'] ?? 3_600_000),
-  );
+  const inverted = tables.some((t) => t['type'] === 'timing' && Number(t['min_sleep_ms'] ?? 0) > Number(t['max_sleep_ms'] ?? 3_600_000));
   return new Set(types).size < types.length || inverted;
 }
 
@@ -182,7 +180,10 @@ describe('manifestJsonSchema', () => {
       expect.arrayContaining(['limits.memory_mb', 'handler[type = "http-client"].allowed_methods', 'handler[type = "runtime"]']),
     );
     const undescribed = nodes.filter(({ node }) => typeof node.description !== 'string' || node.description.length < 10);
-    expect(undescribed.map((n) => n.path), 'keys without a description (add .describe() beside the field)').toEqual([]);
+    expect(
+      undescribed.map((n) => n.path),
+      'keys without a description (add .describe() beside the field)',
+    ).toEqual([]);
   });
 
   it('accepts every manifest in the repository, and refuses any fixture the kernel refuses', async () => {

@@ -50,8 +50,12 @@ describe('output splitting', () => {
   });
 
   it('refuses a chunked splitter without a positive chunk size, and a limit below 1', () => {
-    expect(() => createOutputSplitter('chunked', { limit: 10 })).toThrow(new RangeError('expected a positive integer chunk size, got undefined'));
-    expect(() => createOutputSplitter('chunked', { limit: 10, chunkSize: 0 })).toThrow(new RangeError('expected a positive integer chunk size, got 0'));
+    expect(() => createOutputSplitter('chunked', { limit: 10 })).toThrow(
+      new RangeError('expected a positive integer chunk size, got undefined'),
+    );
+    expect(() => createOutputSplitter('chunked', { limit: 10, chunkSize: 0 })).toThrow(
+      new RangeError('expected a positive integer chunk size, got 0'),
+    );
     expect(() => createOutputSplitter('raw', { limit: 0 })).toThrow(new RangeError('expected a positive integer limit, got 0'));
   });
 });

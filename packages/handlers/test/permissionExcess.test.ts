@@ -8,7 +8,8 @@ import { defaultHandlers } from '../src/index.js';
 /** What the kernel finds when a supervisor spawns `child`, with every handler of this package installed. */
 const permissionExcess = (child: Manifest, parent: Manifest): string[] => excessUnder(child, parent, defaultHandlers());
 
-const manifest = (handlers: string): Manifest => parseManifest(`name = "a"\nversion = "1"\ncomponent = "a.wasm"\n${handlers}`, { handlers: defaultHandlers() });
+const manifest = (handlers: string): Manifest =>
+  parseManifest(`name = "a"\nversion = "1"\ncomponent = "a.wasm"\n${handlers}`, { handlers: defaultHandlers() });
 
 const parent = manifest(`
 [[handler]]
@@ -63,14 +64,32 @@ path = "./data"
     ['[[handler]]\ntype = "supervisor"', 'handler "supervisor", which the parent does not have'],
     ['[[handler]]\ntype = "timing"\nmax_sleep_ms = 5000', 'handler "timing": sleeps of 0..5000 ms exceed the parent\'s 10..1000 ms'],
     ['[[handler]]\ntype = "random"\nmax_bytes = 65', 'handler "random": max_bytes 65 exceeds the parent\'s 64'],
-    ['[[handler]]\ntype = "environment"\nallowed_vars = ["PATH"]', 'handler "environment": allowed_vars PATH are not visible to the parent'],
-    ['[[handler]]\ntype = "environment"\nallowed_prefixes = ["A"]', 'handler "environment": allowed_prefixes A are not within the parent\'s'],
-    ['[[handler]]\ntype = "environment"\nallowed_vars = ["APP_SECRET"]', 'handler "environment": allowed_vars APP_SECRET are not visible to the parent'],
-    ['[[handler]]\ntype = "environment"\nallowed_prefixes = ["APP_"]', 'handler "environment": APP_SECRET must stay in denied_vars, as for the parent'],
+    [
+      '[[handler]]\ntype = "environment"\nallowed_vars = ["PATH"]',
+      'handler "environment": allowed_vars PATH are not visible to the parent',
+    ],
+    [
+      '[[handler]]\ntype = "environment"\nallowed_prefixes = ["A"]',
+      'handler "environment": allowed_prefixes A are not within the parent\'s',
+    ],
+    [
+      '[[handler]]\ntype = "environment"\nallowed_vars = ["APP_SECRET"]',
+      'handler "environment": allowed_vars APP_SECRET are not visible to the parent',
+    ],
+    [
+      '[[handler]]\ntype = "environment"\nallowed_prefixes = ["APP_"]',
+      'handler "environment": APP_SECRET must stay in denied_vars, as for the parent',
+    ],
     ['[[handler]]\ntype = "environment"\nallow_list_all = true', 'handler "environment": allow_list_all is set, but not for the parent'],
     ['[[handler]]\ntype = "filesystem"\npath = "/"', `handler "filesystem": path / is outside the parent's ${resolve('data')}`],
-    ['[[handler]]\ntype = "filesystem"\npath = "./data/../other"', `handler "filesystem": path ${resolve('other')} is outside the parent's ${resolve('data')}`],
-    ['[[handler]]\ntype = "filesystem"\npath = "./data"\nallowed_commands = ["ls"]', 'handler "filesystem": allowed_commands ls are not the parent\'s'],
+    [
+      '[[handler]]\ntype = "filesystem"\npath = "./data/../other"',
+      `handler "filesystem": path ${resolve('other')} is outside the parent's ${resolve('data')}`,
+    ],
+    [
+      '[[handler]]\ntype = "filesystem"\npath = "./data"\nallowed_commands = ["ls"]',
+      'handler "filesystem": allowed_commands ls are not the parent\'s',
+    ],
   ];
   for (const [handlers, problem] of excess) {
     it(`refuses ${problem}`, () => {
@@ -78,7 +97,7 @@ path = "./data"
     });
   }
 
-  it('keeps a filesystem child inside its parent\'s root, and read-only where the parent is', () => {
+  it("keeps a filesystem child inside its parent's root, and read-only where the parent is", () => {
     const readOnly = manifest('[[handler]]\ntype = "filesystem"\npath = "./data"\nread_only = true\nallowed_commands = ["ls"]');
     expect(permissionExcess(manifest('[[handler]]\ntype = "filesystem"\npath = "./data/sub"\nread_only = true'), readOnly)).toEqual([]);
     expect(permissionExcess(manifest('[[handler]]\ntype = "filesystem"\npath = "./data/sub"'), readOnly)).toEqual([
@@ -89,7 +108,7 @@ path = "./data"
     expect(permissionExcess(manifest(`[[handler]]\ntype = "filesystem"\npath = "/srv/app/data/x"`), elsewhere)).toEqual([]);
   });
 
-  it('keeps a parent\'s secret variables secret for a child that can read them', () => {
+  it("keeps a parent's secret variables secret for a child that can read them", () => {
     const secretParent = manifest('[[handler]]\ntype = "environment"\nallowed_prefixes = ["APP_"]\nsecret_vars = ["APP_KEY"]');
     const child = (grant: string) => manifest(`[[handler]]\ntype = "environment"\n${grant}`);
     expect(permissionExcess(child('allowed_vars = ["APP_KEY"]'), secretParent)).toEqual([
@@ -105,14 +124,19 @@ path = "./data"
     expect(permissionExcess(child('allowed_vars = ["APP_NAME"]\nsecret_vars = ["APP_NAME"]'), secretParent)).toEqual([]);
   });
 
-  it('keeps a process child to its parent\'s programs, counts and cwd', () => {
-    const held = { ...manifest('[[handler]]\ntype = "process"\nallowed_programs = ["echo", "cat"]\nmax_processes = 2\ncwd = "work"'), baseDir: '/srv/app' };
+  it("keeps a process child to its parent's programs, counts and cwd", () => {
+    const held = {
+      ...manifest('[[handler]]\ntype = "process"\nallowed_programs = ["echo", "cat"]\nmax_processes = 2\ncwd = "work"'),
+      baseDir: '/srv/app',
+    };
     const child = (options: string): Manifest => ({ ...manifest(`[[handler]]\ntype = "process"\n${options}`), baseDir: '/srv/app' });
     expect(permissionExcess(child('allowed_programs = ["cat"]\nmax_processes = 1\ncwd = "work/sub"'), held)).toEqual([]);
     expect(permissionExcess(child('allowed_programs = ["sh"]\nmax_processes = 1\ncwd = "work"'), held)).toEqual([
       'handler "process": allowed_programs sh are not the parent\'s',
     ]);
-    expect(permissionExcess(child('max_processes = 3\ncwd = "work"'), held)).toEqual(['handler "process": max_processes 3 exceeds the parent\'s 2']);
+    expect(permissionExcess(child('max_processes = 3\ncwd = "work"'), held)).toEqual([
+      'handler "process": max_processes 3 exceeds the parent\'s 2',
+    ]);
     expect(permissionExcess(child('max_processes = 1'), held)).toEqual([
       'handler "process": it sets no cwd, but the parent\'s processes are confined to /srv/app/work',
     ]);
@@ -125,9 +149,11 @@ path = "./data"
     ]);
   });
 
-  it('keeps an http-framework child within its parent\'s request size and server count', () => {
+  it("keeps an http-framework child within its parent's request size and server count", () => {
     const server = manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 4096\nmax_servers = 2');
-    expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 1024\nmax_servers = 1'), server)).toEqual([]);
+    expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 1024\nmax_servers = 1'), server)).toEqual(
+      [],
+    );
     expect(permissionExcess(manifest('[[handler]]\ntype = "http-framework"\nmax_request_bytes = 4097\nmax_servers = 1'), server)).toEqual([
       'handler "http-framework": max_request_bytes 4097 exceeds the parent\'s 4096',
     ]);
@@ -137,23 +163,43 @@ path = "./data"
     ]);
   });
 
-  it('lets an http-client child have hosts within its parent\'s, ports and wildcards included', () => {
+  it("lets an http-client child have hosts within its parent's, ports and wildcards included", () => {
     const client = (hosts: string): Manifest => manifest(`[[handler]]\ntype = "http-client"\nallowed_hosts = [${hosts}]`);
     const held = client('"*.example.com", "API.test.org", "db.local:5432", "*.svc.local:8080"');
-    const within = ['"a.example.com"', '"*.b.example.com:443"', '"api.test.org"', '"api.test.org:8443"', '"db.local:5432"', '"x.svc.local:8080"'];
+    const within = [
+      '"a.example.com"',
+      '"*.b.example.com:443"',
+      '"api.test.org"',
+      '"api.test.org:8443"',
+      '"db.local:5432"',
+      '"x.svc.local:8080"',
+    ];
     expect(permissionExcess(client(within.join(', ')), held)).toEqual([]);
-    for (const wider of ['example.com', 'a.example.org', 'evilexample.com', 'db.local', 'db.local:5433', 'x.svc.local', 'x.svc.local:80', '*.local']) {
+    for (const wider of [
+      'example.com',
+      'a.example.org',
+      'evilexample.com',
+      'db.local',
+      'db.local:5433',
+      'x.svc.local',
+      'x.svc.local:80',
+      '*.local',
+    ]) {
       expect(permissionExcess(client(`"${wider}"`), held)).toEqual([`handler "http-client": allowed_hosts ${wider} are not the parent's`]);
     }
   });
 
   it('compares http-client hosts as the handler matches them: normalised, and an IP never under a wildcard', () => {
     const client = (hosts: string): Manifest => manifest(`[[handler]]\ntype = "http-client"\nallowed_hosts = [${hosts}]`);
-    expect(permissionExcess(client('"Example.COM.", "127.1", "*.b.example.com"'), client('"example.com", "127.0.0.1", "*.example.com"'))).toEqual([]);
-    expect(permissionExcess(client('"10.0.0.1"'), client('"*.0.1"'))).toEqual(['handler "http-client": allowed_hosts 10.0.0.1 are not the parent\'s']);
+    expect(
+      permissionExcess(client('"Example.COM.", "127.1", "*.b.example.com"'), client('"example.com", "127.0.0.1", "*.example.com"')),
+    ).toEqual([]);
+    expect(permissionExcess(client('"10.0.0.1"'), client('"*.0.1"'))).toEqual([
+      'handler "http-client": allowed_hosts 10.0.0.1 are not the parent\'s',
+    ]);
   });
 
-  it('compares a process child\'s cwd with its parent\'s by real path, so a symlink out of the parent\'s is refused', async () => {
+  it("compares a process child's cwd with its parent's by real path, so a symlink out of the parent's is refused", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'theater-excess-'));
     try {
       await mkdir(join(dir, 'pcwd', 'sub'), { recursive: true });
@@ -188,8 +234,10 @@ describe('permissionExcess: limits and auditing', () => {
   const withLimits = (limits: string, top = ''): Manifest => manifest(`${top}\n[limits]\n${limits}`);
   const parentLimits = withLimits('memory_mb = 256\ncall_timeout_ms = 10000\ninit_timeout_ms = 20000\nmailbox = 64');
 
-  it('accepts a child whose limits are the parent\'s or lower', () => {
-    expect(permissionExcess(withLimits('memory_mb = 256\ncall_timeout_ms = 10000\ninit_timeout_ms = 20000\nmailbox = 64'), parentLimits)).toEqual([]);
+  it("accepts a child whose limits are the parent's or lower", () => {
+    expect(
+      permissionExcess(withLimits('memory_mb = 256\ncall_timeout_ms = 10000\ninit_timeout_ms = 20000\nmailbox = 64'), parentLimits),
+    ).toEqual([]);
     expect(permissionExcess(withLimits('memory_mb = 16\ncall_timeout_ms = 1\ninit_timeout_ms = 1\nmailbox = 1'), parentLimits)).toEqual([]);
   });
 
@@ -202,7 +250,9 @@ describe('permissionExcess: limits and auditing', () => {
   ];
   for (const [limit, problem] of larger) {
     it(`refuses ${problem.split(' (')[0]}`, () => {
-      const others = 'memory_mb = 1\ncall_timeout_ms = 1\ninit_timeout_ms = 1\nmailbox = 1'.split('\n').filter((line) => line.split(' ')[0] !== limit.split(' ')[0]);
+      const others = 'memory_mb = 1\ncall_timeout_ms = 1\ninit_timeout_ms = 1\nmailbox = 1'
+        .split('\n')
+        .filter((line) => line.split(' ')[0] !== limit.split(' ')[0]);
       expect(permissionExcess(withLimits([limit, ...others].join('\n')), parentLimits)).toEqual([problem]);
     });
   }
@@ -221,7 +271,7 @@ describe('permissionExcess: limits and auditing', () => {
     expect(permissionExcess(unaudited, manifest(''))).toEqual([
       'handler "supervisor", which the parent does not have',
       `limits.mailbox 2048 exceeds the parent's 1024 ${hint(1024)}`,
-      'save_chain is false, but the parent\'s chain is saved',
+      "save_chain is false, but the parent's chain is saved",
     ]);
     const unsavedParent = manifest('save_chain = false');
     expect(permissionExcess(manifest('save_chain = false'), unsavedParent)).toEqual([]);

@@ -21,7 +21,13 @@ beforeEach(async () => {
 afterEach(() => rm(base, { recursive: true, force: true }));
 
 function admitting(cwd: string): AdmitContext<ProcessHandlerConfig> {
-  const grant = (dir: string): ProcessHandlerConfig => ({ type: 'process', allowedPrograms: ['ls'], maxProcesses: 1, maxOutputBuffer: 1024, cwd: dir });
+  const grant = (dir: string): ProcessHandlerConfig => ({
+    type: 'process',
+    allowedPrograms: ['ls'],
+    maxProcesses: 1,
+    maxOutputBuffer: 1024,
+    cwd: dir,
+  });
   const manifest = (name: string): Manifest => ({ name, baseDir: base }) as Manifest;
   return {
     actorId: 'child',
@@ -34,7 +40,7 @@ function admitting(cwd: string): AdmitContext<ProcessHandlerConfig> {
 }
 
 describe('process admit', () => {
-  it('admits a child cwd really inside its parent\'s and refuses one that a symlink leads out', async () => {
+  it("admits a child cwd really inside its parent's and refuses one that a symlink leads out", async () => {
     await expect(processHandler.admit!(admitting('pcwd/inside'))).resolves.toBeUndefined();
     await expect(processHandler.admit!(admitting('pcwd/swapped'))).rejects.toMatchObject({
       code: 'permission-denied',

@@ -21,7 +21,15 @@ describe('sensitiveHeaderValues', () => {
   });
 
   it('names request credentials only: set-cookie, a response header, is not among them', () => {
-    expect([...SENSITIVE_HEADERS].sort()).toEqual(['api-key', 'authorization', 'cookie', 'proxy-authorization', 'x-api-key', 'x-auth-token', 'x-goog-api-key']);
+    expect([...SENSITIVE_HEADERS].sort()).toEqual([
+      'api-key',
+      'authorization',
+      'cookie',
+      'proxy-authorization',
+      'x-api-key',
+      'x-auth-token',
+      'x-goog-api-key',
+    ]);
   });
 
   it('points at nothing in what is not a header list', () => {

@@ -132,7 +132,10 @@ describe('a handler defined outside the kernel and the handlers package', () => 
       const parentText = (await readFile(testActorManifest('probe'), 'utf8'))
         .replace('name = "probe"', 'name = "clockkeeper"')
         .replace('../dist/probe.wasm', 'dist/overseer.wasm')
-        .replace('type = "timing"\nmax_sleep_ms = 1000', `type = "frozen-clock"\nat_ms = ${AT_MS}\nmax_sleep_ms = 50\n\n[[handler]]\ntype = "supervisor"`);
+        .replace(
+          'type = "timing"\nmax_sleep_ms = 1000',
+          `type = "frozen-clock"\nat_ms = ${AT_MS}\nmax_sleep_ms = 50\n\n[[handler]]\ntype = "supervisor"`,
+        );
       const parentManifest = parseManifest(parentText, { handlers: system.handlers, baseDir: actorsDir });
       const parent = await system.spawn(parentManifest);
       const child = frozenChildText;
@@ -140,9 +143,13 @@ describe('a handler defined outside the kernel and the handlers package', () => 
       expect(within).toMatch(/^[0-9a-f-]{36}$/u);
       expect(decode(await system.request(within, text('now')))).toBe(String(AT_MS));
       const wider = decode(await parent.request(text(`spawn ${child(500)}`)));
-      expect(wider).toContain('asks for more than its parent clockkeeper holds: handler "frozen-clock": max_sleep_ms 500 exceeds the parent\'s 50');
+      expect(wider).toContain(
+        'asks for more than its parent clockkeeper holds: handler "frozen-clock": max_sleep_ms 500 exceeds the parent\'s 50',
+      );
       const asked = parseManifest(frozenChildText(500), { handlers: system.handlers, baseDir: actorsDir });
-      expect(permissionExcess(asked, parentManifest, system.handlers)).toEqual(['handler "frozen-clock": max_sleep_ms 500 exceeds the parent\'s 50']);
+      expect(permissionExcess(asked, parentManifest, system.handlers)).toEqual([
+        'handler "frozen-clock": max_sleep_ms 500 exceeds the parent\'s 50',
+      ]);
     });
   });
 });

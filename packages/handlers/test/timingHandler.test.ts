@@ -70,7 +70,7 @@ describe('timingHandler', () => {
     expect(await settled(timing.deadline(5_000n))).toBe(true);
   });
 
-  it('refuses a sleep outside the manifest\'s range without waiting', async () => {
+  it("refuses a sleep outside the manifest's range without waiting", async () => {
     const clock = new TestClock(0);
     const timing = await timingOn(clock);
     await expect(timing.sleep(5000n)).rejects.toThrow('permission-denied: a sleep of 5000 ms is outside 0..1000 ms');

@@ -50,7 +50,9 @@ describe('a symlink swapped in after the cwd check', () => {
       const checked = await checkWorkingDirectory(root, cwd);
       expect(checked.real).toBe(join(root, cwd));
       await swapDirectory();
-      await expect(openWorkingDirectory(checked), cwd).rejects.toThrow(`permission-denied: cwd ${cwd} leads outside the process directory (it changed while in use)`);
+      await expect(openWorkingDirectory(checked), cwd).rejects.toThrow(
+        `permission-denied: cwd ${cwd} leads outside the process directory (it changed while in use)`,
+      );
       // The refused handle was closed.
       expect(await openUnder(outside), cwd).toEqual([]);
       await rm(join(root, 'd'));

@@ -6,18 +6,21 @@ import { componentEmbed, componentNew, transpile } from '@bytecodealliance/jco';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import {
-  interfaceFilesOf,
-  parseInterfaceDeclarations,
-  toJsName,
-} from '../src/component/interfaceDeclarations.js';
+import { interfaceFilesOf, parseInterfaceDeclarations, toJsName } from '../src/component/interfaceDeclarations.js';
 
 const witDir = fileURLToPath(new URL('../../../wit/', import.meta.url));
 const outDir = fileURLToPath(new URL('../src/generated/', import.meta.url));
 
-const witSource = (await Promise.all(
-  (await readdir(witDir)).filter((f) => f.endsWith('.wit')).sort().map((f) => readFile(join(witDir, f), 'utf8')),
-)).join('\n');
+const witSource = (
+  await Promise.all(
+    (
+      await readdir(witDir)
+    )
+      .filter((f) => f.endsWith('.wit'))
+      .sort()
+      .map((f) => readFile(join(witDir, f), 'utf8')),
+  )
+).join('\n');
 
 // The WIT names of each interface's functions, in declaration order, and which of them return a `result`.
 const witFunctions = new Map<string, string[]>();
@@ -26,8 +29,14 @@ for (const block of witSource.matchAll(/^interface ([a-z0-9-]+) \{([\s\S]*?)^\}/
   const [, name, body] = block;
   if (name === undefined || body === undefined) continue;
   const functions = [...body.matchAll(/^\s+([a-z0-9-]+): func\(.*\)(?: -> (.*))?;$/gm)];
-  witFunctions.set(`theater:simple/${name}`, functions.map((m) => m[1] ?? ''));
-  fallible.set(`theater:simple/${name}`, functions.filter((m) => m[2]?.startsWith('result<') === true).map((m) => m[1] ?? ''));
+  witFunctions.set(
+    `theater:simple/${name}`,
+    functions.map((m) => m[1] ?? ''),
+  );
+  fallible.set(
+    `theater:simple/${name}`,
+    functions.filter((m) => m[2]?.startsWith('result<') === true).map((m) => m[1] ?? ''),
+  );
 }
 
 const embedded = await componentEmbed({ dummy: true, witPath: witDir, world: 'full-actor' });

@@ -46,7 +46,11 @@ export interface RecordedHostCall {
  * The recorded form of a host call with `pointers` withheld. Only the containers on the way to a withheld string are
  * copied; the call's own values are left as they are.
  */
-export function redactedHostCall(args: readonly unknown[], outcome: { result: unknown } | { error: string }, pointers: readonly string[]): RecordedHostCall {
+export function redactedHostCall(
+  args: readonly unknown[],
+  outcome: { result: unknown } | { error: string },
+  pointers: readonly string[],
+): RecordedHostCall {
   let root: Record<string, unknown> = { args, ...outcome };
   const withheld: string[] = [];
   for (const pointer of pointers) {
@@ -74,7 +78,8 @@ function withheldAt(root: Record<string, unknown>, pointer: string): Record<stri
       copy[index] = next;
       return copy;
     }
-    if (typeof container !== 'object' || container === null || container instanceof Uint8Array || !Object.hasOwn(container, token)) return undefined;
+    if (typeof container !== 'object' || container === null || container instanceof Uint8Array || !Object.hasOwn(container, token))
+      return undefined;
     const value = (container as Record<string, unknown>)[token];
     const next = last ? (typeof value === 'string' ? REDACTED : undefined) : replace(value, at + 1);
     if (next === undefined) return undefined;

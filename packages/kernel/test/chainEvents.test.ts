@@ -36,7 +36,10 @@ const recorded = (encoded: EncodedEvent, seq = 0): ChainEvent => {
   const event = createEvent(undefined, { ...encoded, time: 1_700_000_000_000 });
   return { ...event, seq };
 };
-const raw = (type: string, json: string, seq = 3): ChainEvent => ({ ...createEvent(undefined, { type, data: new TextEncoder().encode(json), time: 0 }), seq });
+const raw = (type: string, json: string, seq = 3): ChainEvent => ({
+  ...createEvent(undefined, { type, data: new TextEncoder().encode(json), time: 0 }),
+  seq,
+});
 
 /** The decoder's refusal of `event`, checked to name the event and `problem`. */
 function refusal(decode: () => unknown, seq: number, type: string, problem: string): void {
@@ -54,13 +57,23 @@ function refusal(decode: () => unknown, seq: number, type: string, problem: stri
 }
 
 describe('the encoders', () => {
-  it('write each type\'s fields in the order the chain format has them', () => {
+  it("write each type's fields in the order the chain format has them", () => {
     const bytes = new Uint8Array([1]);
-    expect(utf8(wasmCallEvent.encode({ interface: 'i', function: 'f', params: [1n, bytes] }).data)).toBe('{"interface":"i","function":"f","params":[{"$bigint":"1"},{"$bytes":"AQ=="}]}');
-    expect(utf8(wasmResultEvent.encode({ interface: 'i', function: 'f', state: null, output: undefined }).data)).toBe('{"interface":"i","function":"f","state":null,"output":null}');
-    expect(utf8(wasmErrorEvent.encode({ interface: 'i', function: 'f', reason: 'trap', message: 'm' }).data)).toBe('{"interface":"i","function":"f","reason":"trap","message":"m"}');
-    expect(utf8(actorFailEvent.encode({ reason: 'trap', message: 'm', during: 'i#f' }).data)).toBe('{"reason":"trap","message":"m","during":"i#f"}');
-    expect(utf8(actorFailEvent.encode({ reason: 'internal', message: 'm', during: undefined }).data)).toBe('{"reason":"internal","message":"m"}');
+    expect(utf8(wasmCallEvent.encode({ interface: 'i', function: 'f', params: [1n, bytes] }).data)).toBe(
+      '{"interface":"i","function":"f","params":[{"$bigint":"1"},{"$bytes":"AQ=="}]}',
+    );
+    expect(utf8(wasmResultEvent.encode({ interface: 'i', function: 'f', state: null, output: undefined }).data)).toBe(
+      '{"interface":"i","function":"f","state":null,"output":null}',
+    );
+    expect(utf8(wasmErrorEvent.encode({ interface: 'i', function: 'f', reason: 'trap', message: 'm' }).data)).toBe(
+      '{"interface":"i","function":"f","reason":"trap","message":"m"}',
+    );
+    expect(utf8(actorFailEvent.encode({ reason: 'trap', message: 'm', during: 'i#f' }).data)).toBe(
+      '{"reason":"trap","message":"m","during":"i#f"}',
+    );
+    expect(utf8(actorFailEvent.encode({ reason: 'internal', message: 'm', during: undefined }).data)).toBe(
+      '{"reason":"internal","message":"m"}',
+    );
     expect(utf8(actorStopEvent.encode({ by: 'self', data: bytes }).data)).toBe('{"by":"self","data":{"$bytes":"AQ=="}}');
     expect(utf8(actorStopEvent.encode({ by: 'request', data: null }).data)).toBe('{"by":"request","data":null}');
     const type = hostCallEvent.typeOf('theater:simple/runtime', 'log');
@@ -68,7 +81,9 @@ describe('the encoders', () => {
     expect(utf8(hostCallEvent.encode(type, { args: ['x'], result: null }).data)).toBe('{"args":["x"],"result":null}');
     expect(utf8(hostCallEvent.encode(type, { args: ['x'], error: 'e' }).data)).toBe('{"args":["x"],"error":"e"}');
     expect(utf8(hostCallEvent.encode(type, { error: 'e' }).data)).toBe('{"error":"e"}');
-    expect(utf8(hostCallEvent.encode(type, { args: ['[redacted]'], result: null, redacted: ['/args/0'] }).data)).toBe('{"args":["[redacted]"],"result":null,"redacted":["/args/0"]}');
+    expect(utf8(hostCallEvent.encode(type, { args: ['[redacted]'], result: null, redacted: ['/args/0'] }).data)).toBe(
+      '{"args":["[redacted]"],"result":null,"redacted":["/args/0"]}',
+    );
   });
 
   it('write a spawn and a restart with the same fields, name first and parent last', async () => {
@@ -77,7 +92,14 @@ describe('the encoders', () => {
     for (const kind of [actorSpawnEvent, actorRestartEvent]) {
       const encoded = kind.encode(data);
       expect(encoded.type).toBe(kind.type);
-      expect(Object.keys(JSON.parse(utf8(encoded.data)) as object)).toEqual(['name', 'version', 'component', 'manifest', 'state', 'parent']);
+      expect(Object.keys(JSON.parse(utf8(encoded.data)) as object)).toEqual([
+        'name',
+        'version',
+        'component',
+        'manifest',
+        'state',
+        'parent',
+      ]);
       expect(kind.decode(recorded(encoded))).toEqual(JSON.parse(JSON.stringify(data)));
     }
   });
@@ -91,7 +113,11 @@ describe('the decoders', () => {
     expect(wasmResultEvent.decode(recorded(wasmResultEvent.encode(result)))).toEqual(result);
     const error = { interface: 'i', function: 'f', reason: 'operation-timeout' as const, message: 'm' };
     expect(wasmErrorEvent.decode(recorded(wasmErrorEvent.encode(error)))).toEqual(error);
-    expect(actorFailEvent.decode(recorded(actorFailEvent.encode({ reason: 'guest-error', message: 'm', during: undefined })))).toEqual({ reason: 'guest-error', message: 'm', during: undefined });
+    expect(actorFailEvent.decode(recorded(actorFailEvent.encode({ reason: 'guest-error', message: 'm', during: undefined })))).toEqual({
+      reason: 'guest-error',
+      message: 'm',
+      during: undefined,
+    });
     expect(actorStopEvent.decode(recorded(actorStopEvent.encode({ by: 'request', data: null })))).toEqual({ by: 'request', data: null });
     const host = { args: ['k'], result: new Uint8Array([9]), redacted: ['/args/0'] };
     expect(hostCallEvent.decode(recorded(hostCallEvent.encode('theater:simple/store.get', host)))).toEqual(host);
@@ -99,34 +125,89 @@ describe('the decoders', () => {
   });
 
   it('refuse data that is not JSON, not an object, or of another event type, naming the event', () => {
-    expect(() => wasmCallEvent.decode(raw('wasm.call', '{"interface":'))).toThrow(/^event 3 \(wasm\.call\) holds invalid data: its data does not decode: /u);
+    expect(() => wasmCallEvent.decode(raw('wasm.call', '{"interface":'))).toThrow(
+      /^event 3 \(wasm\.call\) holds invalid data: its data does not decode: /u,
+    );
     refusal(() => wasmCallEvent.decode(raw('wasm.call', '[1]')), 3, 'wasm.call', 'expected its data as an object');
     refusal(() => wasmCallEvent.decode(raw('wasm.result', '{}')), 3, 'wasm.result', 'expected an event of type wasm.call');
   });
 
   it('refuse a field of another shape, naming the field', () => {
-    refusal(() => wasmCallEvent.decode(raw('wasm.call', '{"interface":"i","function":"f","params":{}}')), 3, 'wasm.call', 'expected params as an array');
-    refusal(() => wasmCallEvent.decode(raw('wasm.call', '{"interface":1,"function":"f","params":[]}')), 3, 'wasm.call', 'expected interface and function as strings');
-    refusal(() => wasmResultEvent.decode(raw('wasm.result', '{"interface":"i","function":"f","state":"s"}')), 3, 'wasm.result', 'expected state as bytes or null');
-    refusal(() => wasmErrorEvent.decode(raw('wasm.error', '{"interface":"i","function":"f","reason":"gone","message":"m"}')), 3, 'wasm.error',
-      'expected reason as one of init-failed, guest-error, trap, out-of-memory, operation-timeout, internal');
-    refusal(() => actorFailEvent.decode(raw('actor.fail', '{"reason":"trap","message":7}')), 3, 'actor.fail', 'expected message as a string');
-    refusal(() => actorFailEvent.decode(raw('actor.fail', '{"reason":"trap","message":"m","during":[]}')), 3, 'actor.fail', 'expected during as a string');
+    refusal(
+      () => wasmCallEvent.decode(raw('wasm.call', '{"interface":"i","function":"f","params":{}}')),
+      3,
+      'wasm.call',
+      'expected params as an array',
+    );
+    refusal(
+      () => wasmCallEvent.decode(raw('wasm.call', '{"interface":1,"function":"f","params":[]}')),
+      3,
+      'wasm.call',
+      'expected interface and function as strings',
+    );
+    refusal(
+      () => wasmResultEvent.decode(raw('wasm.result', '{"interface":"i","function":"f","state":"s"}')),
+      3,
+      'wasm.result',
+      'expected state as bytes or null',
+    );
+    refusal(
+      () => wasmErrorEvent.decode(raw('wasm.error', '{"interface":"i","function":"f","reason":"gone","message":"m"}')),
+      3,
+      'wasm.error',
+      'expected reason as one of init-failed, guest-error, trap, out-of-memory, operation-timeout, internal',
+    );
+    refusal(
+      () => actorFailEvent.decode(raw('actor.fail', '{"reason":"trap","message":7}')),
+      3,
+      'actor.fail',
+      'expected message as a string',
+    );
+    refusal(
+      () => actorFailEvent.decode(raw('actor.fail', '{"reason":"trap","message":"m","during":[]}')),
+      3,
+      'actor.fail',
+      'expected during as a string',
+    );
     refusal(() => actorStopEvent.decode(raw('actor.stop', '{"by":"nobody"}')), 3, 'actor.stop', 'expected by as "request" or "self"');
     refusal(() => hostCallEvent.decode(raw('x.y', '{"args":"a"}')), 3, 'x.y', 'expected args as an array');
     refusal(() => hostCallEvent.decode(raw('x.y', '{"args":[],"error":1}')), 3, 'x.y', 'expected error as a string');
     refusal(() => hostCallEvent.decode(raw('x.y', '{"result":1}')), 3, 'x.y', 'expected args, or an error');
-    refusal(() => hostCallEvent.decode(raw('x.y', '{"args":[],"result":1,"redacted":[1]}')), 3, 'x.y', 'expected redacted as a list of strings');
+    refusal(
+      () => hostCallEvent.decode(raw('x.y', '{"args":[],"result":1,"redacted":[1]}')),
+      3,
+      'x.y',
+      'expected redacted as a list of strings',
+    );
     refusal(() => hostCallEvent.decode(raw('x.y', '{"args":[]}'), 'x.z'), 3, 'x.y', 'expected an event of type x.z');
   });
 
   it('refuse a spawn whose manifest lacks what running it needs', async () => {
     const manifest = await loadManifest(testActorManifest('echo'));
     const spawn = (changes: Record<string, unknown>): ChainEvent =>
-      raw('actor.spawn', JSON.stringify({ name: 'echo', version: '0.1.0', component: 'ab', manifest, state: null, parent: null, ...changes }), 0);
-    refusal(() => actorSpawnEvent.decode(spawn({ component: '' })), 0, 'actor.spawn', 'expected component as a non-empty string (its hash)');
-    refusal(() => actorSpawnEvent.decode(spawn({ manifest: { ...manifest, limits: null } })), 0, 'actor.spawn', 'expected manifest.limits as an object');
-    refusal(() => actorSpawnEvent.decode(spawn({ manifest: { ...manifest, handlers: {} } })), 0, 'actor.spawn', 'expected manifest.handlers as an array of objects');
+      raw(
+        'actor.spawn',
+        JSON.stringify({ name: 'echo', version: '0.1.0', component: 'ab', manifest, state: null, parent: null, ...changes }),
+        0,
+      );
+    refusal(
+      () => actorSpawnEvent.decode(spawn({ component: '' })),
+      0,
+      'actor.spawn',
+      'expected component as a non-empty string (its hash)',
+    );
+    refusal(
+      () => actorSpawnEvent.decode(spawn({ manifest: { ...manifest, limits: null } })),
+      0,
+      'actor.spawn',
+      'expected manifest.limits as an object',
+    );
+    refusal(
+      () => actorSpawnEvent.decode(spawn({ manifest: { ...manifest, handlers: {} } })),
+      0,
+      'actor.spawn',
+      'expected manifest.handlers as an array of objects',
+    );
     refusal(() => actorSpawnEvent.decode(spawn({ parent: 5 })), 0, 'actor.spawn', 'expected parent as a string or null');
     refusal(() => actorSpawnEvent.decode(spawn({ name: 5 })), 0, 'actor.spawn', 'expected name as a string');
     refusal(() => actorRestartEvent.decode(spawn({})), 0, 'actor.spawn', 'expected an event of type actor.restart');

@@ -23,12 +23,22 @@ async function layout(): Promise<{ tree: string; outside: string } & AsyncDispos
   return { tree, outside, [Symbol.asyncDispose]: dir[Symbol.asyncDispose] };
 }
 
-const outsideMessage = (kind: string, given: string): string => `child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory`;
+const outsideMessage = (kind: string, given: string): string =>
+  `child ${kind} path ${JSON.stringify(given)} is outside the supervisor's directory`;
 
 describe('childFilePath', () => {
   it('gives the absolute path of a file inside the directory, existing or not, through symlinks that stay inside', async () => {
     await using dirs = await layout();
-    for (const given of ['a.toml', 'missing.toml', 'sub/new/deep.toml', 'inner/x.toml', './sub/../a.toml', '..a.toml', '.', join(dirs.tree, 'a.toml')]) {
+    for (const given of [
+      'a.toml',
+      'missing.toml',
+      'sub/new/deep.toml',
+      'inner/x.toml',
+      './sub/../a.toml',
+      '..a.toml',
+      '.',
+      join(dirs.tree, 'a.toml'),
+    ]) {
       await expect(childFilePath(dirs.tree, 'manifest', given, dirs.tree)).resolves.toBe(resolve(dirs.tree, given));
     }
     // A file under a file: the read says what is wrong; it is still inside.
@@ -44,9 +54,26 @@ describe('childFilePath', () => {
 
   it('refuses, with one message naming the path as given, anything outside, existing or not, and symlinks leading out or nowhere', async () => {
     await using dirs = await layout();
-    const outside = ['../outside/secret.toml', '../outside/missing.toml', '../outside', '..', join(dirs.outside, 'secret.toml'), '/etc/passwd', '/nonexistent/x', 'door/secret.toml', 'door/missing.toml', 'door', 'dangling', 'dangling/x', 'bad\0name'];
+    const outside = [
+      '../outside/secret.toml',
+      '../outside/missing.toml',
+      '../outside',
+      '..',
+      join(dirs.outside, 'secret.toml'),
+      '/etc/passwd',
+      '/nonexistent/x',
+      'door/secret.toml',
+      'door/missing.toml',
+      'door',
+      'dangling',
+      'dangling/x',
+      'bad\0name',
+    ];
     for (const given of outside) {
-      await expect(childFilePath(dirs.tree, 'manifest', given, dirs.tree)).rejects.toMatchObject({ code: 'permission-denied', message: outsideMessage('manifest', given) });
+      await expect(childFilePath(dirs.tree, 'manifest', given, dirs.tree)).rejects.toMatchObject({
+        code: 'permission-denied',
+        message: outsideMessage('manifest', given),
+      });
     }
   });
 
@@ -63,9 +90,11 @@ describe('confineChildFiles', () => {
   const child = (lines: string, baseDir: string): ReturnType<typeof parseManifest> =>
     parseManifest(`name = "child"\nversion = "0.1.0"\n${lines}`, { handlers: [], baseDir });
 
-  it('accepts a child whose component and init_state lie inside the directory, resolved against the child\'s own', async () => {
+  it("accepts a child whose component and init_state lie inside the directory, resolved against the child's own", async () => {
     await using dirs = await layout();
-    await expect(confineChildFiles(child('component = "c.wasm"\ninit_state = "../a.toml"', join(dirs.tree, 'sub')), dirs.tree)).resolves.toBeUndefined();
+    await expect(
+      confineChildFiles(child('component = "c.wasm"\ninit_state = "../a.toml"', join(dirs.tree, 'sub')), dirs.tree),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a component or init_state outside, naming it as written', async () => {

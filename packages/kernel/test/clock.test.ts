@@ -21,7 +21,11 @@ describe('TestClock', () => {
     clock.setTimeout(() => fired.push(['a2', clock.monotonic()]), 10);
     clock.setTimeout(() => fired.push(['late', clock.monotonic()]), 31);
     await clock.advance(30);
-    expect(fired).toEqual([['a', 10], ['a2', 10], ['b', 20]]);
+    expect(fired).toEqual([
+      ['a', 10],
+      ['a2', 10],
+      ['b', 20],
+    ]);
     expect(clock.pendingTimers()).toEqual([1]);
     await clock.advance(1);
     expect(fired.at(-1)).toEqual(['late', 31]);

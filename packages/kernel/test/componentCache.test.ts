@@ -38,7 +38,9 @@ describe('component cache', () => {
     await using home = await tempDir();
     const path = testActorComponent('small');
     const { createHash } = await import('node:crypto');
-    const expected = createHash('sha256').update(await readFile(path)).digest('hex');
+    const expected = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
     expect((await new ComponentCache(home.path).load(path)).component.hash).toBe(expected);
   });
 
@@ -66,7 +68,10 @@ describe('component cache', () => {
       ['/dev/urandom', 'a character device'],
     ] as const;
     for (const [path, kind] of cases) {
-      await expect(cache.load(path)).rejects.toMatchObject({ code: 'invalid-component', message: `component: ${path} is ${kind}, not a regular file` });
+      await expect(cache.load(path)).rejects.toMatchObject({
+        code: 'invalid-component',
+        message: `component: ${path} is ${kind}, not a regular file`,
+      });
     }
   });
 
@@ -84,7 +89,10 @@ describe('component cache', () => {
   it('refuses a component that does not exist, naming the component field', async () => {
     await using home = await tempDir();
     const path = join(home.path, 'missing.wasm');
-    await expect(new ComponentCache(home.path).load(path)).rejects.toMatchObject({ code: 'component-not-found', message: `component: ${path} does not exist` });
+    await expect(new ComponentCache(home.path).load(path)).rejects.toMatchObject({
+      code: 'component-not-found',
+      message: `component: ${path} does not exist`,
+    });
   });
 
   it('compiles core modules once per memory cap', async () => {

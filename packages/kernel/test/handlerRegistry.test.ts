@@ -11,9 +11,10 @@ import { permissionExcess } from '../src/permissions/permissionExcess.js';
 const bell: HandlerDefinition<{ readonly type: 'bell'; readonly rings: number }> = {
   type: 'bell',
   description: 'Rings a bell (example:bells/bell).',
-  config: table({ type: handlerType('bell'), rings: integer('positive').default(1).describe('How often it may ring.') }).transform(
-    (v) => ({ type: 'bell' as const, rings: v.rings }),
-  ),
+  config: table({ type: handlerType('bell'), rings: integer('positive').default(1).describe('How often it may ring.') }).transform((v) => ({
+    type: 'bell' as const,
+    rings: v.rings,
+  })),
   provides: ['example:bells/bell'],
   requiredExports: { 'example:bells/bell-handlers': ['on-ring'] },
   optionalExports: ['example:bells/bell-log'],
@@ -51,7 +52,9 @@ describe('HandlerRegistry', () => {
     const manifest = parseManifest(`${HEAD}[[handler]]\ntype = "bell"\nrings = 3\n[[handler]]\ntype = "quiet"\n`, { handlers });
     expect(manifest.handlers).toEqual([{ type: 'bell', rings: 3 }, { type: 'quiet' }]);
     expect(parseManifest(`${HEAD}[[handler]]\ntype = "bell"\n`, { handlers: [bell] }).handlers).toEqual([{ type: 'bell', rings: 1 }]);
-    expect(() => parseManifest(`${HEAD}[[handler]]\ntype = "bell"\nrings = 0\nvolume = 2\n[[handler]]\ntype = "runtime"\n`, { handlers })).toThrow(
+    expect(() =>
+      parseManifest(`${HEAD}[[handler]]\ntype = "bell"\nrings = 0\nvolume = 2\n[[handler]]\ntype = "runtime"\n`, { handlers }),
+    ).toThrow(
       [
         'handler[0].rings: expected a positive integer, got 0 (line 6)',
         'handler[0].volume: unknown key (expected one of type, rings) (line 7)',
@@ -76,8 +79,15 @@ describe('HandlerRegistry', () => {
 
   it("puts each definition's schema and description in the manifest's JSON Schema", () => {
     const schema = manifestJsonSchema(handlers);
-    const variants = (schema.properties?.['handler'] as { items: { oneOf: { description?: string; properties: Record<string, unknown> }[] } }).items.oneOf;
+    const variants = (
+      schema.properties?.['handler'] as { items: { oneOf: { description?: string; properties: Record<string, unknown> }[] } }
+    ).items.oneOf;
     expect(variants.map((variant) => variant.description)).toEqual(['Rings a bell (example:bells/bell).', 'Nothing at all.']);
-    expect(variants[0]?.properties['rings']).toMatchObject({ type: 'integer', minimum: 1, default: 1, description: 'How often it may ring.' });
+    expect(variants[0]?.properties['rings']).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: 'How often it may ring.',
+    });
   });
 });

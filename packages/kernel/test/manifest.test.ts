@@ -133,7 +133,12 @@ within_ms = 0
   test('locates lines in a deep table with many keys in time linear in the text', () => {
     // 20,000 keys under a 20,000-deep table: rebuilding the table's path for every key would be 4e8 steps.
     const depth = 20_000;
-    const text = [HEAD, `[${Array.from({ length: depth }, () => 't').join('.')}]`, ...Array.from({ length: depth }, (_, i) => `k${i} = 1`), ''].join('\n');
+    const text = [
+      HEAD,
+      `[${Array.from({ length: depth }, () => 't').join('.')}]`,
+      ...Array.from({ length: depth }, (_, i) => `k${i} = 1`),
+      '',
+    ].join('\n');
     const started = performance.now();
     const locate = createLineLocator(text);
     const path = [...Array.from({ length: depth }, () => 't'), `k${depth - 1}`];
@@ -167,7 +172,6 @@ within_ms = 0
     expect(manifest.component).toBe('store:components/counter');
     expect(manifest.componentPath).toBeUndefined();
   });
-
 });
 
 describe('loadManifest', () => {
@@ -234,14 +238,25 @@ describe('loadManifest', () => {
     await truncate(path, 3 * 2 ** 30);
     await expect(loadManifest(path)).rejects.toMatchObject({
       code: 'invalid-manifest',
-      problems: [{ field: '(file)', message: `the manifest file is ${3 * 2 ** 30} bytes; the limit is ${MAX_MANIFEST_BYTES / 2 ** 20} MiB` }],
+      problems: [
+        { field: '(file)', message: `the manifest file is ${3 * 2 ** 30} bytes; the limit is ${MAX_MANIFEST_BYTES / 2 ** 20} MiB` },
+      ],
     });
   });
 });
 
 describe('describeField', () => {
   test('names a field with its line in the TOML a manifest was parsed from, and without one for a manifest built in code', () => {
-    const text = ['name = "a"', 'version = "1"', 'component = "./a.wasm"', '[[handler]]', 'type = "runtime"', '[[handler]]', 'type = "store"', 'stores = ["s1", "s2"]'].join('\n');
+    const text = [
+      'name = "a"',
+      'version = "1"',
+      'component = "./a.wasm"',
+      '[[handler]]',
+      'type = "runtime"',
+      '[[handler]]',
+      'type = "store"',
+      'stores = ["s1", "s2"]',
+    ].join('\n');
     const manifest = parseManifest(text);
     expect(describeField(manifest, ['handler', 1, 'stores', 1])).toBe('handler[1].stores[1] (line 8)');
     expect(describeField(manifest, ['handler', 0])).toBe('handler[0] (line 4)');

@@ -10,8 +10,7 @@ async function grow(wat: string, capBytes: number, pages: number): Promise<numbe
   return (instance.exports['grow'] as (n: number) => number)(pages);
 }
 
-const GROWER = (memory: string): string =>
-  `(module ${memory} (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+const GROWER = (memory: string): string => `(module ${memory} (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
 
 describe('capModuleMemory', () => {
   it('lets memory grow up to the cap and refuses past it', async () => {
@@ -26,9 +25,7 @@ describe('capModuleMemory', () => {
 
   it('refuses a module whose initial memory exceeds the cap', async () => {
     const module = await parse(GROWER('(memory 3)'));
-    expect(() => capModuleMemory(module, 2 * PAGE)).toThrow(
-      expect.objectContaining({ code: 'component-too-large' }) as Error,
-    );
+    expect(() => capModuleMemory(module, 2 * PAGE)).toThrow(expect.objectContaining({ code: 'component-too-large' }) as Error);
   });
 
   it('leaves modules without memory unchanged in meaning', async () => {

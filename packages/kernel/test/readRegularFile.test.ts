@@ -53,7 +53,12 @@ describe('readRegularFile', () => {
 
   it('reports a missing file', async () => {
     await using dir = await tempDir();
-    expect(await readRegularFile(join(dir.path, 'nope'), 10)).toMatchObject({ ok: false, problem: 'missing', detail: 'does not exist', cause: { code: 'ENOENT' } });
+    expect(await readRegularFile(join(dir.path, 'nope'), 10)).toMatchObject({
+      ok: false,
+      problem: 'missing',
+      detail: 'does not exist',
+      cause: { code: 'ENOENT' },
+    });
     expect(await readRegularFile(join(dir.path, 'nope', 'deeper'), 10)).toMatchObject({ problem: 'missing' });
   });
 
@@ -74,12 +79,20 @@ describe('readRegularFile', () => {
 
   it('refuses endless devices instead of reading them', { timeout: 10_000 }, async () => {
     for (const device of ['/dev/zero', '/dev/urandom', '/dev/null']) {
-      expect(await readRegularFile(device, MiB)).toEqual({ ok: false, problem: 'not-a-file', detail: 'is a character device, not a regular file' });
+      expect(await readRegularFile(device, MiB)).toEqual({
+        ok: false,
+        problem: 'not-a-file',
+        detail: 'is a character device, not a regular file',
+      });
     }
   });
 
   it.runIf(process.platform === 'linux')('reports a file that fails to read (/proc/self/mem) as unreadable', async () => {
-    expect(await readRegularFile('/proc/self/mem', MiB)).toMatchObject({ ok: false, problem: 'unreadable', detail: expect.stringMatching(/^cannot be read \(.*EIO/u) });
+    expect(await readRegularFile('/proc/self/mem', MiB)).toMatchObject({
+      ok: false,
+      problem: 'unreadable',
+      detail: expect.stringMatching(/^cannot be read \(.*EIO/u),
+    });
   });
 
   it.runIf(process.platform === 'linux')('reads a file whose size is not known in advance (size 0 in /proc) to its end', async () => {

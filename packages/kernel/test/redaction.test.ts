@@ -3,12 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { REDACTED, redactedHostCall, redacting, redactionOf } from '../src/redaction.js';
 
 describe('redactedHostCall', () => {
-  it('replaces the strings the pointers name, lists the pointers and leaves the call\'s own values untouched', () => {
-    const request = { method: 'POST', uri: 'http://h/', headers: [['content-type', 'a/b'], ['authorization', 'Bearer sk-1']] };
+  it("replaces the strings the pointers name, lists the pointers and leaves the call's own values untouched", () => {
+    const request = {
+      method: 'POST',
+      uri: 'http://h/',
+      headers: [
+        ['content-type', 'a/b'],
+        ['authorization', 'Bearer sk-1'],
+      ],
+    };
     const args = [request];
-    const recorded = redactedHostCall(args, { result: { status: 200, headers: [['set-cookie', 's=1']] } }, ['/args/0/headers/1/1', '/result/headers/0/1']);
+    const recorded = redactedHostCall(args, { result: { status: 200, headers: [['set-cookie', 's=1']] } }, [
+      '/args/0/headers/1/1',
+      '/result/headers/0/1',
+    ]);
     expect(recorded).toEqual({
-      args: [{ method: 'POST', uri: 'http://h/', headers: [['content-type', 'a/b'], ['authorization', REDACTED]] }],
+      args: [
+        {
+          method: 'POST',
+          uri: 'http://h/',
+          headers: [
+            ['content-type', 'a/b'],
+            ['authorization', REDACTED],
+          ],
+        },
+      ],
       result: { status: 200, headers: [['set-cookie', REDACTED]] },
       redacted: ['/args/0/headers/1/1', '/result/headers/0/1'],
     });
@@ -16,9 +35,13 @@ describe('redactedHostCall', () => {
     expect(Object.keys(recorded)).toEqual(['args', 'result', 'redacted']);
   });
 
-  it('withholds a whole string result, and an error call\'s args', () => {
+  it("withholds a whole string result, and an error call's args", () => {
     expect(redactedHostCall(['KEY'], { result: 'sk-1' }, ['/result'])).toEqual({ args: ['KEY'], result: REDACTED, redacted: ['/result'] });
-    expect(redactedHostCall([{ h: 'x' }], { error: 'refused' }, ['/args/0/h', '/result'])).toEqual({ args: [{ h: REDACTED }], error: 'refused', redacted: ['/args/0/h'] });
+    expect(redactedHostCall([{ h: 'x' }], { error: 'refused' }, ['/args/0/h', '/result'])).toEqual({
+      args: [{ h: REDACTED }],
+      error: 'refused',
+      redacted: ['/args/0/h'],
+    });
   });
 
   it('ignores pointers that reach no string, and records the call as it is when none does', () => {

@@ -23,9 +23,25 @@ describe('the theater:simple WIT package', () => {
     const interfaces = [...(await witSource()).matchAll(/^interface ([a-z-]+) \{/gm)].map((m) => m[1]).sort();
     expect(interfaces).toEqual(
       [
-        'actor', 'environment', 'filesystem', 'http-client', 'http-framework', 'http-handlers', 'http-types',
-        'message-server-client', 'message-server-host', 'process', 'process-handlers', 'random', 'runtime', 'store',
-        'supervisor', 'supervisor-handlers', 'timing', 'types', 'websocket-types',
+        'actor',
+        'environment',
+        'filesystem',
+        'http-client',
+        'http-framework',
+        'http-handlers',
+        'http-types',
+        'message-server-client',
+        'message-server-host',
+        'process',
+        'process-handlers',
+        'random',
+        'runtime',
+        'store',
+        'supervisor',
+        'supervisor-handlers',
+        'timing',
+        'types',
+        'websocket-types',
       ].sort(),
     );
   });

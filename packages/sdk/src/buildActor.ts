@@ -154,13 +154,24 @@ interface BuildTarget {
   readonly derived: boolean;
 }
 
-async function prepareSource(entry: string, kind: EntryKind, world: ActorWorld, witPath: string, witFiles: WitFile[]): Promise<BuildTarget> {
+async function prepareSource(
+  entry: string,
+  kind: EntryKind,
+  world: ActorWorld,
+  witPath: string,
+  witFiles: WitFile[],
+): Promise<BuildTarget> {
   if (kind === 'wat') {
     const source = await readFile(entry, 'utf8');
-    if (typeof world === 'string') return { source, world: { name: world, ...(await worldInterfaces(witPath, world)) }, witFiles, derived: false };
+    if (typeof world === 'string')
+      return { source, world: { name: world, ...(await worldInterfaces(witPath, world)) }, witFiles, derived: false };
     // A core module implements an optional interface when it exports its functions (`theater:simple/x#f`).
     const exported = await coreExports(source, entry);
-    return derivedTarget(source, resolveDerivedWorld(world, (iface) => exported.some((name) => name.startsWith(`${iface}#`))), witFiles);
+    return derivedTarget(
+      source,
+      resolveDerivedWorld(world, (iface) => exported.some((name) => name.startsWith(`${iface}#`))),
+      witFiles,
+    );
   }
   const bundle = await bundleActor(entry);
   // `export default defineActor({...})`: componentize-js looks for named exports, so re-export the world's.
@@ -222,12 +233,7 @@ function assertWorldOption(world: ActorWorld): void {
   }
 }
 
-async function componentizeSource(
-  source: string,
-  witPath: string,
-  world: string,
-  features: readonly WasiFeature[],
-): Promise<Uint8Array> {
+async function componentizeSource(source: string, witPath: string, world: string, features: readonly WasiFeature[]): Promise<Uint8Array> {
   const workDir = await mkdtemp(join(tmpdir(), 'theater-build-'));
   try {
     const sourcePath = join(workDir, 'actor.js');

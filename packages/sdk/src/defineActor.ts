@@ -125,7 +125,10 @@ export interface ActorDefinition<
     context: HttpContext,
   ) => { state: S; proceed: boolean; request?: HttpRequest };
   /** A WebSocket connected (`path`, and `query` when there is one). Default: ignored. */
-  readonly onWebSocketConnect?: (state: S, connection: WebSocketContext & { readonly path: string; readonly query: string | undefined }) => S;
+  readonly onWebSocketConnect?: (
+    state: S,
+    connection: WebSocketContext & { readonly path: string; readonly query: string | undefined },
+  ) => S;
   /** A WebSocket message; `replies` go back on the same connection. Default: ignored, no replies. */
   readonly onWebSocketMessage?: (
     state: S,
@@ -161,7 +164,11 @@ export interface DefinedActor {
 }
 
 const utf8 = new TextDecoder();
-const NOT_FOUND: HttpResponse = { status: 404, headers: [['content-type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode('not found') };
+const NOT_FOUND: HttpResponse = {
+  status: 404,
+  headers: [['content-type', 'text/plain; charset=utf-8']],
+  body: new TextEncoder().encode('not found'),
+};
 
 /**
  * Defines an actor from typed state and handlers, and returns its WIT exports.
@@ -304,7 +311,9 @@ export function defineActor<
     try {
       return outcome.kind === 'reply' ? encodeReply(outcome.value, replyCodec) : encodeErrorReply(outcome.error, replyCodec);
     } catch (error) {
-      throw new ActorError(`onRequest: the ${outcome.kind === 'reply' ? 'reply' : 'error reply'} does not encode (${replyCodec.name}): ${messageOf(error)}`);
+      throw new ActorError(
+        `onRequest: the ${outcome.kind === 'reply' ? 'reply' : 'error reply'} does not encode (${replyCodec.name}): ${messageOf(error)}`,
+      );
     }
   }
 
@@ -336,7 +345,12 @@ export function defineActor<
       const onHttpMiddleware = definition.onHttpMiddleware;
       if (onHttpMiddleware === undefined) return [bytes, [{ proceed: true, request }]];
       const [state, result] = operate('onHttpMiddleware', bytes, (current) => {
-        const outcome = shaped('onHttpMiddleware', onHttpMiddleware(current, request, { handlerId }), 'proceed', '{ state, proceed, request? }');
+        const outcome = shaped(
+          'onHttpMiddleware',
+          onHttpMiddleware(current, request, { handlerId }),
+          'proceed',
+          '{ state, proceed, request? }',
+        );
         return { state: outcome.state, rest: { proceed: outcome.proceed, request: outcome.request ?? request } };
       });
       return [state, [result]];
@@ -350,7 +364,12 @@ export function defineActor<
       const onWebSocketMessage = definition.onWebSocketMessage;
       if (onWebSocketMessage === undefined) return [bytes, [[]]];
       const [state, replies] = operate('onWebSocketMessage', bytes, (current) => {
-        const outcome = shaped('onWebSocketMessage', onWebSocketMessage(current, message, { handlerId, connectionId }), 'state', '{ state, replies? }');
+        const outcome = shaped(
+          'onWebSocketMessage',
+          onWebSocketMessage(current, message, { handlerId, connectionId }),
+          'state',
+          '{ state, replies? }',
+        );
         return { state: outcome.state, rest: outcome.replies ?? [] };
       });
       return [state, [replies]];
@@ -413,7 +432,9 @@ function returned<S>(hook: string, state: S): S {
 function requestOutcome<S, R, E>(outcome: RequestOutcome<S, R, E>): RequestOutcome<S, R, E> {
   const kind = (outcome as { kind?: unknown } | null | undefined)?.kind;
   if (kind !== 'reply' && kind !== 'error-reply' && kind !== 'no-reply') {
-    throw new ActorError(`onRequest returned ${describeValue(outcome)}; return reply(state, value), replyError(state, error) or noReply(state)`);
+    throw new ActorError(
+      `onRequest returned ${describeValue(outcome)}; return reply(state, value), replyError(state, error) or noReply(state)`,
+    );
   }
   return { ...outcome, state: returned('onRequest', outcome.state) };
 }

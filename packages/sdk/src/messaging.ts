@@ -4,11 +4,7 @@
  * `{ ok: true, value } | { ok: false, error }`; host refusals throw a `MessagingError` (an `ActorError`: uncaught,
  * it fails the calling actor).
  */
-import {
-  request as hostRequest,
-  respondToRequest,
-  send as hostSend,
-} from 'theater:simple/message-server-host';
+import { request as hostRequest, respondToRequest, send as hostSend } from 'theater:simple/message-server-host';
 import { jsonCodec, type Codec } from './codec.js';
 import { fromHostError } from './messagingError.js';
 import { decodeReply, encodeErrorReply, encodeReply, type AppError, type ReplyResult } from './replyEnvelope.js';

@@ -69,7 +69,10 @@ export function decodeReply<T, E = AppError>(bytes: Uint8Array, codec: Codec<T> 
 }
 
 function decodeJsonEnvelope<T, E>(bytes: Uint8Array, codec: Codec<T>): ReplyResult<T, E> {
-  const envelope: unknown = attempt(() => JSON.parse(decoder.decode(bytes)), `expected a JSON reply {"ok":…} or {"error":…}, got ${preview(bytes)}`);
+  const envelope: unknown = attempt(
+    () => JSON.parse(decoder.decode(bytes)),
+    `expected a JSON reply {"ok":…} or {"error":…}, got ${preview(bytes)}`,
+  );
   const keys = envelope !== null && typeof envelope === 'object' && !Array.isArray(envelope) ? Object.keys(envelope) : [];
   if (keys.length === 1 && keys[0] === 'ok') {
     const json = JSON.stringify((envelope as { ok: unknown }).ok);

@@ -83,10 +83,9 @@ describe('buildActor', () => {
       ) => Promise<{ actor: { init: (state: Uint8Array | undefined, params: [string]) => [Uint8Array | undefined] } }>;
     };
     const logs: string[] = [];
-    const instance = await glue.instantiate(
-      async (path) => new WebAssembly.Module(new Uint8Array(files[path] ?? [])),
-      { 'theater:simple/runtime': { log: (message: string) => logs.push(message) } },
-    );
+    const instance = await glue.instantiate(async (path) => new WebAssembly.Module(new Uint8Array(files[path] ?? [])), {
+      'theater:simple/runtime': { log: (message: string) => logs.push(message) },
+    });
     expect(instance.actor.init(undefined, ['actor-1'])).toEqual([undefined]);
     expect(logs).toEqual(['actor-1']);
   });
@@ -127,30 +126,21 @@ describe('buildActor', () => {
 
   it('rejects a missing entry with entry-not-found', async () => {
     const entry = join(dir, 'missing.ts');
-    const error = await expectSdkError(
-      buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }),
-      'entry-not-found',
-    );
+    const error = await expectSdkError(buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }), 'entry-not-found');
     expect(error.message).toContain(entry);
   });
 
   it('reports a TypeScript syntax error as bundle-failed', async () => {
     const entry = join(dir, 'broken.ts');
     await writeFile(entry, 'export const actor = { init(state) { return [state] ;\n');
-    const error = await expectSdkError(
-      buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }),
-      'bundle-failed',
-    );
+    const error = await expectSdkError(buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }), 'bundle-failed');
     expect(error.message).toContain('broken.ts');
   });
 
   it('reports a core module that does not implement the world as componentize-failed', async () => {
     const entry = join(dir, 'empty.wat');
     await writeFile(entry, '(module (memory (export "memory") 1))');
-    await expectSdkError(
-      buildActor({ entry, world: 'message-server-actor', cacheDir: join(dir, 'cache') }),
-      'componentize-failed',
-    );
+    await expectSdkError(buildActor({ entry, world: 'message-server-actor', cacheDir: join(dir, 'cache') }), 'componentize-failed');
   });
 
   it('rejects an entry that is neither TypeScript, JavaScript nor WAT with a TypeError', async () => {
@@ -193,7 +183,10 @@ describe('buildActor', () => {
 
   it('refuses code importing an interface its world lacks with import-not-in-world, naming the file', async () => {
     const entry = join(dir, 'timed.ts');
-    await writeFile(entry, "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n");
+    await writeFile(
+      entry,
+      "import { now } from 'theater:simple/timing';\nexport const actor = { init: (state: unknown) => [state ?? now()] };\n",
+    );
     const named = await expectSdkError(buildActor({ entry, world: 'minimal-actor', cacheDir: join(dir, 'cache') }), 'import-not-in-world');
     expect(named.message).toBe(`${entry} imports theater:simple/timing, which world minimal-actor does not import`);
     expect(named.interfaces).toEqual(['theater:simple/timing']);
@@ -207,8 +200,14 @@ describe('buildActor', () => {
   it('reports type errors as type-check-failed with file:line:column when asked to type-check', async () => {
     const entry = join(dir, 'typed', 'wrong.ts');
     await mkdir(join(dir, 'typed'), { recursive: true });
-    await writeFile(entry, "import { log } from 'theater:simple/runtime';\nlog(1);\nexport const actor = { init: (state: Uint8Array | undefined) => [state] };\n");
-    const error = await expectSdkError(buildActor({ entry, world: 'minimal-actor', typecheck: true, cacheDir: join(dir, 'cache') }), 'type-check-failed');
+    await writeFile(
+      entry,
+      "import { log } from 'theater:simple/runtime';\nlog(1);\nexport const actor = { init: (state: Uint8Array | undefined) => [state] };\n",
+    );
+    const error = await expectSdkError(
+      buildActor({ entry, world: 'minimal-actor', typecheck: true, cacheDir: join(dir, 'cache') }),
+      'type-check-failed',
+    );
     expect(error.message).toContain(`${entry}:2:5 - error TS2345`);
   });
 });

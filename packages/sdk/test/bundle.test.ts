@@ -19,7 +19,10 @@ async function importBundle(code: string): Promise<Record<string, unknown>> {
 describe('bundleDefaultExport', () => {
   it("re-exports the named properties of the entry's default export as the named exports componentize-js reads", async () => {
     const entry = join(dir, 'defined.ts');
-    await writeFile(entry, "export default { actor: { init: () => ['init'] }, messageServerClient: { handleSend: () => ['send'] }, httpHandlers: {} };\n");
+    await writeFile(
+      entry,
+      "export default { actor: { init: () => ['init'] }, messageServerClient: { handleSend: () => ['send'] }, httpHandlers: {} };\n",
+    );
     expect((await bundleActor(entry)).exports).toEqual(['default']);
     const bundle = await bundleDefaultExport(entry, ['actor', 'messageServerClient']);
     expect([...bundle.exports].sort()).toEqual(['actor', 'messageServerClient']);
@@ -32,13 +35,18 @@ describe('bundleDefaultExport', () => {
     const entry = join(dir, 'number.ts');
     await writeFile(entry, 'export default 42;\n');
     const bundle = await bundleDefaultExport(entry, ['actor']);
-    await expect(importBundle(bundle.code)).rejects.toBe(`the default export of ${entry} is not an actor: export default defineActor({ ... })`);
+    await expect(importBundle(bundle.code)).rejects.toBe(
+      `the default export of ${entry} is not an actor: export default defineActor({ ... })`,
+    );
   });
 
   it('lists each theater:simple interface imported with the files importing it', async () => {
     await writeFile(join(dir, 'clock.ts'), "import { now } from 'theater:simple/timing';\nexport const stamp = (): bigint => now();\n");
     const entry = join(dir, 'uses.ts');
-    await writeFile(entry, "import { log } from 'theater:simple/runtime';\nimport { stamp } from './clock.js';\nexport const actor = { init: (state: unknown) => (log(String(stamp())), [state]) };\n");
+    await writeFile(
+      entry,
+      "import { log } from 'theater:simple/runtime';\nimport { stamp } from './clock.js';\nexport const actor = { init: (state: unknown) => (log(String(stamp())), [state]) };\n",
+    );
     const bundle = await bundleActor(entry);
     expect(Object.fromEntries(bundle.imports)).toEqual({
       'theater:simple/runtime': [entry],

@@ -34,7 +34,9 @@ const notes = defineActor({
     if ('later' in query) return noReply(state);
     if ('wrong' in query) return state.notes.length as never;
     const note = state.notes[query.get];
-    return note === undefined ? replyError({ ...state, notes: [...state.notes, 'asked'] }, { code: 'not-found', message: `no note ${query.get}` }) : reply(state, note);
+    return note === undefined
+      ? replyError({ ...state, notes: [...state.notes, 'asked'] }, { code: 'not-found', message: `no note ${query.get}` })
+      : reply(state, note);
   },
 });
 
@@ -157,12 +159,15 @@ describe('defineActor', () => {
       state: () => new Uint8Array(),
       codecs: { state: bytesCodec, send: bytesCodec, request: textCodec, reply: textCodec },
       onSend: (_state, bytes) => bytes,
-      onRequest: (state, question) => (question === '' ? replyError(state, { code: 'empty', message: 'ask something' }) : reply(state, `${question}?`)),
+      onRequest: (state, question) =>
+        question === '' ? replyError(state, { code: 'empty', message: 'ask something' }) : reply(state, `${question}?`),
     });
     const [state] = echo.messageServerClient.handleSend(started(echo), [new Uint8Array([0, 255])]);
     expect(state).toEqual(new Uint8Array([0, 255]));
     expect(text(echo.messageServerClient.handleRequest(state, ['r', utf8('why')])[1][0])).toBe('ok:why?');
-    expect(text(echo.messageServerClient.handleRequest(state, ['r', utf8('')])[1][0])).toBe('error:{"code":"empty","message":"ask something"}');
+    expect(text(echo.messageServerClient.handleRequest(state, ['r', utf8('')])[1][0])).toBe(
+      'error:{"code":"empty","message":"ask something"}',
+    );
   });
 
   it('passes the request id to onRequest, for answering later', () => {

@@ -18,7 +18,8 @@ export const typed = defineActor({
 
 export const severalReplies = defineActor({
   state: () => ({ notes: [] as string[] }),
-  onRequest: (state, query: 'list' | 'count') => (query === 'list' ? reply(state, state.notes) : reply(state, { count: state.notes.length })),
+  onRequest: (state, query: 'list' | 'count') =>
+    query === 'list' ? reply(state, state.notes) : reply(state, { count: state.notes.length }),
 });
 
 export const textMessages = defineActor({

@@ -19,13 +19,18 @@ describe('the JSON reply envelope', () => {
   it('wraps a value as {"ok": value} and an error as {"error": error}', () => {
     expect(text(encodeReply({ count: 2 }))).toBe('{"ok":{"count":2}}');
     expect(text(encodeReply(undefined))).toBe('{"ok":null}');
-    expect(text(encodeErrorReply({ code: 'not-found', message: 'no note 3' }))).toBe('{"error":{"code":"not-found","message":"no note 3"}}');
+    expect(text(encodeErrorReply({ code: 'not-found', message: 'no note 3' }))).toBe(
+      '{"error":{"code":"not-found","message":"no note 3"}}',
+    );
   });
 
   it('tells a value that looks like an error apart from an error reply', () => {
     const lookalike = { error: { code: 'x', message: 'a value, not an error' } };
     expect(decodeReply(encodeReply(lookalike))).toEqual({ ok: true, value: lookalike });
-    expect(decodeReply(encodeErrorReply({ code: 'x', message: 'an error' }))).toEqual({ ok: false, error: { code: 'x', message: 'an error' } });
+    expect(decodeReply(encodeErrorReply({ code: 'x', message: 'an error' }))).toEqual({
+      ok: false,
+      error: { code: 'x', message: 'an error' },
+    });
   });
 
   it('decodes the value with the requester codec, which may check it', () => {
@@ -40,7 +45,9 @@ describe('the JSON reply envelope', () => {
   });
 
   it('refuses bytes that are not an envelope, naming what it got', () => {
-    expect(invalidReply(() => decodeReply(utf8('3'))).message).toBe('invalid reply: expected a JSON reply {"ok":…} or {"error":…}, got "3"');
+    expect(invalidReply(() => decodeReply(utf8('3'))).message).toBe(
+      'invalid reply: expected a JSON reply {"ok":…} or {"error":…}, got "3"',
+    );
     expect(invalidReply(() => decodeReply(utf8('{"ok":1,"error":2}'))).message).toContain('got "{\\"ok\\":1,\\"error\\":2}"');
     expect(invalidReply(() => decodeReply(utf8('echo:hi'))).message).toContain('expected a JSON reply');
     expect(invalidReply(() => decodeReply(new Uint8Array([0xff]))).message).toContain('1 bytes that are not UTF-8');

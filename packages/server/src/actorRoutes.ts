@@ -67,7 +67,10 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     if (body.state !== undefined && body.stateBase64 !== undefined) {
       throw new ServerError('invalid-request', 'give the initial state as state or stateBase64, not both', 400);
     }
-    const loaded = body.path !== undefined ? await loadManifest(resolve(body.path), { handlers: system.handlers }) : parseManifest(body.toml!, { handlers: system.handlers, baseDir: body.baseDir, source: 'request body' });
+    const loaded =
+      body.path !== undefined
+        ? await loadManifest(resolve(body.path), { handlers: system.handlers })
+        : parseManifest(body.toml!, { handlers: system.handlers, baseDir: body.baseDir, source: 'request body' });
     const manifest = body.name === undefined ? loaded : { ...loaded, name: body.name };
     const initState =
       body.stateBase64 !== undefined
@@ -80,9 +83,13 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     return reply.code(201).send({ actor: await context.view(actor.id) });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/actors/:id', { schema: { summary: 'Show an actor, running or stored', params: idParams, response: oneActor } }, async (request) => {
-    return { actor: await context.view(await context.resolveId(request.params.id)) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/actors/:id',
+    { schema: { summary: 'Show an actor, running or stored', params: idParams, response: oneActor } },
+    async (request) => {
+      return { actor: await context.view(await context.resolveId(request.params.id)) };
+    },
+  );
 
   app.delete<{ Params: { id: string } }>(
     '/v1/actors/:id',
@@ -133,7 +140,10 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
       schema: {
         summary: "An actor's last committed state (base64; null when it has none)",
         params: idParams,
-        response: { 200: { type: 'object', properties: { state: { type: ['string', 'null'], contentEncoding: 'base64' } } }, ...errorResponses },
+        response: {
+          200: { type: 'object', properties: { state: { type: ['string', 'null'], contentEncoding: 'base64' } } },
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -142,14 +152,23 @@ export function actorRoutes(app: FastifyInstance, context: ServerContext): void 
     },
   );
 
-  app.get('/v1/tree', { schema: { summary: 'The supervision tree of the running actors', response: { 200: { type: 'object', properties: { roots: { type: 'array', items: { $ref: 'TreeNode#' } } } }, ...errorResponses } } }, async () => {
-    const nodes = new Map<string, TreeNode>();
-    for (const actor of system.list()) nodes.set(actor.id, { actor: await context.view(actor.id), children: [] });
-    const roots: TreeNode[] = [];
-    for (const node of nodes.values()) {
-      const parent = node.actor.parentId === null ? undefined : nodes.get(node.actor.parentId);
-      (parent === undefined ? roots : parent.children).push(node);
-    }
-    return { roots };
-  });
+  app.get(
+    '/v1/tree',
+    {
+      schema: {
+        summary: 'The supervision tree of the running actors',
+        response: { 200: { type: 'object', properties: { roots: { type: 'array', items: { $ref: 'TreeNode#' } } } }, ...errorResponses },
+      },
+    },
+    async () => {
+      const nodes = new Map<string, TreeNode>();
+      for (const actor of system.list()) nodes.set(actor.id, { actor: await context.view(actor.id), children: [] });
+      const roots: TreeNode[] = [];
+      for (const node of nodes.values()) {
+        const parent = node.actor.parentId === null ? undefined : nodes.get(node.actor.parentId);
+        (parent === undefined ? roots : parent.children).push(node);
+      }
+      return { roots };
+    },
+  );
 }

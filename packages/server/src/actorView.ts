@@ -36,7 +36,8 @@ export function actorView(actor: Actor, parentId: string | null, startedAt: numb
 export async function storedActorView(store: ChainStore, actorId: string): Promise<ActorView> {
   const [first] = await store.read(actorId, { limit: 1 });
   const head = await store.head(actorId);
-  if (first === undefined || head === undefined) throw new ServerError('actor-not-found', `no actor with id ${actorId}, running or stored`, 404);
+  if (first === undefined || head === undefined)
+    throw new ServerError('actor-not-found', `no actor with id ${actorId}, running or stored`, 404);
   const spawn = readable(() => actorSpawnEvent.decode(first));
   const failed = head.type === 'actor.fail';
   return {

@@ -15,7 +15,12 @@ const UPGRADE_LINGER_MS = 1000;
 /** Called with an unexpected error (answered 500 `internal-error`, without details) and its request id. */
 export type InternalErrorListener = (error: unknown, requestId: string) => void;
 
-export function createApp(token: string, bodyLimit: number, origins: () => readonly string[], onInternalError?: InternalErrorListener): FastifyInstance {
+export function createApp(
+  token: string,
+  bodyLimit: number,
+  origins: () => readonly string[],
+  onInternalError?: InternalErrorListener,
+): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit,
@@ -26,7 +31,10 @@ export function createApp(token: string, bodyLimit: number, origins: () => reado
     frameworkErrors: (error, request, reply) => {
       const body = { error: { code: 'invalid-request', message: error.message }, requestId: request.id };
       reply.raw.once('finish', () => closeRefusedUpgrade(request.raw));
-      void (reply as FastifyReply).code(error.statusCode ?? 400).header('x-request-id', request.id).send(body);
+      void (reply as FastifyReply)
+        .code(error.statusCode ?? 400)
+        .header('x-request-id', request.id)
+        .send(body);
     },
     // A caller's x-request-id is echoed (when it is a sane token); otherwise one is made.
     genReqId: (request) => {

@@ -30,16 +30,24 @@ const KERNEL_STATUS: Partial<Record<KernelErrorCode, number>> = {
 };
 
 /** Event-chain codes that are the store failing (503); the others are bad input (400: an invalid id, a key). */
-const CHAIN_FAILURES: ReadonlySet<ChainErrorCode> = new Set(['store-closed', 'open-failed', 'storage-failed', 'corrupt-chain', 'key-unavailable']);
+const CHAIN_FAILURES: ReadonlySet<ChainErrorCode> = new Set([
+  'store-closed',
+  'open-failed',
+  'storage-failed',
+  'corrupt-chain',
+  'key-unavailable',
+]);
 
 /** The failure to answer for `error`. */
 export function toApiFailure(error: unknown): ApiFailure {
   if (isServerError(error)) return { statusCode: error.statusCode, error: { code: error.code, message: error.message } };
   if (isKernelError(error)) return { statusCode: KERNEL_STATUS[error.code] ?? 400, error: { code: error.code, message: error.message } };
-  if (isChainError(error)) return { statusCode: CHAIN_FAILURES.has(error.code) ? 503 : 400, error: { code: error.code, message: error.message } };
+  if (isChainError(error))
+    return { statusCode: CHAIN_FAILURES.has(error.code) ? 503 : 400, error: { code: error.code, message: error.message } };
   if (isManifestError(error)) return { statusCode: 400, error: { code: error.code, message: error.message, problems: error.problems } };
   const framework = error as { statusCode?: unknown; validation?: unknown; message?: unknown };
-  if (framework.validation !== undefined) return { statusCode: 400, error: { code: 'invalid-request', message: String(framework.message) } };
+  if (framework.validation !== undefined)
+    return { statusCode: 400, error: { code: 'invalid-request', message: String(framework.message) } };
   if (framework.statusCode === 413) return { statusCode: 413, error: { code: 'payload-too-large', message: String(framework.message) } };
   if (typeof framework.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {
     // Malformed JSON, an unsupported content type, an empty body where one is required.

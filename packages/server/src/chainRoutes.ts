@@ -23,7 +23,12 @@ const verifySchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      trust: { type: 'array', maxItems: 64, items: { type: 'string', pattern: HEX_KEY.source }, description: 'Trusted Ed25519 public keys, 64 hex digits each (repeatable)' },
+      trust: {
+        type: 'array',
+        maxItems: 64,
+        items: { type: 'string', pattern: HEX_KEY.source },
+        description: 'Trusted Ed25519 public keys, 64 hex digits each (repeatable)',
+      },
     },
   },
   response: {
@@ -47,7 +52,11 @@ const verifySchema = {
 const replayedEventSchema = {
   type: ['object', 'null'],
   required: ['type', 'data', 'hash'],
-  properties: { type: { type: 'string' }, data: { description: 'The decoded event data (bytes as {"$bytes": base64}, 64-bit integers as {"$bigint": "…"})' }, hash: { type: 'string' } },
+  properties: {
+    type: { type: 'string' },
+    data: { description: 'The decoded event data (bytes as {"$bytes": base64}, 64-bit integers as {"$bigint": "…"})' },
+    hash: { type: 'string' },
+  },
 } as const;
 
 const replaySchema = {
@@ -56,7 +65,13 @@ const replaySchema = {
   body: {
     type: ['object', 'null'],
     additionalProperties: false,
-    properties: { componentPath: { type: 'string', minLength: 1, description: 'Run this component (a path the server can read) instead of the recorded one' } },
+    properties: {
+      componentPath: {
+        type: 'string',
+        minLength: 1,
+        description: 'Run this component (a path the server can read) instead of the recorded one',
+      },
+    },
   },
   response: {
     200: {
@@ -71,7 +86,12 @@ const replaySchema = {
         divergence: {
           type: ['object', 'null'],
           required: ['index', 'expected', 'actual', 'reason'],
-          properties: { index: { type: 'integer' }, expected: replayedEventSchema, actual: replayedEventSchema, reason: { type: 'string' } },
+          properties: {
+            index: { type: 'integer' },
+            expected: replayedEventSchema,
+            actual: replayedEventSchema,
+            reason: { type: 'string' },
+          },
         },
         durationMs: { type: 'number' },
       },
@@ -84,19 +104,23 @@ const replaySchema = {
 export function chainRoutes(app: FastifyInstance, context: ServerContext): void {
   const { system } = context;
 
-  app.get<{ Params: { id: string }; Querystring: { trust?: string[] } }>('/v1/actors/:id/chain/verify', { schema: verifySchema }, async (request) => {
-    const actorId = await context.resolveId(request.params.id);
-    const trust = request.query.trust;
-    const trustedKeys = trust === undefined ? undefined : trust.map((hex) => new Uint8Array(Buffer.from(hex, 'hex')));
-    const result = await system.verify(actorId, trustedKeys === undefined ? {} : { trustedKeys });
-    // Counted after verifying, from the same store: a live actor may have appended meanwhile, which verify did not see.
-    const store = await system.chainStore();
-    const [head, checkpoints] = await Promise.all([store.head(actorId), store.checkpoints(actorId)]);
-    const events = head === undefined ? await chainLength(system, actorId) : head.seq + 1;
-    const base = { actor: actorId, events, checkpoints: checkpoints.length };
-    if (!result.ok) return { ...base, ok: false, index: result.index, reason: result.reason };
-    return { ...base, ok: true, unsignedEvents: checkpointCoverage(events, checkpoints).unsignedEvents };
-  });
+  app.get<{ Params: { id: string }; Querystring: { trust?: string[] } }>(
+    '/v1/actors/:id/chain/verify',
+    { schema: verifySchema },
+    async (request) => {
+      const actorId = await context.resolveId(request.params.id);
+      const trust = request.query.trust;
+      const trustedKeys = trust === undefined ? undefined : trust.map((hex) => new Uint8Array(Buffer.from(hex, 'hex')));
+      const result = await system.verify(actorId, trustedKeys === undefined ? {} : { trustedKeys });
+      // Counted after verifying, from the same store: a live actor may have appended meanwhile, which verify did not see.
+      const store = await system.chainStore();
+      const [head, checkpoints] = await Promise.all([store.head(actorId), store.checkpoints(actorId)]);
+      const events = head === undefined ? await chainLength(system, actorId) : head.seq + 1;
+      const base = { actor: actorId, events, checkpoints: checkpoints.length };
+      if (!result.ok) return { ...base, ok: false, index: result.index, reason: result.reason };
+      return { ...base, ok: true, unsignedEvents: checkpointCoverage(events, checkpoints).unsignedEvents };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/v1/actors/:id/chain/export',
@@ -130,20 +154,30 @@ export function chainRoutes(app: FastifyInstance, context: ServerContext): void 
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { componentPath?: string } | null | undefined }>('/v1/actors/:id/replay', { schema: replaySchema }, async (request) => {
-    const actorId = await context.resolveId(request.params.id);
-    const componentPath = request.body?.componentPath;
-    if (componentPath !== undefined && componentPath.includes('\0')) throw new ServerError('invalid-request', 'componentPath holds a NUL character', 400);
-    const result = await system.replay(actorId, componentPath === undefined ? {} : { componentPath });
-    const { divergence } = result;
-    return {
-      ...result,
-      divergence:
-        divergence === undefined
-          ? null
-          : { index: divergence.index, expected: replayedEventView(divergence.expected), actual: replayedEventView(divergence.actual), reason: divergence.reason },
-    };
-  });
+  app.post<{ Params: { id: string }; Body: { componentPath?: string } | null | undefined }>(
+    '/v1/actors/:id/replay',
+    { schema: replaySchema },
+    async (request) => {
+      const actorId = await context.resolveId(request.params.id);
+      const componentPath = request.body?.componentPath;
+      if (componentPath !== undefined && componentPath.includes('\0'))
+        throw new ServerError('invalid-request', 'componentPath holds a NUL character', 400);
+      const result = await system.replay(actorId, componentPath === undefined ? {} : { componentPath });
+      const { divergence } = result;
+      return {
+        ...result,
+        divergence:
+          divergence === undefined
+            ? null
+            : {
+                index: divergence.index,
+                expected: replayedEventView(divergence.expected),
+                actual: replayedEventView(divergence.actual),
+                reason: divergence.reason,
+              },
+      };
+    },
+  );
 }
 
 /** A replayed event with its data as JSON (bytes and 64-bit integers in the event-data convention), or null. */

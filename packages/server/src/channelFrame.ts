@@ -25,7 +25,8 @@ export function parseChannelFrame(data: string): { readonly frame: ChannelClient
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'a channel frame must be a JSON object' };
   const { type, base64 } = value as Record<string, unknown>;
   if (type === 'close') return { frame: { type } };
-  if (type !== 'open' && type !== 'message') return { problem: `unknown channel frame type ${JSON.stringify(type)} (expected open, message or close)` };
+  if (type !== 'open' && type !== 'message')
+    return { problem: `unknown channel frame type ${JSON.stringify(type)} (expected open, message or close)` };
   if (typeof base64 !== 'string' || !BASE64.test(base64)) return { problem: `a ${type} frame needs base64, the message's bytes in base64` };
   return { frame: { type, message: fromBase64(base64) } };
 }

@@ -55,7 +55,10 @@ export function serveChannel(socket: WebSocket, system: ActorSystem, actorId: st
       if (state === 'opening') early.push(message);
       if (state !== 'open') return;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        send({ type: 'error', error: { code: 'client-too-slow', message: `more than ${MAX_BUFFERED_BYTES} bytes wait unread: the channel is closed` } });
+        send({
+          type: 'error',
+          error: { code: 'client-too-slow', message: `more than ${MAX_BUFFERED_BYTES} bytes wait unread: the channel is closed` },
+        });
         closeChannel();
         end();
         return;

@@ -26,7 +26,8 @@ const typeFilter = {
   type: 'array',
   items: { type: 'string', minLength: 1, maxLength: 256 },
   maxItems: 64,
-  description: 'Keep events of these types (repeatable): an exact type, a prefix ending at ".", "/", ":", "@" or "#" (wasm selects wasm.call), or any prefix ending with "*"',
+  description:
+    'Keep events of these types (repeatable): an exact type, a prefix ending at ".", "/", ":", "@" or "#" (wasm selects wasm.call), or any prefix ending with "*"',
 } as const;
 
 const pageSchema = {
@@ -38,7 +39,12 @@ const pageSchema = {
     properties: {
       from: { type: 'integer', minimum: 0, default: 0, description: 'The first seq (inclusive)' },
       to: { type: 'integer', minimum: 0, description: 'The seq to stop before (exclusive); default: the head' },
-      limit: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT, description: `At most this many events (more than ${MAX_PAGE_LIMIT} is cut to ${MAX_PAGE_LIMIT})` },
+      limit: {
+        type: 'integer',
+        minimum: 1,
+        default: DEFAULT_PAGE_LIMIT,
+        description: `At most this many events (more than ${MAX_PAGE_LIMIT} is cut to ${MAX_PAGE_LIMIT})`,
+      },
       type: typeFilter,
     },
   },
@@ -48,7 +54,10 @@ const pageSchema = {
       required: ['events', 'next', 'total'],
       properties: {
         events: { type: 'array', items: wireEventSchema },
-        next: { type: ['integer', 'null'], description: 'The seq to pass as from for the next page; null when this page reached the head (or to)' },
+        next: {
+          type: ['integer', 'null'],
+          description: 'The seq to pass as from for the next page; null when this page reached the head (or to)',
+        },
         total: { type: 'integer', description: 'Events in the chain (its head seq + 1)' },
       },
     },

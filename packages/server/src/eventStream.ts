@@ -113,7 +113,9 @@ export async function streamEvents(system: ActorSystem, socket: WebSocket, optio
     if (closed) return;
     const { error: body } = toApiFailure(error);
     // A live actor whose chain was kept in memory only has gone: its chain went with it.
-    const message = isKernelError(error, 'actor-not-found') ? `${body.message} (the actor stopped and its chain was not saved)` : body.message;
+    const message = isKernelError(error, 'actor-not-found')
+      ? `${body.message} (the actor stopped and its chain was not saved)`
+      : body.message;
     socket.send(JSON.stringify({ type: 'error', error: { code: body.code, message } }));
     socket.close(1011, body.code);
   } finally {

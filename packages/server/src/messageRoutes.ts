@@ -11,14 +11,20 @@ const sendSchema = {
   summary: "Send a one-way message to an actor's handle-send; answers once its result is committed",
   params: idParams,
   body: payloadBodySchema,
-  response: { 200: { type: 'object', required: ['delivered'], properties: { delivered: { type: 'boolean', const: true } } }, ...errorResponses },
+  response: {
+    200: { type: 'object', required: ['delivered'], properties: { delivered: { type: 'boolean', const: true } } },
+    ...errorResponses,
+  },
 } as const;
 
 const requestSchema = {
   summary: "Send a request to an actor's handle-request and answer with its reply (base64)",
   params: idParams,
   body: payloadBodySchema,
-  response: { 200: { type: 'object', required: ['reply'], properties: { reply: { type: 'string', contentEncoding: 'base64' } } }, ...errorResponses },
+  response: {
+    200: { type: 'object', required: ['reply'], properties: { reply: { type: 'string', contentEncoding: 'base64' } } },
+    ...errorResponses,
+  },
 } as const;
 
 /** Registers the message and request routes. */

@@ -57,7 +57,10 @@ export async function resumeActors(system: ActorSystem, resumable: ResumableActo
     }
   }
   for (const [id, parent] of waiting) {
-    failed.push({ id, error: { code: 'actor-not-running', message: `actor ${id} is a child of actor ${parent}, which did not come back` } });
+    failed.push({
+      id,
+      error: { code: 'actor-not-running', message: `actor ${id} is a child of actor ${parent}, which did not come back` },
+    });
   }
   return { resumed, failed };
 }

@@ -15,7 +15,10 @@ const resumeSchema = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { id: { type: 'string' }, error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+            properties: {
+              id: { type: 'string' },
+              error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+            },
           },
         },
       },

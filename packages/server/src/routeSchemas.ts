@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 export const idParams = {
   type: 'object',
   required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 128, description: 'An actor id, or a unique prefix of at least 4 characters' } },
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 128, description: 'An actor id, or a unique prefix of at least 4 characters' },
+  },
 } as const;
 
 export const actorViewSchema = {
@@ -28,7 +30,12 @@ const errorSchema = {
   type: 'object',
   required: ['error', 'requestId'],
   properties: {
-    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } }, additionalProperties: true },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      additionalProperties: true,
+    },
     requestId: { type: 'string' },
   },
 } as const;

@@ -64,7 +64,9 @@ export function createServerContext(system: ActorSystem, home: string, resumable
       await system.stop(actor.id).catch(() => {});
       const cause = context.journalFailure;
       const reason = cause instanceof Error ? cause.message : 'unknown';
-      throw new ServerError('journal-write-failed', `actor ${actor.id} could not be recorded for resume (${reason}); it was stopped`, 500, { cause });
+      throw new ServerError('journal-write-failed', `actor ${actor.id} could not be recorded for resume (${reason}); it was stopped`, 500, {
+        cause,
+      });
     },
     resolveId,
     async liveActor(given) {

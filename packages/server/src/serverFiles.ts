@@ -66,9 +66,13 @@ export async function lockHome(system: ActorSystem, home: string): Promise<void>
     if (!isKernelError(error, 'chain-store-unavailable')) throw error;
     const current = await readServerInfo(home);
     if (current !== undefined && isAlive(current.pid)) {
-      throw new ServerError('server-running', `a server (pid ${current.pid}) already runs on ${home} at ${current.url}`, 409, { cause: error });
+      throw new ServerError('server-running', `a server (pid ${current.pid}) already runs on ${home} at ${current.url}`, 409, {
+        cause: error,
+      });
     }
-    throw new ServerError('home-in-use', `another process holds the chain store of ${home} (a theater run?): ${error.message}`, 409, { cause: error });
+    throw new ServerError('home-in-use', `another process holds the chain store of ${home} (a theater run?): ${error.message}`, 409, {
+      cause: error,
+    });
   }
 }
 

@@ -49,12 +49,21 @@ function serveSession(socket: WebSocket, context: ServerContext): void {
       frame = JSON.parse(data.toString()) as SessionFrame;
       if (typeof frame !== 'object' || frame === null) throw new Error('not an object');
     } catch {
-      answer({ id: null, error: { code: 'invalid-request', message: 'expected a JSON text frame { id, op, actor, text | json | base64 }' } });
+      answer({
+        id: null,
+        error: { code: 'invalid-request', message: 'expected a JSON text frame { id, op, actor, text | json | base64 }' },
+      });
       return;
     }
     const id = typeof frame.id === 'string' || typeof frame.id === 'number' ? frame.id : null;
     if (id === null || (frame.op !== 'send' && frame.op !== 'request') || typeof frame.actor !== 'string') {
-      answer({ id, error: { code: 'invalid-request', message: 'expected { id: string | number, op: "send" | "request", actor: string, text | json | base64 }' } });
+      answer({
+        id,
+        error: {
+          code: 'invalid-request',
+          message: 'expected { id: string | number, op: "send" | "request", actor: string, text | json | base64 }',
+        },
+      });
       return;
     }
     if (inFlight >= MAX_IN_FLIGHT) {

@@ -71,7 +71,6 @@ const healthSchema = {
   },
 } as const;
 
-
 /** Starts a server; refuses with `server-running` when another live server holds the home. */
 export async function startTheaterServer(options: TheaterServerOptions = {}): Promise<TheaterServer> {
   const home = resolveTheaterHome(options.home).root;
@@ -128,15 +127,19 @@ export async function startTheaterServer(options: TheaterServerOptions = {}): Pr
     });
     addSharedSchemas(app);
     await app.register(fastifyWebsocket, { options: { maxPayload: options.bodyLimit ?? 2 ** 20 } });
-    app.get('/v1/health', { schema: { summary: 'The server: version, uptime, actors running and waiting to be resumed', response: { 200: healthSchema } } }, async () => ({
-      ok: true,
-      version: VERSION,
-      uptimeMs: Date.now() - started,
-      actors: system.list().length,
-      resumable: resumable.ids().filter((id) => system.get(id) === undefined).length,
-      pid: process.pid,
-      home,
-    }));
+    app.get(
+      '/v1/health',
+      { schema: { summary: 'The server: version, uptime, actors running and waiting to be resumed', response: { 200: healthSchema } } },
+      async () => ({
+        ok: true,
+        version: VERSION,
+        uptimeMs: Date.now() - started,
+        actors: system.list().length,
+        resumable: resumable.ids().filter((id) => system.get(id) === undefined).length,
+        pid: process.pid,
+        home,
+      }),
+    );
     app.get('/v1/openapi.json', { schema: { summary: 'This description (OpenAPI 3)' } }, async () => app.swagger());
     actorRoutes(app, context);
     sessionRoutes(app, context);

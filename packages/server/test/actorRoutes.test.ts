@@ -70,7 +70,12 @@ describe('POST /v1/actors', () => {
   it('starts an actor from a manifest path and answers 201 with its full view', async () => {
     const before = Date.now();
     const actor = await start({ path: testActorManifest('echo') });
-    expect(actor).toMatchObject({ name: 'echo', status: 'running', parentId: null, componentHash: expect.stringMatching(/^[0-9a-f]{64}$/u) });
+    expect(actor).toMatchObject({
+      name: 'echo',
+      status: 'running',
+      parentId: null,
+      componentHash: expect.stringMatching(/^[0-9a-f]{64}$/u),
+    });
     expect(actor.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u);
     expect(Date.parse(actor.startedAt!)).toBeGreaterThanOrEqual(before - 1);
     expect(actor.uptimeMs).toBeGreaterThanOrEqual(0);
@@ -111,7 +116,10 @@ describe('POST /v1/actors', () => {
     ]) {
       const answer = await api('POST', '/v1/actors', { body });
       expect(answer.status, JSON.stringify(body)).toBe(400);
-      expect(answer.body, JSON.stringify(body)).toMatchObject({ error: { code: 'invalid-request', message: expect.any(String) }, requestId: expect.any(String) });
+      expect(answer.body, JSON.stringify(body)).toMatchObject({
+        error: { code: 'invalid-request', message: expect.any(String) },
+        requestId: expect.any(String),
+      });
     }
     const both = await api('POST', '/v1/actors', { body: { path, state: 1, stateBase64: 'AQ==' } });
     expect((both.body['error'] as { message: string }).message).toMatch(/state or stateBase64, not both/u);
@@ -128,7 +136,9 @@ describe('POST /v1/actors', () => {
     const missing = await api('POST', '/v1/actors', { body: { path: join(home, 'nowhere.toml') } });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: { code: 'manifest-not-found', problems: [{ field: '(file)' }] } });
-    const noComponent = await api('POST', '/v1/actors', { body: { toml: `name = "x"\nversion = "0.1.0"\ncomponent = "${join(home, 'none.wasm')}"\n` } });
+    const noComponent = await api('POST', '/v1/actors', {
+      body: { toml: `name = "x"\nversion = "0.1.0"\ncomponent = "${join(home, 'none.wasm')}"\n` },
+    });
     expect(noComponent.status).toBe(400);
     expect(noComponent.body).toMatchObject({ error: { code: 'component-not-found' } });
     expect(server.system.list()).toHaveLength(running);
@@ -171,14 +181,21 @@ describe('GET /v1/actors/:id', () => {
     const ambiguous = await api('GET', '/v1/actors/abcd');
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.body).toMatchObject({ error: { code: 'ambiguous-actor-id' } });
-    expect((ambiguous.body['error'] as { message: string }).message).toMatch(new RegExp(`${first.id}.*${second.id}|${second.id}.*${first.id}`, 'u'));
+    expect((ambiguous.body['error'] as { message: string }).message).toMatch(
+      new RegExp(`${first.id}.*${second.id}|${second.id}.*${first.id}`, 'u'),
+    );
     expect((await api('GET', '/v1/actors/abcd2')).body['actor']).toMatchObject({ id: second.id });
     // Actors the API did not start (a supervisor's children, these) have a start time too.
     expect(((await api('GET', '/v1/actors/abcd1')).body['actor'] as ActorView).startedAt).toEqual(expect.any(String));
     // A stopped one still counts: the store knows it.
     await server.system.stop(second.id);
     expect((await api('GET', '/v1/actors/abcd')).status).toBe(400);
-    expect((await api('GET', '/v1/actors/abcd2')).body['actor']).toMatchObject({ id: second.id, status: 'stopped', startedAt: null, uptimeMs: null });
+    expect((await api('GET', '/v1/actors/abcd2')).body['actor']).toMatchObject({
+      id: second.id,
+      status: 'stopped',
+      startedAt: null,
+      uptimeMs: null,
+    });
     await server.system.stop(first.id);
   });
 });
@@ -197,7 +214,10 @@ describe('DELETE /v1/actors/:id', () => {
   });
 
   it('stops an actor whose chain is kept in memory only and answers its view as it ended', async () => {
-    const toml = (await readFile(testActorManifest('echo'), 'utf8')).replace('"../dist/echo.wasm"', JSON.stringify(testActorComponent('echo')));
+    const toml = (await readFile(testActorManifest('echo'), 'utf8')).replace(
+      '"../dist/echo.wasm"',
+      JSON.stringify(testActorComponent('echo')),
+    );
     const actor = await start({ toml: `save_chain = false\n${toml}` });
     const stopped = await api('DELETE', `/v1/actors/${actor.id}`);
     expect(stopped.status).toBe(200);
@@ -309,7 +329,12 @@ describe('GET /v1/tree', () => {
     expect(tree.map((root) => root.actor.id)).toContain(lone.id);
     for (const child of children) expect(tree.map((root) => root.actor.id)).not.toContain(child);
     const ids = (nodes: Node[]): string[] => nodes.flatMap((n) => [n.actor.id, ...ids(n.children)]);
-    expect(ids(tree).sort()).toEqual(server.system.list().map((actor) => actor.id).sort());
+    expect(ids(tree).sort()).toEqual(
+      server.system
+        .list()
+        .map((actor) => actor.id)
+        .sort(),
+    );
 
     await server.system.request(parent.id, text(`stop ${children[0]}`));
     tree = await roots();
@@ -339,8 +364,18 @@ describe('GET /v1/actors', () => {
     const byId = new Map(all.map((actor) => [actor.id, actor]));
     expect(all).toHaveLength(new Set(all.map((actor) => actor.id)).size);
     expect(byId.get(running.id)).toMatchObject({ status: 'running' });
-    expect(byId.get(stopped.id)).toMatchObject({ name: 'echo', status: 'stopped', startedAt: null, uptimeMs: null, componentHash: stopped.componentHash });
-    expect(byId.get(failed.id)).toMatchObject({ name: 'trapper', status: 'failed', failure: { reason: expect.any(String), message: expect.any(String) } });
+    expect(byId.get(stopped.id)).toMatchObject({
+      name: 'echo',
+      status: 'stopped',
+      startedAt: null,
+      uptimeMs: null,
+      componentHash: stopped.componentHash,
+    });
+    expect(byId.get(failed.id)).toMatchObject({
+      name: 'trapper',
+      status: 'failed',
+      failure: { reason: expect.any(String), message: expect.any(String) },
+    });
     expect(await (await server.system.chainStore()).actors()).toHaveLength(all.length);
   });
 
@@ -353,7 +388,10 @@ describe('GET /v1/actors', () => {
 describe('authentication on the actor routes', () => {
   it('answers 401 without the token or with a wrong one, and changes nothing', async () => {
     const actor = await start({ path: testActorManifest('echo') });
-    const running = server.system.list().map((entry) => entry.id).sort();
+    const running = server.system
+      .list()
+      .map((entry) => entry.id)
+      .sort();
     const routes: [string, string, object?][] = [
       ['GET', '/v1/actors?all=true'],
       ['POST', '/v1/actors', { path: testActorManifest('echo') }],
@@ -370,7 +408,12 @@ describe('authentication on the actor routes', () => {
         expect(answer.body).toMatchObject({ error: { code: 'unauthorized' }, requestId: expect.any(String) });
       }
     }
-    expect(server.system.list().map((entry) => entry.id).sort()).toEqual(running);
+    expect(
+      server.system
+        .list()
+        .map((entry) => entry.id)
+        .sort(),
+    ).toEqual(running);
     expect(server.system.get(actor.id)?.status).toBe('running');
     expect((await server.system.events(actor.id)).map((event) => event.type)).not.toContain('actor.restart');
   });

@@ -27,11 +27,19 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, options: { body?: unknown; token?: string | null } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function api(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const token = options.token === undefined ? server.token : options.token;
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.url}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -51,19 +59,33 @@ describe('GET /v1/actors/:id/chain/verify', () => {
   it('fails a chain whose checkpoint is signed by a key it is not told to trust', async () => {
     const answer = await api('GET', `/v1/actors/${storedId}/chain/verify?trust=${'ab'.repeat(32)}`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ ok: false, actor: storedId, checkpoints: 1, index: expect.any(Number) as unknown, reason: expect.stringMatching(/trusted|signer|key/u) as unknown });
+    expect(answer.body).toMatchObject({
+      ok: false,
+      actor: storedId,
+      checkpoints: 1,
+      index: expect.any(Number) as unknown,
+      reason: expect.stringMatching(/trusted|signer|key/u) as unknown,
+    });
   });
 
   it('answers 400 for a malformed trust key, 404 for an unknown actor, 401 without the token', async () => {
-    expect(await api('GET', `/v1/actors/${storedId}/chain/verify?trust=xyz`)).toMatchObject({ status: 400, body: { error: { code: 'invalid-request' } } });
-    expect(await api('GET', `/v1/actors/${UNKNOWN}/chain/verify`)).toMatchObject({ status: 404, body: { error: { code: 'actor-not-found' } } });
+    expect(await api('GET', `/v1/actors/${storedId}/chain/verify?trust=xyz`)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid-request' } },
+    });
+    expect(await api('GET', `/v1/actors/${UNKNOWN}/chain/verify`)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'actor-not-found' } },
+    });
     expect(await api('GET', `/v1/actors/${storedId}/chain/verify`, { token: null })).toMatchObject({ status: 401 });
   });
 });
 
 describe('GET /v1/actors/:id/chain/export', () => {
   it('streams the chain file of a live actor: its header and events are the chain', async () => {
-    const response = await fetch(`${server.url}/v1/actors/${liveId}/chain/export`, { headers: { authorization: `Bearer ${server.token}` } });
+    const response = await fetch(`${server.url}/v1/actors/${liveId}/chain/export`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
     expect(response.headers.get('x-theater-actor')).toBe(liveId);
@@ -78,8 +100,14 @@ describe('GET /v1/actors/:id/chain/export', () => {
   });
 
   it('answers 404 for an unknown actor and 401 without the token, as structured errors', async () => {
-    expect(await api('GET', `/v1/actors/${UNKNOWN}/chain/export`)).toMatchObject({ status: 404, body: { error: { code: 'actor-not-found' } } });
-    expect(await api('GET', `/v1/actors/${storedId}/chain/export`, { token: 'wrong' })).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect(await api('GET', `/v1/actors/${UNKNOWN}/chain/export`)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'actor-not-found' } },
+    });
+    expect(await api('GET', `/v1/actors/${storedId}/chain/export`, { token: 'wrong' })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized' } },
+    });
   });
 });
 
@@ -88,7 +116,12 @@ describe('POST /v1/actors/:id/replay', () => {
     for (const body of [undefined, {}]) {
       const answer = await api('POST', `/v1/actors/${storedId}/replay`, body === undefined ? {} : { body });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      expect(answer.body).toMatchObject({ ok: true, actorId: storedId, divergence: null, events: (await server.system.events(storedId)).length });
+      expect(answer.body).toMatchObject({
+        ok: true,
+        actorId: storedId,
+        divergence: null,
+        events: (await server.system.events(storedId)).length,
+      });
       expect(answer.body['replayedComponent']).toBe(answer.body['recordedComponent']);
     }
   });
@@ -96,15 +129,31 @@ describe('POST /v1/actors/:id/replay', () => {
   it('shows where another component diverges, its events as JSON', async () => {
     const answer = await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: testActorComponent('keeper') } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    expect(answer.body).toMatchObject({ ok: false, actorId: storedId, divergence: { index: expect.any(Number) as unknown, reason: expect.any(String) as unknown } });
+    expect(answer.body).toMatchObject({
+      ok: false,
+      actorId: storedId,
+      divergence: { index: expect.any(Number) as unknown, reason: expect.any(String) as unknown },
+    });
     expect(answer.body['replayedComponent']).not.toBe(answer.body['recordedComponent']);
   });
 
   it('answers 400 for a bad body, 404 for an unknown actor, 401 without the token', async () => {
-    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: { path: 'x' } } })).toMatchObject({ status: 400, body: { error: { code: 'invalid-request' } } });
-    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: '' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid-request' } } });
-    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: join(home, 'none.wasm') } })).toMatchObject({ status: 400, body: { error: { code: 'component-not-found' } } });
-    expect(await api('POST', `/v1/actors/${UNKNOWN}/replay`, { body: {} })).toMatchObject({ status: 404, body: { error: { code: 'actor-not-found' } } });
+    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: { path: 'x' } } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid-request' } },
+    });
+    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: '' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid-request' } },
+    });
+    expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: { componentPath: join(home, 'none.wasm') } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'component-not-found' } },
+    });
+    expect(await api('POST', `/v1/actors/${UNKNOWN}/replay`, { body: {} })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'actor-not-found' } },
+    });
     expect(await api('POST', `/v1/actors/${storedId}/replay`, { body: {}, token: null })).toMatchObject({ status: 401 });
   });
 });

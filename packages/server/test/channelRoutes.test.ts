@@ -8,7 +8,10 @@ import { testActorManifest } from '@theater/test-actors';
 import { startTheaterServer, type ActorView, type TheaterServer } from '../src/index.js';
 
 // The `ws` client @fastify/websocket itself uses (the server has no direct dependency on it).
-const WebSocket = createRequire(createRequire(import.meta.url).resolve('@fastify/websocket'))('ws') as new (url: string, options: { headers: Record<string, string> }) => WebSocketType;
+const WebSocket = createRequire(createRequire(import.meta.url).resolve('@fastify/websocket'))('ws') as new (
+  url: string,
+  options: { headers: Record<string, string> },
+) => WebSocketType;
 
 let home: string;
 let server: TheaterServer;
@@ -59,7 +62,13 @@ function connect(actorId: string, headers: Record<string, string> = { authorizat
       // The server closes a refused upgrade's connection itself; this test never does.
       const closedByServer = new Promise((settle) => response.socket.once('close', settle));
       response.on('end', () =>
-        reject(Object.assign(new Error(`refused: ${response.statusCode}`), { status: response.statusCode, body: JSON.parse(body) as unknown, closedByServer })),
+        reject(
+          Object.assign(new Error(`refused: ${response.statusCode}`), {
+            status: response.statusCode,
+            body: JSON.parse(body) as unknown,
+            closedByServer,
+          }),
+        ),
       );
     });
     socket.once('error', reject);
@@ -96,7 +105,7 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
 }
 
 describe('GET /v1/actors/:id/channel', () => {
-  it('opens a channel with the actor\'s welcome, carries messages both ways, and closes it on a close frame', async () => {
+  it("opens a channel with the actor's welcome, carries messages both ways, and closes it on a close frame", async () => {
     const actor = await startMessenger();
     const connection = await connect(actor.slice(0, 8));
     connection.send({ type: 'open', base64: b64('hi') });
@@ -148,7 +157,15 @@ describe('GET /v1/actors/:id/channel', () => {
     const actor = await startMessenger();
     const connection = await connect(actor);
     const invalid = { type: 'error', error: { code: 'invalid-request', message: expect.any(String) } };
-    for (const frame of ['not json', '[1]', 'null', { type: 'shout' }, { type: 'open' }, { type: 'open', base64: '!!' }, { type: 'message', base64: b64('early') }]) {
+    for (const frame of [
+      'not json',
+      '[1]',
+      'null',
+      { type: 'shout' },
+      { type: 'open' },
+      { type: 'open', base64: '!!' },
+      { type: 'message', base64: b64('early') },
+    ]) {
       connection.send(frame);
       expect(await connection.next(), JSON.stringify(frame)).toEqual(invalid);
     }

@@ -54,7 +54,12 @@ async function page(path: string): Promise<Page> {
 /** Asks for a WebSocket upgrade and resolves with the HTTP answer when it is refused (or 101 when accepted). */
 function upgrade(path: string, token: string | null): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    const headers: Record<string, string> = {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
     // A fresh connection each time: a refused upgrade leaves its socket unusable for another request.
     const request = httpRequest(`${server.url}${path}`, { headers, agent: false });
@@ -126,7 +131,10 @@ describe('GET /v1/actors/:id/events', () => {
     expect(stored.events.at(-1)!.type).toBe('actor.stop');
     expect(stored.total).toBe(stored.events.length);
 
-    expect(await api('/v1/actors/00000000-0000-4000-8000-000000000000/events')).toMatchObject({ status: 404, body: { error: { code: 'actor-not-found' } } });
+    expect(await api('/v1/actors/00000000-0000-4000-8000-000000000000/events')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'actor-not-found' } },
+    });
     expect(await api(`/v1/actors/${actorId}/events?from=-1`)).toMatchObject({ status: 400, body: { error: { code: 'invalid-request' } } });
     expect(await api(`/v1/actors/${actorId}/events?limit=0`)).toMatchObject({ status: 400, body: { error: { code: 'invalid-request' } } });
     expect(await api(`/v1/actors/${actorId}/events`, null)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });

@@ -39,12 +39,25 @@ describe('POST /v1/actors/:id/messages', () => {
 
   it('takes an id prefix of at least 4 characters', async () => {
     const id = await start('echo');
-    expect(await api('POST', `/v1/actors/${id.slice(0, 8)}/messages`, { body: { text: 'x' } })).toEqual({ status: 200, body: { delivered: true } });
+    expect(await api('POST', `/v1/actors/${id.slice(0, 8)}/messages`, { body: { text: 'x' } })).toEqual({
+      status: 200,
+      body: { delivered: true },
+    });
   });
 
   it('refuses a body without exactly one of text, json or base64 (400 invalid-request), delivering nothing', async () => {
     const id = await start('echo');
-    for (const body of [{}, { text: 'a', base64: 'YQ==' }, { text: 'a', json: 1 }, { base64: 'not base64!' }, { base64: 'YQ' }, { other: 'x' }, '[1]', '"text"', '{"text": ']) {
+    for (const body of [
+      {},
+      { text: 'a', base64: 'YQ==' },
+      { text: 'a', json: 1 },
+      { base64: 'not base64!' },
+      { base64: 'YQ' },
+      { other: 'x' },
+      '[1]',
+      '"text"',
+      '{"text": ',
+    ]) {
       const answer = await api('POST', `/v1/actors/${id}/messages`, { body });
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body).toMatchObject({ error: { code: 'invalid-request' }, requestId: expect.any(String) });
@@ -83,15 +96,21 @@ describe('POST /v1/actors/:id/requests', () => {
   it('answers with the reply in base64, for text, JSON and base64 payloads', async () => {
     const id = await start('echo');
     expect(text((await api('POST', `/v1/actors/${id}/requests`, { body: { text: 'hi' } })).body['reply'])).toBe('echo:hi');
-    expect(text((await api('POST', `/v1/actors/${id}/requests`, { body: { json: { a: [1, 'b'] } } })).body['reply'])).toBe('echo:{"a":[1,"b"]}');
-    const bytes = (await api('POST', `/v1/actors/${id}/requests`, { body: { base64: Buffer.from([0xff, 0x00]).toString('base64') } })).body['reply'];
+    expect(text((await api('POST', `/v1/actors/${id}/requests`, { body: { json: { a: [1, 'b'] } } })).body['reply'])).toBe(
+      'echo:{"a":[1,"b"]}',
+    );
+    const bytes = (await api('POST', `/v1/actors/${id}/requests`, { body: { base64: Buffer.from([0xff, 0x00]).toString('base64') } })).body[
+      'reply'
+    ];
     expect([...Buffer.from(String(bytes), 'base64')]).toEqual([...Buffer.from('echo:'), 0xff, 0x00]);
   });
 
   it('refuses a malformed body (400), an unknown actor (404) and a missing token (401)', async () => {
     const id = await start('echo');
     expect((await api('POST', `/v1/actors/${id}/requests`, { body: { json: 1, base64: 'YQ==' } })).status).toBe(400);
-    expect((await api('POST', '/v1/actors/no-such-actor/requests', { body: { text: 'x' } })).body).toMatchObject({ error: { code: 'actor-not-found' } });
+    expect((await api('POST', '/v1/actors/no-such-actor/requests', { body: { text: 'x' } })).body).toMatchObject({
+      error: { code: 'actor-not-found' },
+    });
     expect((await api('POST', `/v1/actors/${id}/requests`, { body: { text: 'x' }, token: 'wrong' })).status).toBe(401);
   });
 
@@ -119,7 +138,10 @@ describe('POST /v1/actors/:id/requests', () => {
 describe('an actor not granted message-server', () => {
   it('answers 400 permission-denied naming the grant to a message and a request, and delivers nothing', async () => {
     const id = await start('small', (toml) => toml.replace('[[handler]]\ntype = "message-server"\n', ''));
-    const refusal = { code: 'permission-denied', message: `actor small (${id}) receives no messages: its manifest does not grant the message-server handler (grant it with [[handler]] type = "message-server")` };
+    const refusal = {
+      code: 'permission-denied',
+      message: `actor small (${id}) receives no messages: its manifest does not grant the message-server handler (grant it with [[handler]] type = "message-server")`,
+    };
     const before = await server.system.events(id);
     for (const route of ['messages', 'requests']) {
       const answer = await api('POST', `/v1/actors/${id}/${route}`, { body: { text: 'x' } });
@@ -171,7 +193,9 @@ describe('concurrency', () => {
     const counts = await Promise.all(
       ids.map(async (id) => {
         for (let index = 0; index < sendsEach; index += 1) {
-          expect((await timed(() => api('POST', `/v1/actors/${id}/messages`, { body: { text: 'tick' } }))).body).toEqual({ delivered: true });
+          expect((await timed(() => api('POST', `/v1/actors/${id}/messages`, { body: { text: 'tick' } }))).body).toEqual({
+            delivered: true,
+          });
         }
         // small replies to a request with its state: a little-endian u32 counter.
         const reply = (await timed(() => api('POST', `/v1/actors/${id}/requests`, { body: { text: 'count' } }))).body['reply'];

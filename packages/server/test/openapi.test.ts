@@ -55,10 +55,13 @@ describe('GET /v1/openapi.json', () => {
     const document = (await response.json()) as OpenApi;
     expect(document.openapi).toMatch(/^3\./u);
     expect(document.info).toMatchObject({ title: 'Theater operator API', version: '0.1.0' });
-    for (const socket of ['/v1/session', '/v1/actors/{id}/channel', '/v1/actors/{id}/events/stream']) expect(document.info).toHaveProperty('description', expect.stringContaining(socket));
+    for (const socket of ['/v1/session', '/v1/actors/{id}/channel', '/v1/actors/{id}/events/stream'])
+      expect(document.info).toHaveProperty('description', expect.stringContaining(socket));
     expect(document.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer' } });
     expect(document.security).toEqual([{ bearer: [] }]);
-    const described = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+    const described = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method} ${path}`),
+    );
     expect(described.sort()).toEqual([...ROUTES].sort());
     for (const [path, methods] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {

@@ -23,7 +23,12 @@ async function start(resume = false): Promise<TheaterServer> {
   return server;
 }
 
-async function api<T = Record<string, unknown>>(server: TheaterServer, method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
+async function api<T = Record<string, unknown>>(
+  server: TheaterServer,
+  method: string,
+  path: string,
+  body?: object,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -120,10 +125,15 @@ describe('resuming the actors a server was running', () => {
     servers.splice(0);
 
     // The journal survives a torn last line (a crash mid-write), and an unknown id is reported, not fatal.
-    await writeFile(join(home, 'server-actors.jsonl'), `${await readFile(join(home, 'server-actors.jsonl'), 'utf8')}{"add":"00000000-dead-4000-8000-000000000000"}\n{"add":"trunc`);
+    await writeFile(
+      join(home, 'server-actors.jsonl'),
+      `${await readFile(join(home, 'server-actors.jsonl'), 'utf8')}{"add":"00000000-dead-4000-8000-000000000000"}\n{"add":"trunc`,
+    );
     const second = await start(true);
     expect(second.resumed.resumed).toEqual([id]);
-    expect(second.resumed.failed).toEqual([{ id: '00000000-dead-4000-8000-000000000000', error: { code: 'actor-not-found', message: expect.any(String) } }]);
+    expect(second.resumed.failed).toEqual([
+      { id: '00000000-dead-4000-8000-000000000000', error: { code: 'actor-not-found', message: expect.any(String) } },
+    ]);
     // An id without a chain never started: it leaves the journal.
     expect((await api<{ resumable: number }>(second, 'GET', '/v1/health')).body.resumable).toBe(0);
     expect(await readFile(join(home, 'server-actors.jsonl'), 'utf8')).toContain('{"remove":"00000000-dead-4000-8000-000000000000"}');

@@ -26,7 +26,11 @@ interface Answer {
   readonly headers: Headers;
 }
 
-async function api(method: string, path: string, options: { body?: string | object; token?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function api(
+  method: string,
+  path: string,
+  options: { body?: string | object; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? server.token : options.token;
   if (token !== null) headers['authorization'] = `Bearer ${token}`;
@@ -39,7 +43,8 @@ async function api(method: string, path: string, options: { body?: string | obje
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
-const echoToml = (name: string): string => `name = "${name}"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('echo'))}\n\n[[handler]]\ntype = "runtime"\n\n[[handler]]\ntype = "message-server"\n`;
+const echoToml = (name: string): string =>
+  `name = "${name}"\nversion = "0.1.0"\ncomponent = ${JSON.stringify(testActorComponent('echo'))}\n\n[[handler]]\ntype = "runtime"\n\n[[handler]]\ntype = "message-server"\n`;
 
 describe('the server files', () => {
   it('keeps the token and server.json readable by the owner only, and server.json names this server', async () => {
@@ -51,7 +56,10 @@ describe('the server files', () => {
   });
 
   it('refuses a second server on a home whose server runs, and replaces a stale server.json', async () => {
-    await expect(startTheaterServer({ home })).rejects.toMatchObject({ code: 'server-running', message: expect.stringContaining(`pid ${process.pid}`) });
+    await expect(startTheaterServer({ home })).rejects.toMatchObject({
+      code: 'server-running',
+      message: expect.stringContaining(`pid ${process.pid}`),
+    });
     expect(await readServerInfo(home)).toEqual({ url: server.url, pid: process.pid, version: '0.1.0' });
     const other = await mkdtemp(join(tmpdir(), 'theater-server-stale-'));
     // A live process that is not a server (a pid reused after a crash): the home's lock is free, so the file is stale.
@@ -78,7 +86,12 @@ describe('the server files', () => {
 describe('authentication', () => {
   it('answers 401 without the token or with a wrong one, on every route, and starts nothing', async () => {
     for (const token of [null, 'wrong', `${server.token}x`]) {
-      for (const [method, path, body] of [['GET', '/v1/actors'], ['POST', '/v1/actors', { path: testActorManifest('echo') }], ['GET', '/v1/health'], ['GET', '/nowhere']] as const) {
+      for (const [method, path, body] of [
+        ['GET', '/v1/actors'],
+        ['POST', '/v1/actors', { path: testActorManifest('echo') }],
+        ['GET', '/v1/health'],
+        ['GET', '/nowhere'],
+      ] as const) {
         const answer = await api(method, path, { token, ...(body === undefined ? {} : { body }) });
         expect(answer.status, `${method} ${path} with ${String(token)}`).toBe(401);
         expect(answer.body).toMatchObject({ error: { code: 'unauthorized' } });
@@ -88,7 +101,10 @@ describe('authentication', () => {
   });
 
   it('answers 403 to a request from another origin, even with the token', async () => {
-    const answer = await api('POST', '/v1/actors', { body: { path: testActorManifest('echo') }, headers: { origin: 'http://evil.example' } });
+    const answer = await api('POST', '/v1/actors', {
+      body: { path: testActorManifest('echo') },
+      headers: { origin: 'http://evil.example' },
+    });
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ error: { code: 'forbidden-origin' } });
     expect(server.system.list()).toEqual([]);
@@ -100,7 +116,9 @@ async function refusedUpgrade(path: string): Promise<string> {
   const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
   let answer = '';
   socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+  );
   await once(socket, 'close');
   return answer;
 }
@@ -161,7 +179,9 @@ describe('/v1/actors', () => {
   });
 
   it('starts an actor from inline TOML with an initial state given as JSON', async () => {
-    const started = await api('POST', '/v1/actors', { body: { toml: echoToml('inline'), baseDir: dirname(testActorManifest('echo')), state: { count: 41 } } });
+    const started = await api('POST', '/v1/actors', {
+      body: { toml: echoToml('inline'), baseDir: dirname(testActorManifest('echo')), state: { count: 41 } },
+    });
     expect(started.status).toBe(201);
     const { id } = started.body['actor'] as ActorView;
     expect(new TextDecoder().decode(server.system.get(id)?.state())).toBe('{"count":41}');

@@ -4,10 +4,7 @@
  * A child's exit. `normal` and `shutdown` are orderly exits (OTP `normal`, `shutdown`, `{shutdown, Term}`);
  * `failed` is an abnormal exit, with the reason reported for it.
  */
-export type ChildExit =
-  | { readonly kind: 'normal' }
-  | { readonly kind: 'shutdown' }
-  | { readonly kind: 'failed'; readonly reason: string };
+export type ChildExit = { readonly kind: 'normal' } | { readonly kind: 'shutdown' } | { readonly kind: 'failed'; readonly reason: string };
 
 /** True when the exit is abnormal: the only kind of exit that restarts a `transient` child. */
 export function isAbnormalExit(exit: ChildExit): boolean {

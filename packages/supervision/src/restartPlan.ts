@@ -37,16 +37,9 @@ const STRATEGIES: readonly SupervisionStrategy[] = SUPERVISION_STRATEGIES;
  *   reason: 'trap',
  * }); // { stop: ['api'], start: ['db', 'api'], remove: [] }
  */
-export function planRestart(
-  strategy: SupervisionStrategy,
-  children: readonly ChildSpec[],
-  failedId: string,
-  exit: ChildExit,
-): RestartPlan {
+export function planRestart(strategy: SupervisionStrategy, children: readonly ChildSpec[], failedId: string, exit: ChildExit): RestartPlan {
   if (!STRATEGIES.includes(strategy)) {
-    throw new RangeError(
-      `unknown supervision strategy ${JSON.stringify(strategy)}; expected one of ${STRATEGIES.join(', ')}`,
-    );
+    throw new RangeError(`unknown supervision strategy ${JSON.stringify(strategy)}; expected one of ${STRATEGIES.join(', ')}`);
   }
   const failedIndex = indexOfChild(children, failedId);
   const failed = children[failedIndex] as ChildSpec;
@@ -68,9 +61,7 @@ function restartGroup(group: readonly ChildSpec[], failedIndex: number): Restart
   const siblings = group.filter((_, index) => index !== failedIndex);
   return {
     stop: siblings.map((child) => child.id).reverse(),
-    start: group
-      .filter((child, index) => index === failedIndex || child.restart !== 'temporary')
-      .map((child) => child.id),
+    start: group.filter((child, index) => index === failedIndex || child.restart !== 'temporary').map((child) => child.id),
     remove: siblings.filter((child) => child.restart === 'temporary').map((child) => child.id),
   };
 }

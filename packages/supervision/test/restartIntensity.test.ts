@@ -135,8 +135,6 @@ describe('createRestartIntensity', () => {
 
   it('rejects a clock that returns a non-finite time with a RangeError', () => {
     const intensity = createRestartIntensity({ maxRestarts: 1, withinMs: 10 }, () => Number.NaN);
-    expect(() => intensity.recordRestart()).toThrow(
-      new RangeError('expected the clock to return a finite number, got NaN'),
-    );
+    expect(() => intensity.recordRestart()).toThrow(new RangeError('expected the clock to return a finite number, got NaN'));
   });
 });

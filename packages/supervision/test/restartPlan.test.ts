@@ -154,9 +154,7 @@ describe('planRestart', () => {
   });
 
   it('rejects any failed child id when there are no children', () => {
-    expect(() => planRestart('one-for-all', [], 'a', EXITS.failed)).toThrow(
-      new RangeError('unknown child id "a"; children are []'),
-    );
+    expect(() => planRestart('one-for-all', [], 'a', EXITS.failed)).toThrow(new RangeError('unknown child id "a"; children are []'));
   });
 
   it('rejects children with duplicate ids with a RangeError', () => {
@@ -172,16 +170,14 @@ describe('planRestart', () => {
   });
 
   it('rejects an unknown strategy with a RangeError', () => {
-    expect(() =>
-      planRestart('all-for-one' as SupervisionStrategy, treeWith('a', 'permanent'), 'a', EXITS.failed),
-    ).toThrow(
+    expect(() => planRestart('all-for-one' as SupervisionStrategy, treeWith('a', 'permanent'), 'a', EXITS.failed)).toThrow(
       new RangeError('unknown supervision strategy "all-for-one"; expected one of one-for-one, one-for-all, rest-for-one'),
     );
   });
 
   it('rejects an unknown exit kind with a RangeError', () => {
-    expect(() =>
-      planRestart('one-for-one', treeWith('a', 'permanent'), 'a', { kind: 'crashed' } as unknown as ChildExit),
-    ).toThrow(new RangeError('unknown child exit kind "crashed"; expected normal, shutdown or failed'));
+    expect(() => planRestart('one-for-one', treeWith('a', 'permanent'), 'a', { kind: 'crashed' } as unknown as ChildExit)).toThrow(
+      new RangeError('unknown child exit kind "crashed"; expected normal, shutdown or failed'),
+    );
   });
 });

@@ -34,7 +34,8 @@ export interface BuildJson {
 export default class Build extends TheaterCommand {
   static override summary = 'Build an actor directory into a WebAssembly component.';
 
-  static override description = `Type-checks the actor's entry (--entry, else src/index.ts, else the only src/*.ts file; .js and .wat work too) with tsc, then compiles it with the SDK into a WebAssembly component: by default where the manifest's \`component\` says, else dist/<directory name>.wasm. Builds are cached by content hash, so an unchanged actor is not rebuilt.
+  static override description =
+    `Type-checks the actor's entry (--entry, else src/index.ts, else the only src/*.ts file; .js and .wat work too) with tsc, then compiles it with the SDK into a WebAssembly component: by default where the manifest's \`component\` says, else dist/<directory name>.wasm. Builds are cached by content hash, so an unchanged actor is not rebuilt.
 
 The world is --world (a world of the theater:simple WIT, or of --wit <dir>), else the @world tag in the entry's leading doc comment, else derived from the manifest (--manifest, else manifest.toml in the directory): the component imports exactly the interfaces its [[handler]] entries provide and exports what they require, so nothing is granted that the actor does not use. Without a manifest the world is ${DEFAULT_WORLD}.
 
@@ -52,11 +53,22 @@ Exit codes: 0 ok; 1 the build failed (type errors, bundling or componentize erro
 
   static override flags = {
     entry: Flags.string({ description: 'Entry file, relative to the actor directory. Default: src/index.ts or the only src/*.ts.' }),
-    manifest: Flags.string({ description: 'Manifest whose [[handler]] list gives the world. Default: manifest.toml in the actor directory.' }),
-    world: Flags.string({ description: `WIT world to build against instead of the manifest's. Default: the entry's @world tag, else derived from the manifest, else ${DEFAULT_WORLD}.` }),
-    wit: Flags.string({ description: 'WIT folder holding --world. Default: the theater:simple WIT shipped with @theater/sdk.', dependsOn: ['world'] }),
+    manifest: Flags.string({
+      description: 'Manifest whose [[handler]] list gives the world. Default: manifest.toml in the actor directory.',
+    }),
+    world: Flags.string({
+      description: `WIT world to build against instead of the manifest's. Default: the entry's @world tag, else derived from the manifest, else ${DEFAULT_WORLD}.`,
+    }),
+    wit: Flags.string({
+      description: 'WIT folder holding --world. Default: the theater:simple WIT shipped with @theater/sdk.',
+      dependsOn: ['world'],
+    }),
     out: Flags.string({ description: "Output file. Default: the manifest's component path, else <dir>/dist/<directory name>.wasm." }),
-    typecheck: Flags.boolean({ description: 'Type-check TypeScript entries with tsc before building (--no-typecheck skips it).', default: true, allowNo: true }),
+    typecheck: Flags.boolean({
+      description: 'Type-check TypeScript entries with tsc before building (--no-typecheck skips it).',
+      default: true,
+      allowNo: true,
+    }),
     home: Flags.string({ description: 'Theater home; the build cache is <home>/cache/builds. Default: $THEATER_HOME, else ~/.theater.' }),
   };
 
@@ -66,7 +78,8 @@ Exit codes: 0 ok; 1 the build failed (type errors, bundling or componentize erro
     const entry = await findActorEntry(dir, flags.entry);
     const chosen = await chooseWorld(entry, dir, flags);
     const name = chosen.manifest?.name ?? basename(dir);
-    const manifestOut = flags.out === undefined && chosen.manifest !== undefined ? await manifestOutput(chosen.manifest, chosen.manifestPath!) : undefined;
+    const manifestOut =
+      flags.out === undefined && chosen.manifest !== undefined ? await manifestOutput(chosen.manifest, chosen.manifestPath!) : undefined;
     const outFile = resolve(flags.out ?? manifestOut ?? join(dir, 'dist', `${basename(dir)}.wasm`));
 
     const worldLabel = typeof chosen.world === 'string' ? chosen.world : 'world from manifest';
@@ -87,8 +100,11 @@ Exit codes: 0 ok; 1 the build failed (type errors, bundling or componentize erro
       })
       .finally(() => progress.stop());
 
-    const how = built.cached ? `up to date (build cache hit, ${formatDuration(built.durationMs)})` : `built in ${formatDuration(built.durationMs)}`;
-    const short = (names: readonly string[]): string => names.map((iface) => iface.replace(/^theater:simple\//u, '')).join(', ') || 'nothing';
+    const how = built.cached
+      ? `up to date (build cache hit, ${formatDuration(built.durationMs)})`
+      : `built in ${formatDuration(built.durationMs)}`;
+    const short = (names: readonly string[]): string =>
+      names.map((iface) => iface.replace(/^theater:simple\//u, '')).join(', ') || 'nothing';
     this.log(`${pc.green('✔')} ${name} ${pc.dim(`(${worldLabel})`)} ${how}`);
     this.log(`  ${pc.dim('imports')}  ${short(built.world.imports.filter((iface) => iface !== 'theater:simple/types'))}`);
     this.log(`  ${pc.dim('exports')}  ${short(built.world.exports)}`);

@@ -30,7 +30,8 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/u;
 export default class Create extends TheaterCommand {
   static override summary = 'Create a new actor project from a template.';
 
-  static override description = `Writes a standalone TypeScript project into --dir (default ./<name>): package.json (depending on @theater/sdk, and @theater/cli for the theater command), tsconfig.json wired to the theater:simple types, src/index.ts written with defineActor, manifest.toml granting exactly what the actor uses, a README and a .gitignore. The directory must not exist or be empty.
+  static override description =
+    `Writes a standalone TypeScript project into --dir (default ./<name>): package.json (depending on @theater/sdk, and @theater/cli for the theater command), tsconfig.json wired to the theater:simple types, src/index.ts written with defineActor, manifest.toml granting exactly what the actor uses, a README and a .gitignore. The directory must not exist or be empty.
 
 Templates: ${TEMPLATE_NAMES.join(', ')}. On a terminal, create asks for the template when --template is not given; otherwise the default is basic.
 
@@ -48,14 +49,21 @@ Exit codes: 0 ok; 1 the project could not be written (nothing is left behind); 2
   };
 
   static override flags = {
-    template: Flags.string({ char: 't', description: 'Template to start from. Default: asked on a terminal, else basic.', options: TEMPLATE_NAMES }),
+    template: Flags.string({
+      char: 't',
+      description: 'Template to start from. Default: asked on a terminal, else basic.',
+      options: TEMPLATE_NAMES,
+    }),
     dir: Flags.string({ description: 'Directory to create. Default: ./<name>.' }),
   };
 
   async run(): Promise<CreateJson> {
     const { args, flags } = await this.parse(Create);
     if (!NAME.test(args.name)) {
-      throw badInput('invalid-name', `invalid actor name ${JSON.stringify(args.name)}: use lowercase letters, digits and dashes, starting with a letter (at most 64)`);
+      throw badInput(
+        'invalid-name',
+        `invalid actor name ${JSON.stringify(args.name)}: use lowercase letters, digits and dashes, starting with a letter (at most 64)`,
+      );
     }
     const dir = resolve(flags.dir ?? args.name);
     const existed = await assertEmptyOrMissing(dir);

@@ -27,7 +27,8 @@ const TIME_WIDTH = 24;
 export default class Events extends TheaterCommand {
   static override summary = "List an actor's chain events: seq, time, type and a summary of each event's data; --follow streams new ones.";
 
-  static override description = `Reads the actor's event chain and prints one row per event, oldest first: its seq, time (ISO 8601, UTC), type and a one-line summary of its data (calls as function(args), results as → output, byte strings as b'text' or 0x… hex), cut to fit the terminal. When a server runs on the home (theater server), the events come from it (the home's store is then the server's); otherwise from the home's chain store (where theater run records it). The output is the same either way.
+  static override description =
+    `Reads the actor's event chain and prints one row per event, oldest first: its seq, time (ISO 8601, UTC), type and a one-line summary of its data (calls as function(args), results as → output, byte strings as b'text' or 0x… hex), cut to fit the terminal. When a server runs on the home (theater server), the events come from it (the home's store is then the server's); otherwise from the home's chain store (where theater run records it). The output is the same either way.
 
 --from starts at a seq; --type keeps the events of the given types; --limit then shows at most N of them: the first N from --from (use --from to page on). --json prints one JSON array of the selected events: { seq, time, type, hash, parent, encoding, data } with hashes in hex and data decoded (encoding "json"), or in base64 when it is not JSON (encoding "base64").
 
@@ -45,7 +46,10 @@ Exit codes: 0 ok (also when no event is selected, and when --follow is stopped w
   ];
 
   static override args = {
-    'actor-id': Args.string({ description: 'The actor whose chain to list: its id, or a unique prefix of it (theater run prints the first 8 characters).', required: true }),
+    'actor-id': Args.string({
+      description: 'The actor whose chain to list: its id, or a unique prefix of it (theater run prints the first 8 characters).',
+      required: true,
+    }),
   };
 
   static override flags = {
@@ -59,16 +63,32 @@ Exit codes: 0 ok (also when no event is selected, and when --follow is stopped w
     }),
     from: Flags.integer({ description: 'Start at this seq (default 0).', helpValue: '<seq>', min: 0 }),
     limit: Flags.integer({ char: 'n', description: 'Show at most N events: the first N selected, from --from.', helpValue: '<n>', min: 1 }),
-    follow: Flags.boolean({ char: 'f', description: 'Keep streaming new events from the server until Ctrl-C (needs a running server).', default: false }),
-    server: Flags.string({ description: "With --follow: the server's URL. Default: $THEATER_SERVER, else the server running on the home.", helpValue: '<url>', dependsOn: ['follow'] }),
-    home: Flags.string({ description: 'Theater home whose server (or, with none running, whose chain store) to read. Default: $THEATER_HOME, else ~/.theater.' }),
+    follow: Flags.boolean({
+      char: 'f',
+      description: 'Keep streaming new events from the server until Ctrl-C (needs a running server).',
+      default: false,
+    }),
+    server: Flags.string({
+      description: "With --follow: the server's URL. Default: $THEATER_SERVER, else the server running on the home.",
+      helpValue: '<url>',
+      dependsOn: ['follow'],
+    }),
+    home: Flags.string({
+      description: 'Theater home whose server (or, with none running, whose chain store) to read. Default: $THEATER_HOME, else ~/.theater.',
+    }),
   };
 
   async run(): Promise<EventJson[] | undefined> {
     const { args, flags } = await this.parse(Events);
     const types = flags.type ?? [];
     if (flags.follow) {
-      await this.follow(await connectToServer({ home: flags.home, server: flags.server }), args['actor-id'], types, flags.from, flags.limit);
+      await this.follow(
+        await connectToServer({ home: flags.home, server: flags.server }),
+        args['actor-id'],
+        types,
+        flags.from,
+        flags.limit,
+      );
       return undefined;
     }
     const selection = { actorId: args['actor-id'], types, from: flags.from ?? 0, wanted: flags.limit ?? Infinity };
@@ -79,7 +99,13 @@ Exit codes: 0 ok (also when no event is selected, and when --follow is stopped w
   }
 
   /** Prints the selected events, then each new one, until Ctrl-C (or `limit` events). */
-  private async follow(client: TheaterClient, actorId: string, types: readonly string[], from: number | undefined, limit: number | undefined): Promise<void> {
+  private async follow(
+    client: TheaterClient,
+    actorId: string,
+    types: readonly string[],
+    from: number | undefined,
+    limit: number | undefined,
+  ): Promise<void> {
     const controller = new AbortController();
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop);
@@ -92,7 +118,12 @@ Exit codes: 0 ok (also when no event is selected, and when --follow is stopped w
     };
     let shown = 0;
     try {
-      for await (const event of client.events.follow(actorId, { ...(from === undefined ? {} : { from }), types, signal: controller.signal, onLive })) {
+      for await (const event of client.events.follow(actorId, {
+        ...(from === undefined ? {} : { from }),
+        types,
+        signal: controller.signal,
+        onLive,
+      })) {
         if (json) ux.stdout(JSON.stringify(toEventJson(event)));
         else {
           const type = sanitize(event.type);
@@ -109,7 +140,9 @@ Exit codes: 0 ok (also when no event is selected, and when --follow is stopped w
   }
 
   private printTable(events: readonly ChainEvent[], total: number, types: readonly string[], from: number | undefined): void {
-    const filters = [types.length === 0 ? '' : `of type ${types.join(', ')}`, from === undefined ? '' : `from seq ${from}`].filter((part) => part !== '');
+    const filters = [types.length === 0 ? '' : `of type ${types.join(', ')}`, from === undefined ? '' : `from seq ${from}`].filter(
+      (part) => part !== '',
+    );
     const which = filters.length === 0 ? '' : ` ${filters.join(' ')}`;
     if (events.length === 0) {
       this.log(pc.dim(`no events${which} (the chain has ${count(total, 'event')})`));
@@ -163,7 +196,11 @@ async function readFromServer(client: TheaterClient, selection: Selection): Prom
   const selected: ChainEvent[] = [];
   let total = 0;
   for (let from: number | null = selection.from; from !== null && selected.length < selection.wanted; ) {
-    const page = await client.events.read(selection.actorId, { from, limit: Math.min(SERVER_PAGE, selection.wanted - selected.length), types: selection.types });
+    const page = await client.events.read(selection.actorId, {
+      from,
+      limit: Math.min(SERVER_PAGE, selection.wanted - selected.length),
+      types: selection.types,
+    });
     selected.push(...page.events);
     total = page.total;
     from = page.next;

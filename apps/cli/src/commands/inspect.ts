@@ -16,7 +16,8 @@ export interface InspectJson {
 export default class Inspect extends TheaterCommand {
   static override summary = 'Show one actor: id, name, status, parent, children, component, start time, uptime and failure.';
 
-  static override description = `Shows an actor the server runs, or one its home's chain store knows (stopped or failed). --json prints { actor: { id, name, status, parentId, componentHash, startedAt, uptimeMs, failure? }, children: [ids] }.
+  static override description =
+    `Shows an actor the server runs, or one its home's chain store knows (stopped or failed). --json prints { actor: { id, name, status, parentId, componentHash, startedAt, uptimeMs, failure? }, children: [ids] }.
 
 Exit codes: 0 ok; 1 the server failed; 2 bad input (no such actor, a prefix of several ids, no server running).`;
 
@@ -32,7 +33,8 @@ Exit codes: 0 ok; 1 the server failed; 2 bad input (no such actor, a prefix of s
     const { args, flags } = await this.parse(Inspect);
     const client = await connectToServer(flags);
     const actor = await client.actors.get(args['actor-id']);
-    const children = actor.status === 'running' ? (findNode(await client.actors.tree(), actor.id)?.children.map((child) => child.actor.id) ?? []) : [];
+    const children =
+      actor.status === 'running' ? (findNode(await client.actors.tree(), actor.id)?.children.map((child) => child.actor.id) ?? []) : [];
     const rows: [string, string][] = [
       ['id', actor.id],
       ['name', actor.name],

@@ -14,7 +14,8 @@ const SUMMARY_WIDTH = 100;
 export default class Replay extends TheaterCommand {
   static override summary = 'Re-run an actor from its chain and check that it does exactly what the chain records.';
 
-  static override description = `Runs the recorded component (found by its hash in the Theater home's component cache, or --component) with the recorded manifest and initial state, issues every recorded call again in order, and answers every host call from the chain: nothing outside the actor happens (no message, no file, no request, no log line). Each event the replay records takes the recorded time and is compared with the recorded one; the verdict is either a chain identical hash for hash, or the first divergence with the event recorded and the event replayed.
+  static override description =
+    `Runs the recorded component (found by its hash in the Theater home's component cache, or --component) with the recorded manifest and initial state, issues every recorded call again in order, and answers every host call from the chain: nothing outside the actor happens (no message, no file, no request, no log line). Each event the replay records takes the recorded time and is compared with the recorded one; the verdict is either a chain identical hash for hash, or the first divergence with the event recorded and the event replayed.
 
 The argument is a chain file (as written by theater chain export) when a file exists at that path, or it contains a "/" or ends with ".chain"; otherwise the id (or a unique prefix of the id) of an actor whose chain is in the home's store. While a server runs on the home (theater server), an actor's chain is read through it (the store is then the server's), with the same output.
 
@@ -28,18 +29,29 @@ Exit codes: 0 the replay matches; 1 it diverges, or the chain fails verification
   ];
 
   static override args = {
-    target: Args.string({ description: 'A chain file, or the id (or a unique prefix of the id) of an actor whose chain is in the home\'s store.', required: true }),
+    target: Args.string({
+      description: "A chain file, or the id (or a unique prefix of the id) of an actor whose chain is in the home's store.",
+      required: true,
+    }),
   };
 
   static override flags = {
-    component: Flags.string({ description: 'Run this component instead of the recorded one (e.g. a new build, to see where it behaves differently).', helpValue: '<file.wasm>' }),
-    home: Flags.string({ description: 'Theater home: its component cache, and its chain store for an actor id. Default: $THEATER_HOME, else ~/.theater.' }),
+    component: Flags.string({
+      description: 'Run this component instead of the recorded one (e.g. a new build, to see where it behaves differently).',
+      helpValue: '<file.wasm>',
+    }),
+    home: Flags.string({
+      description: 'Theater home: its component cache, and its chain store for an actor id. Default: $THEATER_HOME, else ~/.theater.',
+    }),
   };
 
   async run(): Promise<ReplayJson> {
     const { args, flags } = await this.parse(Replay);
     const result = await replayTarget({ target: args.target, home: flags.home, componentPath: flags.component });
-    const substituted = result.replayedComponent === result.recordedComponent ? '' : ` with component ${result.replayedComponent.slice(0, 12)} (recorded: ${result.recordedComponent.slice(0, 12)})`;
+    const substituted =
+      result.replayedComponent === result.recordedComponent
+        ? ''
+        : ` with component ${result.replayedComponent.slice(0, 12)} (recorded: ${result.recordedComponent.slice(0, 12)})`;
     const divergence = result.divergence;
     if (divergence !== undefined) {
       const lines = [
@@ -49,7 +61,9 @@ Exit codes: 0 the replay matches; 1 it diverges, or the chain fails verification
       ];
       throw new CommandFailure(EXIT.failed, lines, result);
     }
-    this.log(`${pc.green('✓')} replay of ${result.actorId} matches its chain: ${count(result.events, 'event')}, hash for hash${substituted}, in ${formatDuration(result.durationMs)}`);
+    this.log(
+      `${pc.green('✓')} replay of ${result.actorId} matches its chain: ${count(result.events, 'event')}, hash for hash${substituted}, in ${formatDuration(result.durationMs)}`,
+    );
     return result;
   }
 }

@@ -9,7 +9,8 @@ import { TheaterCommand } from '../lib/theaterCommand.js';
 export default class Restart extends TheaterCommand {
   static override summary = 'Restart an actor in the running server from its last committed state: same id, its chain continued.';
 
-  static override description = `Stops the actor and starts a fresh instance of it with the same id, from its last committed state; its chain goes on with an actor.restart event. A supervisor's child is restarted through its parent and stays its child. --json prints { actor } as it runs again.
+  static override description =
+    `Stops the actor and starts a fresh instance of it with the same id, from its last committed state; its chain goes on with an actor.restart event. A supervisor's child is restarted through its parent and stays its child. --json prints { actor } as it runs again.
 
 Exit codes: 0 restarted; 1 the actor failed to start again; 2 bad input (no such running actor, a prefix of several ids, no server running).`;
 

@@ -18,7 +18,8 @@ import { refuseServedHome } from '../lib/serverConnection.js';
 export default class Run extends TheaterCommand {
   static override summary = 'Run an actor from its manifest, deliver messages to it, print its logs, replies and final state.';
 
-  static override description = `Spawns the actor in an actor system inside this process (no server), delivers the --send and --request messages in the order given, prints each log line as the actor writes it and each reply, then the final state; then stops the actor and exits.
+  static override description =
+    `Spawns the actor in an actor system inside this process (no server), delivers the --send and --request messages in the order given, prints each log line as the actor writes it and each reply, then the final state; then stops the actor and exits.
 
 Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of memory); 2 bad input (invalid manifest, a component the manifest does not allow, a missing file).`;
 
@@ -34,17 +35,21 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
   static override flags = {
     send: Flags.string({
       char: 's',
-      description: 'Send a one-way message (UTF-8 text). Repeatable; interleaves with --request in command-line order. A message that starts with "-" is given attached: --send=--json.',
+      description:
+        'Send a one-way message (UTF-8 text). Repeatable; interleaves with --request in command-line order. A message that starts with "-" is given attached: --send=--json.',
       multiple: true,
       multipleNonGreedy: true,
     }),
     request: Flags.string({
       char: 'r',
-      description: 'Send a request and print its reply. Repeatable; interleaves with --send in command-line order. A request that starts with "-" is given attached: --request=-v.',
+      description:
+        'Send a request and print its reply. Repeatable; interleaves with --send in command-line order. A request that starts with "-" is given attached: --request=-v.',
       multiple: true,
       multipleNonGreedy: true,
     }),
-    home: Flags.string({ description: 'Theater home (component cache; chain store, where the actor\'s chain is kept). Default: $THEATER_HOME, else ~/.theater.' }),
+    home: Flags.string({
+      description: "Theater home (component cache; chain store, where the actor's chain is kept). Default: $THEATER_HOME, else ~/.theater.",
+    }),
   };
 
   async run(): Promise<RunJson> {
@@ -63,7 +68,10 @@ Exit codes: 0 ok; 1 the actor failed (init, trap, guest error, timeout, out of m
     }).catch((error: unknown) => {
       // The usual cause: the project was not built yet.
       if (isKernelError(error, 'component-not-found') && error.message.startsWith('component: ')) {
-        const lines = [`component-not-found: ${error.message}`, `build it first: theater build ${displayPath(dirname(resolve(args.manifest)))}`];
+        const lines = [
+          `component-not-found: ${error.message}`,
+          `build it first: theater build ${displayPath(dirname(resolve(args.manifest)))}`,
+        ];
         throw new CommandFailure(EXIT.badInput, lines, { error: { code: error.code, message: error.message } }, { cause: error });
       }
       throw error;

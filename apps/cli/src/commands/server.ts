@@ -35,7 +35,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export default class Server extends TheaterCommand {
   static override summary = 'Run an actor system as a server: an authenticated HTTP and WebSocket API that the other commands use.';
 
-  static override description = `Starts an actor system on the Theater home and serves the operator API on it (bound to 127.0.0.1 unless --host says otherwise). Clients find it through <home>/server.json and authenticate with the token in <home>/server.token (mode 0600), created on first start; theater start, stop, list, message, events and the others then work from any terminal.
+  static override description =
+    `Starts an actor system on the Theater home and serves the operator API on it (bound to 127.0.0.1 unless --host says otherwise). Clients find it through <home>/server.json and authenticate with the token in <home>/server.token (mode 0600), created on first start; theater start, stop, list, message, events and the others then work from any terminal.
 
 Every actor it runs is recorded as it starts: after the server stops (Ctrl-C or SIGTERM: actors stop children first and their chains are checkpointed) or is killed, --resume brings every actor that was running back from its last committed state, with its id and its chain continued, children under their parents.
 
@@ -51,9 +52,20 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
 
   static override flags = {
     home: Flags.string({ description: 'Theater home to serve. Default: $THEATER_HOME, else ~/.theater.' }),
-    host: Flags.string({ description: 'Interface to bind. Anything but loopback exposes the API (token-protected, no TLS) to the network.', default: '127.0.0.1' }),
-    port: Flags.integer({ description: 'Port to listen on; 0 picks a free one (clients find it through server.json).', default: 0, min: 0, max: 65_535 }),
-    resume: Flags.boolean({ description: 'Bring back every actor that was running when the server last stopped or was killed.', default: false }),
+    host: Flags.string({
+      description: 'Interface to bind. Anything but loopback exposes the API (token-protected, no TLS) to the network.',
+      default: '127.0.0.1',
+    }),
+    port: Flags.integer({
+      description: 'Port to listen on; 0 picks a free one (clients find it through server.json).',
+      default: 0,
+      min: 0,
+      max: 65_535,
+    }),
+    resume: Flags.boolean({
+      description: 'Bring back every actor that was running when the server last stopped or was killed.',
+      default: false,
+    }),
     detach: Flags.boolean({ description: 'Run in the background: print the URL and pid once it serves, then exit.', default: false }),
   };
 
@@ -79,7 +91,10 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
         port: flags.port,
         resume: flags.resume,
         // The client gets internal-error and the request id; the details go to the server's output (its log).
-        onInternalError: (error, requestId) => this.logToStderr(`internal error in request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        onInternalError: (error, requestId) =>
+          this.logToStderr(
+            `internal error in request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          ),
       });
     } catch (error) {
       throw startFailure(error, home, flags);
@@ -88,8 +103,16 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
     if (!this.jsonEnabled()) {
       this.log(`theater server listening on ${pc.bold(server.url)} (pid ${process.pid})`);
       this.log(pc.dim(`home ${home}; token in ${join(home, 'server.token')}`));
-      if (flags.resume) this.log(`resumed ${count(resumed.length, 'actor')}${failed.length === 0 ? '' : pc.red(`; ${failed.length} could not come back:`)}`);
-      else if (server.waiting > 0) this.log(pc.yellow(`${count(server.waiting, 'actor')} the last server was running wait: \`theater server --resume\` brings them back, \`theater stop <id>\` forgets one`));
+      if (flags.resume)
+        this.log(
+          `resumed ${count(resumed.length, 'actor')}${failed.length === 0 ? '' : pc.red(`; ${failed.length} could not come back:`)}`,
+        );
+      else if (server.waiting > 0)
+        this.log(
+          pc.yellow(
+            `${count(server.waiting, 'actor')} the last server was running wait: \`theater server --resume\` brings them back, \`theater stop <id>\` forgets one`,
+          ),
+        );
       for (const { id, error } of failed) this.log(pc.red(`  ${id}: ${error.code}: ${error.message}`));
       this.log(pc.dim('Ctrl-C stops it (actors stop children first; `theater server --resume` brings them back)'));
     }
@@ -114,8 +137,22 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
     const log = join(home, 'server.log');
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const output = openSync(log, 'a', 0o600);
-    const args = [process.argv[1]!, 'server', '--home', home, '--host', flags.host, '--port', String(flags.port), ...(flags.resume ? ['--resume'] : [])];
-    const child = spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: ['ignore', output, output], env: process.env });
+    const args = [
+      process.argv[1]!,
+      'server',
+      '--home',
+      home,
+      '--host',
+      flags.host,
+      '--port',
+      String(flags.port),
+      ...(flags.resume ? ['--resume'] : []),
+    ];
+    const child = spawn(process.execPath, [...process.execArgv, ...args], {
+      detached: true,
+      stdio: ['ignore', output, output],
+      env: process.env,
+    });
     closeSync(output);
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));
@@ -134,7 +171,9 @@ Exit codes: 0 stopped cleanly (or detached); 1 the server failed; 2 bad input (a
         if (exited === undefined) child.kill('SIGTERM');
         const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n');
         const message = `the server did not start${exited === undefined ? ` within ${DETACH_TIMEOUT_MS / 1000} s` : ` (exit ${String(exited)})`}; ${log} ends with:\n${tail}`;
-        throw new CommandFailure(exited === EXIT.badInput ? EXIT.badInput : EXIT.failed, [`server-failed: ${message}`], { error: { code: 'server-failed', message, log } });
+        throw new CommandFailure(exited === EXIT.badInput ? EXIT.badInput : EXIT.failed, [`server-failed: ${message}`], {
+          error: { code: 'server-failed', message, log },
+        });
       }
       await sleep(50);
     }
@@ -157,11 +196,21 @@ function startFailure(error: unknown, home: string, flags: { host: string; port:
   const code = (error as { code?: unknown }).code;
   if (code === 'server-running') {
     const message = (error as Error).message;
-    return new CommandFailure(EXIT.badInput, [`server-running: ${message}`], { error: { code: 'server-running', message, home } }, { cause: error });
+    return new CommandFailure(
+      EXIT.badInput,
+      [`server-running: ${message}`],
+      { error: { code: 'server-running', message, home } },
+      { cause: error },
+    );
   }
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     const message = `cannot listen on ${flags.host}:${flags.port} (${String(code)})`;
-    return new CommandFailure(EXIT.badInput, [`listen-failed: ${message}`], { error: { code: 'listen-failed', message } }, { cause: error });
+    return new CommandFailure(
+      EXIT.badInput,
+      [`listen-failed: ${message}`],
+      { error: { code: 'listen-failed', message } },
+      { cause: error },
+    );
   }
   return error;
 }

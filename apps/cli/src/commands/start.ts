@@ -12,7 +12,8 @@ import { TheaterCommand } from '../lib/theaterCommand.js';
 export default class Start extends TheaterCommand {
   static override summary = 'Start an actor from its manifest in the running server.';
 
-  static override description = `Asks the server running on the home (see theater server) to start the actor: the manifest path is resolved against this directory and sent as an absolute path, which the server reads (it must see the same files). Resolves once the actor's init has run, and prints its name and short id: any unique prefix of 4 or more characters of the id works in the other commands.
+  static override description =
+    `Asks the server running on the home (see theater server) to start the actor: the manifest path is resolved against this directory and sent as an absolute path, which the server reads (it must see the same files). Resolves once the actor's init has run, and prints its name and short id: any unique prefix of 4 or more characters of the id works in the other commands.
 
 --state gives the actor its initial state instead of the manifest's init_state: a JSON value (the actor receives its UTF-8 JSON, e.g. --state '{"count": 1}'), or @<file> for the file's bytes as they are. --json prints { actor: { id, name, status, parentId, componentHash, startedAt, uptimeMs } }.
 
@@ -31,7 +32,11 @@ Exit codes: 0 started; 1 the actor failed to start (its init failed, or it could
   static override flags = {
     state: Flags.string({ description: 'The initial state: a JSON value, or @<file> for the bytes of a file.', helpValue: '<json|@file>' }),
     name: Flags.string({ description: "The actor's name (replaces the manifest's).", helpValue: '<name>' }),
-    quiet: Flags.boolean({ char: 'q', description: "Print only the actor's full id, for scripts: ID=$(theater start -q manifest.toml).", default: false }),
+    quiet: Flags.boolean({
+      char: 'q',
+      description: "Print only the actor's full id, for scripts: ID=$(theater start -q manifest.toml).",
+      default: false,
+    }),
     ...serverFlags,
   };
 

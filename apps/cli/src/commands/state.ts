@@ -21,7 +21,8 @@ export interface StateJson {
 export default class State extends TheaterCommand {
   static override summary = "Print an actor's last committed state: pretty JSON when it is JSON, else its text, else hex.";
 
-  static override description = `Reads the state the actor last committed (after its last handled message) from the server. --json prints { actorId, state: { bytes, base64, text?, json? } }: text when the state is printable UTF-8, json when that text parses as JSON; state is null when the actor has none.
+  static override description =
+    `Reads the state the actor last committed (after its last handled message) from the server. --json prints { actorId, state: { bytes, base64, text?, json? } }: text when the state is printable UTF-8, json when that text parses as JSON; state is null when the actor has none.
 
 Exit codes: 0 ok; 1 the server failed; 2 bad input (no such running actor, a prefix of several ids, no server running).`;
 

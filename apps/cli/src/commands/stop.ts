@@ -9,7 +9,8 @@ import { TheaterCommand } from '../lib/theaterCommand.js';
 export default class Stop extends TheaterCommand {
   static override summary = 'Stop an actor in the running server; a supervisor stops its children first.';
 
-  static override description = `Stops the actor: its children first (each stops its own first), then the actor, whose chain is sealed and its head signed. Its chain stays in the home's store (theater list --all, theater events, theater chain verify). --json prints { actor } as it is once stopped.
+  static override description =
+    `Stops the actor: its children first (each stops its own first), then the actor, whose chain is sealed and its head signed. Its chain stays in the home's store (theater list --all, theater events, theater chain verify). --json prints { actor } as it is once stopped.
 
 A supervised child's stop is an exit its supervisor is told of: a permanent child is restarted by it (as in OTP). To stop a subtree, stop its supervisor. An actor a server stop or crash interrupted (one theater server --resume would bring back) is forgotten instead.
 

@@ -8,7 +8,8 @@ import { TheaterCommand } from '../lib/theaterCommand.js';
 export default class Tree extends TheaterCommand {
   static override summary = 'Show the supervision tree of the actors running in the server.';
 
-  static override description = `Prints each actor the server runs under its supervisor, indented: name, short id, status and uptime. Actors with no parent are the roots. --json prints { roots: [{ actor, children: [...] }] } with full ids.
+  static override description =
+    `Prints each actor the server runs under its supervisor, indented: name, short id, status and uptime. Actors with no parent are the roots. --json prints { roots: [{ actor, children: [...] }] } with full ids.
 
 Exit codes: 0 ok; 1 the server failed; 2 no server running.`;
 

@@ -24,11 +24,18 @@ export interface ChosenWorld {
  * it imports exactly the interfaces the granted handlers provide and exports what they require; else
  * {@link DEFAULT_WORLD}.
  */
-export async function chooseWorld(entry: string, dir: string, flags: { world?: string | undefined; manifest?: string | undefined }): Promise<ChosenWorld> {
+export async function chooseWorld(
+  entry: string,
+  dir: string,
+  flags: { world?: string | undefined; manifest?: string | undefined },
+): Promise<ChosenWorld> {
   // The manifest is read whatever picks the world: it names the actor and says where its component goes.
   const manifestPath = flags.manifest === undefined ? join(dir, 'manifest.toml') : resolve(flags.manifest);
   const handlers = new HandlerRegistry(defaultHandlers());
-  const found = flags.manifest !== undefined || (await isFile(manifestPath)) ? { manifest: await loadManifest(manifestPath, { handlers }), manifestPath } : {};
+  const found =
+    flags.manifest !== undefined || (await isFile(manifestPath))
+      ? { manifest: await loadManifest(manifestPath, { handlers }), manifestPath }
+      : {};
   if (flags.world !== undefined) return { world: flags.world, from: 'flag', ...found };
   const tagged = entry.endsWith('.wat') ? undefined : worldTag(await readFile(entry, 'utf8'));
   if (tagged !== undefined) return { world: tagged, from: 'tag', ...found };

@@ -44,7 +44,10 @@ export function toEventJson(event: ChainEvent): EventJson {
     hash: toHex(event.hash),
     parent: event.parent === null ? null : toHex(event.parent),
     ...(decoded === undefined
-      ? { encoding: 'base64' as const, data: Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength).toString('base64') }
+      ? {
+          encoding: 'base64' as const,
+          data: Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength).toString('base64'),
+        }
       : { encoding: 'json' as const, data: toJsonValue(decoded.value) }),
   };
 }

@@ -29,7 +29,8 @@ export function toChainVerdict(
   const { signedEvents, unsignedEvents } = coverage;
   if (policy.requireSignedHead && unsignedEvents > 0) {
     // Stripping or cutting off the checkpoints leaves a chain whose links still hold: only a signed head vouches for its end.
-    const which = unsignedEvents === 1 ? `its last event (event ${signedEvents})` : `its last ${unsignedEvents} events (from event ${signedEvents})`;
+    const which =
+      unsignedEvents === 1 ? `its last event (event ${signedEvents})` : `its last ${unsignedEvents} events (from event ${signedEvents})`;
     const reason = `the chain's head is not signed: ${which} ${unsignedEvents === 1 ? 'is' : 'are'} covered by no checkpoint signed by a trusted key`;
     return { ...base, ok: false, index: signedEvents, reason, unsignedEvents };
   }
@@ -38,7 +39,9 @@ export function toChainVerdict(
 
 /** What to print for a valid verdict: the verdict, and a warning when nothing vouches for the chain's end. */
 export function validVerdictLines(verdict: ChainVerifyJson): string[] {
-  const lines = [`${pc.green('✓')} chain of ${verdict.actor}: ${count(verdict.events, 'event')}, ${count(verdict.checkpoints, 'signed checkpoint')} verified`];
+  const lines = [
+    `${pc.green('✓')} chain of ${verdict.actor}: ${count(verdict.events, 'event')}, ${count(verdict.checkpoints, 'signed checkpoint')} verified`,
+  ];
   if (verdict.headVouched === false) {
     const unsigned = verdict.unsignedEvents ?? 0;
     const why =
@@ -54,5 +57,9 @@ export function validVerdictLines(verdict: ChainVerifyJson): string[] {
 /** The failure an invalid verdict ends with (exit code 1), for `chain verify` and `replay` alike. */
 export function invalidChainFailure(verdict: ChainVerifyJson): CommandFailure {
   const where = verdict.index === undefined ? '' : ` at event ${verdict.index}`;
-  return new CommandFailure(EXIT.failed, [`${pc.red('✗')} chain of ${verdict.actor} is invalid${where}: ${verdict.reason ?? 'unknown problem'}`], verdict);
+  return new CommandFailure(
+    EXIT.failed,
+    [`${pc.red('✗')} chain of ${verdict.actor} is invalid${where}: ${verdict.reason ?? 'unknown problem'}`],
+    verdict,
+  );
 }

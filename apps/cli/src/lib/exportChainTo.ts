@@ -50,7 +50,9 @@ export async function exportChainTo(options: ExportChainOptions): Promise<ChainE
   // While a server runs on the home, the store is its: the chain comes from it.
   const client = await serverOnHome(options.home);
   if (client !== undefined) return writeChainFile(path, options.force, client.chain.export(options.actorId));
-  return withStoredActor({ home: options.home, actorId: options.actorId }, async (system, actorId) => writeChainFile(path, options.force, system.exportChain(actorId)));
+  return withStoredActor({ home: options.home, actorId: options.actorId }, async (system, actorId) =>
+    writeChainFile(path, options.force, system.exportChain(actorId)),
+  );
 }
 
 /** Writes `chunks` (a chain file) to `path` atomically, and describes what was written (the actor from its header). */
@@ -101,10 +103,20 @@ function unwritable(path: string, error: unknown): unknown {
   if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).syscall !== 'string') return error;
   // The system's message names the temporary file; say what it means for the file asked for.
   const { code } = error as NodeJS.ErrnoException;
-  const why = code === 'ENOENT' ? `no directory ${dirname(path)}` : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? error.message);
+  const why =
+    code === 'ENOENT'
+      ? `no directory ${dirname(path)}`
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : (code ?? error.message);
   return refusal('file-unwritable', `cannot write ${path}: ${why}`, path, error);
 }
 
 function refusal(code: string, message: string, path: string, cause?: unknown): CommandFailure {
-  return new CommandFailure(EXIT.badInput, [`${code}: ${message}`], { error: { code, message, path } }, cause === undefined ? undefined : { cause });
+  return new CommandFailure(
+    EXIT.badInput,
+    [`${code}: ${message}`],
+    { error: { code, message, path } },
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -17,7 +17,8 @@ export async function findActorEntry(dir: string, entry?: string): Promise<strin
   if (entry !== undefined) {
     const path = isAbsolute(entry) ? entry : resolve(dir, entry);
     if (!(await isFile(path))) throw badInput(`no entry file at ${path}`);
-    if (!SOURCE_EXTENSIONS.has(extname(path))) throw badInput(`expected an entry ending in ${[...SOURCE_EXTENSIONS].join(', ')}, got ${path}`);
+    if (!SOURCE_EXTENSIONS.has(extname(path)))
+      throw badInput(`expected an entry ending in ${[...SOURCE_EXTENSIONS].join(', ')}, got ${path}`);
     return path;
   }
   const srcDir = join(dir, 'src');

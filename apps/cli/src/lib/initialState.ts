@@ -16,7 +16,12 @@ export async function readInitialState(given: string): Promise<InitialState> {
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no file at this path' : (error as Error).message;
       const message = `--state @${given.slice(1)}: cannot read ${path}: ${reason}`;
-      throw new CommandFailure(EXIT.badInput, [`invalid-state: ${message}`], { error: { code: 'invalid-state', message } }, { cause: error });
+      throw new CommandFailure(
+        EXIT.badInput,
+        [`invalid-state: ${message}`],
+        { error: { code: 'invalid-state', message } },
+        { cause: error },
+      );
     }
   }
   try {

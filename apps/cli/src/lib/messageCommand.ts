@@ -30,7 +30,9 @@ export interface MessageInput<F> {
  */
 export async function readMessageInput<F extends { readonly file?: string | undefined }>(
   command: { argv: string[] },
-  parse: (argv: string[]) => Promise<{ readonly args: { readonly 'actor-id': string; readonly text?: string | undefined }; readonly flags: F }>,
+  parse: (
+    argv: string[],
+  ) => Promise<{ readonly args: { readonly 'actor-id': string; readonly text?: string | undefined }; readonly flags: F }>,
 ): Promise<MessageInput<F>> {
   const { argv, json } = takeJsonPayload(command.argv);
   command.argv = argv;

@@ -55,17 +55,27 @@ export function takeJsonPayload(argv: readonly string[]): { argv: string[]; json
 }
 
 /** The payload the arguments name; `invalid-payload` (exit 2) unless exactly one is given and it is usable. */
-export async function resolvePayload(given: { readonly text: string | undefined; readonly json: string | undefined; readonly file: string | undefined }): Promise<Payload> {
+export async function resolvePayload(given: {
+  readonly text: string | undefined;
+  readonly json: string | undefined;
+  readonly file: string | undefined;
+}): Promise<Payload> {
   const count = [given.text, given.json, given.file].filter((value) => value !== undefined).length;
   if (count !== 1) {
-    throw payloadFailure(count === 0 ? 'give the message: a text argument, --json <value> or --file <path>' : 'give only one of a text argument, --json <value> and --file <path>');
+    throw payloadFailure(
+      count === 0
+        ? 'give the message: a text argument, --json <value> or --file <path>'
+        : 'give only one of a text argument, --json <value> and --file <path>',
+    );
   }
   if (given.text !== undefined) return given.text;
   if (given.json !== undefined) {
     try {
       return { json: JSON.parse(given.json) as unknown };
     } catch (error) {
-      throw payloadFailure(`--json ${given.json} is not JSON (${(error as Error).message}); to send it as text with JSON output, put the text before --json`);
+      throw payloadFailure(
+        `--json ${given.json} is not JSON (${(error as Error).message}); to send it as text with JSON output, put the text before --json`,
+      );
     }
   }
   try {
@@ -73,7 +83,9 @@ export async function resolvePayload(given: { readonly text: string | undefined;
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new CommandFailure(EXIT.badInput, [`file-unreadable: ${given.file}: ${reason}`], { error: { code: 'file-unreadable', message: `${given.file}: ${reason}`, file: given.file } });
+    throw new CommandFailure(EXIT.badInput, [`file-unreadable: ${given.file}: ${reason}`], {
+      error: { code: 'file-unreadable', message: `${given.file}: ${reason}`, file: given.file },
+    });
   }
 }
 

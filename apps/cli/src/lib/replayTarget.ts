@@ -50,7 +50,11 @@ export async function replayTarget(options: ReplayTargetOptions): Promise<Replay
       const verdict = await verifyChainSource(file, source);
       if (!verdict.ok) throw invalidChainFailure(verdict);
       // Replaying a file needs the home's component cache only: its chain store stays closed.
-      const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 0, ...(options.home === undefined ? {} : { home: options.home }) });
+      const system = createActorSystem({
+        handlers: defaultHandlers(),
+        poolSize: 0,
+        ...(options.home === undefined ? {} : { home: options.home }),
+      });
       try {
         await using reader = readChainFile(source());
         return toReplayJson(await system.replay(reader.events(), replayOptions), file);
@@ -85,7 +89,14 @@ function toReplayJson(result: ReplayResult, file?: string): ReplayJson {
     replayedComponent,
     ...(divergence === undefined
       ? {}
-      : { divergence: { index: divergence.index, expected: jsonEvent(divergence.expected), actual: jsonEvent(divergence.actual), reason: divergence.reason } }),
+      : {
+          divergence: {
+            index: divergence.index,
+            expected: jsonEvent(divergence.expected),
+            actual: jsonEvent(divergence.actual),
+            reason: divergence.reason,
+          },
+        }),
     durationMs,
   };
 }

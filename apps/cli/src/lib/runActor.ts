@@ -62,7 +62,11 @@ export interface RunReport {
  * const report = await runActor({ manifest: 'manifest.toml', messages: [{ kind: 'request', text: 'count' }] });
  */
 export async function runActor(options: RunActorOptions): Promise<RunReport> {
-  const system = createActorSystem({ handlers: defaultHandlers(), poolSize: 1, ...(options.home === undefined ? {} : { home: options.home }) });
+  const system = createActorSystem({
+    handlers: defaultHandlers(),
+    poolSize: 1,
+    ...(options.home === undefined ? {} : { home: options.home }),
+  });
   // Choosing the id up front lets us keep the logs `init` writes before `spawn` returns.
   const actorId = randomUUID();
   const logs: LogEntry[] = [];
@@ -82,7 +86,13 @@ export async function runActor(options: RunActorOptions): Promise<RunReport> {
     } catch (error) {
       const failed = isKernelError(error) ? error.actor : undefined;
       if (failed?.failure === undefined) throw error;
-      return { ...(await baseReport(failed, logs, replies)), spawn: undefined, delivered: 0, failure: failed.failure, stoppedItself: false };
+      return {
+        ...(await baseReport(failed, logs, replies)),
+        spawn: undefined,
+        delivered: 0,
+        failure: failed.failure,
+        stoppedItself: false,
+      };
     }
     const spawn = system.spawnTimings(actorId);
     let delivered = 0;

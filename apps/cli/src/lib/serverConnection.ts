@@ -10,13 +10,22 @@ import { TheaterClient, discoverServer, isTheaterApiError, runningServer, client
 
 /** The flags of every command that talks to a server. */
 export const serverFlags = {
-  server: Flags.string({ description: 'The server\'s URL. Default: $THEATER_SERVER, else the server running on the home (its server.json).', helpValue: '<url>' }),
+  server: Flags.string({
+    description: "The server's URL. Default: $THEATER_SERVER, else the server running on the home (its server.json).",
+    helpValue: '<url>',
+  }),
   home: Flags.string({ description: 'Theater home whose server to use. Default: $THEATER_HOME, else ~/.theater.' }),
 };
 
 /** A client for the server the flags name; `server-not-running` / `token-missing` otherwise (see toCommandFailure). */
-export async function connectToServer(flags: { readonly server?: string | undefined; readonly home?: string | undefined }): Promise<TheaterClient> {
-  const found = await discoverServer({ ...(flags.home === undefined ? {} : { home: flags.home }), ...(flags.server === undefined ? {} : { server: flags.server }) });
+export async function connectToServer(flags: {
+  readonly server?: string | undefined;
+  readonly home?: string | undefined;
+}): Promise<TheaterClient> {
+  const found = await discoverServer({
+    ...(flags.home === undefined ? {} : { home: flags.home }),
+    ...(flags.server === undefined ? {} : { server: flags.server }),
+  });
   return new TheaterClient({ url: found.url, token: found.token });
 }
 

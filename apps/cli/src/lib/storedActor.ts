@@ -30,9 +30,13 @@ const CANDIDATES_SHOWN = 5;
  * @example
  * const events = await withStoredActor({ home: undefined, actorId: '7ff553ef' }, (system, id) => system.events(id));
  */
-export async function withStoredActor<T>(options: StoredActorOptions, work: (system: ActorSystem, actorId: string) => Promise<T>): Promise<T> {
+export async function withStoredActor<T>(
+  options: StoredActorOptions,
+  work: (system: ActorSystem, actorId: string) => Promise<T>,
+): Promise<T> {
   const home = resolveTheaterHome(options.home);
-  if (!(await pathExists(home.dbDir))) throw actorNotFound(options.actorId, home.root, `${home.root} has no chain store: no actor has run there`);
+  if (!(await pathExists(home.dbDir)))
+    throw actorNotFound(options.actorId, home.root, `${home.root} has no chain store: no actor has run there`);
   const system = createActorSystem({ handlers: defaultHandlers(), home: home.root, poolSize: 0 });
   try {
     return await work(system, await findActor(system, options.actorId));
@@ -51,14 +55,21 @@ async function findActor(system: ActorSystem, given: string): Promise<string> {
     if (!isKernelError(error, 'actor-not-found')) throw error;
     const notFound = actorNotFound(given, home, `no actor with id ${given} in the chain store of ${home}`, error);
     if (given.length < MIN_PREFIX) {
-      throw actorNotFound(given, home, `no actor with id ${given} in the chain store of ${home} (an id prefix needs at least ${MIN_PREFIX} characters)`, error);
+      throw actorNotFound(
+        given,
+        home,
+        `no actor with id ${given} in the chain store of ${home} (an id prefix needs at least ${MIN_PREFIX} characters)`,
+        error,
+      );
     }
     const matches = (await (await system.chainStore()).actors()).filter((id) => id.startsWith(given));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) throw notFound;
     const shown = matches.slice(0, CANDIDATES_SHOWN).join(', ') + (matches.length > CANDIDATES_SHOWN ? ', …' : '');
     const message = `${given} is the start of ${matches.length} actor ids in the chain store of ${home}: ${shown}`;
-    throw new CommandFailure(EXIT.badInput, [`ambiguous-actor-id: ${message}`], { error: { code: 'ambiguous-actor-id', message, actor: given, home, matches } });
+    throw new CommandFailure(EXIT.badInput, [`ambiguous-actor-id: ${message}`], {
+      error: { code: 'ambiguous-actor-id', message, actor: given, home, matches },
+    });
   }
 }
 

@@ -30,7 +30,12 @@ function usageFailure(error: Error): CommandFailure | undefined {
   if (!(error instanceof Errors.CLIError) || error instanceof Errors.ExitError) return undefined;
   const message = error.message.replace(/\n+See more help with --help\s*$/u, '');
   const exitCode = error.oclif.exit === EXIT.failed ? EXIT.failed : EXIT.badInput;
-  return new CommandFailure(exitCode, [`invalid-usage: ${message}`, 'See more help with --help'], { error: { code: 'invalid-usage', message } }, { cause: error });
+  return new CommandFailure(
+    exitCode,
+    [`invalid-usage: ${message}`, 'See more help with --help'],
+    { error: { code: 'invalid-usage', message } },
+    { cause: error },
+  );
 }
 
 /** Under --json, any other unexpected error is one `internal-error` object too (exit 1). */

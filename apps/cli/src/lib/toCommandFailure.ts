@@ -33,11 +33,21 @@ export function toCommandFailure(error: unknown): CommandFailure | undefined {
   }
   if (isKernelError(error)) {
     const exitCode = KERNEL_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
-    return new CommandFailure(exitCode, `${error.code}: ${error.message}`.split('\n'), { error: { code: error.code, message: error.message } }, { cause: error });
+    return new CommandFailure(
+      exitCode,
+      `${error.code}: ${error.message}`.split('\n'),
+      { error: { code: error.code, message: error.message } },
+      { cause: error },
+    );
   }
   if (isChainError(error)) {
     const exitCode = CHAIN_FAILURES.has(error.code) ? EXIT.failed : EXIT.badInput;
-    return new CommandFailure(exitCode, `${error.code}: ${error.message}`.split('\n'), { error: { code: error.code, message: error.message } }, { cause: error });
+    return new CommandFailure(
+      exitCode,
+      `${error.code}: ${error.message}`.split('\n'),
+      { error: { code: error.code, message: error.message } },
+      { cause: error },
+    );
   }
   if (isSdkError(error)) {
     // SDK messages carry the bundler's or componentize-js's diagnostics on the following lines.
@@ -49,7 +59,14 @@ export function toCommandFailure(error: unknown): CommandFailure | undefined {
     // The server's codes are the kernel's and the manifest's (mapped as above) and its own: a refused request is bad
     // input; a failed actor, a timeout, a server error or a cut connection is a failure.
     const failed = KERNEL_FAILURES.has(error.code as KernelErrorCode) || error.status >= 500 || API_FAILURES.has(error.code);
-    const json = { error: { code: error.code, message: error.message, ...error.details, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) } };
+    const json = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...error.details,
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+      },
+    };
     return new CommandFailure(failed ? EXIT.failed : EXIT.badInput, `${error.code}: ${error.message}`.split('\n'), json, { cause: error });
   }
   return undefined;

@@ -47,7 +47,11 @@ export async function verifyChainFileAt(file: string, trustedKeys?: readonly Uin
 }
 
 /** Like {@link verifyChainFileAt}, for a file already opened by {@link withChainFile}. */
-export async function verifyChainSource(file: string, source: () => ChainFileSource, trustedKeys?: readonly Uint8Array[]): Promise<ChainVerifyJson> {
+export async function verifyChainSource(
+  file: string,
+  source: () => ChainFileSource,
+  trustedKeys?: readonly Uint8Array[],
+): Promise<ChainVerifyJson> {
   const { header, result, coverage } = await verifyChainFile(source, trustedKeys === undefined ? {} : { trustedKeys });
   const base = { file, actor: header.actor, events: header.events, checkpoints: header.checkpoints };
   const checked = trustedKeys !== undefined;
@@ -76,7 +80,12 @@ export async function withChainFile<T>(file: string, work: (source: () => ChainF
     return await work(() => chunksOf(handle, file));
   } catch (error) {
     if (isChainError(error, 'invalid-chain-file')) {
-      throw new CommandFailure(EXIT.badInput, [`${error.code}: ${file}: ${error.message}`], { error: { code: error.code, message: error.message, file } }, { cause: error });
+      throw new CommandFailure(
+        EXIT.badInput,
+        [`${error.code}: ${file}: ${error.message}`],
+        { error: { code: error.code, message: error.message, file } },
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -107,10 +116,16 @@ async function* chunksOf(handle: FileHandle, file: string): AsyncGenerator<Uint8
 function unreadable(file: string, error: unknown): unknown {
   if (!isFileSystemError(error)) return error;
   const [code, message] =
-    error.code === 'ENOENT' ? ['file-not-found', `no chain file at ${file}`] : ['file-unreadable', `cannot read the chain file ${file}: ${error.message}`];
+    error.code === 'ENOENT'
+      ? ['file-not-found', `no chain file at ${file}`]
+      : ['file-unreadable', `cannot read the chain file ${file}: ${error.message}`];
   return new CommandFailure(EXIT.badInput, [`${code}: ${message}`], { error: { code, message, file } }, { cause: error });
 }
 
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  );
 }

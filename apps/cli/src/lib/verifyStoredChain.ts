@@ -16,17 +16,28 @@ import type { ChainVerifyJson } from './verifyChainFileAt.js';
  * @example
  * const verdict = await verifyStoredChain(undefined, '7ff553ef-bdf2-4272-8a41-55e72db4b776');
  */
-export async function verifyStoredChain(home: string | undefined, given: string, trustedKeys?: readonly Uint8Array[]): Promise<ChainVerifyJson> {
+export async function verifyStoredChain(
+  home: string | undefined,
+  given: string,
+  trustedKeys?: readonly Uint8Array[],
+): Promise<ChainVerifyJson> {
   return withStoredActor({ home, actorId: given }, async (system, actorId) => verifyStoredActor(system, actorId, trustedKeys));
 }
 
 /** The verdict on the chain of `actorId` in the store of `system` (see {@link verifyStoredChain}). */
-export async function verifyStoredActor(system: ActorSystem, actorId: string, trustedKeys?: readonly Uint8Array[]): Promise<ChainVerifyJson> {
+export async function verifyStoredActor(
+  system: ActorSystem,
+  actorId: string,
+  trustedKeys?: readonly Uint8Array[],
+): Promise<ChainVerifyJson> {
   const result = await system.verify(actorId, trustedKeys === undefined ? {} : { trustedKeys });
   const store = await system.chainStore();
   const [head, checkpoints] = await Promise.all([store.head(actorId), store.checkpoints(actorId)]);
   const events = head === undefined ? 0 : head.seq + 1;
   const base = { home: system.home.root, actor: actorId, events, checkpoints: checkpoints.length };
   // Without --trust the home's own node key is trusted: the signers are checked, but an unsigned tail only warns.
-  return toChainVerdict(base, result, checkpointCoverage(events, checkpoints), { signersChecked: true, requireSignedHead: trustedKeys !== undefined });
+  return toChainVerdict(base, result, checkpointCoverage(events, checkpoints), {
+    signersChecked: true,
+    requireSignedHead: trustedKeys !== undefined,
+  });
 }

@@ -37,7 +37,10 @@ export async function startServerProcess(home: string, extra: readonly string[] 
     if (!done) child.kill('SIGKILL');
   });
   for (let waited = 0; ; waited += 50) {
-    const info = await readFile(join(home, 'server.json'), 'utf8').then((text) => JSON.parse(text) as { url: string; pid: number }, () => undefined);
+    const info = await readFile(join(home, 'server.json'), 'utf8').then(
+      (text) => JSON.parse(text) as { url: string; pid: number },
+      () => undefined,
+    );
     if (info !== undefined && info.pid === child.pid) {
       const token = (await readFile(join(home, 'server.token'), 'utf8')).trim();
       return {

@@ -92,10 +92,16 @@ export function createConfinedRoot(real: string): ConfinedRoot {
         } catch (error) {
           const code = errorCode(error);
           if (code === 'ELOOP') throw pathDenied(path, 'goes through a symlink loop');
-          if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new HostCallError(`cannot reach ${JSON.stringify(path)}: ${code ?? String(error)}`);
+          if (code !== 'ENOENT' && code !== 'ENOTDIR')
+            throw new HostCallError(`cannot reach ${JSON.stringify(path)}: ${code ?? String(error)}`);
           if (length === 0) throw new HostCallError(`the filesystem root ${real} no longer exists`);
           // The entry is there but leads nowhere: a dangling symlink, whose target could be created anywhere.
-          if (await lstat(candidate).then((stats) => stats.isSymbolicLink(), () => false)) {
+          if (
+            await lstat(candidate).then(
+              (stats) => stats.isSymbolicLink(),
+              () => false,
+            )
+          ) {
             throw pathDenied(path, 'goes through a symlink to nothing');
           }
           continue;
@@ -152,6 +158,8 @@ export function fileError(error: unknown, path: string): HostCallError {
     case 'ENXIO':
       return new HostCallError(`${quoted} is not a regular file`);
     default:
-      return error instanceof HostCallError ? error : new HostCallError(`cannot use ${quoted}: ${error instanceof Error ? error.message : String(error)}`);
+      return error instanceof HostCallError
+        ? error
+        : new HostCallError(`cannot use ${quoted}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

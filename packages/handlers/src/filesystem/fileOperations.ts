@@ -95,7 +95,8 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
         const stats = await file.stat();
         if (stats.isDirectory()) throw new HostCallError(`${quote(path)} is a directory`);
         if (!stats.isFile()) throw new HostCallError(`${quote(path)} is not a regular file`);
-        if (stats.size > MAX_FILE_BYTES) throw new HostCallError(`${quote(path)} is ${stats.size} bytes, more than read-file's limit of ${MAX_FILE_BYTES}`);
+        if (stats.size > MAX_FILE_BYTES)
+          throw new HostCallError(`${quote(path)} is ${stats.size} bytes, more than read-file's limit of ${MAX_FILE_BYTES}`);
         // One byte past the size, so that reaching the end needs no second buffer unless the file grew meanwhile.
         let buffer = new Uint8Array(Math.min(stats.size, MAX_FILE_BYTES) + 1);
         let length = 0;
@@ -116,7 +117,8 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
 
     async writeFile(path, content) {
       const bytes = Buffer.from(content, 'utf8');
-      if (bytes.length > MAX_FILE_BYTES) throw new HostCallError(`content of ${bytes.length} bytes is more than write-file's limit of ${MAX_FILE_BYTES}`);
+      if (bytes.length > MAX_FILE_BYTES)
+        throw new HostCallError(`content of ${bytes.length} bytes is more than write-file's limit of ${MAX_FILE_BYTES}`);
       const located = await root.locate(path);
       if (located.missing.length > 1) throw new HostCallError(`no such directory ${quote(parentOf(located))}`);
       // No O_TRUNC: the file is emptied only once its handle is known to be inside the root.
@@ -149,7 +151,10 @@ export function createFileOperations(root: ConfinedRoot): FileOperations {
     async createDir(path) {
       const located = await root.locate(path);
       // Like `mkdir -p`: missing parents are created, and an existing directory is fine.
-      let directory = await root.openDirectory(located.existing, located.segments.slice(0, located.segments.length - located.missing.length).join('/'));
+      let directory = await root.openDirectory(
+        located.existing,
+        located.segments.slice(0, located.segments.length - located.missing.length).join('/'),
+      );
       try {
         for (const name of located.missing) {
           await mkdir(at(directory, name)).catch((error: unknown) => {

@@ -28,7 +28,10 @@ export interface CommandSpec {
 
 /** The host's PATH, absolute entries only: a relative one (`.`, or an empty entry) would find programs in the root. */
 export function hostPath(): string {
-  return (process.env['PATH'] ?? '/usr/bin:/bin').split(delimiter).filter((entry) => isAbsolute(entry)).join(delimiter);
+  return (process.env['PATH'] ?? '/usr/bin:/bin')
+    .split(delimiter)
+    .filter((entry) => isAbsolute(entry))
+    .join(delimiter);
 }
 
 /** Processes still running, so they can be killed when the actor ends. */
@@ -73,15 +76,17 @@ export function runCommand(spec: CommandSpec, running: RunningCommands): Promise
       child.stdout?.destroy();
       child.stderr?.destroy();
     };
-    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
-      sizes[stream] += chunk.length;
-      if (sizes[stream] > MAX_COMMAND_OUTPUT_BYTES) {
-        outcome ??= `command ${name} wrote more than ${MAX_COMMAND_OUTPUT_BYTES} bytes to ${stream}`;
-        stop();
-      } else {
-        output[stream].push(chunk);
-      }
-    };
+    const collect =
+      (stream: 'stdout' | 'stderr') =>
+      (chunk: Buffer): void => {
+        sizes[stream] += chunk.length;
+        if (sizes[stream] > MAX_COMMAND_OUTPUT_BYTES) {
+          outcome ??= `command ${name} wrote more than ${MAX_COMMAND_OUTPUT_BYTES} bytes to ${stream}`;
+          stop();
+        } else {
+          output[stream].push(chunk);
+        }
+      };
     child.stdout?.on('data', collect('stdout'));
     child.stderr?.on('data', collect('stderr'));
     const timer = setTimeout(() => {
@@ -97,7 +102,13 @@ export function runCommand(spec: CommandSpec, running: RunningCommands): Promise
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a failed kill of a running child; 'close' follows
-      settle(failure(error.code === 'ENOENT' ? `command ${name} could not be run: not found` : `command ${name} could not be run: ${error.code ?? error.message}`));
+      settle(
+        failure(
+          error.code === 'ENOENT'
+            ? `command ${name} could not be run: not found`
+            : `command ${name} could not be run: ${error.code ?? error.message}`,
+        ),
+      );
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       if (child.pid === undefined) return; // never started: 'error' settled it

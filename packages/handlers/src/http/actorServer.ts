@@ -12,14 +12,7 @@
  * and it is written once, and node:http stops reading a connection's pipelined requests while its responses wait.
  */
 import { once } from 'node:events';
-import {
-  createServer,
-  validateHeaderName,
-  validateHeaderValue,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, validateHeaderName, validateHeaderValue, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -308,7 +301,9 @@ export class ActorServer {
       const output = await this.#call('handle-request', [match.route.handlerId, passed], passed);
       const problem = writeResponse(response, first(output));
       if (problem !== undefined) {
-        this.#options.dispatch.log(`http-framework: ${passed.method} ${passed.uri}: the actor's response is invalid (${problem}); answered 500`);
+        this.#options.dispatch.log(
+          `http-framework: ${passed.method} ${passed.uri}: the actor's response is invalid (${problem}); answered 500`,
+        );
         throw new Refusal(500, 'internal server error');
       }
     } catch (error) {
@@ -329,7 +324,9 @@ export class ActorServer {
       const result = first(await this.#call('handle-middleware', [middleware.handlerId, current], current));
       const problem = middlewareProblem(result);
       if (problem !== undefined) {
-        this.#options.dispatch.log(`http-framework: ${current.method} ${current.uri}: middleware ${middleware.id} returned an invalid result (${problem}); answered 500`);
+        this.#options.dispatch.log(
+          `http-framework: ${current.method} ${current.uri}: middleware ${middleware.id} returned an invalid result (${problem}); answered 500`,
+        );
         throw new Refusal(500, 'internal server error');
       }
       const { proceed, request: next } = result as { proceed: boolean; request: HttpRequest };
@@ -426,7 +423,8 @@ export class ActorServer {
       this.#connections.delete(id);
       if (target.disconnect === undefined) return;
       queue('handle-websocket-disconnect', [target.disconnect, id]).catch((error: unknown) => {
-        if (!isKernelError(error, 'actor-not-running')) dispatch.log(`http-framework: WebSocket connection ${id}: handle-websocket-disconnect failed: ${messageOf(error)}`);
+        if (!isKernelError(error, 'actor-not-running'))
+          dispatch.log(`http-framework: WebSocket connection ${id}: handle-websocket-disconnect failed: ${messageOf(error)}`);
       });
     });
   }
@@ -460,7 +458,8 @@ function first(output: unknown): unknown {
  * handler seeing the guarded path in the uri; `*` (asterisk-form) has no path either.
  */
 function originForm(url: string | undefined): string {
-  if (url === undefined || !url.startsWith('/')) throw new Refusal(400, 'bad request: the request target must be a path', { connection: 'close' });
+  if (url === undefined || !url.startsWith('/'))
+    throw new Refusal(400, 'bad request: the request target must be a path', { connection: 'close' });
   return url;
 }
 
@@ -547,7 +546,11 @@ function writeResponse(response: ServerResponse, value: unknown): string | undef
 function respondWith(response: ServerResponse, refusal: Refusal): void {
   if (response.destroyed || response.headersSent) return;
   const body = encoder.encode(`${refusal.message}\n`);
-  response.writeHead(refusal.status, { ...refusal.headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': body.byteLength });
+  response.writeHead(refusal.status, {
+    ...refusal.headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': body.byteLength,
+  });
   response.end(body);
 }
 

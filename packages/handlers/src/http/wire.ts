@@ -11,7 +11,10 @@ export function headerPairs(raw: readonly string[]): Array<[string, string]> {
  * `chunks` joined in a fresh array with its own ArrayBuffer (one copy): a view into Node's shared buffer pool would
  * send the whole pool to the actor's worker.
  */
-export function concatBytes(chunks: readonly Uint8Array[], size = chunks.reduce((total, chunk) => total + chunk.byteLength, 0)): Uint8Array {
+export function concatBytes(
+  chunks: readonly Uint8Array[],
+  size = chunks.reduce((total, chunk) => total + chunk.byteLength, 0),
+): Uint8Array {
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -37,7 +37,10 @@ const EMPTY = new Uint8Array(0);
  * lines.push(new TextEncoder().encode('a\nb')); // [bytes of "a"]
  * lines.end(); // [bytes of "b"]
  */
-export function createOutputSplitter(mode: OutputMode, options: { readonly limit: number; readonly chunkSize?: number | undefined }): OutputSplitter {
+export function createOutputSplitter(
+  mode: OutputMode,
+  options: { readonly limit: number; readonly chunkSize?: number | undefined },
+): OutputSplitter {
   const { limit } = options;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`expected a positive integer limit, got ${limit}`);
   switch (mode) {
@@ -49,7 +52,8 @@ export function createOutputSplitter(mode: OutputMode, options: { readonly limit
       return heldSplitter(limit, { skipBlank: true });
     case 'chunked': {
       const size = options.chunkSize;
-      if (size === undefined || !Number.isInteger(size) || size < 1) throw new RangeError(`expected a positive integer chunk size, got ${size}`);
+      if (size === undefined || !Number.isInteger(size) || size < 1)
+        throw new RangeError(`expected a positive integer chunk size, got ${size}`);
       return heldSplitter(Math.min(size, limit));
     }
   }

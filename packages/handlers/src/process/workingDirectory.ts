@@ -32,15 +32,18 @@ export async function checkWorkingDirectory(realRoot: string, requested: string 
   const root = realRoot;
   if (requested === undefined || requested === '') return { requested: '', realRoot, real: realRoot };
   if (requested.includes('\0')) throw new HostCallError('permission-denied: cwd contains a NUL byte');
-  if (isAbsolute(requested)) throw new HostCallError(`permission-denied: cwd ${requested} is absolute; give a path relative to the process directory`);
-  if (!isInside(resolve(root, requested), resolve(root))) throw new HostCallError(`permission-denied: cwd ${requested} is outside the process directory`);
+  if (isAbsolute(requested))
+    throw new HostCallError(`permission-denied: cwd ${requested} is absolute; give a path relative to the process directory`);
+  if (!isInside(resolve(root, requested), resolve(root)))
+    throw new HostCallError(`permission-denied: cwd ${requested} is outside the process directory`);
   let real: string;
   try {
     real = await realpath(resolve(realRoot, requested));
   } catch {
     throw new HostCallError(`cwd ${requested} does not exist`);
   }
-  if (!isInside(real, realRoot)) throw new HostCallError(`permission-denied: cwd ${requested} leads outside the process directory through a symbolic link`);
+  if (!isInside(real, realRoot))
+    throw new HostCallError(`permission-denied: cwd ${requested} leads outside the process directory through a symbolic link`);
   return { requested, realRoot, real };
 }
 

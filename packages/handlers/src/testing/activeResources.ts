@@ -96,7 +96,10 @@ function openedAt(): string {
   Error.stackTraceLimit = 40;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  const frames = stack.split('\n').slice(1).map((frame) => frame.trim());
+  const frames = stack
+    .split('\n')
+    .slice(1)
+    .map((frame) => frame.trim());
   const own = (frame: string): boolean => !frame.includes('node:') && !frame.includes('<anonymous>') && !frame.includes('activeResources');
   return frames.find(own) ?? frames.at(-1) ?? 'unknown';
 }

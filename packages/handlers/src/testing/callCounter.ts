@@ -84,6 +84,7 @@ function counting(fn: HostFunction, key: string, use: MutableUse): HostFunction 
   };
   // Marks the kernel reads from a host function (its redaction, see `redacting`) must survive the wrapping, or a
   // secret would reach the chain in clear.
-  for (const symbol of Object.getOwnPropertySymbols(fn)) Object.defineProperty(wrapper, symbol, Object.getOwnPropertyDescriptor(fn, symbol)!);
+  for (const symbol of Object.getOwnPropertySymbols(fn))
+    Object.defineProperty(wrapper, symbol, Object.getOwnPropertyDescriptor(fn, symbol)!);
   return wrapper;
 }

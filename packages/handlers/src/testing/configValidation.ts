@@ -28,7 +28,10 @@ export function describeConfigValidation<C extends HandlerConfig, F>(spec: Handl
         const error = thrown;
         expect(error.problems.map((problem) => problem.field)).toContain(path);
         // Only the table under test is blamed, and the message says where.
-        expect(error.problems.every((problem) => problem.field.startsWith(`handler[${index}]`)), error.message).toBe(true);
+        expect(
+          error.problems.every((problem) => problem.field.startsWith(`handler[${index}]`)),
+          error.message,
+        ).toBe(true);
         expect(error.message).toContain(path);
       });
     }

@@ -74,7 +74,8 @@ async function runActor<C extends HandlerConfig, F>(spec: HandlerConformanceSpec
     };
     await spec.drive(run);
     const denial = 'request' in spec.denial ? spec.denial : undefined;
-    const denialReply = denial === undefined ? undefined : await run.ask(typeof denial.request === 'string' ? denial.request : denial.request(run));
+    const denialReply =
+      denial === undefined ? undefined : await run.ask(typeof denial.request === 'string' ? denial.request : denial.request(run));
     await actor.stop();
     const use = counter.use(actor.id);
     const events = await system.events(actor.id);

@@ -10,7 +10,11 @@ import { CONFORMANCE_SOURCE, manifestText, parseHandlerManifest } from './manife
 
 /** A manifest named `name` in the current directory granting exactly `grants`. */
 function granting<C extends HandlerConfig, F>(spec: HandlerConformanceSpec<C, F>, name: string, grants: readonly C[]): Manifest {
-  const parsed = parseHandlerManifest(manifestText(name, []), { handlers: spec.handlers, baseDir: process.cwd(), source: CONFORMANCE_SOURCE });
+  const parsed = parseHandlerManifest(manifestText(name, []), {
+    handlers: spec.handlers,
+    baseDir: process.cwd(),
+    source: CONFORMANCE_SOURCE,
+  });
   return { ...parsed, handlers: grants };
 }
 

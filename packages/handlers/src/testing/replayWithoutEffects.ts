@@ -8,7 +8,10 @@ import type { RunRecord } from './conformanceRun.js';
 import type { HandlerConformanceSpec } from './handlerConformanceSpec.js';
 
 /** Registers check 5 for `spec`, on the run `recorded()` returns. */
-export function describeReplayWithoutEffects<C extends HandlerConfig, F>(spec: HandlerConformanceSpec<C, F>, recorded: () => RunRecord): void {
+export function describeReplayWithoutEffects<C extends HandlerConfig, F>(
+  spec: HandlerConformanceSpec<C, F>,
+  recorded: () => RunRecord,
+): void {
   describe('replay answers from the chain with no side effect', () => {
     it('replays the chain hash for hash', () => {
       const { replay, events, actorId } = recorded();

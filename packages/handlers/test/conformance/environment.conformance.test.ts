@@ -31,10 +31,14 @@ testHandlerConformance({
     expect(await ask('env THEATER_PROBE_VISIBLE')).toBe('seen');
     expect(await ask('env THEATER_PROBE_DENIED')).toBe('none');
     expect(await ask('exists THEATER_PROBE_PREFIX_A')).toBe('true');
-    expect(JSON.parse(await ask('vars'))).toEqual([['THEATER_PROBE_PREFIX_A', 'prefixed'], ['THEATER_PROBE_VISIBLE', 'seen']]);
+    expect(JSON.parse(await ask('vars'))).toEqual([
+      ['THEATER_PROBE_PREFIX_A', 'prefixed'],
+      ['THEATER_PROBE_VISIBLE', 'seen'],
+    ]);
   },
   denial: {
-    nothingToRefuse: 'a variable outside the grant reads as absent, exactly like one that does not exist: a refusal would tell the actor it exists',
+    nothingToRefuse:
+      'a variable outside the grant reads as absent, exactly like one that does not exist: a refusal would tell the actor it exists',
   },
   invalidConfigs: [
     { table: 'type = "environment"\nallowed_vars = "HOME"', field: 'allowed_vars' },
@@ -44,7 +48,11 @@ testHandlerConformance({
   excess: {
     pairs: [
       { narrow: grant({}), wide: grant({ allowedVars: ['HOME', 'PATH'] }), excess: 'allowed_vars PATH are not visible to the parent' },
-      { narrow: grant({}), wide: grant({ allowedPrefixes: ['APP_', 'AWS_'] }), excess: "allowed_prefixes AWS_ are not within the parent's" },
+      {
+        narrow: grant({}),
+        wide: grant({ allowedPrefixes: ['APP_', 'AWS_'] }),
+        excess: "allowed_prefixes AWS_ are not within the parent's",
+      },
       { narrow: grant({ deniedVars: ['APP_SECRET'] }), wide: grant({}), excess: 'APP_SECRET must stay in denied_vars, as for the parent' },
       { narrow: grant({}), wide: grant({ allowListAll: true }), excess: 'allow_list_all is set, but not for the parent' },
       { narrow: grant({ secretVars: ['HOME'] }), wide: grant({}), excess: 'HOME must stay in secret_vars, as for the parent' },

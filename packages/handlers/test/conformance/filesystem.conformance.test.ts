@@ -46,7 +46,11 @@ testHandlerConformance({
     expect(await ask('rmdir d')).toBe('ok');
     expect(await ask('write kept.txt kept')).toBe('ok');
   },
-  denial: { request: 'read ../outside/secret', function: 'read-file', error: 'permission-denied: path "../outside/secret" leaves the root' },
+  denial: {
+    request: 'read ../outside/secret',
+    function: 'read-file',
+    error: 'permission-denied: path "../outside/secret" leaves the root',
+  },
   // The root and what lies beside it: a replay writes and deletes nothing.
   sideEffects: ({ fixture }) => snapshot(fixture.dir),
   invalidConfigs: [
@@ -56,9 +60,17 @@ testHandlerConformance({
   ],
   excess: {
     pairs: [
-      { narrow: grant({ path: 'data/inner' }), wide: grant({ path: 'data' }), excess: 'is outside the parent\'s' },
-      { narrow: grant({ allowedCommands: [] }), wide: grant({ allowedCommands: ['ls'] }), excess: "allowed_commands ls are not the parent's" },
-      { narrow: grant({ readOnly: true }), wide: grant({ readOnly: false }), excess: "read_only is off, but the parent's files are read-only" },
+      { narrow: grant({ path: 'data/inner' }), wide: grant({ path: 'data' }), excess: "is outside the parent's" },
+      {
+        narrow: grant({ allowedCommands: [] }),
+        wide: grant({ allowedCommands: ['ls'] }),
+        excess: "allowed_commands ls are not the parent's",
+      },
+      {
+        narrow: grant({ readOnly: true }),
+        wide: grant({ readOnly: false }),
+        excess: "read_only is off, but the parent's files are read-only",
+      },
     ],
   },
 });

@@ -25,7 +25,10 @@ testHandlerConformance({
     const manifest = await load(testActorManifest('fetcher'));
     return {
       ...manifest,
-      handlers: [...manifest.handlers.filter((handler) => handler.type !== 'http-client'), grant({ allowedHosts: [`127.0.0.1:${server.port}`] })],
+      handlers: [
+        ...manifest.handlers.filter((handler) => handler.type !== 'http-client'),
+        grant({ allowedHosts: [`127.0.0.1:${server.port}`] }),
+      ],
     };
   },
   async drive({ fixture, ask }) {
@@ -47,9 +50,17 @@ testHandlerConformance({
   ],
   excess: {
     pairs: [
-      { narrow: grant({}), wide: grant({ allowedHosts: ['127.0.0.1', 'example.com'] }), excess: "allowed_hosts example.com are not the parent's" },
+      {
+        narrow: grant({}),
+        wide: grant({ allowedHosts: ['127.0.0.1', 'example.com'] }),
+        excess: "allowed_hosts example.com are not the parent's",
+      },
       { narrow: grant({ allowedHosts: ['127.0.0.1:8080'] }), wide: grant({}), excess: "allowed_hosts 127.0.0.1 are not the parent's" },
-      { narrow: grant({}), wide: grant({ allowedMethods: ['GET', 'POST', 'DELETE'] }), excess: "allowed_methods DELETE are not the parent's" },
+      {
+        narrow: grant({}),
+        wide: grant({ allowedMethods: ['GET', 'POST', 'DELETE'] }),
+        excess: "allowed_methods DELETE are not the parent's",
+      },
       { narrow: grant({}), wide: grant({ maxResponseBytes: 8192 }), excess: "its size or time limits exceed the parent's" },
     ],
   },

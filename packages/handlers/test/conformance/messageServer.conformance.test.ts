@@ -28,7 +28,8 @@ testHandlerConformance({
   },
   denial: { request: 'tell nobody hello', function: 'send', error: 'actor-not-found: no actor with id nobody' },
   // What the peer received: a replay delivers nothing to it again.
-  sideEffects: async ({ system, fixture }) => new TextDecoder().decode(await system.request(fixture.id!, new TextEncoder().encode('state'))),
+  sideEffects: async ({ system, fixture }) =>
+    new TextDecoder().decode(await system.request(fixture.id!, new TextEncoder().encode('state'))),
   invalidConfigs: [{ table: 'type = "message-server"\nmailbox = 10', field: 'mailbox' }],
   excess: { anyGrantHoldsAnother: 'a message-server grant has no options', grant: { type: 'message-server' } },
 });

@@ -27,7 +27,10 @@ testHandlerConformance({
       await sleep(25);
       output = await ask('output');
     }
-    expect(JSON.parse(output)).toEqual([{ pid: 1, stdout: 'hello\n' }, { pid: 1, exit: 0 }]);
+    expect(JSON.parse(output)).toEqual([
+      { pid: 1, stdout: 'hello\n' },
+      { pid: 1, exit: 0 },
+    ]);
     expect(JSON.parse(await ask('status 1'))).toMatchObject({ running: false, exitCode: 0 });
     expect(await ask('spawn raw sleep 30')).toBe('2');
     expect(await ask('signal 2 15')).toBe('ok');

@@ -20,5 +20,9 @@ testHandlerConformance({
     { table: 'type = "random"\nmax_bytes = 0', field: 'max_bytes' },
     { table: 'type = "random"\nseed = -1', field: 'seed' },
   ],
-  excess: { pairs: [{ narrow: { type: 'random', maxBytes: 64 }, wide: { type: 'random', maxBytes: 65 }, excess: "max_bytes 65 exceeds the parent's 64" }] },
+  excess: {
+    pairs: [
+      { narrow: { type: 'random', maxBytes: 64 }, wide: { type: 'random', maxBytes: 65 }, excess: "max_bytes 65 exceeds the parent's 64" },
+    ],
+  },
 });

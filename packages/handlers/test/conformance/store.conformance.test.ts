@@ -19,7 +19,11 @@ testHandlerConformance({
     expect(await ask(`bylabel ${store} greeting`)).toBe(hash);
     expect(await ask(`size ${store}`)).toBe('5');
   },
-  denial: { request: 'put not-a-store hello', function: 'store', error: 'permission-denied: store not-a-store is not one this actor created or was handed' },
+  denial: {
+    request: 'put not-a-store hello',
+    function: 'store',
+    error: 'permission-denied: store not-a-store is not one this actor created or was handed',
+  },
   invalidConfigs: [
     { table: 'type = "store"\nstores = "abc"', field: 'stores' },
     { table: 'type = "store"\nstores = [1]', field: 'stores[0]' },

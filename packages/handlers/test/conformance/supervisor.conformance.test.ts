@@ -13,7 +13,10 @@ testHandlerConformance({
   handlers: defaultHandlers(),
   // A supervisor loads its children only from inside its own directory: here the test-actors package, holding
   // manifests/ and dist/.
-  manifest: async (_, load) => ({ ...(await load(testActorManifest('overseer'))), baseDir: dirname(dirname(testActorManifest('overseer'))) }),
+  manifest: async (_, load) => ({
+    ...(await load(testActorManifest('overseer'))),
+    baseDir: dirname(dirname(testActorManifest('overseer'))),
+  }),
   async drive({ ask }) {
     const child = await ask('spawn manifests/echo.toml');
     expect(child).toMatch(/^[0-9a-f-]{36}$/);
@@ -24,7 +27,14 @@ testHandlerConformance({
     expect(await ask(`stop ${child}`)).toBe('ok');
     expect(await ask('children')).toBe('[]');
   },
-  denial: { request: `spawn ${GREEDY_CHILD}`, function: 'spawn', error: /^permission-denied: child greedy asks for more than its parent overseer holds/ },
+  denial: {
+    request: `spawn ${GREEDY_CHILD}`,
+    function: 'spawn',
+    error: /^permission-denied: child greedy asks for more than its parent overseer holds/,
+  },
   invalidConfigs: [{ table: 'type = "supervisor"\nmax_children = 3', field: 'max_children' }],
-  excess: { anyGrantHoldsAnother: "a supervisor grant has no options; each child is compared with its parent's grants when spawned", grant: { type: 'supervisor' } },
+  excess: {
+    anyGrantHoldsAnother: "a supervisor grant has no options; each child is compared with its parent's grants when spawned",
+    grant: { type: 'supervisor' },
+  },
 });

@@ -21,8 +21,16 @@ testHandlerConformance({
   ],
   excess: {
     pairs: [
-      { narrow: { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 }, wide: { type: 'timing', minSleepMs: 0, maxSleepMs: 5000 }, excess: "exceed the parent's 0..1000 ms" },
-      { narrow: { type: 'timing', minSleepMs: 10, maxSleepMs: 1000 }, wide: { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 }, excess: "exceed the parent's 10..1000 ms" },
+      {
+        narrow: { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 },
+        wide: { type: 'timing', minSleepMs: 0, maxSleepMs: 5000 },
+        excess: "exceed the parent's 0..1000 ms",
+      },
+      {
+        narrow: { type: 'timing', minSleepMs: 10, maxSleepMs: 1000 },
+        wide: { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 },
+        excess: "exceed the parent's 10..1000 ms",
+      },
     ],
   },
 });

@@ -5,13 +5,7 @@ import type { Operation } from './operationQueue.js';
 const ACTOR = 'theater:simple/actor';
 
 /** The failure reasons the kernel distinguishes (a subset of WIT `wit-error-type`). */
-export type FailureReason =
-  | 'init-failed'
-  | 'guest-error'
-  | 'trap'
-  | 'out-of-memory'
-  | 'operation-timeout'
-  | 'internal';
+export type FailureReason = 'init-failed' | 'guest-error' | 'trap' | 'out-of-memory' | 'operation-timeout' | 'internal';
 
 /** An actor's failure. */
 export interface ActorFailure {
@@ -28,9 +22,7 @@ export interface ActorFailure {
 export function operationFailure(op: Operation | undefined, failure: SandboxFailure): ActorFailure {
   const during = op === undefined ? undefined : `${op.iface}#${op.fn}`;
   const reason: FailureReason =
-    op?.iface === ACTOR && failure.kind !== 'operation-timeout' && failure.kind !== 'out-of-memory'
-      ? 'init-failed'
-      : failure.kind;
+    op?.iface === ACTOR && failure.kind !== 'operation-timeout' && failure.kind !== 'out-of-memory' ? 'init-failed' : failure.kind;
   // The sandbox knows the deadline, not which limit of the manifest set it.
   const message =
     failure.kind === 'operation-timeout' && op !== undefined

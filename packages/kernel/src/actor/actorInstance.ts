@@ -75,7 +75,8 @@ export class ActorInstance implements Actor {
     });
     this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
       ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
-      run: (batch) => this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
+      run: (batch) =>
+        this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
     });
     this.listener = createActorListener({
       name: this.name,
@@ -173,7 +174,11 @@ export class ActorInstance implements Actor {
       return await this.#options.router.request(undefined, this, message.slice(), timeoutMs);
     } catch (error) {
       if (!isKernelError(error, 'request-timeout')) throw error;
-      throw new KernelError('request-timeout', `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`, { cause: error });
+      throw new KernelError(
+        'request-timeout',
+        `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`,
+        { cause: error },
+      );
     }
   }
 
@@ -200,7 +205,10 @@ export class ActorInstance implements Actor {
     if (!this.#options.exports.has(`${iface}#${fn}`)) {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
-    return this.#queue.enqueue({ iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput }, options.outsideBound === true);
+    return this.#queue.enqueue(
+      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput },
+      options.outsideBound === true,
+    );
   }
 
   /**
@@ -231,7 +239,13 @@ export class ActorInstance implements Actor {
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
     this.#queue.rejectAll(error);
     void this.#sandbox?.terminate();
-    this.#options.inspector({ type: 'actor.failed', actorId: this.id, parentId: this.parentId, reason: failure.reason, message: failure.message });
+    this.#options.inspector({
+      type: 'actor.failed',
+      actorId: this.id,
+      parentId: this.parentId,
+      reason: failure.reason,
+      message: failure.message,
+    });
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
     void this.#recordEnd(actorFailEvent.encode(failure))
       .catch(() => {})

@@ -50,7 +50,11 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
         () => op.resolve(output),
         (error: unknown) => {
           op.reject(chainWriteFailed(actor.name, actor.id, error));
-          actor.fail({ reason: 'internal', message: `its chain could not be written: ${messageOf(error)}`, during: `${op.iface}#${op.fn}` });
+          actor.fail({
+            reason: 'internal',
+            message: `its chain could not be written: ${messageOf(error)}`,
+            during: `${op.iface}#${op.fn}`,
+          });
         },
       );
       actor.next();

@@ -61,14 +61,19 @@ export function dispatchHostCall(
     }
     const { error } = outcome;
     const message = error instanceof HostCallError ? error.message : `internal error: ${String(error)}`;
-    caller.record(hostCallEvent.encode(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld)));
+    caller.record(
+      hostCallEvent.encode(type, withheld.length === 0 ? { args, error: message } : redactedHostCall(args, { error: message }, withheld)),
+    );
     return { ok: false, error: message, fatal: false };
   };
   try {
     const value = implementation(...args);
     // Synchronous host functions are recorded at once, keeping the chain in the order the guest acted.
     if (!(value instanceof Promise)) return settle({ value });
-    return value.then((resolved: unknown) => settle({ value: resolved }), (error: unknown) => settle({ error }));
+    return value.then(
+      (resolved: unknown) => settle({ value: resolved }),
+      (error: unknown) => settle({ error }),
+    );
   } catch (error) {
     return settle({ error });
   }

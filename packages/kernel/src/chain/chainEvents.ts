@@ -95,26 +95,45 @@ export class InvalidChainEventError extends KernelError {
   readonly problem: string;
 
   constructor(event: ChainEvent, problem: string, cause?: unknown) {
-    super('invalid-chain', `event ${event.seq} (${event.type}) holds invalid data: ${problem}`, cause === undefined ? undefined : { cause });
+    super(
+      'invalid-chain',
+      `event ${event.seq} (${event.type}) holds invalid data: ${problem}`,
+      cause === undefined ? undefined : { cause },
+    );
     this.seq = event.seq;
     this.eventType = event.type;
     this.problem = problem;
   }
 }
 
-const FAILURE_REASONS: ReadonlySet<string> = new Set<FailureReason>(['init-failed', 'guest-error', 'trap', 'out-of-memory', 'operation-timeout', 'internal']);
+const FAILURE_REASONS: ReadonlySet<string> = new Set<FailureReason>([
+  'init-failed',
+  'guest-error',
+  'trap',
+  'out-of-memory',
+  'operation-timeout',
+  'internal',
+]);
 
 function spawnLike(type: 'actor.spawn' | 'actor.restart'): ChainEventType<SpawnEventData> {
   return {
     type,
     encode: (data) => ({
       type,
-      data: encodeEventData({ name: data.name, version: data.version, component: data.component, manifest: data.manifest, state: data.state, parent: data.parent }),
+      data: encodeEventData({
+        name: data.name,
+        version: data.version,
+        component: data.component,
+        manifest: data.manifest,
+        state: data.state,
+        parent: data.parent,
+      }),
     }),
     decode(event) {
       const data = objectOf(event, type);
       const component = data['component'];
-      if (typeof component !== 'string' || component === '') throw new InvalidChainEventError(event, 'expected component as a non-empty string (its hash)');
+      if (typeof component !== 'string' || component === '')
+        throw new InvalidChainEventError(event, 'expected component as a non-empty string (its hash)');
       const state = bytesOrNull(event, data, 'state');
       const manifest = data['manifest'];
       if (!isRecord(manifest)) throw new InvalidChainEventError(event, 'expected manifest as an object');
@@ -129,8 +148,10 @@ function spawnLike(type: 'actor.spawn' | 'actor.restart'): ChainEventType<SpawnE
           throw new InvalidChainEventError(event, `expected manifest.limits.${field} as a positive integer of at most ${maximum}`);
         }
       }
-      if (!Array.isArray(manifest['handlers']) || !manifest['handlers'].every(isRecord)) throw new InvalidChainEventError(event, 'expected manifest.handlers as an array of objects');
-      if (manifest['componentPath'] !== undefined && typeof manifest['componentPath'] !== 'string') throw new InvalidChainEventError(event, 'expected manifest.componentPath as a string');
+      if (!Array.isArray(manifest['handlers']) || !manifest['handlers'].every(isRecord))
+        throw new InvalidChainEventError(event, 'expected manifest.handlers as an array of objects');
+      if (manifest['componentPath'] !== undefined && typeof manifest['componentPath'] !== 'string')
+        throw new InvalidChainEventError(event, 'expected manifest.componentPath as a string');
       const parent = data['parent'] ?? null;
       if (parent !== null && typeof parent !== 'string') throw new InvalidChainEventError(event, 'expected parent as a string or null');
       // Recorded since the first version; a chain without them still names the actor through its manifest.
@@ -152,7 +173,10 @@ export const actorRestartEvent: ChainEventType<SpawnEventData> = spawnLike('acto
 /** `wasm.call`. */
 export const wasmCallEvent: ChainEventType<WasmCallEventData> = {
   type: 'wasm.call',
-  encode: (data) => ({ type: 'wasm.call', data: encodeEventData({ interface: data.interface, function: data.function, params: data.params }) }),
+  encode: (data) => ({
+    type: 'wasm.call',
+    data: encodeEventData({ interface: data.interface, function: data.function, params: data.params }),
+  }),
   decode(event) {
     const data = objectOf(event, 'wasm.call');
     const { interface: iface, function: fn } = exportOf(event, data);
@@ -265,7 +289,8 @@ function objectOf(event: ChainEvent, type: string | undefined): Record<string, u
 
 function exportOf(event: ChainEvent, data: Record<string, unknown>): { interface: string; function: string } {
   const { interface: iface, function: fn } = data;
-  if (typeof iface !== 'string' || typeof fn !== 'string') throw new InvalidChainEventError(event, 'expected interface and function as strings');
+  if (typeof iface !== 'string' || typeof fn !== 'string')
+    throw new InvalidChainEventError(event, 'expected interface and function as strings');
   return { interface: iface, function: fn };
 }
 
@@ -277,7 +302,8 @@ function bytesOrNull(event: ChainEvent, data: Record<string, unknown>, field: st
 
 function reasonOf(event: ChainEvent, data: Record<string, unknown>): FailureReason {
   const reason = data['reason'];
-  if (typeof reason !== 'string' || !FAILURE_REASONS.has(reason)) throw new InvalidChainEventError(event, `expected reason as one of ${[...FAILURE_REASONS].join(', ')}`);
+  if (typeof reason !== 'string' || !FAILURE_REASONS.has(reason))
+    throw new InvalidChainEventError(event, `expected reason as one of ${[...FAILURE_REASONS].join(', ')}`);
   return reason as FailureReason;
 }
 

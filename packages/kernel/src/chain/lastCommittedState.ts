@@ -13,7 +13,9 @@ export async function lastCommittedState(store: ChainStore, actorId: string): Pr
     const events = await store.read(actorId, { from: Math.max(0, end - STATE_SCAN), to: end });
     for (const event of events.reverse()) {
       if (event.type === 'wasm.result' || event.type === 'actor.spawn' || event.type === 'actor.restart') {
-        const { state } = (event.type === 'wasm.result' ? wasmResultEvent : event.type === 'actor.spawn' ? actorSpawnEvent : actorRestartEvent).decode(event);
+        const { state } = (
+          event.type === 'wasm.result' ? wasmResultEvent : event.type === 'actor.spawn' ? actorSpawnEvent : actorRestartEvent
+        ).decode(event);
         return state ?? undefined;
       }
     }

@@ -50,7 +50,8 @@ export function createSystemChains({ chains, actors, clock, assertOpen }: System
       return live.chainStore;
     }
     const store = await openStore();
-    if ((await store.head(actorId)) === undefined) throw new KernelError('actor-not-found', `no actor with id ${actorId} and no chain for it`);
+    if ((await store.head(actorId)) === undefined)
+      throw new KernelError('actor-not-found', `no actor with id ${actorId} and no chain for it`);
     return store;
   }
 

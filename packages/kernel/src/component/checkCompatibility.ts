@@ -13,11 +13,7 @@ import { toJsName } from './interfaceDeclarations.js';
 const ACTOR_INTERFACE = 'theater:simple/actor';
 
 /** Throws a KernelError naming the first import or export that does not fit the granted handlers. */
-export function checkCompatibility(
-  component: LoadedComponent,
-  granted: readonly HandlerDefinition[],
-  known: HandlerRegistry,
-): void {
+export function checkCompatibility(component: LoadedComponent, granted: readonly HandlerDefinition[], known: HandlerRegistry): void {
   const ungranted = component.imports.filter((name) => !granted.some((handler) => handler.provides.includes(name)));
   if (ungranted.length > 0) {
     const hint = (name: string): string => {

@@ -209,7 +209,8 @@ export const MAX_COMPONENT_BYTES = 256 * 2 ** 20;
 async function readComponent(path: string): Promise<Uint8Array> {
   const read = await readRegularFile(path, MAX_COMPONENT_BYTES);
   if (read.ok) return read.bytes;
-  const code = read.problem === 'missing' ? 'component-not-found' : read.problem === 'too-large' ? 'component-too-large' : 'invalid-component';
+  const code =
+    read.problem === 'missing' ? 'component-not-found' : read.problem === 'too-large' ? 'component-too-large' : 'invalid-component';
   throw new KernelError(code, `component: ${path} ${read.detail}`, { cause: read.cause });
 }
 

@@ -37,7 +37,10 @@ export function parseInterfaceDeclarations(dts: string): InterfaceDeclarations {
     current.lines.push(line);
     current.depth += count(line, '{') - count(line, '}');
     if (current.depth <= 0 && (line.endsWith(';') || line.endsWith('}'))) {
-      declarations[current.name] = current.lines.join(' ').replace(/\s+/g, ' ').replace(/^export /, '');
+      declarations[current.name] = current.lines
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .replace(/^export /, '');
       current = undefined;
     }
   }

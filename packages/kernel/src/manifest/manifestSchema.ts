@@ -69,9 +69,7 @@ const supervision = table({
         'own supervisor decides next.',
     ),
   within_ms: integer('positive').default(5000).describe('The window max_restarts counts restarts in, in milliseconds.'),
-}).transform(
-  (v): ManifestSupervision => ({ strategy: v.strategy, maxRestarts: v.max_restarts, withinMs: v.within_ms }),
-);
+}).transform((v): ManifestSupervision => ({ strategy: v.strategy, maxRestarts: v.max_restarts, withinMs: v.within_ms }));
 
 /** What the document itself says; `componentPath` and `baseDir` are added by the caller. */
 export type ManifestFields = Omit<Manifest, 'componentPath' | 'baseDir'>;
@@ -90,60 +88,62 @@ export function manifestSchema(handlers: HandlerRegistry): z.ZodType<ManifestFie
 
 function documentSchema(handlers: HandlerRegistry): z.ZodType<ManifestFields, unknown> {
   return table({
-  name: nonEmptyString().describe('The actor\'s name, shown in logs, events and errors.'),
-  version: nonEmptyString().describe('The actor\'s version, as you number it (e.g. "0.1.0").'),
-  component: nonEmptyString().describe(
-    'The actor\'s WebAssembly component (.wasm): a path relative to this manifest\'s directory, or absolute.',
-  ),
-  description: anyString().optional().describe('What the actor does, for people reading the manifest.'),
-  init_state: nonEmptyString()
-    .optional()
-    .describe(
-      'A file whose bytes are the actor\'s initial state (relative to this manifest\'s directory, at most 64 MiB); ' +
-        'a state given when spawning wins over it. Without either, the actor starts with no state.',
+    name: nonEmptyString().describe("The actor's name, shown in logs, events and errors."),
+    version: nonEmptyString().describe('The actor\'s version, as you number it (e.g. "0.1.0").'),
+    component: nonEmptyString().describe(
+      "The actor's WebAssembly component (.wasm): a path relative to this manifest's directory, or absolute.",
     ),
-  save_chain: boolean()
-    .default(true)
-    .describe(
-      'Whether the actor\'s event chain is persisted in $THEATER_HOME/db; false keeps it in memory only. A child ' +
-        'may not set false under a parent whose chain is saved.',
-    ),
-  restart: oneOf(RESTART_TYPES)
-    .default('permanent')
-    .describe(
-      'How the actor\'s supervisor treats its exits (OTP restart type): permanent always restarts it, transient ' +
-        'only after a failure, temporary never. Top-level actors are not restarted.',
-    ),
-  limits: limits
-    .prefault({})
-    .describe(
-      'Resource limits of the actor. A supervisor\'s child may not exceed its parent\'s limits; a limit left unset ' +
-        'is compared at its default.',
-    ),
-  supervision: supervision.prefault({}).describe('How this actor supervises the children it spawns.'),
-  handler: z
-    .array(handlerTableSchema(handlers), { error: expected('an array of tables ([[handler]])') })
-    .default([])
-    .describe(
-      'The capabilities granted to the actor, one [[handler]] table each, chosen by type; each type at most once. ' +
-        'The actor can reach nothing else: a component importing an interface no granted handler provides is ' +
-        'refused before it starts.',
-    ),
-}).transform(
-  (v): ManifestFields => ({
-    name: v.name,
-    version: v.version,
-    component: v.component,
-    description: v.description,
-    initState: v.init_state,
-    saveChain: v.save_chain,
-    restart: v.restart,
-    limits: v.limits,
-    supervision: v.supervision,
-    handlers: v.handler,
-  }),
-).meta({
-  title: 'Theater actor manifest (manifest.toml)',
-  description: 'What an actor is (its component and initial state), what it may do (its handlers) and its limits.',
-});
+    description: anyString().optional().describe('What the actor does, for people reading the manifest.'),
+    init_state: nonEmptyString()
+      .optional()
+      .describe(
+        "A file whose bytes are the actor's initial state (relative to this manifest's directory, at most 64 MiB); " +
+          'a state given when spawning wins over it. Without either, the actor starts with no state.',
+      ),
+    save_chain: boolean()
+      .default(true)
+      .describe(
+        "Whether the actor's event chain is persisted in $THEATER_HOME/db; false keeps it in memory only. A child " +
+          'may not set false under a parent whose chain is saved.',
+      ),
+    restart: oneOf(RESTART_TYPES)
+      .default('permanent')
+      .describe(
+        "How the actor's supervisor treats its exits (OTP restart type): permanent always restarts it, transient " +
+          'only after a failure, temporary never. Top-level actors are not restarted.',
+      ),
+    limits: limits
+      .prefault({})
+      .describe(
+        "Resource limits of the actor. A supervisor's child may not exceed its parent's limits; a limit left unset " +
+          'is compared at its default.',
+      ),
+    supervision: supervision.prefault({}).describe('How this actor supervises the children it spawns.'),
+    handler: z
+      .array(handlerTableSchema(handlers), { error: expected('an array of tables ([[handler]])') })
+      .default([])
+      .describe(
+        'The capabilities granted to the actor, one [[handler]] table each, chosen by type; each type at most once. ' +
+          'The actor can reach nothing else: a component importing an interface no granted handler provides is ' +
+          'refused before it starts.',
+      ),
+  })
+    .transform(
+      (v): ManifestFields => ({
+        name: v.name,
+        version: v.version,
+        component: v.component,
+        description: v.description,
+        initState: v.init_state,
+        saveChain: v.save_chain,
+        restart: v.restart,
+        limits: v.limits,
+        supervision: v.supervision,
+        handlers: v.handler,
+      }),
+    )
+    .meta({
+      title: 'Theater actor manifest (manifest.toml)',
+      description: 'What an actor is (its component and initial state), what it may do (its handlers) and its limits.',
+    });
 }

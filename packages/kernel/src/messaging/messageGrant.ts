@@ -23,10 +23,16 @@ export type MessageGrantCheck = (target: MessageRecipient) => void;
 /** The check for an actor system whose handlers are `known`. */
 export function messageGrantCheck(known: readonly HandlerDefinition[]): MessageGrantCheck {
   const delivering = known.filter((handler) => MESSAGE_CLIENT in handler.requiredExports).map((handler) => handler.type);
-  const grant = delivering.length === 0 ? 'no handler of this actor system delivers messages' : `grant it with ${delivering.map((type) => `[[handler]] type = "${type}"`).join(' or ')}`;
+  const grant =
+    delivering.length === 0
+      ? 'no handler of this actor system delivers messages'
+      : `grant it with ${delivering.map((type) => `[[handler]] type = "${type}"`).join(' or ')}`;
   return (target) => {
     if (target.manifest.handlers.some((config) => delivering.includes(config.type))) return;
     const handlers = delivering.length === 1 ? `the ${delivering[0]} handler` : 'a handler that delivers messages';
-    throw new KernelError('permission-denied', `actor ${target.name} (${target.id}) receives no messages: its manifest does not grant ${handlers} (${grant})`);
+    throw new KernelError(
+      'permission-denied',
+      `actor ${target.name} (${target.id}) receives no messages: its manifest does not grant ${handlers} (${grant})`,
+    );
   };
 }

@@ -13,7 +13,12 @@ import type { MessageGrantCheck } from './messageGrant.js';
 import { KernelError } from '../kernelError.js';
 
 const MESSAGES = 'theater:simple/message-server-client';
-const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>(['mailbox-full', 'actor-not-running', 'export-missing', 'permission-denied']);
+const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>([
+  'mailbox-full',
+  'actor-not-running',
+  'export-missing',
+  'permission-denied',
+]);
 
 /** An end of a channel held outside the actor system (the API, the CLI). */
 export interface ExternalChannelEnd {
@@ -145,7 +150,12 @@ export class MessageRouter {
    * Opens a channel from `from` to the actor `to`: its handle-channel-open accepts or rejects it. Resolves with the
    * channel id and the acceptance message, which is also delivered to `from` as the channel's first message.
    */
-  async openChannel(from: ChannelEnd, to: string, initial: Uint8Array, timeoutMs: number): Promise<{ id: string; welcome: Uint8Array | undefined }> {
+  async openChannel(
+    from: ChannelEnd,
+    to: string,
+    initial: Uint8Array,
+    timeoutMs: number,
+  ): Promise<{ id: string; welcome: Uint8Array | undefined }> {
     const opener = 'actorId' in from ? from.actorId : undefined;
     const target = this.#target('channel-open', opener, to);
     if (opener !== undefined) this.#assertNoCycle(opener, to, 'channel open');
@@ -157,7 +167,10 @@ export class MessageRouter {
       output = await Promise.race([
         this.#enqueue('channel-open', opener, target, 'handle-channel-open', [id, initial]),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (error) {
@@ -255,7 +268,11 @@ export class MessageRouter {
   #assertNoCycle(from: string, to: string, what: string): void {
     const path = [from, to];
     let steps = 0;
-    for (let waiting: string | undefined = to; waiting !== undefined && steps++ <= this.#blockedOn.size; waiting = this.#blockedOn.get(waiting)) {
+    for (
+      let waiting: string | undefined = to;
+      waiting !== undefined && steps++ <= this.#blockedOn.size;
+      waiting = this.#blockedOn.get(waiting)
+    ) {
       if (waiting === from) {
         throw new KernelError('request-cycle', `${what} cycle: ${path.join(' → ')}: actor ${from} would wait on itself`);
       }

@@ -27,8 +27,11 @@ export function limitExcess(child: Manifest, parent: Manifest): string[] {
   for (const [key, name] of LIMITS) {
     const wanted = child.limits[key];
     const held = parent.limits[key];
-    if (wanted > held) problems.push(`limits.${name} ${wanted} exceeds the parent's ${held} (a limit left unset takes its default; set it to at most ${held})`);
+    if (wanted > held)
+      problems.push(
+        `limits.${name} ${wanted} exceeds the parent's ${held} (a limit left unset takes its default; set it to at most ${held})`,
+      );
   }
-  if (parent.saveChain && !child.saveChain) problems.push('save_chain is false, but the parent\'s chain is saved');
+  if (parent.saveChain && !child.saveChain) problems.push("save_chain is false, but the parent's chain is saved");
   return problems;
 }

@@ -44,6 +44,8 @@ function forReplay<T>(event: ChainEvent, decode: (event: ChainEvent) => T): T {
     return decode(event);
   } catch (error) {
     if (!(error instanceof InvalidChainEventError)) throw error;
-    throw new KernelError('invalid-chain', `event ${error.seq} (${error.eventType}) cannot be replayed: ${error.problem}`, { cause: error.cause ?? error });
+    throw new KernelError('invalid-chain', `event ${error.seq} (${error.eventType}) cannot be replayed: ${error.problem}`, {
+      cause: error.cause ?? error,
+    });
   }
 }

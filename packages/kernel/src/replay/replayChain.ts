@@ -40,7 +40,13 @@ export interface ReplayContext {
   /** The component to run: the substitute at `componentPath` if given, else the recorded one from the cache. */
   loadComponent(recordedHash: string, manifest: Manifest): Promise<LoadedComponent>;
   /** Instantiates the component for the actor and runs its `init`. */
-  launch(actor: ActorInstance, component: LoadedComponent, manifest: Manifest, state: ActorState, host: HostImplementation): Promise<unknown>;
+  launch(
+    actor: ActorInstance,
+    component: LoadedComponent,
+    manifest: Manifest,
+    state: ActorState,
+    host: HostImplementation,
+  ): Promise<unknown>;
   now(): number;
 }
 
@@ -78,7 +84,8 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     const event = batch[batchAt++]!;
     // What is replayed is verified as it is read (links, hashes, order): a tampered chain never replays as a match.
     const failure = verifier.push(event);
-    if (failure !== undefined) throw new KernelError('invalid-chain', `the chain does not verify at event ${failure.index}: ${failure.reason}`);
+    if (failure !== undefined)
+      throw new KernelError('invalid-chain', `the chain does not verify at event ${failure.index}: ${failure.reason}`);
     lastSeq = event.seq;
     recorder.expect(event);
     return event;
@@ -105,7 +112,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
     const init = pendingCalls.shift()!;
     const actorId = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
-    if (typeof actorId !== 'string') throw new KernelError('invalid-chain', 'the chain\'s first call is not init(id)');
+    if (typeof actorId !== 'string') throw new KernelError('invalid-chain', "the chain's first call is not init(id)");
     await readToNextCall();
 
     const actor = new ActorInstance({
@@ -118,7 +125,10 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       exports: exportedFunctions(component),
       // A replayed actor talks to no one: its host calls are answered from the chain, and the router finds no
       // actor to deliver to, so it has no grant to check.
-      router: new MessageRouter(() => undefined, () => {}),
+      router: new MessageRouter(
+        () => undefined,
+        () => {},
+      ),
     });
     replayed = actor;
     // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
@@ -190,7 +200,10 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
 /** A replayed call may be refused or fail when the actor fails or stops: the comparison reports what matters. */
 function ignoreActorEnd(error: unknown): undefined {
   // export-missing: a substituted component lacks a recorded export; the call then never appears in the replay.
-  if (error instanceof KernelError && ['actor-failed', 'actor-not-running', 'init-failed', 'instantiation-failed', 'export-missing'].includes(error.code)) {
+  if (
+    error instanceof KernelError &&
+    ['actor-failed', 'actor-not-running', 'init-failed', 'instantiation-failed', 'export-missing'].includes(error.code)
+  ) {
     return undefined;
   }
   throw error;

@@ -28,17 +28,20 @@ export function replayHost(
       // What the recorded call withheld, withheld from this one too: the guest received REDACTED for a secret and
       // passes that on where the recorded guest passed the secret (the host call is recorded right after it returns).
       let withheld: readonly string[] = [];
-      table[jsName] = redacting(((...args: unknown[]) => {
-        withheld = [];
-        const recorded = recorder.nextExpected();
-        // A call the chain does not have here gets an error; the recorder reports the divergence when it is recorded.
-        if (recorded?.type !== type) throw new HostCallError(`replay: the recorded actor made no ${type} call here`);
-        const payload = recordedPayload(recorded);
-        withheld = payload.redacted ?? [];
-        if (iface === RUNTIME && witName === 'shutdown') requestShutdown(args[0] as ActorState);
-        if (payload.error !== undefined) throw new HostCallError(payload.error);
-        return payload.result ?? undefined;
-      }) as HostFunction, () => withheld);
+      table[jsName] = redacting(
+        ((...args: unknown[]) => {
+          withheld = [];
+          const recorded = recorder.nextExpected();
+          // A call the chain does not have here gets an error; the recorder reports the divergence when it is recorded.
+          if (recorded?.type !== type) throw new HostCallError(`replay: the recorded actor made no ${type} call here`);
+          const payload = recordedPayload(recorded);
+          withheld = payload.redacted ?? [];
+          if (iface === RUNTIME && witName === 'shutdown') requestShutdown(args[0] as ActorState);
+          if (payload.error !== undefined) throw new HostCallError(payload.error);
+          return payload.result ?? undefined;
+        }) as HostFunction,
+        () => withheld,
+      );
     }
     host[iface] = table;
   }

@@ -68,14 +68,22 @@ export class ReplayRecorder implements ActorChain {
     this.#head = event;
     if (this.divergence !== undefined) return event;
     if (expected === undefined) {
-      const reason = this.#ended && seq > this.#lastSeq
-        ? `the replay recorded more events than the chain's ${this.#lastSeq + 1}`
-        : `no recorded event ${seq} was read before the replay recorded it`;
+      const reason =
+        this.#ended && seq > this.#lastSeq
+          ? `the replay recorded more events than the chain's ${this.#lastSeq + 1}`
+          : `no recorded event ${seq} was read before the replay recorded it`;
       this.#diverge({ index: seq, expected: undefined, actual: describe(event), reason });
     } else if (expected.type !== event.type) {
-      this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason: `expected a ${expected.type} event, the replay recorded ${event.type}` });
+      this.#diverge({
+        index: seq,
+        expected: describe(expected),
+        actual: describe(event),
+        reason: `expected a ${expected.type} event, the replay recorded ${event.type}`,
+      });
     } else if (!bytesEqual(expected.data, event.data)) {
-      const reason = decodes(expected.data) ? `the ${event.type} event's data differs` : `the recorded ${event.type} event's data does not decode (the chain holds corrupt data here)`;
+      const reason = decodes(expected.data)
+        ? `the ${event.type} event's data differs`
+        : `the recorded ${event.type} event's data does not decode (the chain holds corrupt data here)`;
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason });
     } else if (!bytesEqual(expected.hash, event.hash)) {
       // Same contents, different hash: the recorded chain does not hash as it says (tampered or corrupt).

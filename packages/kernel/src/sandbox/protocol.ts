@@ -62,15 +62,7 @@ export type WorkerReport =
    * A host call: `fn` indexes `importTable(spec.imports)`; `oneWay` is 1 when the guest does not wait. `call` numbers
    * the blocking calls of this worker from 1 (0 for a one-way call): the reply must carry it back.
    */
-  | readonly [
-      tag: typeof REPORT.hostCall,
-      op: number,
-      startedAt: number,
-      fn: number,
-      args: readonly unknown[],
-      oneWay: 0 | 1,
-      call: number,
-    ]
+  | readonly [tag: typeof REPORT.hostCall, op: number, startedAt: number, fn: number, args: readonly unknown[], oneWay: 0 | 1, call: number]
   | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown]
   | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure]
   /** The worker saw `halt` and runs nothing more. */

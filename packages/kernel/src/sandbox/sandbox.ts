@@ -95,7 +95,10 @@ export class Sandbox {
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
-      timer = clock.setTimeout(() => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)), deadline.ms);
+      timer = clock.setTimeout(
+        () => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)),
+        deadline.ms,
+      );
     });
     const { prepared: _prepared, ...spec } = load;
     const message = {
@@ -210,7 +213,12 @@ export class Sandbox {
       this.#hostPort.port1.postMessage({ ...reply, call } satisfies HostReplyMessage);
     } catch (error) {
       // The host function returned something that cannot cross to the worker: the guest gets an error instead.
-      const unsendable: HostReplyMessage = { ok: false, error: `${iface}#${fn} returned an unsendable value: ${String(error)}`, fatal: true, call };
+      const unsendable: HostReplyMessage = {
+        ok: false,
+        error: `${iface}#${fn} returned an unsendable value: ${String(error)}`,
+        fatal: true,
+        call,
+      };
       this.#hostPort.port1.postMessage(unsendable);
     }
     Atomics.store(this.#flags, CONTROL.replyReady, 1);
@@ -239,10 +247,14 @@ export class Sandbox {
       }
       delay = Math.min(delay, remaining);
     }
-    this.#watchdog = this.#clock.setTimeout(() => {
-      this.#watchdog = undefined;
-      this.#armWatchdog();
-    }, Math.max(1, delay), { unref: true });
+    this.#watchdog = this.#clock.setTimeout(
+      () => {
+        this.#watchdog = undefined;
+        this.#armWatchdog();
+      },
+      Math.max(1, delay),
+      { unref: true },
+    );
   }
 
   #clearWatchdog(): void {

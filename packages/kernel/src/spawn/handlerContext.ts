@@ -33,7 +33,12 @@ export function createHost(actor: ActorInstance, granted: readonly HandlerDefini
 }
 
 /** The context a handler of type `handlerType`, granted with `config`, gets for `actor`. */
-export function createHandlerContext(actor: ActorInstance, handlerType: string, config: HandlerConfig, source: HandlerContextSource): HandlerContext {
+export function createHandlerContext(
+  actor: ActorInstance,
+  handlerType: string,
+  config: HandlerConfig,
+  source: HandlerContextSource,
+): HandlerContext {
   const { emit, clock, router, resources } = source;
   const id = actor.id;
   const manifest = actor.manifest;
@@ -53,7 +58,14 @@ export function createHandlerContext(actor: ActorInstance, handlerType: string, 
     onExit: (cleanup) => {
       const done = actor.exited.then(cleanup).then(
         () => {},
-        (error: unknown) => emit({ type: 'actor.log', actorId: id, parentId: actor.parentId, message: `${handlerType} handler cleanup failed: ${String(error)}`, time: clock.now() }),
+        (error: unknown) =>
+          emit({
+            type: 'actor.log',
+            actorId: id,
+            parentId: actor.parentId,
+            message: `${handlerType} handler cleanup failed: ${String(error)}`,
+            time: clock.now(),
+          }),
       );
       resources.track(done);
     },

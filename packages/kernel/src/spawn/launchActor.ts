@@ -55,7 +55,13 @@ export function createLauncher({ cache, pool, clock, assertOpen, isClosing }: La
     try {
       assertOpen();
       const { worker, prepared } = await pool.take(spec.key);
-      loaded = await Sandbox.load(worker, { ...spec, state, prepared }, actor.listener, { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' }, clock);
+      loaded = await Sandbox.load(
+        worker,
+        { ...spec, state, prepared },
+        actor.listener,
+        { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
+        clock,
+      );
     } catch (cause) {
       if (!isClosing()) pool.refill();
       if (isKernelError(cause, 'system-closed')) {

@@ -92,7 +92,11 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
     return spawned;
   }
 
-  async function spawnActor(manifestOrPath: Manifest | string, spawnOptions: SpawnOptions, placement: Placement = {}): Promise<ActorInstance> {
+  async function spawnActor(
+    manifestOrPath: Manifest | string,
+    spawnOptions: SpawnOptions,
+    placement: Placement = {},
+  ): Promise<ActorInstance> {
     assertOpen();
     const started = performance.now();
     const manifest = typeof manifestOrPath === 'string' ? await loadManifest(manifestOrPath, { handlers }) : manifestOrPath;
@@ -145,7 +149,14 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
     });
     emit({ type: 'actor.spawned', actorId: id, parentId, name: manifest.name, componentHash: component.hash });
     if (restarting !== undefined) {
-      emit({ type: 'actor.restarted', actorId: id, parentId, name: manifest.name, componentHash: component.hash, resumed: restarting.resumed === true });
+      emit({
+        type: 'actor.restarted',
+        actorId: id,
+        parentId,
+        name: manifest.name,
+        componentHash: component.hash,
+        resumed: restarting.resumed === true,
+      });
     }
     actor.record(
       (restarting === undefined ? actorSpawnEvent : actorRestartEvent).encode({
@@ -167,7 +178,12 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
   }
 
   /** Lets each granted handler check what its grant names outside the manifest, before anything starts. */
-  async function admit(actorId: string, manifest: Manifest, granted: readonly HandlerDefinition[], parentId: string | undefined): Promise<void> {
+  async function admit(
+    actorId: string,
+    manifest: Manifest,
+    granted: readonly HandlerDefinition[],
+    parentId: string | undefined,
+  ): Promise<void> {
     const parent = parentId === undefined ? undefined : actors.get(parentId);
     for (const [index, handler] of granted.entries()) {
       if (handler.admit === undefined) continue;

@@ -27,7 +27,12 @@ export type ChildFileKind = 'manifest' | 'component' | 'init_state';
  * const path = await childFilePath(parent.baseDir, 'manifest', 'workers/a.toml', parent.baseDir);
  * const manifest = await loadManifest(path);
  */
-export async function childFilePath(supervisorDir: string | undefined, kind: ChildFileKind, given: string, base: string | undefined): Promise<string> {
+export async function childFilePath(
+  supervisorDir: string | undefined,
+  kind: ChildFileKind,
+  given: string,
+  base: string | undefined,
+): Promise<string> {
   return confine(supervisorDir, kind, given, against(base, given));
 }
 

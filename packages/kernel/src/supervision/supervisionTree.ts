@@ -137,7 +137,10 @@ export class SupervisionTree {
     if (parentId === undefined) return work();
     // One decision at a time per parent, in the order its children ended.
     const queued = (this.#queues.get(parentId) ?? Promise.resolve()).then(work, work);
-    this.#queues.set(parentId, queued.catch(() => {}));
+    this.#queues.set(
+      parentId,
+      queued.catch(() => {}),
+    );
     return queued;
   }
 
@@ -154,7 +157,11 @@ export class SupervisionTree {
       return;
     }
     const childExit: ChildExit =
-      exit.status === 'failed' ? { kind: 'failed', reason: exit.failure.reason } : exit.by === 'self' ? { kind: 'normal' } : { kind: 'shutdown' };
+      exit.status === 'failed'
+        ? { kind: 'failed', reason: exit.failure.reason }
+        : exit.by === 'self'
+          ? { kind: 'normal' }
+          : { kind: 'shutdown' };
     const siblings = this.children(parentId);
     const plan = planRestart(
       parent.manifest.supervision.strategy,
@@ -202,13 +209,17 @@ export class SupervisionTree {
     const unheard = this.#unheard.get(parent.id) ?? new Map<string, number>();
     const waiting = unheard.get(childId) ?? 0;
     const bound = parent.manifest.supervision.maxRestarts + 1;
-    if (waiting >= bound) return `${waiting} notices of child ${childId}'s exits left unhandled (at most max_restarts + 1 = ${bound} may wait)`;
+    if (waiting >= bound)
+      return `${waiting} notices of child ${childId}'s exits left unhandled (at most max_restarts + 1 = ${bound} may wait)`;
     let notice: Promise<unknown>;
     try {
       notice =
         exit.status === 'failed'
           ? // Every failure reason is itself a `wit-error-type` case, named as jco names it.
-            parent.notify(HANDLERS, 'handle-child-error', [childId, { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) }])
+            parent.notify(HANDLERS, 'handle-child-error', [
+              childId,
+              { errorType: exit.failure.reason, data: utf8.encode(exit.failure.message) },
+            ])
           : parent.notify(HANDLERS, 'handle-child-exit', [childId, exit.data]);
     } catch {
       // The parent does not export supervisor-handlers, or is stopping.

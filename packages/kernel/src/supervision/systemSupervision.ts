@@ -94,7 +94,10 @@ export function createSystemSupervision(source: SupervisionSource): SystemSuperv
     const [first] = await store.read(actorId, { limit: 1 });
     const spawned = first?.type === 'actor.spawn' ? recordedSpawn(first) : undefined;
     if (expectedParent !== undefined && spawned?.parent !== expectedParent) {
-      throw new KernelError('permission-denied', `actor ${actorId} was not a child of actor ${expectedParent}, or has no saved chain to resume`);
+      throw new KernelError(
+        'permission-denied',
+        `actor ${actorId} was not a child of actor ${expectedParent}, or has no saved chain to resume`,
+      );
     }
     if (spawned === undefined) throw new KernelError('actor-not-found', `actor ${actorId} has no saved chain to resume`);
     if (actors.has(actorId)) throw new KernelError('actor-exists', `actor ${actorId} is running`);
@@ -102,7 +105,10 @@ export function createSystemSupervision(source: SupervisionSource): SystemSuperv
     if (parentId !== undefined) {
       const parent = actors.get(parentId);
       if (parent === undefined || parent.status !== 'running') {
-        throw new KernelError('actor-not-running', `actor ${actorId} is a child of actor ${parentId}, which is not running: resume the parent first`);
+        throw new KernelError(
+          'actor-not-running',
+          `actor ${actorId} is a child of actor ${parentId}, which is not running: resume the parent first`,
+        );
       }
       // The parent may hold less than when the child first ran: it is judged against the parent as it is now.
       await confineChildFiles(spawned.manifest, parent.manifest.baseDir);
@@ -130,7 +136,10 @@ export function createSystemSupervision(source: SupervisionSource): SystemSuperv
   function refuseExcess(child: Manifest, parent: Manifest): void {
     const excess = permissionExcess(child, parent, source.handlers);
     if (excess.length > 0) {
-      throw new KernelError('permission-denied', `child ${child.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`);
+      throw new KernelError(
+        'permission-denied',
+        `child ${child.name} asks for more than its parent ${parent.name} holds: ${excess.join('; ')}`,
+      );
     }
   }
 
@@ -142,6 +151,7 @@ export function createSystemSupervision(source: SupervisionSource): SystemSuperv
  * manifest, read only once it is known to lie inside the parent's directory.
  */
 async function childManifest(reference: string, parent: Manifest, handlers: HandlerRegistry): Promise<Manifest> {
-  if (reference.includes('\n') || reference.includes('=')) return parseManifest(reference, parent.baseDir === undefined ? { handlers } : { handlers, baseDir: parent.baseDir });
+  if (reference.includes('\n') || reference.includes('='))
+    return parseManifest(reference, parent.baseDir === undefined ? { handlers } : { handlers, baseDir: parent.baseDir });
   return loadManifest(await childFilePath(parent.baseDir, 'manifest', reference, parent.baseDir), { handlers });
 }

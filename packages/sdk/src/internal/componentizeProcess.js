@@ -30,6 +30,10 @@ process.once('message', async (/** @type {ComponentizeJob} */ job) => {
     });
     reply({ ok: true, component: new Uint8Array(component) });
   } catch (error) {
-    reply(error instanceof Error ? { ok: false, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) } : { ok: false, message: String(error) });
+    reply(
+      error instanceof Error
+        ? { ok: false, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) }
+        : { ok: false, message: String(error) },
+    );
   }
 });

@@ -30,7 +30,9 @@ export function resolveDerivedWorld(world: DerivedWorld, implemented: (iface: st
  */
 export function derivedWorldFile(world: ResolvedWorld, witFiles: readonly WitFile[]): WitFile {
   const declared = new Set(
-    witFiles.flatMap((file) => [...file.text.matchAll(/^\s*interface\s+([a-z0-9-]+)\s*\{/gmu)].map((match) => `${WIT_PACKAGE}/${match[1]!}`)),
+    witFiles.flatMap((file) =>
+      [...file.text.matchAll(/^\s*interface\s+([a-z0-9-]+)\s*\{/gmu)].map((match) => `${WIT_PACKAGE}/${match[1]!}`),
+    ),
   );
   const unknown = [...world.imports, ...world.exports].filter((name) => !declared.has(name));
   if (unknown.length > 0) {

@@ -9,7 +9,9 @@ let jco: Promise<Jco> | undefined;
 /** jco, imported on first use. */
 export function loadJco(): Promise<Jco> {
   // componentEmbed (jco-transpile's wasm-tools) reads the WIT folder through a preview2-shim that may preopen nothing.
-  jco ??= preopenHostRoot(['@bytecodealliance/jco', '@bytecodealliance/jco-transpile/wasm-tools']).then(() => import('@bytecodealliance/jco'));
+  jco ??= preopenHostRoot(['@bytecodealliance/jco', '@bytecodealliance/jco-transpile/wasm-tools']).then(
+    () => import('@bytecodealliance/jco'),
+  );
   return jco;
 }
 

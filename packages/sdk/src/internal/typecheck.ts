@@ -45,8 +45,15 @@ export function typecheckActor(entry: string): void {
   const lines = diagnostics.slice(0, MAX_DIAGNOSTICS).map((diagnostic) => formatDiagnostic(ts, diagnostic));
   if (diagnostics.length > MAX_DIAGNOSTICS) lines.push(`… and ${diagnostics.length - MAX_DIAGNOSTICS} more`);
   // A tsconfig without the SDK's declarations (a parent project's, say) cannot find the theater:simple modules.
-  if (diagnostics.some((diagnostic) => diagnostic.code === 2307 && /'theater:simple\//u.test(String(ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '))))) {
-    lines.push(`hint: the theater:simple/* modules are declared by @theater/sdk/wit-types: add it to "types" in ${configPath === undefined ? 'tsconfig.json' : displayFile(configPath)}`);
+  if (
+    diagnostics.some(
+      (diagnostic) =>
+        diagnostic.code === 2307 && /'theater:simple\//u.test(String(ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '))),
+    )
+  ) {
+    lines.push(
+      `hint: the theater:simple/* modules are declared by @theater/sdk/wit-types: add it to "types" in ${configPath === undefined ? 'tsconfig.json' : displayFile(configPath)}`,
+    );
   }
   const errors = diagnostics.length === 1 ? '1 type error' : `${diagnostics.length} type errors`;
   const config = configPath === undefined ? 'default options' : displayFile(configPath);
@@ -63,10 +70,14 @@ function compilerOptions(
     return { options, configErrors: errors };
   }
   const configErrors: import('typescript').Diagnostic[] = [];
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => configErrors.push(diagnostic),
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => configErrors.push(diagnostic),
+    },
+  );
   // A tsconfig whose `include` matches no file is fine here: the entry is the root.
   const relevant = (parsed?.errors ?? []).filter((diagnostic) => diagnostic.code !== 18003);
   return { options: parsed?.options ?? {}, configErrors: [...configErrors, ...relevant] };

@@ -10,7 +10,8 @@ import { TheaterCommand } from '../../lib/theaterCommand.js';
 export default class ChainExport extends TheaterCommand {
   static override summary = "Export an actor's chain from the home's store to a chain file.";
 
-  static override description = `Writes the actor's events and signed checkpoints, from the Theater home's chain store, to a portable chain file (the chain file format of @theater/event-chain), which theater chain verify checks anywhere. The file is written whole or not at all: to a temporary file in the same directory, then renamed. An existing file is kept unless --force is given. While a server runs on the home (theater server), an actor's chain is read through it (the store is then the server's), with the same output.
+  static override description =
+    `Writes the actor's events and signed checkpoints, from the Theater home's chain store, to a portable chain file (the chain file format of @theater/event-chain), which theater chain verify checks anywhere. The file is written whole or not at all: to a temporary file in the same directory, then renamed. An existing file is kept unless --force is given. While a server runs on the home (theater server), an actor's chain is read through it (the store is then the server's), with the same output.
 
 Exit codes: 0 ok; 2 bad input (no such actor in the home's store or a prefix of several ids, the output exists or is a directory or cannot be written, the store in use by another process).`;
 

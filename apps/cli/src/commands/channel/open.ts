@@ -29,7 +29,8 @@ export interface ChannelJson {
 export default class ChannelOpen extends TheaterCommand {
   static override summary = 'Open a channel to an actor in a running server: stdin lines are sent, received messages printed.';
 
-  static override description = `Opens a channel with the initial message (text; empty when not given); the actor accepts it (its welcome, if any, is printed first) or rejects it (channel-rejected, exit 2). Then each line read from stdin is sent as one message (UTF-8, without its newline), and each message the actor sends is printed on its own line: as text when it is printable UTF-8 (JSON-quoted when it is empty, padded or spans lines), else as hex with its size. Status lines go to stderr.
+  static override description =
+    `Opens a channel with the initial message (text; empty when not given); the actor accepts it (its welcome, if any, is printed first) or rejects it (channel-rejected, exit 2). Then each line read from stdin is sent as one message (UTF-8, without its newline), and each message the actor sends is printed on its own line: as text when it is printable UTF-8 (JSON-quoted when it is empty, padded or spans lines), else as hex with its size. Status lines go to stderr.
 
 Ctrl-D (the end of stdin) or Ctrl-C closes the channel and ends the command; the actor closing the channel, or ending, ends it too. Both exit 0.
 
@@ -68,7 +69,12 @@ Exit codes: 0 the channel closed (either side); 1 the connection to the server w
       }
     } catch (error) {
       if (!isTheaterApiError(error, 'network-error')) throw error;
-      throw new CommandFailure(EXIT.failed, [`network-error: ${error.message}`], { error: { code: error.code, message: error.message } }, { cause: error });
+      throw new CommandFailure(
+        EXIT.failed,
+        [`network-error: ${error.message}`],
+        { error: { code: error.code, message: error.message } },
+        { cause: error },
+      );
     } finally {
       process.removeListener('SIGINT', onInterrupt);
       sent.stop();

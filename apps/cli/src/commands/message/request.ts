@@ -14,7 +14,8 @@ export interface RequestJson {
 export default class MessageRequest extends TheaterCommand {
   static override summary = 'Send a request to an actor in a running server and print its reply.';
 
-  static override description = `The request is exactly one of: a text argument (sent as UTF-8), --json <value> (a JSON value, sent as its UTF-8 JSON) or --file <path> (the file's bytes); --json is told apart from the JSON-output flag as in theater message send: right after the actor id and followed by a value, it is the request.
+  static override description =
+    `The request is exactly one of: a text argument (sent as UTF-8), --json <value> (a JSON value, sent as its UTF-8 JSON) or --file <path> (the file's bytes); --json is told apart from the JSON-output flag as in theater message send: right after the actor id and followed by a value, it is the request.
 
 The reply is printed as text when it is printable UTF-8 (quoted when it is empty or padded with spaces), else as hex with its size (0x02000000 (4 bytes)). --json prints { actorId, reply: { text?, json?, base64 } }: base64 always, text when the reply is printable UTF-8, json when that text is JSON.
 

@@ -12,7 +12,8 @@ export interface SendJson {
 export default class MessageSend extends TheaterCommand {
   static override summary = "Send a one-way message to an actor in a running server; returns once the actor's handling of it is committed.";
 
-  static override description = `The message is exactly one of: a text argument (sent as UTF-8), --json <value> (a JSON value, sent as its UTF-8 JSON) or --file <path> (the file's bytes).
+  static override description =
+    `The message is exactly one of: a text argument (sent as UTF-8), --json <value> (a JSON value, sent as its UTF-8 JSON) or --file <path> (the file's bytes).
 
 --json right after the actor id, followed by a value, is the message; any other --json asks for JSON output, as on every command: theater message send <id> --json '{"add":1}' --json sends JSON and prints JSON; theater message send <id> hello --json sends the text hello and prints JSON. --json=<value> is always the message. A text that starts with - goes after --: theater message send <id> -- -1.
 

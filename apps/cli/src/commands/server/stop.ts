@@ -13,7 +13,8 @@ const STOP_TIMEOUT_MS = 120_000;
 export default class ServerStop extends TheaterCommand {
   static override summary = 'Stop the server running on a home and wait until it has stopped.';
 
-  static override description = `Sends SIGTERM to the server named by <home>/server.json and waits until it has exited: its actors stop children first, their chains are checkpointed and the store is closed. \`theater server --resume\` brings the actors back.
+  static override description =
+    `Sends SIGTERM to the server named by <home>/server.json and waits until it has exited: its actors stop children first, their chains are checkpointed and the store is closed. \`theater server --resume\` brings the actors back.
 
 Exit codes: 0 stopped; 1 it did not stop in time; 2 no server runs on the home.`;
 

@@ -53,14 +53,17 @@ export async function theaterDependencies(projectDir: string): Promise<TheaterDe
 async function inTheaterWorkspace(dir: string): Promise<boolean> {
   for (let root = dirname(dir); ; root = dirname(root)) {
     const workspace = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8').catch(() => undefined);
-    if (workspace !== undefined) return (await isTheaterRepository(root)) && workspaceGlobs(workspace).some((glob) => matches(glob, relative(root, dir)));
+    if (workspace !== undefined)
+      return (await isTheaterRepository(root)) && workspaceGlobs(workspace).some((glob) => matches(glob, relative(root, dir)));
     if (dirname(root) === root) return false;
   }
 }
 
 async function isTheaterRepository(root: string): Promise<boolean> {
   try {
-    return (JSON.parse(await readFile(join(root, 'packages', 'sdk', 'package.json'), 'utf8')) as { name?: unknown }).name === '@theater/sdk';
+    return (
+      (JSON.parse(await readFile(join(root, 'packages', 'sdk', 'package.json'), 'utf8')) as { name?: unknown }).name === '@theater/sdk'
+    );
   } catch {
     return false;
   }
@@ -86,7 +89,14 @@ function matches(glob: string, path: string): boolean {
   const pattern = glob
     .replace(/\/+$/u, '')
     .split('/')
-    .map((segment) => (segment === '**' ? '.*' : segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/gu, '\\$&')).join('[^/]*')))
+    .map((segment) =>
+      segment === '**'
+        ? '.*'
+        : segment
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/gu, '\\$&'))
+            .join('[^/]*'),
+    )
     .join('/');
   return new RegExp(`^${pattern}$`, 'u').test(path.split(sep).join('/'));
 }

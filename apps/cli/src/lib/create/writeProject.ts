@@ -8,7 +8,12 @@ import { commonTemplateDir, templateDir, type TemplateName } from './templates.j
 const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 
 /** Writes the project into `dir` (which must not exist or be empty) and returns the files written, relative to it. */
-export async function writeProject(dir: string, name: string, template: TemplateName, dependencies: TheaterDependencies): Promise<string[]> {
+export async function writeProject(
+  dir: string,
+  name: string,
+  template: TemplateName,
+  dependencies: TheaterDependencies,
+): Promise<string[]> {
   const files = new Map<string, string>();
   for (const source of [commonTemplateDir(), templateDir(template)]) {
     for (const path of await listFiles(source)) {

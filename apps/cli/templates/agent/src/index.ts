@@ -77,11 +77,16 @@ const TOOLS = [
   tool('save_note', 'Save a short note to remember later.', { text: { type: 'string', description: 'The note.' } }),
   tool('list_notes', 'List every note saved so far.', {}),
   tool('current_time', 'The current date and time, UTC, as ISO 8601.', {}),
-  tool('fetch_url', 'Fetch a web page with GET and return the start of its text.', { url: { type: 'string', description: 'An http(s) URL.' } }),
+  tool('fetch_url', 'Fetch a web page with GET and return the start of its text.', {
+    url: { type: 'string', description: 'An http(s) URL.' },
+  }),
 ];
 
 function tool(name: string, description: string, properties: Record<string, unknown>): unknown {
-  return { type: 'function', function: { name, description, parameters: { type: 'object', properties, required: Object.keys(properties) } } };
+  return {
+    type: 'function',
+    function: { name, description, parameters: { type: 'object', properties, required: Object.keys(properties) } },
+  };
 }
 
 /** Each tool: its arguments (parsed from the model's JSON) in, a JSON-able result out; a throw is the tool's error. */
@@ -152,7 +157,10 @@ function complete(agent: Agent, { url, model, key }: Endpoint, messages: ChatMes
     response = sendHttp({
       method: 'POST',
       uri: url,
-      headers: [['content-type', 'application/json'], ['authorization', `Bearer ${key}`]],
+      headers: [
+        ['content-type', 'application/json'],
+        ['authorization', `Bearer ${key}`],
+      ],
       body: encoder.encode(body),
     });
   } catch (error) {
@@ -169,11 +177,16 @@ function complete(agent: Agent, { url, model, key }: Endpoint, messages: ChatMes
     throw new LlmError('llm-error', `the model endpoint answered ${response.status}: ${parsed?.error?.message ?? text.slice(0, 200)}`);
   }
   const message = parsed?.choices?.[0]?.message;
-  if (message === undefined || message.role !== 'assistant') throw new LlmError('llm-error', 'the model endpoint answered without an assistant message');
+  if (message === undefined || message.role !== 'assistant')
+    throw new LlmError('llm-error', 'the model endpoint answered without an assistant message');
   if (message.tool_calls !== undefined && !(Array.isArray(message.tool_calls) && message.tool_calls.every(isToolCall))) {
     throw new LlmError('llm-error', 'the model endpoint answered with malformed tool calls');
   }
-  return { role: 'assistant', content: message.content ?? null, ...(message.tool_calls === undefined ? {} : { tool_calls: message.tool_calls }) };
+  return {
+    role: 'assistant',
+    content: message.content ?? null,
+    ...(message.tool_calls === undefined ? {} : { tool_calls: message.tool_calls }),
+  };
 }
 
 function isToolCall(call: unknown): call is ToolCall {
@@ -189,7 +202,8 @@ function runTool(agent: Agent, call: ToolCall): ToolCallRecord {
     const implementation = Object.hasOwn(TOOL_CALLS, name) ? TOOL_CALLS[name] : undefined;
     if (implementation === undefined) throw new Error(`no tool named ${name}`);
     const args: unknown = JSON.parse(text === '' ? '{}' : text);
-    if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`the arguments must be a JSON object, got ${text}`);
+    if (typeof args !== 'object' || args === null || Array.isArray(args))
+      throw new Error(`the arguments must be a JSON object, got ${text}`);
     const result = JSON.stringify(implementation(args as Record<string, unknown>, agent));
     log(`tool ${name}(${text}) → ${result}`);
     return { name, arguments: text, ok: true, result };
@@ -201,7 +215,10 @@ function runTool(agent: Agent, call: ToolCall): ToolCallRecord {
 }
 
 /** Asks the model, running its tool calls, until it answers with content (at most {@link MAX_ROUNDS} calls). */
-function converse(agent: Agent, question: string): { messages: ChatMessage[]; answer: string; toolCalls: ToolCallRecord[]; rounds: number } {
+function converse(
+  agent: Agent,
+  question: string,
+): { messages: ChatMessage[]; answer: string; toolCalls: ToolCallRecord[]; rounds: number } {
   const messages: ChatMessage[] = [...agent.messages, { role: 'user', content: question }];
   const toolCalls: ToolCallRecord[] = [];
   const target = endpoint(agent);

@@ -23,7 +23,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function respond(status: number, contentType: string, body: string): HttpResponse {
-  return { status, headers: [['content-type', contentType], ['cache-control', 'no-store']], body: encoder.encode(body) };
+  return {
+    status,
+    headers: [
+      ['content-type', contentType],
+      ['cache-control', 'no-store'],
+    ],
+    body: encoder.encode(body),
+  };
 }
 
 function page(visits: number): string {
@@ -64,7 +71,10 @@ export default defineActor({
     if (request.method === 'POST') {
       const note = decoder.decode(request.body ?? new Uint8Array()).trim();
       if (note === '') return { state: site, response: respond(400, 'application/json', '{"error":"empty note"}') };
-      return { state: { ...site, notes: [...site.notes, note] }, response: respond(201, 'application/json', JSON.stringify({ added: note })) };
+      return {
+        state: { ...site, notes: [...site.notes, note] },
+        response: respond(201, 'application/json', JSON.stringify({ added: note })),
+      };
     }
     return { state: site, response: respond(200, 'application/json', JSON.stringify(site.notes)) };
   },
