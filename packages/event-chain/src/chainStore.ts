@@ -568,7 +568,10 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
       // Registered before the head is read and the history iterator takes its snapshot: an append that is not in
       // the snapshot notifies after this point, so it lands in the buffer; one in both is dropped by seq.
       let set = subscriptions.get(actorId);
-      if (set === undefined) subscriptions.set(actorId, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        subscriptions.set(actorId, set);
+      }
       set.add(subscription);
       try {
         const head = await currentHead(actorId);

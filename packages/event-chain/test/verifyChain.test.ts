@@ -322,9 +322,9 @@ describe('verifyChain', () => {
     const push = (type: string, data: Uint8Array, time: number): void => {
       chain.push(createEvent(chain.at(-1), { type, data, time }));
     };
-    dataLengths.forEach((length) => push('wasm.call', new Uint8Array(length).fill(length & 0xff), 1));
-    times.forEach((time) => push('wasm.call', text('t'), time));
-    types.forEach((type) => push(type, text('t'), 1));
+    for (const length of dataLengths) push('wasm.call', new Uint8Array(length).fill(length & 0xff), 1);
+    for (const time of times) push('wasm.call', text('t'), time);
+    for (const type of types) push(type, text('t'), 1);
     // seq itself crosses the 1-, 2- and 3-byte widths (24, 256, 65,536).
     while (chain.length < 65_540) push('wasm.result', text(String(chain.length)), 1_700_000_000_000);
 

@@ -152,8 +152,11 @@ export const processHandler: HandlerDefinition<ProcessHandlerConfig> = {
             throw new HostCallError(`the process directory (cwd ${config.cwd}) no longer exists`);
           });
     grantedDir?.catch(() => {});
-    const root = (): Promise<string> =>
-      grantedDir ?? (privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir)));
+    const root = (): Promise<string> => {
+      if (grantedDir !== undefined) return grantedDir;
+      privateDir ??= mkdtemp(join(tmpdir(), 'theater-process-')).then((dir) => realpath(dir));
+      return privateDir;
+    };
 
     context.onExit(async () => {
       ended = true;

@@ -79,9 +79,11 @@ describe('HandlerRegistry', () => {
 
   it("puts each definition's schema and description in the manifest's JSON Schema", () => {
     const schema = manifestJsonSchema(handlers);
-    const variants = (
-      schema.properties?.['handler'] as { items: { oneOf: { description?: string; properties: Record<string, unknown> }[] } }
-    ).items.oneOf;
+    const handlerTables = schema.properties?.['handler'] as
+      | { items: { oneOf: { description?: string; properties: Record<string, unknown> }[] } }
+      | undefined;
+    expect(handlerTables).toBeDefined();
+    const variants = handlerTables!.items.oneOf;
     expect(variants.map((variant) => variant.description)).toEqual(['Rings a bell (example:bells/bell).', 'Nothing at all.']);
     expect(variants[0]?.properties['rings']).toMatchObject({
       type: 'integer',

@@ -74,7 +74,10 @@ export function trackHandles(): HandleTracker {
       settled(
         () => {
           const byType: Record<string, string[]> = {};
-          for (const { type, site } of open.values()) (byType[type] ??= []).push(site);
+          for (const { type, site } of open.values()) {
+            byType[type] ??= [];
+            byType[type].push(site);
+          }
           return byType;
         },
         () => {
