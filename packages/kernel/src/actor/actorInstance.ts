@@ -5,43 +5,21 @@
  * result. What the sandbox reports is handled by `actorListener.ts`, host calls by `hostDispatch.ts`.
  */
 import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
-import type { ActorChain } from '../chain/actorChain.js';
 import { actorFailEvent, actorStopEvent, type EncodedEvent } from '../chain/chainEvents.js';
 import type { ActorState, HostImplementation } from '../handler.js';
-import type { Inspector } from '../inspection.js';
-import { KernelError, isKernelError } from '../kernelError.js';
+import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { toJsName } from '../component/interfaceDeclarations.js';
 import type { Sandbox, SandboxListener } from '../sandbox/sandbox.js';
 import type { Actor, ActorExit, ActorStatus } from './actor.js';
 import type { ActorFailure, FailureReason } from './actorFailure.js';
 import { createActorListener } from './actorListener.js';
+import { callFromOutside, requestFromOutside, sendFromOutside } from './externalMessages.js';
 import { ActorRecorder, chainWriteFailed, messageOf } from './actorRecorder.js';
-import { OperationQueue, type DeadlineLimit } from './operationQueue.js';
-import type { MessageRouter } from '../messaging/messageRouter.js';
+import type { ActorInstanceOptions, EnqueueOptions } from './actorInstanceOptions.js';
+import { OperationQueue } from './operationQueue.js';
 
 const ACTOR = 'theater:simple/actor';
-
-/** Everything an actor needs from its system. */
-export interface ActorInstanceOptions {
-  readonly id: string;
-  /** The supervising actor; undefined (or absent) for a root actor. */
-  readonly parentId?: string | undefined;
-  readonly manifest: Manifest;
-  readonly componentHash: string;
-  readonly chain: ActorChain;
-  readonly inspector: Inspector;
-  readonly now: () => number;
-  /** The export functions the component has, as `interface#wit-name`. */
-  readonly exports: ReadonlySet<string>;
-  /** Routes requests (with deferred replies) to actors. */
-  readonly router: MessageRouter;
-  /** Runs when the actor starts stopping, before its instance ends (its children stop here). */
-  readonly beforeStop?: () => Promise<void>;
-}
-
-/** How an operation is enqueued: `onOutput` (see `enqueue`), and the limit its deadline comes from (`init`'s own). */
-type EnqueueOptions = { readonly onOutput?: (output: unknown) => void; readonly limit?: DeadlineLimit; readonly outsideBound?: boolean };
 
 /** The kernel's implementation of an actor. */
 export class ActorInstance implements Actor {
@@ -161,34 +139,16 @@ export class ActorInstance implements Actor {
     }
   }
 
-  async send(message: Uint8Array): Promise<void> {
-    assertBytes(message, 'message');
-    // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
-    await this.#options.router.send(undefined, this, message.slice());
+  send(message: Uint8Array): Promise<void> {
+    return sendFromOutside(this.#options.router, this, message);
   }
 
-  async request(message: Uint8Array): Promise<Uint8Array> {
-    assertBytes(message, 'message');
-    const timeoutMs = this.manifest.limits.callTimeoutMs;
-    try {
-      return await this.#options.router.request(undefined, this, message.slice(), timeoutMs);
-    } catch (error) {
-      if (!isKernelError(error, 'request-timeout')) throw error;
-      throw new KernelError(
-        'request-timeout',
-        `actor ${this.name} (${this.id}) did not answer the request within ${timeoutMs} ms (limits.call_timeout_ms)`,
-        { cause: error },
-      );
-    }
+  request(message: Uint8Array): Promise<Uint8Array> {
+    return requestFromOutside(this.#options.router, this, message);
   }
 
   call(iface: string, fn: string, params: readonly unknown[]): Promise<unknown> {
-    if (!Array.isArray(params)) throw new TypeError('expected params as an array (the WIT params tuple)');
-    try {
-      return this.enqueue(iface, fn, structuredClone(params));
-    } catch (error) {
-      return Promise.reject(error instanceof KernelError ? error : new TypeError(`params cannot be sent to the actor: ${String(error)}`));
-    }
+    return callFromOutside(this, iface, fn, params);
   }
 
   /**
@@ -247,18 +207,10 @@ export class ActorInstance implements Actor {
       message: failure.message,
     });
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
-    void this.#recordEnd(actorFailEvent.encode(failure))
+    void this.#recorder
+      .end(actorFailEvent.encode(failure))
       .catch(() => {})
       .then(() => this.#resolveExit({ status: 'failed', failure }));
-  }
-
-  /** Records the last event, makes the chain durable and signs its head. */
-  async #recordEnd(event: EncodedEvent): Promise<void> {
-    try {
-      this.#recorder.recordOrThrow(event);
-    } finally {
-      await this.#recorder.seal();
-    }
   }
 
   async #stop(by: 'request' | 'self', data: ActorState): Promise<void> {
@@ -279,7 +231,7 @@ export class ActorInstance implements Actor {
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
     try {
-      await this.#recordEnd(actorStopEvent.encode({ by, data: data ?? null }));
+      await this.#recorder.end(actorStopEvent.encode({ by, data: data ?? null }));
     } catch (error) {
       throw chainWriteFailed(this.name, this.id, error);
     } finally {
@@ -287,8 +239,4 @@ export class ActorInstance implements Actor {
       this.#resolveExit({ status: 'stopped', by, data });
     }
   }
-}
-
-function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`expected ${what} as a Uint8Array, got ${typeof value}`);
 }

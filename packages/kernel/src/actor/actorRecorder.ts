@@ -37,9 +37,13 @@ export class ActorRecorder {
     return this.#chain.flush();
   }
 
-  /** Makes the chain durable and signs its head. */
-  seal(): Promise<void> {
-    return this.#chain.seal();
+  /** Records an actor's last event, then makes the chain durable and signs its head (also when recording failed). */
+  async end(event: EncodedEvent): Promise<void> {
+    try {
+      this.recordOrThrow(event);
+    } finally {
+      await this.#chain.seal();
+    }
   }
 
   /** Records an event (durable by the next flush); one the chain cannot take is reported to `broken`. */
