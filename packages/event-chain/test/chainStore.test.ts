@@ -14,8 +14,9 @@ import { runInNewContext } from 'node:vm';
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
 import { openChainStore, openMemoryChainStore, type ChainStore } from '../src/chainStore.js';
-import { ChainError, isChainError, type ChainErrorCode } from '../src/chainError.js';
-import { encodeStoredEvent, hashEventFields, type ChainEvent, type EventInput } from '../src/eventFormat.js';
+import { isChainError } from '../src/chainError.js';
+import { encodeStoredEvent, type ChainEvent, type EventInput } from '../src/eventFormat.js';
+import { expectCode, expectLinkedChain } from '../src/testing/index.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -39,26 +40,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 const concat = (chunks: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(chunks));
-
-/** Seqs from 0 without gaps, each parent the previous hash, each hash recomputed from the fields. */
-function expectLinkedChain(events: readonly ChainEvent[]): void {
-  events.forEach((event, index) => {
-    expect(event.seq).toBe(index);
-    expect(event.parent).toEqual(index === 0 ? null : events[index - 1]!.hash);
-    const { hash, ...fields } = event;
-    expect(hashEventFields(fields)).toEqual(hash);
-  });
-}
-
-async function expectCode(promise: Promise<unknown>, code: ChainErrorCode): Promise<ChainError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ChainError);
-  expect((error as ChainError).code).toBe(code);
-  return error as ChainError;
-}
 
 /** Every raw key of the database at `path` (the store must be closed). */
 async function rawKeys(path: string): Promise<string[]> {

@@ -451,7 +451,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 }
 
 /** Seqs from 0 without gaps, each parent the previous hash, each hash recomputed from the fields. */
-function expectLinkedChain(events: readonly ChainEvent[]): void {
+export function expectLinkedChain(events: readonly ChainEvent[]): void {
   events.forEach((event, index) => {
     expect(event.seq).toBe(index);
     expect(event.parent).toEqual(index === 0 ? null : events[index - 1]!.hash);
@@ -460,7 +460,8 @@ function expectLinkedChain(events: readonly ChainEvent[]): void {
   });
 }
 
-async function expectCode(promise: Promise<unknown>, code: ChainErrorCode): Promise<ChainError> {
+/** Expects `promise` to reject with a ChainError of `code`, and returns it. */
+export async function expectCode(promise: Promise<unknown>, code: ChainErrorCode): Promise<ChainError> {
   const error: unknown = await promise.then(
     () => undefined,
     (reason: unknown) => reason,

@@ -1,2 +1,2 @@
 /** @theater/event-chain/testing: the conformance suite a `ChainStore` implementation runs under vitest. */
-export { chainStoreConformance, type ChainStoreSubject } from './chainStoreConformance.js';
+export { chainStoreConformance, expectCode, expectLinkedChain, type ChainStoreSubject } from './chainStoreConformance.js';
