@@ -2,7 +2,7 @@
 import { copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Actor, ActorSystem, InspectionEvent } from '@theater/kernel';
+import { TestClock, type Actor, type ActorSystem, type InspectionEvent } from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
 import { decode, manifestOf, overseerManifest, tempDir, testActorsDir, testSystem, text } from './helpers.js';
 
@@ -670,7 +670,9 @@ describe('notices to a supervisor whose mailbox is full', () => {
   });
 
   it('fails a supervisor that leaves more than max_restarts + 1 notices about one child unhandled', async () => {
-    await using system = await testSystem();
+    // Restart windows are measured on the system's clock: the test says how much time passes between restarts.
+    const clock = new TestClock();
+    await using system = await testSystem({ clock });
     const manifest = await overseerManifest();
     const parent = await system.spawn({
       ...manifest,
@@ -687,7 +689,7 @@ describe('notices to a supervisor whose mailbox is full', () => {
       const before = system.get(child);
       await system.request(child, text('trap')).catch(() => {});
       await until(() => system.get(child) !== before && system.get(child)?.status === 'running');
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await clock.advance(400);
     }
     expect(parent.status).toBe('running');
     await system.request(child, text('trap')).catch(() => {});
