@@ -4,7 +4,7 @@
  */
 import { TestClock, type Actor, type ActorSystem } from '@theater/kernel';
 import { describe, expect, it } from 'vitest';
-import { decode, overseerManifest, testSystem, text } from './helpers.js';
+import { decode, manifestOf, overseerManifest, testSystem, text } from './helpers.js';
 
 async function overseer(system: ActorSystem, maxRestarts: number, withinMs: number): Promise<Actor> {
   return system.spawn({ ...(await overseerManifest()), supervision: { strategy: 'one-for-one', maxRestarts, withinMs } });
@@ -41,5 +41,20 @@ describe('restart intensity on the system clock', () => {
     await trap(system, parent, child);
     await parent.exited;
     expect(parent.failure?.message).toBe('restart intensity exceeded: more than 1 restarts within 1000 ms');
+  });
+});
+
+describe('a function as the clock (the form before Clock)', () => {
+  it("stamps the kernel's events with its time while operation deadlines keep real time: a spinning guest still times out", async () => {
+    await using system = await testSystem({ clock: () => 42 });
+    const base = await manifestOf('spinner');
+    const spinner = await system.spawn({ ...base, limits: { ...base.limits, callTimeoutMs: 500 } });
+    await spinner.send(text('spin')).catch(() => {});
+    expect(await spinner.exited).toMatchObject({ status: 'failed', failure: { reason: 'operation-timeout' } });
+    // What the kernel stamps is the clock's time (a wasm.call carries the worker's own start stamp, real time).
+    const events = await system.events(spinner.id);
+    expect(events.filter((event) => event.type !== 'wasm.call').map((event) => event.time)).toEqual(
+      events.filter((event) => event.type !== 'wasm.call').map(() => 42),
+    );
   });
 });

@@ -474,6 +474,30 @@ describe("where a supervisor loads its children's files from", () => {
 });
 
 describe("restart and resume from outside the tree (the operator's view)", () => {
+  it("restarts a child the moment it fails (before its failure is signed) once, keeping it in its parent's tree", async () => {
+    await using system = await testSystem();
+    const parent = await overseer(system);
+    const child = await spawnChild(parent, 'manifests/trapper.toml');
+    await system.send(child, text('one'));
+    let restarting: Promise<Actor> | undefined;
+    system.inspect((event) => {
+      // An operator reacting to the failure: the failed instance is still registered, its end not yet signed.
+      if (event.type === 'actor.failed' && event.actorId === child && restarting === undefined) restarting = system.restart(child);
+    });
+    await system.request(child, text('trap')).catch(() => {});
+    await until(() => restarting !== undefined);
+    const restarted = await restarting!;
+    expect(restarted.status).toBe('running');
+    expect(system.parentOf(child)).toBe(parent.id);
+    expect(JSON.parse(await ask(parent, 'children'))).toEqual([child]);
+    expect(await ask(parent, `state ${child}`)).toBe('{"count":1}');
+    // The strategy did not restart it a second time: one restart in its chain.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(system.get(child)).toBe(restarted);
+    expect((await system.events(child)).filter((event) => event.type === 'actor.restart')).toHaveLength(1);
+    expect(parent.status).toBe('running');
+  });
+
   it('restarts a top-level actor and a child from their last committed state, keeping ids, parents and chains', async () => {
     await using system = await testSystem();
     const parent = await overseer(system);

@@ -13,7 +13,7 @@ import { createChainService } from './chain/chainService.js';
 import { createSystemChains } from './chain/systemChains.js';
 import { ComponentCache } from './component/componentCache.js';
 import { toHandlerRegistry, type HandlerRegistry, type HandlerSource } from './handlerRegistry.js';
-import { toClock, type Clock } from './clock.js';
+import { systemClock, toClock, type Clock } from './clock.js';
 import type { InspectionEvent, Inspector } from './inspection.js';
 import { KernelError } from './kernelError.js';
 import type { Manifest } from './manifest/index.js';
@@ -136,6 +136,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const home = resolveTheaterHome(options.home);
   const timeSource = toClock(options.clock);
   const clock = (): number => timeSource.now();
+  // Deadlines are measured from the worker's own start stamps (real time): a function given as the clock stamps events
+  // only, so they stay on the system clock then; a full Clock (a TestClock) runs them, as it runs every timer.
+  const deadlineClock = typeof options.clock === 'function' ? systemClock : timeSource;
   const handlers = toHandlerRegistry(options.handlers);
   const cache = new ComponentCache(home.cacheDir);
   const chainService = createChainService(home);
@@ -168,7 +171,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   const resources = createSystemResources(home, assertOpen);
   const chains = createSystemChains({ chains: chainService, actors, clock, assertOpen });
-  const launch = createLauncher({ cache, pool, clock: timeSource, assertOpen, isClosing: () => closing !== undefined });
+  const launch = createLauncher({ cache, pool, clock: deadlineClock, assertOpen, isClosing: () => closing !== undefined });
   const supervision = createSystemSupervision({
     handlers,
     monotonic: () => timeSource.monotonic(),

@@ -96,7 +96,9 @@ export class SupervisionTree {
    */
   async restartChild(parentId: string, childId: string): Promise<void> {
     const entry = this.childOf(parentId, childId);
-    if (entry.instance.status === 'running' || entry.instance.status === 'starting') {
+    // A child that failed but has not ended yet (its failure is being signed) ends first, and the strategy does not
+    // also act on that failure: this restart answers it. Its id leaves the registry only once it has ended.
+    if (entry.instance.status !== 'stopped') {
       this.#deliberate.add(childId);
       await entry.instance.stop();
     }
