@@ -16,7 +16,9 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
 }
 
 /** An actor system over a fresh temp home, closed (and the home removed) by `await using`. */
-export async function testSystem(options: { poolSize?: number; clock?: Clock | (() => number) } = {}): Promise<ActorSystem & { homeDir: string }> {
+export async function testSystem(
+  options: { poolSize?: number; clock?: Clock | (() => number) } = {},
+): Promise<ActorSystem & { homeDir: string }> {
   const home = await tempDir();
   const system = createActorSystem({
     handlers: defaultHandlers(),

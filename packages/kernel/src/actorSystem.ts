@@ -158,7 +158,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       }
     }
   };
-  const router = new MessageRouter((id) => actors.get(id), messageGrantCheck(handlers.definitions), emit);
+  const router = new MessageRouter((id) => actors.get(id), messageGrantCheck(handlers.definitions), emit, deadlineClock);
   const assertOpen = (): void => {
     if (closing !== undefined) throw new KernelError('system-closed', 'the actor system is closed');
   };

@@ -142,7 +142,7 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
  *     .transform((v) => ({ type: 'frozen-clock' as const, atMs: v.at_ms })),
  *   provides: ['theater:simple/timing'],
  *   requiredExports: {},
- *   create: (context) => ({ 'theater:simple/timing': { now: () => BigInt(context.config.atMs) } }),
+ *   create: (context) => ({ 'theater:simple/timing': { now: () => BigInt(context.config.atMs), sleep: async () => {}, deadline: async () => {} } }),
  * });
  */
 export function defineHandler<C extends HandlerConfig>(definition: HandlerDefinition<C>): HandlerDefinition<C> {

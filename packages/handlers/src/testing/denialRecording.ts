@@ -3,8 +3,7 @@
  * `err` (the test actor replies `error:<message>`) and stands in the chain as its host-call event with that `error`.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeEventData } from '@theater/event-chain';
-import type { HandlerConfig } from '@theater/kernel';
+import { hostCallEvent, type HandlerConfig } from '@theater/kernel';
 import type { RunRecord } from './conformanceRun.js';
 import type { HandlerConformanceSpec } from './handlerConformanceSpec.js';
 
@@ -30,8 +29,7 @@ export function describeDenialRecording<C extends HandlerConfig, F>(spec: Handle
       const { events, denialReply } = recorded();
       const event = events.filter((candidate) => candidate.type === type).at(-1);
       expect(event, `no ${type} event in the chain`).toBeDefined();
-      const data = decodeEventData(event!.data) as { error?: unknown };
-      expect(data.error).toBe(denialReply?.slice(ERROR_REPLY.length));
+      expect(hostCallEvent.decode(event!, type).error).toBe(denialReply?.slice(ERROR_REPLY.length));
     });
   });
 }

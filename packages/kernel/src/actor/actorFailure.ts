@@ -2,7 +2,7 @@
 import type { SandboxFailure } from '../sandbox/sandbox.js';
 import type { Operation } from './operationQueue.js';
 
-const ACTOR = 'theater:simple/actor';
+import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 
 /** The failure reasons the kernel distinguishes (a subset of WIT `wit-error-type`). */
 export type FailureReason = 'init-failed' | 'guest-error' | 'trap' | 'out-of-memory' | 'operation-timeout' | 'internal';

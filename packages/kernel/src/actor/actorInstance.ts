@@ -19,7 +19,7 @@ import { ActorRecorder, chainWriteFailed, messageOf } from './actorRecorder.js';
 import type { ActorInstanceOptions, EnqueueOptions } from './actorInstanceOptions.js';
 import { OperationQueue } from './operationQueue.js';
 
-const ACTOR = 'theater:simple/actor';
+import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 
 /** The kernel's implementation of an actor. */
 export class ActorInstance implements Actor {

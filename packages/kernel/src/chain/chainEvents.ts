@@ -272,7 +272,7 @@ export const hostCallEvent: HostCallEventType = {
 };
 
 /** The event's decoded data; `InvalidChainEventError` when it is not event data (JSON). */
-export function decodedData(event: ChainEvent): unknown {
+function decodedData(event: ChainEvent): unknown {
   try {
     return decodeEventData(event.data);
   } catch (error) {

@@ -10,7 +10,8 @@ import { KernelError } from '../kernelError.js';
 import type { LoadedComponent } from './componentCache.js';
 import { toJsName } from './interfaceDeclarations.js';
 
-const ACTOR_INTERFACE = 'theater:simple/actor';
+/** The interface every actor exports (`init`). */
+export const ACTOR_INTERFACE = 'theater:simple/actor';
 
 /** Throws a KernelError naming the first import or export that does not fit the granted handlers. */
 export function checkCompatibility(component: LoadedComponent, granted: readonly HandlerDefinition[], known: HandlerRegistry): void {

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
 import type { MessageGrantCheck } from './messageGrant.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
 
-const MESSAGES = 'theater:simple/message-server-client';
+import { MESSAGE_CLIENT as MESSAGES } from './messageGrant.js';
 const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>([
   'mailbox-full',
   'actor-not-running',
@@ -58,6 +59,8 @@ export class MessageRouter {
   readonly #find: (actorId: string) => ActorInstance | undefined;
   readonly #inspect: Inspector;
   readonly #assertReceives: MessageGrantCheck;
+  /** The system's clock: request and channel-open timeouts run on it, as operation deadlines do. */
+  readonly #clock: Clock;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #channels = new Map<string, Channel>();
   /** Actors blocked in a request or channel open, and on whom. */
@@ -67,7 +70,13 @@ export class MessageRouter {
    * `assertReceives` refuses delivery to an actor not granted to receive messages (see messageGrant.ts); `inspect`
    * hears of refused messages.
    */
-  constructor(find: (actorId: string) => ActorInstance | undefined, assertReceives: MessageGrantCheck, inspect: Inspector = () => {}) {
+  constructor(
+    find: (actorId: string) => ActorInstance | undefined,
+    assertReceives: MessageGrantCheck,
+    inspect: Inspector = () => {},
+    clock: Clock = systemClock,
+  ) {
+    this.#clock = clock;
     this.#find = find;
     this.#assertReceives = assertReceives;
     this.#inspect = inspect;
@@ -92,13 +101,13 @@ export class MessageRouter {
     if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
     return new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
         if (this.#pending.get(id) !== request) return;
         this.#pending.delete(id);
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         if (from !== undefined) this.#blockedOn.delete(from);
         if ('reply' in outcome) resolve(outcome.reply);
         else reject(outcome.error);
@@ -160,14 +169,14 @@ export class MessageRouter {
     const target = this.#target('channel-open', opener, to);
     if (opener !== undefined) this.#assertNoCycle(opener, to, 'channel open');
     const id = randomUUID();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     if (opener !== undefined) this.#blockedOn.set(opener, to);
     let output: unknown;
     try {
       output = await Promise.race([
         this.#enqueue('channel-open', opener, target, 'handle-channel-open', [id, initial]),
         new Promise((_, reject) => {
-          timer = setTimeout(
+          timer = this.#clock.setTimeout(
             () => reject(new KernelError('request-timeout', `actor ${to} did not answer the channel open within ${timeoutMs} ms`)),
             timeoutMs,
           );
@@ -176,7 +185,7 @@ export class MessageRouter {
     } catch (error) {
       throw asKernelError(error);
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
       if (opener !== undefined) this.#blockedOn.delete(opener);
     }
     const accept = (output as [{ accepted: boolean; message?: Uint8Array }] | undefined)?.[0];

@@ -33,7 +33,7 @@ const READ_AHEAD = 4096;
 const MAX_OUTSTANDING = 900;
 /** Calls read before they are issued together. */
 const ISSUE_BATCH = 256;
-const ACTOR = 'theater:simple/actor';
+import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 
 /** What a replay needs from its actor system. */
 export interface ReplayContext {

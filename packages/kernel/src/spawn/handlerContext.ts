@@ -33,7 +33,7 @@ export function createHost(actor: ActorInstance, granted: readonly HandlerDefini
 }
 
 /** The context a handler of type `handlerType`, granted with `config`, gets for `actor`. */
-export function createHandlerContext(
+function createHandlerContext(
   actor: ActorInstance,
   handlerType: string,
   config: HandlerConfig,

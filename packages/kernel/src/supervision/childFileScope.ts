@@ -25,7 +25,7 @@ export type ChildFileKind = 'manifest' | 'component' | 'init_state';
  *
  * @example
  * const path = await childFilePath(parent.baseDir, 'manifest', 'workers/a.toml', parent.baseDir);
- * const manifest = await loadManifest(path);
+ * const manifest = await loadManifest(path, { handlers });
  */
 export async function childFilePath(
   supervisorDir: string | undefined,
