@@ -20,7 +20,7 @@ interface ActorBuild {
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-type ExtraWit = 'store-wit' | 'probe-wit' | 'capability-wit';
+type ExtraWit = 'store-wit' | 'probe-wit' | 'capability-wit' | 'bells-wit';
 const assembled = new Map<ExtraWit, Promise<string>>();
 
 /**
@@ -52,6 +52,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   spinner: { entry: 'actors/spinner.ts', world: 'message-receiver-actor' },
   'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
   small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
+  bell: { entry: 'actors/bell.wat', world: 'bell-actor', witPath: () => witWith('bells-wit') },
   'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
   messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },
   overseer: { entry: 'actors/overseer.ts', world: 'supervisor-actor' },

@@ -42,6 +42,7 @@ export const TEST_ACTORS = [
   'spawner',
   'webserver',
   'notebook',
+  'bell',
 ] as const;
 
 /** The name of a test actor. */

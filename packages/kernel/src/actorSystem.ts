@@ -171,7 +171,14 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   const resources = createSystemResources(home, assertOpen);
   const chains = createSystemChains({ chains: chainService, actors, clock, assertOpen });
-  const launch = createLauncher({ cache, pool, clock: deadlineClock, assertOpen, isClosing: () => closing !== undefined });
+  const launch = createLauncher({
+    cache,
+    pool,
+    clock: deadlineClock,
+    interfaces: handlers.interfaces,
+    assertOpen,
+    isClosing: () => closing !== undefined,
+  });
   const supervision = createSystemSupervision({
     handlers,
     monotonic: () => timeSource.monotonic(),
@@ -237,7 +244,12 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     async replay(source, replayOptions = {}) {
       assertOpen();
       const batches = typeof source === 'string' ? storedBatches(await chains.storeOf(source), source) : batchesOf(source);
-      return replayChain(batches, { now: clock, launch, loadComponent: replayComponent(cache, replayOptions.componentPath) });
+      return replayChain(batches, {
+        now: clock,
+        interfaces: handlers.interfaces,
+        launch,
+        loadComponent: replayComponent(cache, replayOptions.componentPath),
+      });
     },
     chainStore: chains.openStore,
     spawnTimings: (id) => timings.get(id),

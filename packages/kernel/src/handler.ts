@@ -5,6 +5,7 @@
 import type { ChainEvent, ReadRange } from '@theater/event-chain';
 import type { z } from 'zod';
 import type { ImportObject } from './generated/host/world.js';
+import type { WitInterface } from './generated/witInterfaces.js';
 import type { Clock } from './clock.js';
 import type { ActorMessaging } from './messaging/actorMessaging.js';
 import type { ActorSupervision } from './supervision/actorSupervision.js';
@@ -116,6 +117,13 @@ export interface HandlerDefinition<C extends HandlerConfig = HandlerConfig> {
   readonly requiredExports: Readonly<Record<string, readonly string[]>>;
   /** Interfaces this handler calls only when the actor exports them (e.g. `supervisor-handlers`). */
   readonly optionalExports?: readonly string[];
+  /**
+   * The interfaces this handler brings that are not part of theater:simple (another package's, such as
+   * `example:bells/bell`), described as the kernel's table describes its own (`WIT_INTERFACES`): functions (WIT name
+   * to jco's JS name), those returning a `result`, and jco's TypeScript declaration of each. A component is checked
+   * against these declarations exactly as against theater:simple's.
+   */
+  readonly interfaces?: Readonly<Record<string, WitInterface>>;
   /**
    * Checks, before the actor starts, what its grant names outside the manifest (a store it is handed exists and its
    * parent may see it; a root directory exists). Throws a KernelError (`permission-denied`, `invalid-grant`) naming

@@ -3,7 +3,6 @@
  * anything is instantiated: every import must come from a granted handler with the exact WIT types, and every
  * export a handler needs must be there with the exact WIT types.
  */
-import { WIT_INTERFACES } from '../generated/witInterfaces.js';
 import type { HandlerDefinition } from '../handler.js';
 import type { HandlerRegistry } from '../handlerRegistry.js';
 import { KernelError } from '../kernelError.js';
@@ -30,14 +29,14 @@ export function checkCompatibility(component: LoadedComponent, granted: readonly
         : `the component imports ${ungranted.length} interfaces its manifest does not grant: ${ungranted.map((name) => `${name} (${hint(name)})`).join(', ')}`,
     );
   }
-  // Every interface the component names (imported, exported or used for types) must match ours exactly.
+  // Every interface the component names (imported, exported or used for types) must match the registry's exactly.
   for (const [name, declarations] of Object.entries(component.declarations)) {
-    const reference = WIT_INTERFACES[name];
+    const reference = known.interfaces[name];
     const exported = component.exports.includes(name);
     const code = exported ? 'export-mismatch' : 'import-mismatch';
     if (reference === undefined) {
       if (exported) continue; // extra exports of other packages are never called
-      throw new KernelError('import-not-granted', `the component uses ${name}, which Theater does not provide`);
+      throw new KernelError('import-not-granted', `the component uses ${name}, which no handler of this actor system provides`);
     }
     for (const [item, declaration] of Object.entries(declarations)) {
       const expected = reference.declarations[item];
@@ -49,7 +48,7 @@ export function checkCompatibility(component: LoadedComponent, granted: readonly
       }
     }
   }
-  requireExport(component, ACTOR_INTERFACE, Object.keys(WIT_INTERFACES[ACTOR_INTERFACE]?.functions ?? {}), 'every actor');
+  requireExport(component, ACTOR_INTERFACE, Object.keys(known.interfaces[ACTOR_INTERFACE]?.functions ?? {}), 'every actor');
   for (const handler of granted) {
     for (const [name, functions] of Object.entries(handler.requiredExports)) {
       requireExport(component, name, functions, `the ${handler.type} handler`);

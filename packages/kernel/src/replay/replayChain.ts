@@ -10,7 +10,7 @@
 import { createChainVerifier, openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
 import { ActorInstance } from '../actor/actorInstance.js';
 import type { LoadedComponent } from '../component/componentCache.js';
-import { exportedFunctions, importedFunctions } from '../component/witFunctions.js';
+import { exportedFunctions, importedFunctions, type WitTable } from '../component/witFunctions.js';
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
@@ -48,6 +48,8 @@ export interface ReplayContext {
     host: HostImplementation,
   ): Promise<unknown>;
   now(): number;
+  /** The WIT interfaces of the system's registry: what the replayed component's imports and exports are read by. */
+  readonly interfaces: WitTable;
 }
 
 /** Replays the chain given as batches of events in seq order (read from a store, or from a chain file). */
@@ -122,7 +124,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       chain: recorder,
       inspector: () => {},
       now: context.now,
-      exports: exportedFunctions(component),
+      exports: exportedFunctions(component, context.interfaces),
       // A replayed actor talks to no one: its host calls are answered from the chain, and the router finds no
       // actor to deliver to, so it has no grant to check.
       router: new MessageRouter(
@@ -133,7 +135,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     replayed = actor;
     // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
     recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });
-    const host = replayHost(importedFunctions(component), recorder, (data) => actor.requestShutdown(data));
+    const host = replayHost(importedFunctions(component, context.interfaces), recorder, (data) => actor.requestShutdown(data));
 
     // Never more calls waiting than the recorded actor's mailbox holds, or the replay would be refused mailbox-full.
     const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING, spawn.manifest.limits.mailbox));

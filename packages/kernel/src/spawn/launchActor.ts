@@ -4,7 +4,7 @@
  */
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Clock } from '../clock.js';
-import { fallibleFunctions, importedFunctions, oneWayFunctions } from '../component/witFunctions.js';
+import { fallibleFunctions, importedFunctions, oneWayFunctions, type WitTable } from '../component/witFunctions.js';
 import type { ComponentCache, LoadedComponent } from '../component/componentCache.js';
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError, isKernelError } from '../kernelError.js';
@@ -31,22 +31,24 @@ export interface LaunchSource {
   readonly pool: WorkerPool;
   /** The clock of the instantiation deadline. */
   readonly clock: Clock;
+  /** The WIT interfaces of the system's registry (theater:simple's and those its handlers bring). */
+  readonly interfaces: WitTable;
   /** Throws `system-closed` once the system is closing. */
   readonly assertOpen: () => void;
   readonly isClosing: () => boolean;
 }
 
 /** Creates the launcher of an actor system. */
-export function createLauncher({ cache, pool, clock, assertOpen, isClosing }: LaunchSource): LaunchActor {
-  const fallible = fallibleFunctions();
-  const oneWay = oneWayFunctions();
+export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
+  const fallible = fallibleFunctions(interfaces);
+  const oneWay = oneWayFunctions(interfaces);
 
   return async function launch(actor, component, manifest, state, host) {
     const spec: InstanceSpec = {
       key: `${component.hash}:${manifest.limits.memoryMb}`,
       gluePath: component.gluePath,
       modules: await cache.compile(component, manifest.limits.memoryMb),
-      imports: importedFunctions(component),
+      imports: importedFunctions(component, interfaces),
       fallible,
       oneWay,
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,

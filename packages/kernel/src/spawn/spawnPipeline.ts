@@ -133,7 +133,7 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
       chain,
       inspector: emit,
       now: () => clock.now(),
-      exports: exportedFunctions(component),
+      exports: exportedFunctions(component, handlers.interfaces),
       router,
       // Children stop before their parent does.
       beforeStop: () => tree.stopChildren(id),
