@@ -7,10 +7,15 @@ import type { ActorInstance } from './actorInstance.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
 
 /** Sends `message` to `actor`'s handle-send; resolves once it has run and its state is committed. */
-export async function sendFromOutside(router: MessageRouter, actor: ActorInstance, message: Uint8Array): Promise<void> {
-  assertBytes(message, 'message');
-  // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
-  await router.send(undefined, actor, message.slice());
+export function sendFromOutside(router: MessageRouter, actor: ActorInstance, message: Uint8Array): Promise<void> {
+  try {
+    assertBytes(message, 'message');
+    // Copied: the caller may reuse its buffer, and the chain must record the bytes the guest received.
+    return router.send(undefined, actor, message.slice());
+  } catch (error) {
+    // A refusal is the returned promise's rejection, as from any async send.
+    return Promise.reject(error);
+  }
 }
 
 /** Sends a request to `actor` and resolves with its reply, waiting up to its call timeout. */
