@@ -24,6 +24,8 @@ export interface ChildEntry {
   readonly restart: RestartType;
   /** The current (or last) instance. */
   instance: ActorInstance;
+  /** A restart of this child in flight: its new instance is not `instance` until it has started. */
+  restarting?: Promise<ActorInstance> | undefined;
 }
 
 /** What the tree needs from its actor system. */
@@ -84,6 +86,8 @@ export class SupervisionTree {
   /** Stops a child on its parent's request: it leaves the tree, and its exit is not a failure to act on. */
   async stopChild(parentId: string, childId: string): Promise<void> {
     const entry = this.childOf(parentId, childId);
+    // A restart in flight finishes first, so the instance stopped is the one that runs (not an orphan left behind).
+    await entry.restarting?.catch(() => {});
     this.#deliberate.add(childId);
     await entry.instance.stop();
     this.#remove(parentId, childId);
@@ -96,6 +100,7 @@ export class SupervisionTree {
    */
   async restartChild(parentId: string, childId: string): Promise<void> {
     const entry = this.childOf(parentId, childId);
+    await entry.restarting?.catch(() => {});
     // A child that failed but has not ended yet (its failure is being signed) ends first, and the strategy does not
     // also act on that failure: this restart answers it. Its id leaves the registry only once it has ended.
     if (entry.instance.status !== 'stopped') {
@@ -103,7 +108,7 @@ export class SupervisionTree {
       await entry.instance.stop();
     }
     try {
-      entry.instance = await this.#host.restart(entry, entry.instance.state());
+      await this.#restart(entry);
     } catch (error) {
       this.#remove(parentId, childId);
       throw error;
@@ -144,6 +149,20 @@ export class SupervisionTree {
       queued.catch(() => {}),
     );
     return queued;
+  }
+
+  /**
+   * Starts a new instance of `entry`'s child from its last committed state, marking the restart in flight until the
+   * entry holds the new instance.
+   */
+  async #restart(entry: ChildEntry): Promise<void> {
+    const restarting = this.#host.restart(entry, entry.instance.state());
+    entry.restarting = restarting;
+    try {
+      entry.instance = await restarting;
+    } finally {
+      if (entry.restarting === restarting) entry.restarting = undefined;
+    }
   }
 
   async #decide(parentId: string, entry: ChildEntry, exit: ActorExit): Promise<void> {
@@ -188,7 +207,7 @@ export class SupervisionTree {
       const child = this.children(parentId).find((candidate) => candidate.id === id);
       if (child === undefined || parent.status !== 'running') continue;
       try {
-        child.instance = await this.#host.restart(child, child.instance.state());
+        await this.#restart(child);
       } catch (error) {
         // A restart that could not start (refused, or its init failed) is the child failing again, as in OTP: the
         // parent is told, and it counts against restart intensity, so a child that can never start escalates. The
