@@ -6,6 +6,7 @@ import { decodeEventData } from '@theater/event-chain';
 import { createActorSystem, loadManifest, systemClock, type ActorSystem } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { defaultHandlers, runtimeHandler } from '../src/index.js';
+import { bareContext } from './bareContext.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const decode = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
@@ -71,23 +72,7 @@ describe('runtime handler', () => {
   it('provides exactly theater:simple/runtime', async () => {
     expect(runtimeHandler.provides).toEqual(['theater:simple/runtime']);
     const manifest = await loadManifest(testActorManifest('echo'), { handlers: defaultHandlers() });
-    const host = runtimeHandler.create({
-      actorId: 'a',
-      manifest,
-      config: { type: 'runtime' },
-      state: () => undefined,
-      events: async () => [],
-      // The runtime handler neither messages, supervises, calls exports nor holds resources; only its key set is checked here.
-      messaging: undefined as never,
-      supervision: undefined as never,
-      call: undefined as never,
-      onExit: undefined as never,
-      resource: undefined as never,
-      log: () => {},
-      shutdown: () => {},
-      now: () => 0,
-      clock: systemClock,
-    });
+    const host = runtimeHandler.create(bareContext(manifest, { type: 'runtime' }, systemClock));
     expect(Object.keys(host)).toEqual(['theater:simple/runtime']);
     expect(Object.keys(host['theater:simple/runtime'] ?? {}).sort()).toEqual(['getChain', 'getState', 'log', 'shutdown']);
   });

@@ -1,8 +1,9 @@
 /** The timing handler on a test clock: the time it reads and the sleeps it waits are the system clock's. */
-import { loadManifest, systemClock, TestClock, type HandlerContext } from '@theater/kernel';
+import { loadManifest, systemClock, TestClock } from '@theater/kernel';
 import { testActorManifest } from '@theater/test-actors';
 import { describe, expect, it } from 'vitest';
 import { defaultHandlers, timingHandler, type TimingHandlerConfig } from '../src/index.js';
+import { bareContext } from './bareContext.js';
 
 /** The functions of `theater:simple/timing`, as the handler implements them. */
 interface Timing {
@@ -12,23 +13,8 @@ interface Timing {
 }
 
 async function timingOn(clock: TestClock): Promise<Timing> {
-  const context: HandlerContext<TimingHandlerConfig> = {
-    actorId: 'a',
-    manifest: await loadManifest(testActorManifest('probe'), { handlers: defaultHandlers() }),
-    config: { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 },
-    state: () => undefined,
-    events: async () => [],
-    // The timing handler neither messages, supervises, calls exports nor holds resources.
-    messaging: undefined as never,
-    supervision: undefined as never,
-    call: undefined as never,
-    onExit: undefined as never,
-    resource: undefined as never,
-    log: () => {},
-    shutdown: () => {},
-    now: () => clock.now(),
-    clock,
-  };
+  const manifest = await loadManifest(testActorManifest('probe'), { handlers: defaultHandlers() });
+  const context = bareContext<TimingHandlerConfig>(manifest, { type: 'timing', minSleepMs: 0, maxSleepMs: 1000 }, clock);
   return (timingHandler.create(context) as Record<string, unknown>)['theater:simple/timing'] as Timing;
 }
 
