@@ -52,6 +52,7 @@ const BUILDS: Readonly<Record<TestActorName, ActorBuild>> = {
   spinner: { entry: 'actors/spinner.ts', world: 'message-receiver-actor' },
   'memory-bomb': { entry: 'actors/memory-bomb.ts', world: 'message-receiver-actor' },
   small: { entry: 'actors/small.wat', world: 'message-receiver-actor' },
+  pinger: { entry: 'actors/pinger.wat', world: 'message-server-actor' },
   bell: { entry: 'actors/bell.wat', world: 'bell-actor', witPath: () => witWith('bells-wit') },
   'wasi-stdio': { entry: 'actors/wasi-stdio.ts', world: 'minimal-actor', enableFeatures: ['stdio'] },
   messenger: { entry: 'actors/messenger.ts', world: 'message-server-actor' },

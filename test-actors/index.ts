@@ -43,6 +43,7 @@ export const TEST_ACTORS = [
   'webserver',
   'notebook',
   'bell',
+  'pinger',
 ] as const;
 
 /** The name of a test actor. */
