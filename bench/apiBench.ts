@@ -8,16 +8,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { TheaterClient } from '@theater/client';
 import { startTheaterServer, type TheaterServer } from '@theater/server';
-import { testActorManifest } from '@theater/test-actors';
 import type { LoadTask } from './apiLoad.js';
-import { median, percentile } from './stats.js';
-
-type Row = { metric: string; theater: string; baseline: string; ratio: string; target: string };
+import { testActorManifest } from './paths.js';
+import { benchRow, type BenchRow } from './row.js';
+import { median } from './stats.js';
 
 export interface ApiBenchOptions {
   /** Requests per round-trip measurement. */
@@ -26,6 +25,8 @@ export interface ApiBenchOptions {
   readonly sends: number;
   /** Messages sent while the event stream is measured (each makes 2 events). */
   readonly streamMessages: number;
+  /** Rounds of each send rate (and slices of the latency samples). */
+  readonly rounds: number;
 }
 
 const MESSAGE = new TextEncoder().encode('x');
@@ -55,10 +56,7 @@ async function rate(total: number, concurrency: number, call: () => Promise<unkn
 
 /** Runs one load task in a worker thread (see apiLoad.ts) and resolves with its result. */
 function load<T extends number[] | number>(task: LoadTask): Promise<T> {
-  const worker = new Worker(fileURLToPath(new URL('./apiLoadWorker.mjs', import.meta.url)), {
-    workerData: task,
-    execArgv: ['--conditions=@theater/source'],
-  });
+  const worker = new Worker(new URL('./apiLoad.js', import.meta.url), { workerData: task });
   return new Promise((resolve, reject) => {
     worker.once('message', (result: T) => {
       resolve(result);
@@ -71,9 +69,13 @@ function load<T extends number[] | number>(task: LoadTask): Promise<T> {
   });
 }
 
-const us = (samples: readonly number[]): string => `p50 ${median(samples).toFixed(0)} / p99 ${percentile(samples, 99).toFixed(0)} µs`;
+/** The p50 of each of `parts` consecutive slices of `samples`: one figure per slice, as rounds. */
+function slicedP50(samples: readonly number[], parts: number): number[] {
+  const size = Math.ceil(samples.length / parts);
+  return Array.from({ length: parts }, (_, i) => median(samples.slice(i * size, (i + 1) * size)));
+}
 
-export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[]; results: Record<string, unknown> }> {
+export async function measureApi(options: ApiBenchOptions): Promise<{ rows: BenchRow[]; results: Record<string, unknown> }> {
   const home = await mkdtemp(join(tmpdir(), 'theater-bench-api-'));
   let server: TheaterServer | undefined;
   try {
@@ -99,13 +101,15 @@ export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[
     const overHttp = await load<number[]>(task('http', 'latency', options.requests));
     const overWs = await load<number[]>(task('ws', 'latency', options.requests));
 
-    const sendRates: Record<string, { inProcess: number; http: number; ws: number }> = {};
+    const sendRates: Record<string, { inProcess: number[]; http: number[]; ws: number[] }> = {};
     for (const concurrency of [1, 32]) {
-      sendRates[concurrency] = {
-        inProcess: await rate(options.sends, concurrency, () => system.send(id, MESSAGE)),
-        http: await load<number>(task('http', 'rate', options.sends, concurrency)),
-        ws: await load<number>(task('ws', 'rate', options.sends, concurrency)),
-      };
+      const rates = { inProcess: [] as number[], http: [] as number[], ws: [] as number[] };
+      for (let round = 0; round < options.rounds; round++) {
+        rates.inProcess.push(await rate(options.sends, concurrency, () => system.send(id, MESSAGE)));
+        rates.http.push(await load<number>(task('http', 'rate', options.sends, concurrency)));
+        rates.ws.push(await load<number>(task('ws', 'rate', options.sends, concurrency)));
+      }
+      sendRates[concurrency] = rates;
     }
 
     // The live stream: a subscriber from the head while messages are sent (2 events each) at concurrency 32.
@@ -139,45 +143,55 @@ export async function measureApi(options: ApiBenchOptions): Promise<{ rows: Row[
     // The history: a second subscriber from seq 0 reads every stored event.
     const history = await measureHistory(server, stream.id, expected);
 
-    const rows: Row[] = [
-      {
-        metric: 'API request round trip, HTTP (small WAT actor)',
-        theater: us(overHttp),
-        baseline: `${us(inProcess)} (system.request in-process)`,
-        ratio: `${(median(overHttp) / median(inProcess)).toFixed(1)}x`,
-        target: '(report)',
-      },
-      {
-        metric: 'API request round trip, WebSocket session',
-        theater: us(overWs),
-        baseline: `${us(inProcess)} (system.request in-process)`,
-        ratio: `${(median(overWs) / median(inProcess)).toFixed(1)}x`,
-        target: '(report)',
-      },
-      ...[1, 32].map((concurrency) => {
-        const { inProcess: local, http: overHttpRate, ws } = sendRates[concurrency]!;
-        return {
-          metric: `API sends/s, concurrency ${concurrency}: HTTP / WebSocket session`,
-          theater: `${Math.round(overHttpRate)} / ${Math.round(ws)} msg/s`,
-          baseline: `${Math.round(local)} msg/s (system.send in-process)`,
-          ratio: `${((overHttpRate / local) * 100).toFixed(0)}% / ${((ws / local) * 100).toFixed(0)}%`,
-          target: '(report)',
-        };
+    const parts = options.rounds;
+    const inProcessP50 = slicedP50(inProcess, parts);
+    const rows: BenchRow[] = [
+      benchRow({
+        id: 'api-request-http',
+        metric: `API request round trip over HTTP, small WAT actor (p50 of each ${parts}th of ${options.requests})`,
+        unit: 'µs',
+        values: slicedP50(overHttp, parts),
+        baselineValues: inProcessP50,
+        baselineIs: 'system.request in-process',
       }),
-      {
+      benchRow({
+        id: 'api-request-ws',
+        metric: `API request round trip over a WebSocket session (p50 of each ${parts}th of ${options.requests})`,
+        unit: 'µs',
+        values: slicedP50(overWs, parts),
+        baselineValues: inProcessP50,
+        baselineIs: 'system.request in-process',
+      }),
+      ...[1, 32].flatMap((concurrency) => {
+        const { inProcess: local, http: overHttpRate, ws } = sendRates[concurrency]!;
+        return (['http', 'ws'] as const).map((transport) =>
+          benchRow({
+            id: `api-send-${transport}-c${concurrency}`,
+            metric: `API sends/s over ${transport === 'http' ? 'HTTP' : 'a WebSocket session'}, concurrency ${concurrency}`,
+            unit: 'msg/s',
+            values: transport === 'http' ? overHttpRate : ws,
+            baselineValues: local,
+            baselineIs: 'system.send in-process',
+          }),
+        );
+      }),
+      benchRow({
+        id: 'api-stream-live',
         metric: `event stream to one subscriber, live (${options.streamMessages * 2} events)`,
-        theater: `${Math.round(deliveryRate)} events/s delivered`,
-        baseline: `${Math.round(appendRate)} events/s appended by the store (32 senders in-process)`,
-        ratio: `${((deliveryRate / appendRate) * 100).toFixed(0)}%`,
+        unit: 'events/s',
+        values: [deliveryRate],
+        baselineValues: [appendRate],
+        baselineIs: 'events/s appended by the store (32 senders in-process)',
         target: 'keeps up (report)',
-      },
-      {
+      }),
+      benchRow({
+        id: 'api-stream-history',
         metric: `event stream to one subscriber, history from seq 0 (${expected} events)`,
-        theater: `${Math.round(history)} events/s`,
-        baseline: `${Math.round(appendRate)} events/s appended`,
-        ratio: `${(history / appendRate).toFixed(1)}x`,
-        target: '(report)',
-      },
+        unit: 'events/s',
+        values: [history],
+        baselineValues: [appendRate],
+        baselineIs: 'events/s appended',
+      }),
     ];
     return {
       rows,
@@ -213,8 +227,8 @@ async function measureHistory(server: TheaterServer, actorId: string, count: num
   return count / (elapsed / 1000);
 }
 
-// Run alone: `pnpm exec tsx --conditions=@theater/source bench/apiBench.ts`.
+// Run alone: `node bench/dist/bench/apiBench.js` (after `pnpm bench`, which builds it).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { rows } = await measureApi({ requests: 2_000, sends: 4_000, streamMessages: 5_000 });
+  const { rows } = await measureApi({ requests: 2_000, sends: 1_500, streamMessages: 5_000, rounds: 3 });
   console.table(rows);
 }

@@ -5,8 +5,7 @@
  * the difference is what serving through an actor costs. A request is lost unless it is answered 200 with its own
  * visit number; the actor's final count must match too.
  *
- * Run alone: `tsx --conditions=@theater/source bench/httpBench.ts` (after building examples/http); `pnpm bench`
- * includes it.
+ * Run alone: `node bench/dist/bench/httpBench.js` (after `pnpm bench`, which builds it); `pnpm bench` includes it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -16,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createActorSystem, type ActorSystem } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
+import { benchRow, type BenchRow } from './row.js';
 import { median, percentile } from './stats.js';
 import { page } from '../examples/http/src/lib/page.js';
 import { loadPages } from '../examples/http/load.js';
@@ -67,10 +67,10 @@ async function bareServer(): Promise<{ url: string; close: () => Promise<void> }
   };
 }
 
-/** Runs the section on `system`: warm-up, then each concurrency against the actor and the bare server, alternately. */
+/** Runs the section on `system`: warm-up, then `rounds` runs of each concurrency against the actor and the bare server, alternately. */
 export async function measureHttp(
   system: ActorSystem,
-  options: { requests: number; warmup: number; concurrencies: readonly number[] },
+  options: { requests: number; warmup: number; concurrencies: readonly number[]; rounds: number },
 ): Promise<HttpBenchResult> {
   const actor = await system.spawn(MANIFEST, { initState: new TextEncoder().encode('{"port":0}') });
   const { port } = JSON.parse(new TextDecoder().decode(actor.state())) as { port: number };
@@ -82,11 +82,13 @@ export async function measureHttp(
     const actorRuns: HttpLoad[] = [];
     const bareRuns: HttpLoad[] = [];
     for (const concurrency of options.concurrencies) {
-      actorRuns.push(await loadHttp(actorUrl, options.requests, concurrency));
-      bareRuns.push(await loadHttp(bare.url, options.requests, concurrency));
+      for (let round = 0; round < options.rounds; round++) {
+        actorRuns.push(await loadHttp(actorUrl, options.requests, concurrency));
+        bareRuns.push(await loadHttp(bare.url, options.requests, concurrency));
+      }
     }
     const reported = ((await (await fetch(`http://127.0.0.1:${port}/api/count`)).json()) as { visits: number }).visits;
-    const sent = options.warmup + options.requests * options.concurrencies.length;
+    const sent = options.warmup + options.requests * options.concurrencies.length * options.rounds;
     return { actor: actorRuns, bare: bareRuns, actorCount: { reported, sent } };
   } finally {
     await bare.close();
@@ -94,26 +96,45 @@ export async function measureHttp(
   }
 }
 
-/** Table rows for bench/run.ts. */
-export function httpRows(result: HttpBenchResult): { metric: string; theater: string; baseline: string; ratio: string; target: string }[] {
-  const rows = result.actor.map((run, i) => {
-    const bare = result.bare[i]!;
-    return {
-      metric: `HTTP ${run.requests} GET /, concurrency ${run.concurrency} (examples/http)`,
-      theater: `${Math.round(run.perSecond)} req/s, p50 ${run.p50Ms.toFixed(2)} / p99 ${run.p99Ms.toFixed(2)} ms, lost ${run.lost}`,
-      baseline: `${Math.round(bare.perSecond)} req/s, p50 ${bare.p50Ms.toFixed(2)} / p99 ${bare.p99Ms.toFixed(2)} ms (bare node:http, lost ${bare.lost})`,
-      ratio: `${((run.perSecond / bare.perSecond) * 100).toFixed(0)}%`,
-      target: 'lost = 0 (report)',
-    };
-  });
+/** Rows for bench/run.ts: throughput and latency per concurrency beside the bare server, and requests lost. */
+export function httpRows(result: HttpBenchResult): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const concurrencies = [...new Set(result.actor.map((run) => run.concurrency))];
+  for (const concurrency of concurrencies) {
+    const actor = result.actor.filter((run) => run.concurrency === concurrency);
+    const bare = result.bare.filter((run) => run.concurrency === concurrency);
+    const requests = actor[0]!.requests;
+    rows.push(
+      benchRow({
+        id: `http-c${concurrency}`,
+        metric: `HTTP ${requests} GET /, concurrency ${concurrency} (examples/http)`,
+        unit: 'req/s',
+        values: actor.map((run) => run.perSecond),
+        baselineValues: bare.map((run) => run.perSecond),
+        baselineIs: 'bare node:http server, same client',
+      }),
+      benchRow({
+        id: `http-c${concurrency}-p50`,
+        metric: `HTTP latency p50, concurrency ${concurrency}`,
+        unit: 'ms',
+        values: actor.map((run) => run.p50Ms),
+        baselineValues: bare.map((run) => run.p50Ms),
+        baselineIs: 'bare node:http server, same client',
+      }),
+    );
+  }
   const { reported, sent } = result.actorCount;
-  rows.push({
-    metric: 'HTTP visits the actor counted',
-    theater: `${reported} of ${sent} sent`,
-    baseline: 'its state after every run, warm-up included',
-    ratio: '',
-    target: `lost = 0 (${sent - reported} lost)`,
-  });
+  const lost = result.actor.reduce((sum, run) => sum + run.lost, 0) + (sent - reported);
+  rows.push(
+    benchRow({
+      id: 'http-lost',
+      metric: `HTTP requests lost (not answered 200 with a visit of their own, or not counted by the actor: ${reported} of ${sent})`,
+      unit: 'requests',
+      values: [lost],
+      target: '0',
+      met: (value) => value === 0,
+    }),
+  );
   return rows;
 }
 
@@ -122,7 +143,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const home = await mkdtemp(join(tmpdir(), 'theater-bench-http-'));
   const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 1 });
   try {
-    const result = await measureHttp(system, { requests: 2_000, warmup: 500, concurrencies: [1, 32] });
+    const result = await measureHttp(system, { requests: 2_000, warmup: 500, concurrencies: [1, 32], rounds: 3 });
     console.table(httpRows(result));
     console.log(JSON.stringify(result));
   } finally {

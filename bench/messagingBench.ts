@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import type { Actor, ActorSystem, Manifest } from '@theater/kernel';
 import { loadManifest } from '@theater/kernel';
-import { testActorManifest } from '@theater/test-actors';
+import { testActorManifest } from './paths.js';
 import { median, percentile } from './stats.js';
 
 const encoder = new TextEncoder();

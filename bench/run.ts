@@ -1,209 +1,390 @@
 /**
- * `pnpm bench`: spawn latency, handle-send throughput, HTTP serving and memory per actor through the kernel, each
- * beside a raw baseline measured in the same run. Prints a table and writes JSON to bench/results/.
+ * `pnpm bench`: what users run (the built packages under plain node), each figure measured in several rounds
+ * beside its baseline from the same run. Prints a table and writes `bench/results/latest.json` (`{ rows }`, ids
+ * stable across runs; see row.ts) and the raw figures to `bench/results/bench-<time>.json`.
+ *
+ * Environment: `THEATER_BENCH_ROUNDS` (default 5), `THEATER_BENCH_DENSITY` (idle small actors for density-small;
+ * default 10,000 where the kernel has `isolation = "shared"`, else 100), `THEATER_BENCH_ONLY` (comma-separated
+ * sections: spawn, send, replay, messaging, js-messaging, http, density, api, verify, erlang).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createActorSystem, loadManifest, type Actor } from '@theater/kernel';
+import { createActorSystem, loadManifest, type Actor, type Manifest } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
-import { testActorManifest } from '@theater/test-actors';
-import { bareInstantiate, bareSendLoop } from './bareBaselines.js';
-import { measureVerify } from './chainBench.js';
-import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
-import { httpRows, measureHttp } from './httpBench.js';
 import { measureApi } from './apiBench.js';
-import { median, percentile } from './stats.js';
+import { bareInstantiate, bareTask } from './bareBaselines.js';
+import { measureVerify } from './chainBench.js';
+import { measureDensity } from './densityBench.js';
+import { erlangRows, measureErlang } from './erlangBench.js';
+import { httpRows, measureHttp } from './httpBench.js';
+import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
+import { repoPath, testActorManifest } from './paths.js';
+import { isolationSupported, placed, type Isolation } from './placement.js';
+import { benchRow, tableLine, type BenchRow } from './row.js';
+import { median } from './stats.js';
+import { measureWasmMessaging } from './wasmMessagingBench.js';
 
-const COUNTER = fileURLToPath(new URL('../examples/counter/manifest.toml', import.meta.url));
-const SPAWNS = 40;
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+};
+const SECTIONS = ['spawn', 'send', 'replay', 'messaging', 'js-messaging', 'http', 'density', 'api', 'verify', 'erlang'] as const;
+const only = (process.env['THEATER_BENCH_ONLY'] ?? '').split(',').filter((s) => s !== '');
+for (const section of only) {
+  if (!(SECTIONS as readonly string[]).includes(section))
+    throw new RangeError(`THEATER_BENCH_ONLY: unknown section ${section}; expected ${SECTIONS.join(', ')}`);
+}
+const runs = (section: (typeof SECTIONS)[number]): boolean => only.length === 0 || only.includes(section);
+
+const ROUNDS = envNumber('THEATER_BENCH_ROUNDS', 5);
+const SPAWNS_PER_ROUND = 10;
 const SEND_WARMUP = 5_000;
-const SEND_COUNT = 20_000;
-const ROUNDS = 3;
-const LIVE_ACTORS = 20;
+const SEND_COUNT = 10_000;
 const REPLAY_MESSAGES = 10_000;
+const REPLAY_ROUNDS = Math.min(ROUNDS, 3);
+const LIVE_COUNTERS = 20;
 
 const home = await mkdtemp(join(tmpdir(), 'theater-bench-'));
 const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2 });
-const rows: { metric: string; theater: string; baseline: string; ratio: string; target: string }[] = [];
-const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+const wired = isolationSupported(system.handlers);
+const unwired = wired ? undefined : 'this kernel has no manifest `isolation` yet: the actors ran in dedicated workers';
+const DENSITY = envNumber('THEATER_BENCH_DENSITY', wired ? 10_000 : 100);
+const rows: BenchRow[] = [];
+const results: Record<string, unknown> = {};
+const skipped: string[] = [];
 const encoder = new TextEncoder();
 /** One message buffer reused for every send, as the bare loop does (the kernel copies it on send). */
 const MESSAGE = encoder.encode('x');
+const section = (name: string): void => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
 
 try {
-  const counter = await loadManifest(COUNTER, { handlers: system.handlers });
+  const counter = await loadManifest(repoPath('examples', 'counter', 'manifest.toml'), { handlers: system.handlers });
   const small = await loadManifest(testActorManifest('small'), { handlers: system.handlers });
 
-  // Spawn latency, warm component cache and warm pool.
-  for (const [label, manifest] of [
-    ['componentize-js counter', counter],
-    ['small WAT actor', small],
-  ] as const) {
-    const first = await system.spawn(manifest); // fills the caches
-    await first.stop();
-    const cacheDir = join(system.home.cacheDir, 'components', first.componentHash);
-    const spawnMs: number[] = [];
-    for (let i = 0; i < SPAWNS; i++) {
-      await system.warm();
-      const started = performance.now();
-      const actor = await system.spawn(manifest);
-      spawnMs.push(performance.now() - started);
-      await actor.stop();
+  if (runs('spawn')) {
+    section('spawn');
+    // Spawn latency with a warm component cache and a warm pool: the p50 of each round of spawns.
+    const spawnRound = async (manifest: Manifest): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < SPAWNS_PER_ROUND; i++) {
+        await system.warm();
+        const started = performance.now();
+        const actor = await system.spawn(manifest);
+        times.push(performance.now() - started);
+        await actor.stop();
+      }
+      return median(times);
+    };
+    const spawns: Record<string, { spawnMs: number[]; bareMs: number[] }> = {};
+    for (const [label, manifest, isolation] of [
+      ['small', small, 'shared'],
+      ['small-dedicated', small, 'dedicated'],
+      ['counter', counter, 'dedicated'],
+    ] as const) {
+      const first = await system.spawn(placed(manifest, isolation)); // fills the caches
+      await first.stop();
+      const dir = join(system.home.cacheDir, 'components', first.componentHash);
+      const spawnMs: number[] = [];
+      const bareMs: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        spawnMs.push(await spawnRound(placed(manifest, isolation)));
+        bareMs.push(median(await bareInstantiate(dir, SPAWNS_PER_ROUND)));
+      }
+      spawns[label] = { spawnMs, bareMs };
     }
-    const bare = await bareInstantiate(cacheDir, SPAWNS);
-    const target = label === 'small WAT actor' ? 'p50 <= 2 ms' : 'p50 <= 25 ms';
-    rows.push({
-      metric: `spawn p50 / p99, ${label}`,
-      theater: `${median(spawnMs).toFixed(2)} / ${percentile(spawnMs, 99).toFixed(2)} ms`,
-      baseline: `${median(bare).toFixed(2)} / ${percentile(bare, 99).toFixed(2)} ms (bare instantiate)`,
-      ratio: `${(median(spawnMs) / median(bare)).toFixed(2)}x`,
-      target,
+    const spawnRow = (
+      id: string,
+      what: string,
+      label: string,
+      target: string,
+      met: (v: number, b: number | null, r: number | null) => boolean,
+      note?: string,
+    ): BenchRow =>
+      benchRow({
+        id,
+        metric: `spawn p50, ${what} (warm cache and pool; p50 of each round of ${SPAWNS_PER_ROUND})`,
+        unit: 'ms',
+        values: spawns[label]!.spawnMs,
+        baselineValues: spawns[label]!.bareMs,
+        baselineIs: 'bare instantiate of the cached component, ms',
+        target,
+        met,
+        ...(note === undefined ? {} : { note }),
+      });
+    rows.push(
+      spawnRow('spawn-small', 'small WAT actor, shared', 'small', 'p50 <= 1.0x baseline', (_v, _b, r) => r !== null && r <= 1, unwired),
+      spawnRow('spawn-small-dedicated', 'small WAT actor, dedicated worker', 'small-dedicated', 'p50 <= 2 ms', (v) => v <= 2),
+      spawnRow('spawn-counter', 'componentize-js counter, dedicated worker', 'counter', 'p50 <= 25 ms', (v) => v <= 25),
+    );
+    results['spawn'] = spawns;
+  }
+
+  if (runs('send')) {
+    section('external send, chain on/off');
+    // handle-send throughput of the counter from outside: chain persisted (the default) vs kept in memory
+    // (save_chain = false), rounds interleaved so both see the same machine, beside a bare loop in one worker.
+    const persisted = await system.spawn(counter);
+    const inMemory = await system.spawn({ ...counter, saveChain: false });
+    const dir = join(system.home.cacheDir, 'components', persisted.componentHash);
+    await sendMany(persisted, SEND_WARMUP);
+    await sendMany(inMemory, SEND_WARMUP);
+    const chainOn: number[] = [];
+    const chainOff: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      chainOn.push(await sendRate(persisted, SEND_COUNT));
+      chainOff.push(await sendRate(inMemory, SEND_COUNT));
+    }
+    await Promise.all([persisted.stop(), inMemory.stop()]);
+    const bare = await bareTask({ kind: 'send-loop', dir, warmup: SEND_WARMUP, count: SEND_COUNT, rounds: ROUNDS });
+    rows.push(
+      benchRow({
+        id: 'external-send',
+        metric: `external handle-send throughput, counter, chain persisted (${SEND_COUNT} per round, <= 900 in flight)`,
+        unit: 'msg/s',
+        values: chainOn,
+        baselineValues: bare,
+        baselineIs: 'bare handle-send loop in a worker, calls/s',
+        target: '>= 85% of baseline',
+        met: (_v, _b, r) => r !== null && r >= 0.85,
+      }),
+      benchRow({
+        id: 'chain-overhead',
+        metric: 'chain on vs off: counter handle-send, persisted (value) vs save_chain = false (baseline)',
+        unit: 'msg/s',
+        values: chainOn,
+        baselineValues: chainOff,
+        baselineIs: 'same actor, save_chain = false, msg/s',
+        target: '<= 10% loss (ratio >= 0.90)',
+        met: (_v, _b, r) => r !== null && r >= 0.9,
+      }),
+    );
+    results['send'] = { chainOn, chainOff, bare };
+  }
+
+  if (runs('replay')) {
+    section('replay');
+    // Replay of 10k messages vs the run that recorded them (each sent and awaited, as a client does; pipelined for
+    // comparison) and vs a bare guest loop doing the same calls in a fresh instance.
+    const recorded = await system.spawn(counter);
+    const runStarted = performance.now();
+    for (let i = 0; i < REPLAY_MESSAGES; i++) await recorded.send(MESSAGE);
+    const originalMs = performance.now() - runStarted;
+    const dir = join(system.home.cacheDir, 'components', recorded.componentHash);
+    await recorded.stop();
+    const pipelined = await system.spawn(counter);
+    const pipelinedStarted = performance.now();
+    await sendMany(pipelined, REPLAY_MESSAGES);
+    const pipelinedMs = performance.now() - pipelinedStarted;
+    await pipelined.stop();
+    const replayMs: number[] = [];
+    const bareMs: number[] = [];
+    for (let round = 0; round < REPLAY_ROUNDS; round++) {
+      const replayed = await system.replay(recorded.id);
+      if (!replayed.ok) throw new Error(`replay diverged: ${JSON.stringify(replayed.divergence)}`);
+      replayMs.push(replayed.durationMs);
+      bareMs.push(...(await bareTask({ kind: 'cold-loop', dir, count: REPLAY_MESSAGES })));
+    }
+    const replayMedian = median(replayMs);
+    const bareMedian = median(bareMs);
+    rows.push(
+      benchRow({
+        id: 'replay',
+        metric: `replay, counter, ${REPLAY_MESSAGES / 1000}k messages (pipelined original: ${pipelinedMs.toFixed(0)} ms)`,
+        unit: 'ms',
+        values: replayMs,
+        baselineValues: [originalMs],
+        baselineIs: 'the original run, sent one by one, ms',
+        target: '>= 5x faster (ratio <= 0.2) and <= 1.5x the bare guest loop',
+        met: (_v, _b, r) => r !== null && r <= 0.2 && replayMedian <= 1.5 * bareMedian,
+      }),
+      benchRow({
+        id: 'replay-vs-bare',
+        metric: `replay, counter, ${REPLAY_MESSAGES / 1000}k messages, vs the bare guest loop`,
+        unit: 'ms',
+        values: replayMs,
+        baselineValues: bareMs,
+        baselineIs: 'instantiate + init + the same handle-sends in a fresh worker, ms',
+        target: '<= 1.5x baseline',
+        met: (_v, _b, r) => r !== null && r <= 1.5,
+      }),
+    );
+    results['replay'] = { messages: REPLAY_MESSAGES, originalMs, pipelinedMs, replayMs, bareMs };
+  }
+
+  if (runs('messaging')) {
+    section('actor-to-actor messaging, small WAT actors');
+    const messaging = await measureWasmMessaging(system, {
+      warmup: 3_000,
+      rounds: ROUNDS,
+      requests: 500,
+      sends: 2_000,
+      coldPairs: 3,
+      coldRequests: 200,
+      coldSends: 1_000,
+      pairCounts: [1, 4, 16],
     });
-    results[`spawn:${label}`] = { spawnMs, bareInstantiateMs: bare };
+    rows.push(...messaging.rows);
+    results['messaging'] = messaging.results;
   }
 
-  // handle-send throughput of the counter: chain persisted (the default) vs kept in memory (save_chain = false),
-  // rounds interleaved so both see the same machine, beside a bare loop in one worker.
-  const persisted = await system.spawn(counter);
-  const inMemory = await system.spawn({ ...counter, saveChain: false });
-  const cacheDir = join(system.home.cacheDir, 'components', persisted.componentHash);
-  await sendMany(persisted, SEND_WARMUP);
-  await sendMany(inMemory, SEND_WARMUP);
-  const chainOnRates: number[] = [];
-  const chainOffRates: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    chainOnRates.push(await sendRate(persisted, SEND_COUNT));
-    chainOffRates.push(await sendRate(inMemory, SEND_COUNT));
+  if (runs('js-messaging')) {
+    section('actor-to-actor messaging, componentize-js actors; restarts');
+    // componentize-js actors (messenger asks or tells in a loop; echo answers) and the restart of a failed child.
+    const roundTrip = await requestRoundTrip(system, 4 * ROUNDS, 200);
+    const sendRates: Record<number, number[]> = {};
+    for (const pairs of [1, 4, 16]) {
+      sendRates[pairs] = [];
+      for (let round = 0; round < Math.min(ROUNDS, 3); round++) sendRates[pairs].push((await sendThroughput(system, pairs, 1_000)) / pairs);
+    }
+    const restarts = await restartLatency(system, 4 * ROUNDS);
+    rows.push(
+      benchRow({
+        id: 'request-rt-componentize-js',
+        metric: `request round trip messenger -> messenger, dedicated workers (each of ${4 * ROUNDS} bursts of 200)`,
+        unit: 'µs',
+        values: roundTrip.samples,
+      }),
+      ...[1, 4, 16].map((pairs) =>
+        benchRow({
+          id: `send-per-pair-componentize-js-${pairs}`,
+          metric: `sends per pair messenger -> echo, ${pairs} pair${pairs === 1 ? '' : 's'}, fresh pairs, 1000 per burst`,
+          unit: 'msg/s',
+          values: sendRates[pairs]!,
+        }),
+      ),
+      benchRow({
+        id: 'restart-latency',
+        metric: 'restart latency of a failed child: trapper under an overseer, actor.failed to actor.started',
+        unit: 'ms',
+        values: restarts,
+      }),
+    );
+    results['jsMessaging'] = { roundTrip, sendRates, restartMs: restarts };
   }
-  await Promise.all([persisted.stop(), inMemory.stop()]);
-  const bareRates = await bareSendLoop(cacheDir, { warmup: SEND_WARMUP, count: SEND_COUNT, rounds: ROUNDS });
-  rows.push({
-    metric: 'handle-send throughput (counter), chain persisted',
-    theater: `${Math.round(median(chainOnRates))} msg/s`,
-    baseline: `${Math.round(median(bareRates))} calls/s (bare loop in a worker)`,
-    ratio: `${((median(chainOnRates) / median(bareRates)) * 100).toFixed(0)}%`,
-    target: '>= 70%',
-  });
-  rows.push({
-    metric: 'chain on vs off (counter)',
-    theater: `${Math.round(median(chainOnRates))} msg/s persisted`,
-    baseline: `${Math.round(median(chainOffRates))} msg/s in memory (save_chain = false)`,
-    ratio: `${((1 - median(chainOnRates) / median(chainOffRates)) * 100).toFixed(0)}% loss`,
-    target: '<= 15% loss',
-  });
-  results['throughput'] = { chainOnRates, chainOffRates, bareRates };
 
-  // Replay of 10k messages vs the run that recorded them: the messages sent one after another (each awaited, as a
-  // client does), and, for comparison, sent pipelined.
-  const recorded = await system.spawn(counter);
-  const runStarted = performance.now();
-  for (let i = 0; i < REPLAY_MESSAGES; i++) await recorded.send(MESSAGE);
-  const runMs = performance.now() - runStarted;
-  await recorded.stop();
-  const pipelined = await system.spawn(counter);
-  const pipelinedStarted = performance.now();
-  await sendMany(pipelined, REPLAY_MESSAGES);
-  const pipelinedMs = performance.now() - pipelinedStarted;
-  await pipelined.stop();
-  const replayMs: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const replayed = await system.replay(recorded.id);
-    if (!replayed.ok) throw new Error(`replay diverged: ${JSON.stringify(replayed.divergence)}`);
-    replayMs.push(replayed.durationMs);
+  if (runs('http')) {
+    section('HTTP');
+    // Serving HTTP through an actor (examples/http) vs a bare node:http server, same client, same run.
+    const http = await measureHttp(system, { requests: 1_000, warmup: 500, concurrencies: [1, 32], rounds: Math.min(ROUNDS, 3) });
+    rows.push(...httpRows(http));
+    results['http'] = http;
   }
-  rows.push({
-    metric: `replay, counter, ${REPLAY_MESSAGES / 1000}k messages`,
-    theater: `${median(replayMs).toFixed(0)} ms`,
-    baseline: `${runMs.toFixed(0)} ms original run, sent one by one (${pipelinedMs.toFixed(0)} ms pipelined)`,
-    ratio: `${(runMs / median(replayMs)).toFixed(1)}x faster (${(pipelinedMs / median(replayMs)).toFixed(1)}x vs pipelined)`,
-    target: '>= 5x faster',
-  });
-  results['replay'] = { messages: REPLAY_MESSAGES, runMs, pipelinedMs, replayMs };
 
-  // Messaging and supervision (componentize-js actors; there is no WAT messaging actor yet).
-  const roundTrip = await requestRoundTrip(system, 20, 200);
-  rows.push({
-    metric: 'request round trip, actor to actor (componentize-js)',
-    theater: `p50 ${roundTrip.p50.toFixed(0)} µs / p99 ${roundTrip.p99.toFixed(0)} µs`,
-    baseline: '20 batches of 200 requests made by the guest in a loop',
-    ratio: '',
-    target: 'p50 <= 150 µs (small actors)',
-  });
-  const sendRates: Record<string, number> = {};
-  for (const pairs of [1, 4, 16]) sendRates[pairs] = await sendThroughput(system, pairs, 1_000);
-  rows.push({
-    metric: 'send throughput across 1 / 4 / 16 pairs',
-    theater: `${Object.values(sendRates)
-      .map((rate) => Math.round(rate))
-      .join(' / ')} msg/s`,
-    baseline: 'messenger sends 1000 in one operation to an echo actor, per pair',
-    ratio: '',
-    target: '(report)',
-  });
-  const restarts = await restartLatency(system, 20);
-  rows.push({
-    metric: 'restart latency of a failed child',
-    theater: `p50 ${median(restarts).toFixed(1)} ms / p99 ${percentile(restarts, 99).toFixed(1)} ms`,
-    baseline: 'trapper under an overseer: actor.failed to actor.started',
-    ratio: '',
-    target: '(report)',
-  });
-  results['messaging'] = { roundTrip, sendRates, restartMs: restarts };
-
-  // Serving HTTP through an actor (examples/http) vs a bare node:http server, same client, same run.
-  const http = await measureHttp(system, { requests: 2_000, warmup: 500, concurrencies: [1, 32] });
-  rows.push(...httpRows(http));
-  results['http'] = http;
-
-  // Memory per live actor.
-  globalThis.gc?.();
-  const before = process.memoryUsage();
-  const live: Actor[] = [];
-  for (let i = 0; i < LIVE_ACTORS; i++) {
-    await system.warm();
-    live.push(await system.spawn(counter));
+  if (runs('density')) {
+    section(`density: ${DENSITY} idle small actors, ${LIVE_COUNTERS} counters`);
+    const isolation: Isolation = 'shared';
+    const smallDensity = await measureDensity(system, small, { count: DENSITY, isolation });
+    const counterDensity = await measureDensity(system, counter, { count: LIVE_COUNTERS, isolation });
+    rows.push(
+      benchRow({
+        id: 'density-small',
+        metric: `RSS per idle small WAT actor, ${DENSITY} actors, ${isolation} (RSS ${smallDensity.beforeMb.toFixed(0)} -> ${smallDensity.afterMb.toFixed(0)} MB)`,
+        unit: 'MB',
+        values: [smallDensity.perActorMb],
+        target: '>= 10k small actors at <= 0.5 MB each',
+        met: (value) => DENSITY >= 10_000 && value <= 0.5,
+        ...(unwired === undefined ? {} : { note: `${unwired}; N = ${DENSITY} (THEATER_BENCH_DENSITY)` }),
+      }),
+      benchRow({
+        id: 'density-counter',
+        metric: `RSS per idle componentize-js counter, ${LIVE_COUNTERS} actors, ${isolation} (RSS ${counterDensity.beforeMb.toFixed(0)} -> ${counterDensity.afterMb.toFixed(0)} MB)`,
+        unit: 'MB',
+        values: [counterDensity.perActorMb],
+        target: '<= 5 MB in a shared worker',
+        met: (value) => value <= 5,
+        ...(unwired === undefined ? {} : { note: unwired }),
+      }),
+    );
+    results['density'] = { isolation, small: { count: DENSITY, ...smallDensity }, counter: { count: LIVE_COUNTERS, ...counterDensity } };
   }
-  await Promise.all(live.map((a) => a.send(encoder.encode('hello'))));
-  globalThis.gc?.();
-  const after = process.memoryUsage();
-  const rssPerActor = (after.rss - before.rss) / LIVE_ACTORS / 2 ** 20;
-  rows.push({
-    metric: 'memory per live actor (counter)',
-    theater: `${rssPerActor.toFixed(1)} MB RSS`,
-    baseline: `${LIVE_ACTORS} live actors, each with its worker and wasm memory`,
-    ratio: '',
-    target: '<= 20 MB',
-  });
-  results['memory'] = { liveActors: LIVE_ACTORS, rssPerActorMb: rssPerActor };
-  await Promise.all(live.map((a) => a.stop()));
-  // Chain verification.
-  // The operator API, on its own server and home, beside in-process calls on that server's system.
-  const api = await measureApi({ requests: 2_000, sends: 4_000, streamMessages: 5_000 });
-  rows.push(...api.rows);
-  results['api'] = api.results;
 
-  const verify = await measureVerify(100_000, 3);
-  rows.push({
-    metric: 'verify, 100k-event chain',
-    theater: `${Math.round(verify.verifyPerSecond)} events/s`,
-    baseline: `${Math.round(verify.hashPerSecond)} SHA-256/s of the same encodings`,
-    ratio: `${((verify.verifyPerSecond / verify.hashPerSecond) * 100).toFixed(0)}%`,
-    target: '>= 200k events/s',
-  });
-  results['verify'] = verify;
+  if (runs('api')) {
+    section('operator API');
+    // The operator API, on its own server and home, beside in-process calls on that server's system.
+    const api = await measureApi({ requests: 2_000, sends: 1_500, streamMessages: 5_000, rounds: Math.min(ROUNDS, 3) });
+    rows.push(...api.rows);
+    results['api'] = api.results;
+  }
+
+  if (runs('verify')) {
+    section('verify');
+    const verify = await measureVerify(100_000, ROUNDS);
+    rows.push(
+      benchRow({
+        id: 'verify',
+        metric: `verify, 100k-event chain (@noble/hashes alone: ${Math.round(median(verify.noblePerSecond))} hashes/s)`,
+        unit: 'events/s',
+        values: verify.verifyPerSecond,
+        baselineValues: verify.hashPerSecond,
+        baselineIs: 'raw SHA-256 (node:crypto) of the same encodings, hashes/s',
+        target: '>= 90% of baseline and >= 200k events/s',
+        met: (value, _b, r) => r !== null && r >= 0.9 && value >= 200_000,
+      }),
+    );
+    results['verify'] = verify;
+  }
+
+  if (runs('erlang')) {
+    section('Erlang/OTP reference');
+    const erlang = await measureErlang(ROUNDS);
+    if ('skipped' in erlang) {
+      skipped.push(`Erlang/OTP reference rows: ${erlang.skipped}`);
+    } else {
+      const spawnMs = rawRounds('spawn-small');
+      const requestUs = rawRounds('request-rt-same-worker');
+      const sendsPerSecond = rawRounds('send-per-pair');
+      if (spawnMs === undefined || requestUs === undefined || sendsPerSecond === undefined) {
+        skipped.push('Erlang/OTP reference rows: they need the spawn and messaging sections in the same run');
+      } else {
+        rows.push(...erlangRows(erlang, { spawnMs, requestUs, sendsPerSecond }));
+      }
+      results['erlang'] = erlang;
+    }
+  }
 } finally {
   await system.close();
   await rm(home, { recursive: true, force: true });
 }
 
-console.table(rows);
-const out = fileURLToPath(new URL('./results/', import.meta.url));
+console.table(rows.map(tableLine));
+for (const row of rows) if (row.note !== undefined) console.log(`note ${row.id}: ${row.note}`);
+for (const reason of skipped) console.log(`skipped ${reason}`);
+console.log(
+  `ratio = value / baseline; ranges are min–max over the rounds (THEATER_BENCH_ROUNDS = ${ROUNDS}). CPUs: ${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}.`,
+);
+const out = repoPath('bench', 'results');
 await mkdir(out, { recursive: true });
-const file = join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ rows, ...results }, null, 2));
-console.log(`results written to ${file}`);
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  loadavg: loadavg(),
+  isolationWired: wired,
+  rounds: ROUNDS,
+  skipped,
+};
+await writeFile(join(out, 'latest.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+const file = join(out, `bench-${meta.date.replace(/[:.]/g, '-')}.json`);
+await writeFile(file, `${JSON.stringify({ ...meta, rows, results }, null, 2)}\n`);
+console.log(`results written to ${join(out, 'latest.json')} and ${file}`);
+
+/** The per-round figures behind a row, from `results` (the rows keep only the median and range). */
+function rawRounds(id: string): readonly number[] | undefined {
+  const spawn = results['spawn'] as Record<string, { spawnMs: number[] }> | undefined;
+  const messaging = results['messaging'] as
+    | { request: Record<Isolation, { steady: number[] }>; sends: Record<string, number[]> }
+    | undefined;
+  if (id === 'spawn-small') return spawn?.['small']?.spawnMs;
+  if (id === 'request-rt-same-worker') return messaging?.request.shared.steady;
+  if (id === 'send-per-pair') return messaging?.sends['1'];
+  return undefined;
+}
 
 /** Messages per second over `count` sends. */
 async function sendRate(target: Actor, count: number): Promise<number> {

@@ -10,3 +10,9 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** The median of `values`. */
 export const median = (values: readonly number[]): number => percentile(values, 50);
+
+/** The smallest and the largest of `values`. */
+export function range(values: readonly number[]): [number, number] {
+  if (values.length === 0) throw new RangeError('expected at least one value');
+  return [Math.min(...values), Math.max(...values)];
+}
