@@ -12,15 +12,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createActorSystem, type ActorSystem } from '@theater/kernel';
 import { defaultHandlers } from '@theater/handlers';
+import { repoPath } from './paths.js';
 import { benchRow, type BenchRow } from './row.js';
 import { median, percentile } from './stats.js';
 import { page } from '../examples/http/src/lib/page.js';
 import { loadPages } from '../examples/http/load.js';
 
-const MANIFEST = fileURLToPath(new URL('../examples/http/server.toml', import.meta.url));
+const MANIFEST = repoPath('examples', 'http', 'server.toml');
 
 /** One load run. */
 export interface HttpLoad {

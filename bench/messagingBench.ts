@@ -39,8 +39,16 @@ export async function requestRoundTrip(
   return { p50: median(samples), p99: percentile(samples, 99), samples };
 }
 
-/** Sends per second across `pairs` messenger → echo pairs, each sender sending `perSender` in one operation. */
-export async function sendThroughput(system: ActorSystem, pairs: number, perSender: number): Promise<number> {
+/**
+ * Sends per second per pair across `pairs` messenger → echo pairs, each sender sending `perSender` in one operation:
+ * the fresh pairs' first burst (`cold`), then `rounds` more (`steady`).
+ */
+export async function sendThroughput(
+  system: ActorSystem,
+  pairs: number,
+  perSender: number,
+  rounds: number,
+): Promise<{ cold: number; steady: number[] }> {
   const messengerBase = await loadManifest(testActorManifest('messenger'), { handlers: system.handlers });
   // A burst is one long operation of the sender.
   const messenger: Manifest = { ...messengerBase, limits: { ...messengerBase.limits, callTimeoutMs: 120_000 } };
@@ -53,18 +61,23 @@ export async function sendThroughput(system: ActorSystem, pairs: number, perSend
     senders.push(await system.spawn(messenger));
     receivers.push(await system.spawn(echo));
   }
-  const started = performance.now();
-  await Promise.all(
-    senders.map(async (sender, i) => {
-      const reply = await ask(system, sender.id, `telln ${perSender} ${receivers[i]!.id} x`);
-      if (reply !== `sent:${perSender}`) throw new Error(`unexpected reply ${reply}`);
-      // Mailboxes are FIFO: the state request is answered after every send before it.
-      await system.request(receivers[i]!.id, text('state'));
-    }),
-  );
-  const rate = (pairs * perSender) / ((performance.now() - started) / 1000);
+  const burst = async (): Promise<number> => {
+    const started = performance.now();
+    await Promise.all(
+      senders.map(async (sender, i) => {
+        const reply = await ask(system, sender.id, `telln ${perSender} ${receivers[i]!.id} x`);
+        if (reply !== `sent:${perSender}`) throw new Error(`unexpected reply ${reply}`);
+        // Mailboxes are FIFO: the state request is answered after every send before it.
+        await system.request(receivers[i]!.id, text('state'));
+      }),
+    );
+    return perSender / ((performance.now() - started) / 1000);
+  };
+  const cold = await burst();
+  const steady: number[] = [];
+  for (let round = 0; round < rounds; round++) steady.push(await burst());
   await Promise.all([...senders, ...receivers].map((actor) => actor.stop()));
-  return rate;
+  return { cold, steady };
 }
 
 /** Failure-to-running latency (ms) of a permanent child restarted by its overseer, `count` times. */
