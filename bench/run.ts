@@ -366,10 +366,12 @@ const meta = {
   rounds: ROUNDS,
   skipped,
 };
-await writeFile(join(out, 'latest.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+// A partial run (THEATER_BENCH_ONLY) does not replace the full run's latest.json.
+const latest = join(out, only.length === 0 ? 'latest.json' : 'latest-partial.json');
+await writeFile(latest, `${JSON.stringify({ ...meta, sections: only.length === 0 ? SECTIONS : only, rows }, null, 2)}\n`);
 const file = join(out, `bench-${meta.date.replace(/[:.]/g, '-')}.json`);
 await writeFile(file, `${JSON.stringify({ ...meta, rows, results }, null, 2)}\n`);
-console.log(`results written to ${join(out, 'latest.json')} and ${file}`);
+console.log(`results written to ${latest} and ${file}`);
 
 /** The per-round figures behind a row, from `results` (the rows keep only the median and range). */
 function rawRounds(id: string): readonly number[] | undefined {
