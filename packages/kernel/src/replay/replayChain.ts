@@ -150,7 +150,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
-          outstanding.push(actor.call(call.interface, call.function, call.params).catch(ignoreActorEnd));
+          outstanding.push(issue(actor, call));
           if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
         }
         // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
@@ -196,6 +196,18 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   } finally {
     await reader.return?.();
     await store.close();
+  }
+}
+
+/**
+ * Puts a recorded call in the actor's mailbox. Its params were decoded from the chain for this call alone, so they are
+ * handed over as they are (`actor.call` would copy them for a caller that might reuse them).
+ */
+function issue(actor: ActorInstance, call: WasmCallEventData): Promise<unknown> {
+  try {
+    return actor.enqueue(call.interface, call.function, call.params).catch(ignoreActorEnd);
+  } catch (error) {
+    return Promise.reject(error).catch(ignoreActorEnd);
   }
 }
 
