@@ -1,12 +1,14 @@
 /**
  * The chain of a replayed actor: it records like any chain, but each new event takes the recorded event's time and
  * is compared with the recorded event at the same seq, content and hash. Recorded events are handed in by the replay
- * driver ahead of need and forgotten once compared, so memory stays bounded by the driver's read-ahead.
+ * driver ahead of need, verified as they come, and forgotten once compared, so memory stays bounded by the driver's
+ * read-ahead.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   EVENT_FORMAT_VERSION,
   bytesEqual,
+  createChainVerifier,
   createEvent,
   decodeEventData,
   type ChainEvent,
@@ -14,12 +16,14 @@ import {
   type EventInput,
 } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
+import { KernelError } from '../kernelError.js';
 import type { ReplayDivergence, ReplayedEvent } from './replayResult.js';
 
 /** Records a replay and reports the first divergence from the recorded chain. */
 export class ReplayRecorder implements ActorChain {
   readonly store: ChainStore;
   readonly #expected = new Map<number, ChainEvent>();
+  readonly #verifier = createChainVerifier();
   readonly #onDivergence: (divergence: ReplayDivergence) => void;
   #head: ChainEvent | undefined;
   #ended = false;
@@ -43,8 +47,14 @@ export class ReplayRecorder implements ActorChain {
     return this.#expected.size;
   }
 
-  /** Hands in the next recorded event, verified (its hash, and its link to the one before it). */
+  /**
+   * Hands in the next recorded event, verified as it comes (order, link, hash: what `verifyChain` checks without
+   * checkpoints); a tampered chain is an `invalid-chain` error, never a replay.
+   */
   expect(event: ChainEvent): void {
+    const failure = this.#verifier.push(event);
+    if (failure !== undefined)
+      throw new KernelError('invalid-chain', `the chain does not verify at event ${failure.index}: ${failure.reason}`);
     this.#expected.set(event.seq, event);
   }
 
@@ -73,8 +83,8 @@ export class ReplayRecorder implements ActorChain {
     const expected = this.#expected.get(seq);
     this.#expected.delete(seq);
     if (expected !== undefined && this.divergence === undefined && matches(expected, this.#head, input)) {
-      // Same type, data, time, seq and parent as the recorded event, whose hash was verified when it was read: the
-      // replayed event encodes to the same bytes, so it hashes to the recorded hash and is the recorded event.
+      // Same type, data, time, seq and parent as the recorded event, whose hash `expect` verified: the replayed
+      // event encodes to the same bytes, so it hashes to the recorded hash and is the recorded event (one hash each).
       this.#head = expected;
       return expected;
     }
