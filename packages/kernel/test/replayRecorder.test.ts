@@ -66,7 +66,10 @@ describe('ReplayRecorder', () => {
     const recorded = chainOf(inputs());
     const { recorder, divergences, store } = await recorderFor(recorded);
     const replay = inputs();
-    replay[4] = hostCallEvent.encode(hostCallEvent.typeOf('theater:simple/runtime', 'log'), { args: ['something else'], result: null });
+    replay[4] = {
+      ...hostCallEvent.encode(hostCallEvent.typeOf('theater:simple/runtime', 'log'), { args: ['something else'], result: null }),
+      time: 0,
+    };
     replay[7] = { ...replay[7]!, type: 'wasm.error' };
     for (const input of replay) recorder.record({ ...input, time: 0 });
     expect(divergences).toHaveLength(1);

@@ -33,6 +33,8 @@ const READ_AHEAD = 4096;
 const MAX_OUTSTANDING = 900;
 /** Calls read before they are issued together. */
 const ISSUE_BATCH = 256;
+/** Calls in the first group: the guest starts after these are read, while the rest is read. */
+const FIRST_ISSUE_BATCH = 16;
 import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 
 /** What a replay needs from its actor system. */
@@ -68,20 +70,25 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   const recorder = new ReplayRecorder(store, () => stopReplay());
   let replayed: ActorInstance | undefined;
 
-  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
-  const readNext = async (): Promise<ChainEvent | undefined> => {
+  /** Loads the next batch when the current one is used up; false at the end of the chain. */
+  const fill = async (): Promise<boolean> => {
     // Reading in batches keeps the store's (or file's) iteration out of the per-event path.
     while (batchAt >= batch.length) {
-      if (done) return undefined;
+      if (done) return false;
       const next = await reader.next();
       if (next.done === true) {
         done = true;
         recorder.end(lastSeq);
-        return undefined;
+        return false;
       }
       batch = next.value;
       batchAt = 0;
     }
+    return true;
+  };
+
+  /** Hands the next event of the loaded batch to the recorder. */
+  const take = (): ChainEvent => {
     const event = batch[batchAt++]!;
     // What is replayed is verified as it is read (links, hashes, order): a tampered chain never replays as a match.
     recorder.expect(event);
@@ -89,16 +96,23 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     return event;
   };
 
+  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
+  const readNext = async (): Promise<ChainEvent | undefined> => ((await fill()) ? take() : undefined);
+
   /** Reads up to the next export call (queued in `pendingCalls`) or the end; false at the end. */
   const readToNextCall = async (): Promise<boolean> => {
-    for (let event = await readNext(); event !== undefined; event = await readNext()) {
-      if (event.type === 'wasm.call') {
-        pendingCalls.push(recordedCall(event));
-        return true;
+    for (;;) {
+      // Events of a loaded batch are taken without a promise each; only the next batch is awaited.
+      while (batchAt < batch.length) {
+        const event = take();
+        if (event.type === 'wasm.call') {
+          pendingCalls.push(recordedCall(event));
+          return true;
+        }
+        if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
       }
-      if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
+      if (!(await fill())) return false;
     }
-    return false;
   };
 
   try {
@@ -138,11 +152,14 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     const replay = async (): Promise<void> => {
       await context.launch(actor, component, spawn.manifest, spawn.state ?? undefined, host).catch(ignoreActorEnd);
       const outstanding: Promise<unknown>[] = [];
+      // The first group is small, so the guest starts while the next groups are read.
+      let issueBatch = FIRST_ISSUE_BATCH;
       for (;;) {
         if (recorder.divergence !== undefined || actor.status !== 'running') break;
         // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
         let more = true;
-        while (more && pendingCalls.length <= ISSUE_BATCH && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
+        while (more && pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
+        issueBatch = Math.min(ISSUE_BATCH, issueBatch * 4);
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
