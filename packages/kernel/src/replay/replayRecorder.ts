@@ -1,17 +1,29 @@
 /**
  * The chain of a replayed actor: it records like any chain, but each new event takes the recorded event's time and
  * is compared with the recorded event at the same seq, content and hash. Recorded events are handed in by the replay
- * driver ahead of need and forgotten once compared, so memory stays bounded by the driver's read-ahead.
+ * driver ahead of need, verified as they come, and forgotten once compared, so memory stays bounded by the driver's
+ * read-ahead.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { bytesEqual, createEvent, decodeEventData, type ChainEvent, type ChainStore, type EventInput } from '@theater/event-chain';
+import {
+  EVENT_FORMAT_VERSION,
+  bytesEqual,
+  createChainVerifier,
+  createEvent,
+  decodeEventData,
+  type ChainEvent,
+  type ChainStore,
+  type EventInput,
+} from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
+import { KernelError } from '../kernelError.js';
 import type { ReplayDivergence, ReplayedEvent } from './replayResult.js';
 
 /** Records a replay and reports the first divergence from the recorded chain. */
 export class ReplayRecorder implements ActorChain {
   readonly store: ChainStore;
   readonly #expected = new Map<number, ChainEvent>();
+  readonly #verifier = createChainVerifier();
   readonly #onDivergence: (divergence: ReplayDivergence) => void;
   #head: ChainEvent | undefined;
   #ended = false;
@@ -35,8 +47,14 @@ export class ReplayRecorder implements ActorChain {
     return this.#expected.size;
   }
 
-  /** Hands in the next recorded event. */
+  /**
+   * Hands in the next recorded event, verified as it comes (order, link, hash: what `verifyChain` checks without
+   * checkpoints); a tampered chain is an `invalid-chain` error, never a replay.
+   */
   expect(event: ChainEvent): void {
+    const failure = this.#verifier.push(event);
+    if (failure !== undefined)
+      throw new KernelError('invalid-chain', `the chain does not verify at event ${failure.index}: ${failure.reason}`);
     this.#expected.set(event.seq, event);
   }
 
@@ -64,6 +82,12 @@ export class ReplayRecorder implements ActorChain {
     }
     const expected = this.#expected.get(seq);
     this.#expected.delete(seq);
+    if (expected !== undefined && this.divergence === undefined && matches(expected, this.#head, input)) {
+      // Same type, data, time, seq and parent as the recorded event, whose hash `expect` verified: the replayed
+      // event encodes to the same bytes, so it hashes to the recorded hash and is the recorded event (one hash each).
+      this.#head = expected;
+      return expected;
+    }
     const event = createEvent(this.#head, { ...input, time: expected?.time ?? input.time });
     this.#head = event;
     if (this.divergence !== undefined) return event;
@@ -128,6 +152,17 @@ export class ReplayRecorder implements ActorChain {
     this.divergence = divergence;
     this.#onDivergence(divergence);
   }
+}
+
+/** True when the event recorded after `head` from `input` would be `expected` (taking its time), field for field. */
+function matches(expected: ChainEvent, head: ChainEvent | undefined, input: EventInput): boolean {
+  return (
+    expected.v === EVENT_FORMAT_VERSION &&
+    expected.seq === (head === undefined ? 0 : head.seq + 1) &&
+    bytesEqual(expected.parent, head?.hash ?? null) &&
+    expected.type === input.type &&
+    bytesEqual(expected.data, input.data)
+  );
 }
 
 function decodes(data: Uint8Array): boolean {

@@ -7,15 +7,19 @@ import type { ComponentCache, LoadedComponent } from '../component/componentCach
 import type { Manifest } from '../manifest/index.js';
 
 const REPLAY_BATCH = 1024;
+/** The first batch read from a store: small, so the replay instantiates its component before a full batch is read. */
+const FIRST_STORED_BATCH = 64;
 
 /** An actor's stored events, up to the head when reading starts, in batches. */
 export async function* storedBatches(store: ChainStore, actorId: string): AsyncGenerator<ChainEvent[]> {
   const head = await store.head(actorId);
+  let limit = FIRST_STORED_BATCH;
   for (let from = 0; head !== undefined && from <= head.seq; ) {
-    const events = await store.read(actorId, { from, to: head.seq + 1, limit: REPLAY_BATCH });
+    const events = await store.read(actorId, { from, to: head.seq + 1, limit });
     if (events.length === 0) return;
     yield events;
     from += events.length;
+    limit = REPLAY_BATCH;
   }
 }
 
