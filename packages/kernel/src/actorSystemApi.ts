@@ -16,8 +16,13 @@ export interface ActorSystemOptions {
   readonly handlers: HandlerSource;
   /** Theater home; default `$THEATER_HOME` or `~/.theater`. */
   readonly home?: string;
-  /** Started workers kept ready for spawns; default 2. */
+  /** Started workers kept ready for spawns of dedicated actors; default 2. */
   readonly poolSize?: number;
+  /**
+   * How many shared scheduler workers host the actors whose manifest says `isolation = "shared"` (each on the
+   * least-loaded one); default `os.availableParallelism()`.
+   */
+  readonly schedulerWorkers?: number;
   /**
    * The clock event times, deadlines, sleeps and restart windows run on; default `systemClock`. A function is taken
    * as the wall time alone (the form before `Clock`), with the system's monotonic time and timers.

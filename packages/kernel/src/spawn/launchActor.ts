@@ -1,6 +1,7 @@
 /**
- * The last step of a spawn (and of a replay): instantiate the component in a pool worker for an actor, then run its
- * `init`. Guest code runs only in the sandbox; the worker pool is refilled, and told what to prepare, after each launch.
+ * The last step of a spawn (and of a replay): place the actor (a pool worker of its own, or a shared scheduler worker,
+ * as its manifest's `isolation` says), instantiate the component there, then run its `init`. Guest code runs only in
+ * the sandbox; the worker pool is refilled, and told what to prepare, after each dedicated launch.
  */
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Clock } from '../clock.js';
@@ -11,6 +12,8 @@ import { KernelError, isKernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import type { InstanceSpec } from '../sandbox/protocol.js';
 import { Sandbox } from '../sandbox/sandbox.js';
+import type { Placement } from '../sandbox/placement.js';
+import type { SchedulerThread } from '../sandbox/schedulerThread.js';
 import type { WorkerPool } from '../sandbox/workerPool.js';
 
 /**
@@ -29,6 +32,7 @@ export type LaunchActor = (
 export interface LaunchSource {
   readonly cache: ComponentCache;
   readonly pool: WorkerPool;
+  readonly placement: Placement;
   /** The clock of the instantiation deadline. */
   readonly clock: Clock;
   /** The WIT interfaces of the system's registry (theater:simple's and those its handlers bring). */
@@ -39,7 +43,7 @@ export interface LaunchSource {
 }
 
 /** Creates the launcher of an actor system. */
-export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
+export function createLauncher({ cache, pool, placement, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
   const fallible = fallibleFunctions(interfaces);
   const oneWay = oneWayFunctions(interfaces);
 
@@ -53,19 +57,27 @@ export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isC
       oneWay,
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
     };
+    const shared = manifest.isolation === 'shared';
     let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
     try {
       assertOpen();
-      const { worker, prepared } = await pool.take(spec.key);
-      loaded = await Sandbox.load(
-        worker,
-        { ...spec, state, prepared },
-        actor.listener,
-        { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
-        clock,
-      );
+      let thread: SchedulerThread;
+      let attached = (): void => {};
+      if (shared) ({ thread, attached } = await placement.shared());
+      else ({ thread } = await placement.dedicated(spec.key));
+      try {
+        loaded = await Sandbox.load(
+          { thread, replace: (dead) => placement.replace(dead) },
+          { ...spec, state },
+          actor.listener,
+          { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
+          clock,
+        );
+      } finally {
+        attached();
+      }
     } catch (cause) {
-      if (!isClosing()) pool.refill();
+      if (!isClosing() && !shared) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
         actor.abort('init-failed', 'the actor system closed before the actor started');
         await actor.exited;
@@ -81,7 +93,7 @@ export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isC
     } finally {
       // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
       setImmediate(() => {
-        if (isClosing()) return;
+        if (isClosing() || shared) return;
         // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
         pool.prepare(spec);
         pool.refill();
