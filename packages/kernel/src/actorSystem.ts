@@ -82,6 +82,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     cache,
     pool,
     placement,
+    defaultIsolation: options.defaultIsolation ?? 'dedicated',
     clock: deadlineClock,
     interfaces: handlers.interfaces,
     assertOpen,

@@ -48,11 +48,8 @@ export interface Manifest {
   readonly initState: string | undefined;
   /** Whether the actor's chain is persisted (default true). */
   readonly saveChain: boolean;
-  /**
-   * Where its guest runs (default `dedicated`). Absent from manifests recorded before the field existed, which ran
-   * dedicated.
-   */
-  readonly isolation: Isolation;
+  /** Where its guest runs; undefined when the manifest does not say (the actor system's default, `dedicated` unless set). */
+  readonly isolation: Isolation | undefined;
   /** How its supervisor treats the actor's exits (OTP restart type; default `permanent`). */
   readonly restart: RestartType;
   readonly limits: ManifestLimits;

@@ -107,9 +107,10 @@ function documentSchema(handlers: HandlerRegistry): z.ZodType<ManifestFields, un
           'may not set false under a parent whose chain is saved.',
       ),
     isolation: oneOf(ISOLATIONS)
-      .default('dedicated')
+      .optional()
       .describe(
-        "Where the actor's guest runs. dedicated (the default): a worker thread of its own, so an actor that loops, " +
+        "Where the actor's guest runs; unset, the actor system's default (dedicated unless its defaultIsolation option " +
+          'says otherwise). dedicated: a worker thread of its own, so an actor that loops, ' +
           'exhausts memory or crashes disturbs no other. shared: one of a few shared scheduler workers (about one per ' +
           'core) hosting many actors, about 0.1 MB per small actor instead of ~7.5 MB, and a request between two ' +
           'actors of one worker costs no thread switch. A shared actor that traps or exceeds memory_mb fails alone; ' +

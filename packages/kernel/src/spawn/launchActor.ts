@@ -9,7 +9,7 @@ import { fallibleFunctions, importedFunctions, oneWayFunctions, type WitTable } 
 import type { ComponentCache, LoadedComponent } from '../component/componentCache.js';
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError, isKernelError } from '../kernelError.js';
-import type { Manifest } from '../manifest/index.js';
+import type { Isolation, Manifest } from '../manifest/index.js';
 import type { InstanceSpec } from '../sandbox/protocol.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { Placement } from '../sandbox/placement.js';
@@ -33,6 +33,8 @@ export interface LaunchSource {
   readonly cache: ComponentCache;
   readonly pool: WorkerPool;
   readonly placement: Placement;
+  /** Where actors whose manifest sets no `isolation` run. */
+  readonly defaultIsolation: Isolation;
   /** The clock of the instantiation deadline. */
   readonly clock: Clock;
   /** The WIT interfaces of the system's registry (theater:simple's and those its handlers bring). */
@@ -43,7 +45,7 @@ export interface LaunchSource {
 }
 
 /** Creates the launcher of an actor system. */
-export function createLauncher({ cache, pool, placement, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
+export function createLauncher({ cache, pool, placement, defaultIsolation, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
   const fallible = fallibleFunctions(interfaces);
   const oneWay = oneWayFunctions(interfaces);
 
@@ -57,7 +59,7 @@ export function createLauncher({ cache, pool, placement, clock, interfaces, asse
       oneWay,
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
     };
-    const shared = manifest.isolation === 'shared';
+    const shared = (manifest.isolation ?? defaultIsolation) === 'shared';
     let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
     try {
       assertOpen();
