@@ -70,8 +70,7 @@ export class ActorInstance implements Actor {
       },
       fail: (failure) => this.#fail(failure),
       committed: () => this.#state,
-      relocated: () =>
-        this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
+      relocated: () => this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
     });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }

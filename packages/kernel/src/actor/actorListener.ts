@@ -87,7 +87,10 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
         queue.complete(opId);
         const message = `its shared worker died while it ran (${cause.kind}: ${cause.message}); the actor moved to a new worker without it`;
         recorder.recordAborted(op, message);
-        const error = new KernelError('operation-aborted', `actor ${actor.name} (${actor.id}): ${op.iface}#${op.fn} was aborted: ${message}`);
+        const error = new KernelError(
+          'operation-aborted',
+          `actor ${actor.name} (${actor.id}): ${op.iface}#${op.fn} was aborted: ${message}`,
+        );
         recorder.flush().then(
           () => op.reject(error),
           (cause: unknown) => op.reject(chainWriteFailed(actor.name, actor.id, cause)),

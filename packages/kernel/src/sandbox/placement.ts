@@ -67,7 +67,8 @@ export class Placement {
         bestLoad = load;
       }
     }
-    const entry = (this.#shared[best] ??= this.#start(best));
+    const entry = this.#shared[best] ?? this.#start(best);
+    this.#shared[best] = entry;
     entry.placing++;
     try {
       const thread = await entry.thread;
@@ -92,8 +93,11 @@ export class Placement {
     if (replacement === undefined) {
       const index = this.#shared.findIndex((entry) => entry?.current === dead);
       if (this.#closed) replacement = Promise.reject(new Error('the actor system is closing'));
-      else if (index >= 0) replacement = (this.#shared[index] = this.#start(index)).thread;
-      else replacement = this.#start(-1).thread;
+      else if (index >= 0) {
+        const entry = this.#start(index);
+        this.#shared[index] = entry;
+        replacement = entry.thread;
+      } else replacement = this.#start(-1).thread;
       this.#replacements.set(dead, replacement);
     }
     return replacement;

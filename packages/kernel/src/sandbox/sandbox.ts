@@ -36,7 +36,10 @@ export interface SandboxListener {
    * in order; the listener ends those it cannot re-run (one that had started) and returns the committed state to
    * move with and the operations to hand over again.
    */
-  relocating(unfinished: readonly number[], cause: SandboxFailure): { readonly state: Uint8Array | undefined; readonly retry: readonly number[] };
+  relocating(
+    unfinished: readonly number[],
+    cause: SandboxFailure,
+  ): { readonly state: Uint8Array | undefined; readonly retry: readonly number[] };
   /** The sandbox runs in a fresh worker now. */
   relocated(): void;
 }

@@ -97,9 +97,9 @@ export class SchedulerThread {
 
   /** Bounds operation `op` of `slot` by `timeoutMs` from when it starts. */
   expect(slot: number, op: number, timeoutMs: number): void {
-    let ops = this.#timeouts.get(slot);
-    if (ops === undefined) this.#timeouts.set(slot, (ops = new Map()));
-    ops.set(op, timeoutMs);
+    const ops = this.#timeouts.get(slot);
+    if (ops === undefined) this.#timeouts.set(slot, new Map([[op, timeoutMs]]));
+    else ops.set(op, timeoutMs);
   }
 
   /** Operation `op` of `slot` has ended. */

@@ -49,7 +49,7 @@ let prepared;
 const modulesByKey = new Map();
 /** Residents with operations to run, in turn. */
 /** @type {Resident[]} */
-let ready = [];
+const ready = [];
 /** @type {import('./protocol.js').WorkerReport[]} */
 let outbox = [];
 /** The slot each report of the outbox belongs to. */
@@ -123,7 +123,12 @@ async function load(message) {
     // Attached only now: a host call made while instantiating (a start function) fails instead of waiting.
     resident.attached = true;
     residents.set(message.slot, resident);
-    port.postMessage({ kind: FROM_WORKER.loaded, slot: message.slot, instantiateMs: performance.now() - started, prepared: adopt !== undefined });
+    port.postMessage({
+      kind: FROM_WORKER.loaded,
+      slot: message.slot,
+      instantiateMs: performance.now() - started,
+      prepared: adopt !== undefined,
+    });
   } catch (error) {
     port.postMessage({ kind: FROM_WORKER.loadFailed, slot: message.slot, message: describe(error) });
   }

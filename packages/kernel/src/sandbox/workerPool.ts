@@ -131,7 +131,9 @@ export class WorkerPool {
 }
 
 /** Starts a scheduler worker and resolves once it is ready; `resourceLimits` bound its JavaScript heap. */
-export function startWorker(resourceLimits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } = RESOURCE_LIMITS): Promise<Worker> {
+export function startWorker(
+  resourceLimits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } = RESOURCE_LIMITS,
+): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { env: {}, resourceLimits, stdout: true, stderr: true });
     // The glue may print diagnostics; they are not the kernel's to show.

@@ -45,7 +45,16 @@ export interface LaunchSource {
 }
 
 /** Creates the launcher of an actor system. */
-export function createLauncher({ cache, pool, placement, defaultIsolation, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
+export function createLauncher({
+  cache,
+  pool,
+  placement,
+  defaultIsolation,
+  clock,
+  interfaces,
+  assertOpen,
+  isClosing,
+}: LaunchSource): LaunchActor {
   const fallible = fallibleFunctions(interfaces);
   const oneWay = oneWayFunctions(interfaces);
 
