@@ -6,6 +6,7 @@
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { SandboxListener } from '../sandbox/sandbox.js';
+import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 import { operationFailure, type ActorFailure } from './actorFailure.js';
 import { chainWriteFailed, messageOf, type ActorRecorder } from './actorRecorder.js';
 import { dispatchHostCall, type HostCaller } from './hostDispatch.js';
@@ -84,8 +85,14 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
           continue;
         }
         op.aborted = true;
+        const message = `its shared worker died while it ran (${cause.kind}: ${cause.message})`;
+        if (op.iface === ACTOR && op.fn === 'init') {
+          // An actor whose init cannot finish never started: it fails, as any init that did not return.
+          recorder.recordError(op, 'init-failed', message);
+          actor.fail({ reason: 'init-failed', message, during: `${op.iface}#${op.fn}` });
+          return { state: actor.committed(), retry: [] };
+        }
         queue.complete(opId);
-        const message = `its shared worker died while it ran (${cause.kind}: ${cause.message}); the actor moved to a new worker without it`;
         recorder.recordAborted(op, message);
         const error = new KernelError(
           'operation-aborted',

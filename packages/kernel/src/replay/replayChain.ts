@@ -63,6 +63,10 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   const verifier = createChainVerifier();
   let stopRecorded: { by: string } | undefined;
   const pendingCalls: WasmCallEventData[] = [];
+  /** The events of each pending call (its `wasm.call` first), and the calls aborted when their shared worker died. */
+  const eventsOf = new Map<WasmCallEventData, ChainEvent[]>();
+  const aborted = new Set<WasmCallEventData>();
+  let lastCall: WasmCallEventData | undefined;
   const store = await openMemoryChainStore();
   let stopReplay: () => void = () => {};
   const diverged = new Promise<void>((resolve) => (stopReplay = resolve));
@@ -97,9 +101,13 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   const readToNextCall = async (): Promise<boolean> => {
     for (let event = await readNext(); event !== undefined; event = await readNext()) {
       if (event.type === 'wasm.call') {
-        pendingCalls.push(recordedCall(event));
+        lastCall = recordedCall(event);
+        pendingCalls.push(lastCall);
+        eventsOf.set(lastCall, [event]);
         return true;
       }
+      if (lastCall !== undefined) eventsOf.get(lastCall)?.push(event);
+      if (event.type === 'wasm.aborted' && lastCall !== undefined) aborted.add(lastCall);
       if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
     }
     return false;
@@ -113,6 +121,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     // The chain's first call is init, whose params carry the actor's id.
     if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
     const init = pendingCalls.shift()!;
+    eventsOf.delete(init);
     const actorId = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
     if (typeof actorId !== 'string') throw new KernelError('invalid-chain', "the chain's first call is not init(id)");
     await readToNextCall();
@@ -150,6 +159,15 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
+          const events = eventsOf.get(call) ?? [];
+          eventsOf.delete(call);
+          if (aborted.delete(call)) {
+            // Aborted with its worker: it committed nothing, so it is not run again; its events are the recorded
+            // ones, in their place once the calls before it have recorded theirs.
+            await Promise.race([Promise.all(outstanding.splice(0)), diverged]);
+            for (const event of events) actor.record({ type: event.type, data: event.data });
+            continue;
+          }
           outstanding.push(actor.call(call.interface, call.function, call.params).catch(ignoreActorEnd));
           if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
         }
