@@ -89,27 +89,27 @@ export class Sandbox {
   }
 
   /**
-   * Loads a component into `home.thread`; rejects with the instantiation error if it cannot start. Instantiation may
-   * run guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
+   * Starts loading a component into `home.thread` and returns the sandbox at once: operations handed to it before the
+   * load ends travel with the load (a spawn's `init` costs no extra round trip) and run once it is there. `loaded`
+   * rejects with the instantiation error if it cannot start (the sandbox is then terminated). Instantiation may run
+   * guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
    * from, for the message. Deadlines are measured and slept on `clock`; the worker stamps an operation's start with
    * the real wall time (`Date.now`), so the clock's `now()` must not run ahead of it (a TestClock starts at it).
    */
-  static async load(
+  static open(
     home: SandboxHome,
     load: SandboxLoad,
     listener: SandboxListener,
     deadline: { readonly ms: number; readonly limit: string },
     clock: Clock = systemClock,
-  ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
+  ): { sandbox: Sandbox; loaded: Promise<{ instantiateMs: number; prepared: boolean }> } {
     const { state, ...spec } = load;
     const sandbox = new Sandbox(home, spec, listener, clock);
-    try {
-      const loaded = await sandbox.#load(state, deadline);
-      return { sandbox, ...loaded };
-    } catch (error) {
+    const loaded = sandbox.#load(state, deadline).catch(async (error: unknown) => {
       await sandbox.terminate();
       throw error;
-    }
+    });
+    return { sandbox, loaded };
   }
 
   /** Asks the worker to stop this actor before its next operation; `halted` (or `done`/`failed` for one running) follows. */
@@ -237,7 +237,8 @@ export class Sandbox {
 
   #lost(thread: SchedulerThread, culprit: Parameters<Resident['lost']>[0], failure: SandboxFailure): void {
     if (this.#dead || thread !== this.#thread) return;
-    this.#onLoaded?.({ error: `the worker died while loading: ${failure.message}` });
+    // Dying while loading is the load's failure (the launcher reports it), not the actor's.
+    if (this.#onLoaded !== undefined) return this.#onLoaded({ error: `sandbox worker died while loading: ${failure.message}` });
     if (culprit !== undefined) return this.#fail(culprit.op, culprit.failure);
     if (this.#slot < 0) return;
     void this.#relocate(thread, failure);

@@ -66,13 +66,40 @@ const stash = new Map();
 /** A reply naming no outstanding call: the innermost waiting call fails on it. */
 /** @type {unknown} */
 let stray;
+/**
+ * Inbox messages for residents still loading: the kernel hands a new actor its `init` with its load, in one round
+ * trip, and the operations wait here until the resident is there (a halt or drop marks them void).
+ */
+/** @typedef {{ ops: import('./protocol.js').OperationMessage[]; halted: boolean; dropped: boolean }} Early */
+/** @type {Map<number, Early>} */
+const early = new Map();
+/**
+ * The highest slot a load was received for. The kernel numbers slots upwards, and inbox and parent port do not keep
+ * order between them: a message for a higher slot is for a load still on its way, one for a lower slot that is
+ * neither loading nor resident is for a resident that has ended.
+ */
+let highestSlot = -1;
+
+/** The early messages of a slot still loading (or whose load is on its way), else undefined. */
+function earlyFor(/** @type {number} */ slot) {
+  let waiting = early.get(slot);
+  if (waiting === undefined && slot > highestSlot) {
+    waiting = { ops: [], halted: false, dropped: false };
+    early.set(slot, waiting);
+  }
+  return waiting;
+}
 /** Instantiation is asynchronous: later messages on the parent port wait for it. */
 let settled = Promise.resolve();
 
 port.on('message', (/** @type {import('./protocol.js').ToWorker} */ message) => {
   if (message.kind === TO_WORKER.bind) bind(message);
   else if (message.kind === TO_WORKER.prepare) settled = settled.then(() => prepareAhead(message));
-  else if (message.kind === TO_WORKER.load) settled = settled.then(() => load(message));
+  else if (message.kind === TO_WORKER.load) {
+    earlyFor(message.slot);
+    highestSlot = Math.max(highestSlot, message.slot);
+    settled = settled.then(() => load(message));
+  }
 });
 port.postMessage({ kind: FROM_WORKER.ready });
 
@@ -107,6 +134,7 @@ async function prepareAhead(spec) {
 /** @param {Extract<import('./protocol.js').ToWorker, { kind: 'load' }>} message */
 async function load(message) {
   const started = performance.now();
+  const waiting = early.get(message.slot) ?? { ops: [], halted: false, dropped: false };
   try {
     const adopt = prepared?.key === message.key ? prepared : undefined;
     let resident;
@@ -122,24 +150,39 @@ async function load(message) {
     resident.state = message.state;
     // Attached only now: a host call made while instantiating (a start function) fails instead of waiting.
     resident.attached = true;
-    residents.set(message.slot, resident);
     port.postMessage({
       kind: FROM_WORKER.loaded,
       slot: message.slot,
       instantiateMs: performance.now() - started,
       prepared: adopt !== undefined,
     });
+    early.delete(message.slot);
+    if (waiting.dropped) return;
+    residents.set(message.slot, resident);
+    if (waiting.ops.length > 0) receive([INBOX.run, message.slot, waiting.ops], false);
+    if (waiting.halted) receive([INBOX.halt, message.slot], false);
+    pump();
   } catch (error) {
+    early.delete(message.slot);
     port.postMessage({ kind: FROM_WORKER.loadFailed, slot: message.slot, message: describe(error) });
   }
 }
 
 /**
- * Takes one inbox message.
+ * Takes one inbox message (`counted` false for one kept back while its resident loaded).
  * @param {import('./protocol.js').InboxMessage} message
  */
-function receive(message) {
-  received = (received + 1) | 0;
+function receive(message, counted = true) {
+  if (counted) received = (received + 1) | 0;
+  if (message[0] !== INBOX.reply) {
+    const waiting = earlyFor(message[1]);
+    if (waiting !== undefined) {
+      if (message[0] === INBOX.run) waiting.ops.push(...message[2]);
+      else if (message[0] === INBOX.halt) waiting.halted = true;
+      else waiting.dropped = true;
+      return;
+    }
+  }
   switch (message[0]) {
     case INBOX.run: {
       const resident = residents.get(message[1]);

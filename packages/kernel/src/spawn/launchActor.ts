@@ -69,7 +69,8 @@ export function createLauncher({
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
     };
     const shared = (manifest.isolation ?? defaultIsolation) === 'shared';
-    let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
+    let loaded: { instantiateMs: number; prepared: boolean };
+    let started: Promise<void> | undefined;
     try {
       assertOpen();
       let thread: SchedulerThread;
@@ -77,13 +78,17 @@ export function createLauncher({
       if (shared) ({ thread, attached } = await placement.shared());
       else ({ thread } = await placement.dedicated(spec.key));
       try {
-        loaded = await Sandbox.load(
+        const opened = Sandbox.open(
           { thread, replace: (dead) => placement.replace(dead) },
           { ...spec, state },
           actor.listener,
           { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
           clock,
         );
+        // `init` goes with the load, in one round trip; a failed load is reported below, as an instantiation failure.
+        started = actor.start(opened.sandbox, host, state);
+        started.catch(() => {});
+        loaded = await opened.loaded;
       } finally {
         attached();
       }
@@ -100,7 +105,7 @@ export function createLauncher({
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
     }
     try {
-      await actor.start(loaded.sandbox, host, state);
+      await started;
     } finally {
       // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
       setImmediate(() => {
