@@ -139,6 +139,7 @@ export class Sandbox {
   async terminate(): Promise<void> {
     if (this.#dead) return;
     this.#dead = true;
+    this.#onLoaded?.({ error: 'the sandbox was terminated while loading' });
     const thread = this.#thread;
     if (thread.dedicated) return thread.terminate();
     if (this.#slot >= 0) {
@@ -219,7 +220,8 @@ export class Sandbox {
 
   /** Posts the reply to blocking host call number `call`; a reply for a worker the sandbox has left is dropped. */
   #send(thread: SchedulerThread, iface: string, fn: string, call: number, reply: HostReply): void {
-    if (thread !== this.#thread || thread.dead) return;
+    // A shared worker goes on without a dropped resident's call: a late reply there would answer nobody.
+    if (this.#dead || thread !== this.#thread || thread.dead) return;
     try {
       thread.post([INBOX.reply, { ...reply, call } satisfies HostReplyMessage]);
     } catch (error) {

@@ -63,6 +63,8 @@ let lastCall = 0;
 const outstanding = new Set();
 /** @type {Map<number, import('./protocol.js').HostReplyMessage>} */
 const stash = new Map();
+/** Calls of residents dropped while they waited: a reply the kernel had already sent for one is ignored. */
+const abandoned = new Set();
 /** A reply naming no outstanding call: the innermost waiting call fails on it. */
 /** @type {unknown} */
 let stray;
@@ -197,7 +199,7 @@ function receive(message, counted = true) {
     case INBOX.reply: {
       const reply = message[1];
       if (outstanding.has(reply.call)) stash.set(reply.call, reply);
-      else stray = reply;
+      else if (!abandoned.delete(reply.call)) stray = reply;
       return;
     }
     case INBOX.halt: {
@@ -377,7 +379,10 @@ function awaitReply(resident, call) {
       stray = undefined;
       return replyTo(call, message);
     }
-    if (resident.ended) throw new HostFailure('the actor was removed from this worker');
+    if (resident.ended) {
+      abandoned.add(call);
+      throw new HostFailure('the actor was removed from this worker');
+    }
     if (depth < CONTROL.maxDepth) {
       const next = takeReady();
       if (next !== undefined) {
