@@ -10,14 +10,13 @@
  *
  * `density`: RSS per idle actor (one process per run, so runs do not share a heap). `spawn`: spawn p50/p99 of the
  * small WAT actor, dedicated and shared, beside a bare instantiate of the same cached component. `request`: a
- * messenger's requests to the small actor, in one shared worker and across two dedicated workers, beside an
- * Atomics wait/notify round trip between two threads. Prints one JSON line. Not a test: figures depend on the load.
+ * messenger's requests to the small actor (mean of a run of them), in one shared worker and across two dedicated
+ * workers. Prints one JSON line. Not a test: figures depend on the load.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { defaultHandlers } from '@theater/handlers';
 import { createActorSystem, loadManifest } from '@theater/kernel';
 
@@ -118,29 +117,8 @@ async function spawn() {
   return out;
 }
 
-/** Round trips of Atomics.wait/notify between this thread and a worker (the cross-thread floor). */
-async function atomicsRoundTrip(count) {
-  const flags = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(
-    `const { workerData: f } = require('node:worker_threads');
-     for (let i = 1; ; i++) { Atomics.wait(f, 0, 2 * i - 2); Atomics.store(f, 1, i); Atomics.notify(f, 1); }`,
-    { eval: true, workerData: flags },
-  );
-  const times = [];
-  for (let i = 1; i <= count; i++) {
-    const started = performance.now();
-    Atomics.store(flags, 0, 2 * i - 1);
-    Atomics.notify(flags, 0);
-    Atomics.wait(flags, 1, i - 1);
-    times.push((performance.now() - started) * 1000);
-    Atomics.store(flags, 0, 2 * i);
-  }
-  await worker.terminate();
-  return times;
-}
-
 async function request() {
-  const N = 2000;
+  const N = 300;
   const out = { mode: 'request' };
   for (const [label, options] of [
     ['sameWorker', { defaultIsolation: 'shared', schedulerWorkers: 1 }],
@@ -149,14 +127,12 @@ async function request() {
     await withSystem(options, async (system) => {
       const messenger = await system.spawn(await manifestOf(system, 'messenger'));
       const small = await system.spawn(await manifestOf(system, 'small'));
-      await messenger.request(encoder.encode(`askn 500 ${small.id} x`)); // warm-up
+      await messenger.request(encoder.encode(`askn 50 ${small.id} x`)); // warm-up
       const started = performance.now();
       await messenger.request(encoder.encode(`askn ${N} ${small.id} x`));
       out[`${label}MeanUs`] = round(((performance.now() - started) * 1000) / N, 1);
     });
   }
-  const atomics = await atomicsRoundTrip(5000);
-  out.atomicsP50Us = round(median(atomics.slice(500)), 1);
   return out;
 }
 

@@ -22,8 +22,9 @@ export interface Placement {
 }
 
 /**
- * The placements messaging and supervision scenarios run under: each actor in a worker of its own (spread), and every
- * actor packed into one shared scheduler worker.
+ * The placements messaging and supervision scenarios run under: each actor in a worker of its own (spread), and the
+ * actors packed into one shared scheduler worker (a child spawned while that worker is blocked in its supervisor's
+ * host call goes to one more, as placement never loads into a blocked worker).
  */
 export const PLACEMENTS = [
   ['dedicated workers', {}],

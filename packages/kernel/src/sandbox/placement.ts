@@ -1,8 +1,8 @@
 /**
  * Placement: which scheduler thread an actor runs in. A `dedicated` actor gets a worker of its own from the warm
  * pool (today's one worker per actor); a `shared` one goes to the least-loaded of a small set of shared scheduler
- * workers (about one per core), started when first needed. A shared worker that dies is replaced in its place, and
- * its surviving residents move to the replacement.
+ * workers (about one per core), started when first needed, skipping any blocked in a host call (one more starts when
+ * all are). A shared worker that dies is replaced in its place, and its surviving residents move to the replacement.
  */
 import type { Clock } from '../clock.js';
 import { SchedulerThread } from './schedulerThread.js';
@@ -61,12 +61,16 @@ export class Placement {
     let bestLoad = Infinity;
     for (let i = 0; i < this.#shared.length; i++) {
       const entry = this.#shared[i];
+      // A worker blocked in a host call loads nothing until it returns; its blocked actor may be the one spawning.
+      if (entry?.current?.blocked === true) continue;
       const load = entry === undefined ? 0 : entry.placing + (entry.current?.size ?? 0);
       if (load < bestLoad) {
         best = i;
         bestLoad = load;
       }
     }
+    // Every shared worker is blocked (a supervisor spawning from the only one): one more starts, so the spawn ends.
+    if (best < 0) best = this.#shared.push(undefined) - 1;
     const entry = this.#shared[best] ?? this.#start(best);
     this.#shared[best] = entry;
     entry.placing++;

@@ -74,6 +74,14 @@ export class SchedulerThread {
   }
 
   /**
+   * True while the worker is blocked in a host call (an operation is on its stack): a load posted now waits until it
+   * returns to its event loop, which never comes if the blocked actor is waiting for that load (a spawn).
+   */
+  get blocked(): boolean {
+    return Atomics.load(this.#flags, CONTROL.depth) > 0;
+  }
+
+  /**
    * Loads a component as a new resident; returns its slot. `resident.loaded` hears the outcome. The modules are not
    * sent to a worker that has them (`prepared` says the worker instantiated this component ahead of time).
    */
