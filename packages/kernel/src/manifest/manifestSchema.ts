@@ -112,8 +112,8 @@ function documentSchema(handlers: HandlerRegistry): z.ZodType<ManifestFields, un
         "Where the actor's guest runs; unset, the actor system's default (dedicated unless its defaultIsolation option " +
           'says otherwise). dedicated: a worker thread of its own, so an actor that loops, ' +
           'exhausts memory or crashes disturbs no other. shared: one of a few shared scheduler workers (about one per ' +
-          'core) hosting many actors, about 0.1 MB per small actor instead of ~7.5 MB, and a request between two ' +
-          'actors of one worker costs no thread switch. A shared actor that traps or exceeds memory_mb fails alone; ' +
+          'core) hosting many actors (measured: 0.17 MB per idle small WAT actor instead of 5.9 MB, 3.9 MB per ' +
+          'componentize-js actor). A shared actor that traps or exceeds memory_mb fails alone; ' +
           'one that runs past call_timeout_ms (or kills its worker) fails, and its co-residents wait until then, ' +
           'then move to a fresh worker from their committed state (an operation of theirs that had made a host call ' +
           'fails with operation-aborted). Placement is not a capability: a child chooses its own, whatever its ' +

@@ -1,7 +1,9 @@
 /**
  * Replay: re-runs an actor from its chain alone. The recorded spawn gives the component (by hash), manifest and
  * initial state; the recorded export calls are issued again in order; host calls are answered from the chain; each
- * event the replay records takes the recorded time and is compared with the recorded one (see ReplayRecorder).
+ * event the replay records takes the recorded time and is compared with the recorded one (see ReplayRecorder). A call
+ * that ends in `wasm.aborted` (its shared worker died under it) committed nothing: it is not run, its recorded events
+ * are taken as they are.
  *
  * The chain is read as a stream. An export call is issued only once the chain has been read up to the next call, so
  * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
