@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultHandlers } from '@theater/handlers';
 import { testActorManifest, type TestActorName } from '@theater/test-actors';
-import { createActorSystem, loadManifest, type ActorSystem, type Clock, type Manifest } from '@theater/kernel';
+import { createActorSystem, loadManifest, type ActorSystem, type Clock, type Isolation, type Manifest } from '@theater/kernel';
 
 export const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 export const decode = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
@@ -15,15 +15,33 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
+/** Where a test system places actors whose manifest does not say: the system's default placement options. */
+export interface Placement {
+  readonly isolation?: Isolation;
+  readonly schedulerWorkers?: number;
+}
+
+/**
+ * The placements messaging and supervision scenarios run under: each actor in a worker of its own (spread), and the
+ * actors packed into one shared scheduler worker (a child spawned while that worker is blocked in its supervisor's
+ * host call goes to one more, as placement never loads into a blocked worker).
+ */
+export const PLACEMENTS = [
+  ['dedicated workers', {}],
+  ['one shared worker', { isolation: 'shared', schedulerWorkers: 1 }],
+] as const satisfies readonly (readonly [string, Placement])[];
+
 /** An actor system over a fresh temp home, closed (and the home removed) by `await using`. */
 export async function testSystem(
-  options: { poolSize?: number; clock?: Clock | (() => number) } = {},
+  options: { poolSize?: number; clock?: Clock | (() => number) } & Placement = {},
 ): Promise<ActorSystem & { homeDir: string }> {
   const home = await tempDir();
   const system = createActorSystem({
     handlers: defaultHandlers(),
     home: home.path,
     poolSize: options.poolSize ?? 1,
+    ...(options.isolation === undefined ? {} : { defaultIsolation: options.isolation }),
+    ...(options.schedulerWorkers === undefined ? {} : { schedulerWorkers: options.schedulerWorkers }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const closeSystem = system.close;

@@ -283,7 +283,7 @@ allowed_host = ["x"]
       {
         field: 'colour',
         message:
-          'unknown key (expected one of name, version, component, description, init_state, save_chain, restart, limits, supervision, handler)',
+          'unknown key (expected one of name, version, component, description, init_state, save_chain, isolation, restart, limits, supervision, handler)',
         line: 4,
       },
       {

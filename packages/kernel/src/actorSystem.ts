@@ -20,6 +20,7 @@ import { MessageRouter } from './messaging/messageRouter.js';
 import { messageGrantCheck } from './messaging/messageGrant.js';
 import { replayChain } from './replay/replayChain.js';
 import { batchesOf, replayComponent, storedBatches } from './replay/replaySources.js';
+import { Placement } from './sandbox/placement.js';
 import { WorkerPool } from './sandbox/workerPool.js';
 import { createLauncher } from './spawn/launchActor.js';
 import { createSpawnPipeline, type SpawnPipeline, type SpawnTimings } from './spawn/spawnPipeline.js';
@@ -48,6 +49,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const cache = new ComponentCache(home.cacheDir);
   const chainService = createChainService(home);
   const pool = new WorkerPool(options.poolSize ?? Math.min(2, availableParallelism()));
+  const placement = new Placement(pool, options.schedulerWorkers ?? availableParallelism(), deadlineClock);
   /** The live actors: a spawned actor is here until it ends. */
   const actors = new Map<string, ActorInstance>();
   const timings = new Map<string, SpawnTimings>();
@@ -79,6 +81,8 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   const launch = createLauncher({
     cache,
     pool,
+    placement,
+    defaultIsolation: options.defaultIsolation ?? 'dedicated',
     clock: deadlineClock,
     interfaces: handlers.interfaces,
     assertOpen,
@@ -117,6 +121,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       await pipeline.settled();
       await Promise.allSettled([...actors.values()].map((actor) => actor.stop()));
       await resources.close();
+      await placement.close();
       await pool.close();
       await chainService.close();
     })();

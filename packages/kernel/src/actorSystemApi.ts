@@ -4,7 +4,7 @@ import type { Actor } from './actor/actor.js';
 import type { Clock } from './clock.js';
 import type { HandlerRegistry, HandlerSource } from './handlerRegistry.js';
 import type { Inspector } from './inspection.js';
-import type { Manifest } from './manifest/index.js';
+import type { Isolation, Manifest } from './manifest/index.js';
 import type { ExternalChannelEnd } from './messaging/messageRouter.js';
 import type { ReplayResult } from './replay/replayResult.js';
 import type { SpawnOptions, SpawnTimings } from './spawn/spawnPipeline.js';
@@ -16,8 +16,18 @@ export interface ActorSystemOptions {
   readonly handlers: HandlerSource;
   /** Theater home; default `$THEATER_HOME` or `~/.theater`. */
   readonly home?: string;
-  /** Started workers kept ready for spawns; default 2. */
+  /** Started workers kept ready for spawns of dedicated actors; default 2. */
   readonly poolSize?: number;
+  /**
+   * How many shared scheduler workers host the actors whose manifest says `isolation = "shared"` (each on the
+   * least-loaded one); default `os.availableParallelism()`.
+   */
+  readonly schedulerWorkers?: number;
+  /**
+   * Where the guests of actors whose manifest sets no `isolation` run; default `dedicated` (a worker each, so a
+   * runaway actor disturbs no other).
+   */
+  readonly defaultIsolation?: Isolation;
   /**
    * The clock event times, deadlines, sleeps and restart windows run on; default `systemClock`. A function is taken
    * as the wall time alone (the form before `Clock`), with the system's monotonic time and timers.

@@ -37,6 +37,7 @@ export {
   actorStopEvent,
   hostCallEvent,
   wasmCallEvent,
+  wasmAbortedEvent,
   wasmErrorEvent,
   wasmResultEvent,
   type ChainEventType,

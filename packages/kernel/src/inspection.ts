@@ -29,6 +29,8 @@ export type InspectionEvent =
       readonly resumed: boolean;
     })
   | (ActorEvent & { readonly type: 'actor.started'; readonly spawnMs: number })
+  /** A shared worker died for a co-resident's fault: the actor moved to a fresh worker from its committed state. */
+  | (ActorEvent & { readonly type: 'actor.relocated'; readonly name: string })
   | (ActorEvent & { readonly type: 'actor.log'; readonly message: string; readonly time: number })
   | (ActorEvent & { readonly type: 'actor.failed'; readonly reason: FailureReason; readonly message: string })
   | (ActorEvent & { readonly type: 'actor.stopped'; readonly by: 'request' | 'self'; readonly data: Uint8Array | undefined })

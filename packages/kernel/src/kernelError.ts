@@ -19,6 +19,7 @@ export type KernelErrorCode =
   | 'actor-exists'
   | 'actor-not-running'
   | 'actor-failed'
+  | 'operation-aborted'
   | 'mailbox-full'
   | 'chain-write-failed'
   | 'chain-store-unavailable'

@@ -114,6 +114,14 @@ within_ms = 0
     ]);
   });
 
+  test('rejects an unknown isolation, and leaves an unset one to the actor system', () => {
+    expect(problemsOf(`${HEAD}isolation = "private"\n`)).toEqual([
+      { field: 'isolation', message: 'expected one of "dedicated", "shared", got "private"', line: 4 },
+    ]);
+    expect(parseManifest(`${HEAD}isolation = "shared"\n`).isolation).toBe('shared');
+    expect(parseManifest(HEAD).isolation).toBeUndefined();
+  });
+
   test('finds the line of a dotted key written at the top level', () => {
     expect(problemsOf(`${HEAD}limits.mailbox = 0\n`)).toEqual([
       { field: 'limits.mailbox', message: 'expected a positive integer, got 0', line: 4 },

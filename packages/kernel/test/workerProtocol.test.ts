@@ -6,6 +6,8 @@ import {
   CONTROL,
   FROM_WORKER,
   type FromWorker,
+  INBOX,
+  type InboxMessage,
   REPORT,
   replyTo,
   SandboxProtocolError,
@@ -49,7 +51,7 @@ export async function instantiate(_getCoreModule, imports) {
 
   /** Loads the glue into a fresh worker and runs `ask`; returns the host call report and a way to answer it. */
   async function askThroughWorker(gluePath: string) {
-    const worker = new Worker(new URL('../src/sandbox/sandboxWorker.js', import.meta.url));
+    const worker = new Worker(new URL('../src/sandbox/schedulerWorker.js', import.meta.url));
     workers.push(worker);
     const inbox: FromWorker[] = [];
     let notify = (): void => {};
@@ -67,35 +69,34 @@ export async function instantiate(_getCoreModule, imports) {
     await next(FROM_WORKER.ready);
     const control = new SharedArrayBuffer(CONTROL.bytes);
     const flags = new Int32Array(control);
-    const host = new MessageChannel();
-    worker.postMessage(
-      {
-        kind: TO_WORKER.load,
-        key: 'probe',
-        gluePath,
-        modules: {},
-        imports: { 'test:probe/host': { lookup: 'lookup' } },
-        fallible: [],
-        oneWay: [],
-        memoryLimitBytes: 2 ** 20,
-        control,
-        hostPort: host.port2,
-        state: undefined,
-      },
-      [host.port2],
-    );
-    expect(await next(FROM_WORKER.loaded)).toMatchObject({ kind: FROM_WORKER.loaded });
-    worker.postMessage({ kind: TO_WORKER.run, ops: [[7, 'test:probe/ask', 'ask', []]] });
+    const channel = new MessageChannel();
+    const post = (message: InboxMessage): void => {
+      channel.port1.postMessage(message);
+      Atomics.add(flags, CONTROL.signal, 1);
+      Atomics.notify(flags, CONTROL.signal);
+    };
+    worker.postMessage({ kind: TO_WORKER.bind, control, inbox: channel.port2 }, [channel.port2]);
+    worker.postMessage({
+      kind: TO_WORKER.load,
+      slot: 0,
+      key: 'probe',
+      gluePath,
+      modules: {},
+      imports: { 'test:probe/host': { lookup: 'lookup' } },
+      fallible: [],
+      oneWay: [],
+      memoryLimitBytes: 2 ** 20,
+      state: undefined,
+    });
+    expect(await next(FROM_WORKER.loaded)).toMatchObject({ kind: FROM_WORKER.loaded, slot: 0 });
+    post([INBOX.run, 0, [[7, 'test:probe/ask', 'ask', []]]]);
     const batch = (await next(FROM_WORKER.batch)) as Extract<FromWorker, { kind: 'batch' }>;
     const hostCall = batch.items[0] as Extract<WorkerReport, readonly [typeof REPORT.hostCall, ...unknown[]]>;
-    const answer = (reply: object): void => {
-      host.port1.postMessage(reply);
-      Atomics.store(flags, CONTROL.replyReady, 1);
-      Atomics.notify(flags, CONTROL.replyReady);
-    };
+    const answer = (reply: { call: number } & ({ ok: true; value: unknown } | { ok: false; error: string; fatal: boolean })): void =>
+      post([INBOX.reply, reply]);
     const outcome = async (): Promise<WorkerReport> => {
       const reports = ((await next(FROM_WORKER.batch)) as Extract<FromWorker, { kind: 'batch' }>).items;
-      host.port1.close();
+      channel.port1.close();
       return reports[0]!;
     };
     return { hostCall, answer, outcome };

@@ -69,6 +69,8 @@ export class ActorInstance implements Actor {
         else this.#stopping ??= this.#stop('self', this.#shutdownRequest.data);
       },
       fail: (failure) => this.#fail(failure),
+      committed: () => this.#state,
+      relocated: () => this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
     });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }

@@ -6,6 +6,7 @@
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { SandboxListener } from '../sandbox/sandbox.js';
+import { ACTOR_INTERFACE as ACTOR } from '../component/checkCompatibility.js';
 import { operationFailure, type ActorFailure } from './actorFailure.js';
 import { chainWriteFailed, messageOf, type ActorRecorder } from './actorRecorder.js';
 import { dispatchHostCall, type HostCaller } from './hostDispatch.js';
@@ -26,6 +27,10 @@ export interface ListenedActor {
   /** An operation is done: the actor stops if it asked to, else its queue moves on. */
   next(): void;
   fail(failure: ActorFailure): void;
+  /** The state of the last operation reported done. */
+  committed(): ActorState;
+  /** The actor's sandbox moved to a fresh worker. */
+  relocated(): void;
 }
 
 /** The sandbox listener of one actor. */
@@ -35,8 +40,11 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
   return {
     hostCall(opId, startedAt, iface, fn, args) {
       const op = queue.running(opId);
-      if (op !== undefined) recorder.recordCall(op, startedAt);
-      return dispatchHostCall(actor.host(), caller, iface, fn, args);
+      if (op === undefined) return dispatchHostCall(actor.host(), caller, iface, fn, args);
+      recorder.recordCall(op, startedAt);
+      // An operation aborted while this call was pending records nothing after its `wasm.aborted`.
+      const forOp: HostCaller = { record: caller.record, ended: () => op.aborted || actor.ended() };
+      return dispatchHostCall(actor.host(), forOp, iface, fn, args);
     },
 
     done(opId, startedAt, state, output) {
@@ -62,6 +70,44 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
 
     halted() {
       queue.rejectInFlight(new KernelError('actor-not-running', `actor ${actor.name} (${actor.id}) stopped before this operation ran`));
+    },
+
+    relocating(unfinished, cause) {
+      const retry: number[] = [];
+      for (const opId of unfinished) {
+        const op = queue.running(opId);
+        if (op === undefined) continue;
+        // The kernel never performed a host call for an operation without a recorded call: its effects stayed in the
+        // dead worker, so running it again from the committed state is invisible. One that had made a host call
+        // cannot be run again (the call's effects happened): it ends, recorded, and its caller hears why.
+        if (!op.callRecorded) {
+          retry.push(opId);
+          continue;
+        }
+        op.aborted = true;
+        const message = `its shared worker died while it ran (${cause.kind}: ${cause.message})`;
+        if (op.iface === ACTOR && op.fn === 'init') {
+          // An actor whose init cannot finish never started: it fails, as any init that did not return.
+          recorder.recordError(op, 'init-failed', message);
+          actor.fail({ reason: 'init-failed', message, during: `${op.iface}#${op.fn}` });
+          return { state: actor.committed(), retry: [] };
+        }
+        queue.complete(opId);
+        recorder.recordAborted(op, message);
+        const error = new KernelError(
+          'operation-aborted',
+          `actor ${actor.name} (${actor.id}): ${op.iface}#${op.fn} was aborted: ${message}`,
+        );
+        recorder.flush().then(
+          () => op.reject(error),
+          (cause: unknown) => op.reject(chainWriteFailed(actor.name, actor.id, cause)),
+        );
+      }
+      return { state: actor.committed(), retry };
+    },
+
+    relocated() {
+      actor.relocated();
     },
 
     failed(opId, failure) {

@@ -4,7 +4,7 @@
  */
 import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
-import { wasmCallEvent, wasmErrorEvent, wasmResultEvent, type EncodedEvent } from '../chain/chainEvents.js';
+import { wasmAbortedEvent, wasmCallEvent, wasmErrorEvent, wasmResultEvent, type EncodedEvent } from '../chain/chainEvents.js';
 import type { ActorState } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { FailureReason } from './actorFailure.js';
@@ -77,6 +77,12 @@ export class ActorRecorder {
   recordError(op: Operation, reason: FailureReason, message: string): void {
     this.recordCall(op, this.#now());
     this.record(wasmErrorEvent.encode({ interface: op.iface, function: op.fn, reason, message }));
+  }
+
+  /** Records that a started operation was aborted (its worker died for another actor's fault). */
+  recordAborted(op: Operation, message: string): void {
+    this.recordCall(op, this.#now());
+    this.record(wasmAbortedEvent.encode({ interface: op.iface, function: op.fn, message }));
   }
 }
 

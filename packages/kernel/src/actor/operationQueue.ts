@@ -27,6 +27,8 @@ export interface Operation {
   /** Told the output the moment the guest returns it, before it is durable (see `ActorInstance.enqueue`). */
   readonly onOutput: ((output: unknown) => void) | undefined;
   callRecorded: boolean;
+  /** Set when the operation was aborted after it had started: its pending host calls record nothing more. */
+  aborted: boolean;
 }
 
 /** What an operation is made from (its deadline comes from `limit`). */
@@ -88,6 +90,7 @@ export class OperationQueue {
         reject,
         onOutput: request.onOutput,
         callRecorded: false,
+        aborted: false,
       };
     });
     if (outsideBound) this.#mailbox.push(op);

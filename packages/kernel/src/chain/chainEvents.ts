@@ -66,6 +66,17 @@ export interface WasmErrorEventData {
   readonly message: string;
 }
 
+/**
+ * `wasm.aborted`: an export call that had started (it made host calls, recorded before this) when its shared worker
+ * died for another actor's fault. Its state was never committed; the actor lives on (moved to a fresh worker) from
+ * the state before it, and replay passes over it.
+ */
+export interface WasmAbortedEventData {
+  readonly interface: string;
+  readonly function: string;
+  readonly message: string;
+}
+
 /** `actor.stop`: the actor stopped, asked to from outside (`request`) or by itself through `runtime.shutdown` (`self`). */
 export interface StopEventData {
   readonly by: 'request' | 'self';
@@ -210,6 +221,20 @@ export const wasmErrorEvent: ChainEventType<WasmErrorEventData> = {
     const data = objectOf(event, 'wasm.error');
     const { interface: iface, function: fn } = exportOf(event, data);
     return { interface: iface, function: fn, reason: reasonOf(event, data), message: messageOf(event, data) };
+  },
+};
+
+/** `wasm.aborted`. */
+export const wasmAbortedEvent: ChainEventType<WasmAbortedEventData> = {
+  type: 'wasm.aborted',
+  encode: (data) => ({
+    type: 'wasm.aborted',
+    data: encodeEventData({ interface: data.interface, function: data.function, message: data.message }),
+  }),
+  decode(event) {
+    const data = objectOf(event, 'wasm.aborted');
+    const { interface: iface, function: fn } = exportOf(event, data);
+    return { interface: iface, function: fn, message: messageOf(event, data) };
   },
 };
 

@@ -1,7 +1,9 @@
 /** The public surface of the manifest module: types, parser and error. */
 export {
+  ISOLATIONS,
   SUPERVISION_STRATEGIES,
   type HandlerConfig,
+  type Isolation,
   type Manifest,
   type ManifestLimits,
   type ManifestSupervision,

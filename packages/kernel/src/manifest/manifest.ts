@@ -30,6 +30,12 @@ export interface HandlerConfig {
   readonly type: string;
 }
 
+/** Where an actor's guest runs: a worker of its own, or a shared scheduler worker with other actors. */
+export type Isolation = 'dedicated' | 'shared';
+
+/** The placements a manifest may choose. */
+export const ISOLATIONS = ['dedicated', 'shared'] as const satisfies readonly Isolation[];
+
 /** A validated actor manifest. */
 export interface Manifest {
   readonly name: string;
@@ -42,6 +48,8 @@ export interface Manifest {
   readonly initState: string | undefined;
   /** Whether the actor's chain is persisted (default true). */
   readonly saveChain: boolean;
+  /** Where its guest runs; undefined when the manifest does not say (the actor system's default, `dedicated` unless set). */
+  readonly isolation: Isolation | undefined;
   /** How its supervisor treats the actor's exits (OTP restart type; default `permanent`). */
   readonly restart: RestartType;
   readonly limits: ManifestLimits;

@@ -1,7 +1,9 @@
 /**
  * Replay: re-runs an actor from its chain alone. The recorded spawn gives the component (by hash), manifest and
  * initial state; the recorded export calls are issued again in order; host calls are answered from the chain; each
- * event the replay records takes the recorded time and is compared with the recorded one (see ReplayRecorder).
+ * event the replay records takes the recorded time and is compared with the recorded one (see ReplayRecorder). A call
+ * that ends in `wasm.aborted` (its shared worker died under it) committed nothing: it is not run, its recorded events
+ * are taken as they are.
  *
  * The chain is read as a stream. An export call is issued only once the chain has been read up to the next call, so
  * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
@@ -64,6 +66,10 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
   let lastSeq = -1;
   let stopRecorded: { by: string } | undefined;
   const pendingCalls: WasmCallEventData[] = [];
+  /** The events of each pending call (its `wasm.call` first), and the calls aborted when their shared worker died. */
+  const eventsOf = new Map<WasmCallEventData, ChainEvent[]>();
+  const aborted = new Set<WasmCallEventData>();
+  let lastCall: WasmCallEventData | undefined;
   const store = await openMemoryChainStore();
   let stopReplay: () => void = () => {};
   const diverged = new Promise<void>((resolve) => (stopReplay = resolve));
@@ -106,9 +112,13 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       while (batchAt < batch.length) {
         const event = take();
         if (event.type === 'wasm.call') {
-          pendingCalls.push(recordedCall(event));
+          lastCall = recordedCall(event);
+          pendingCalls.push(lastCall);
+          eventsOf.set(lastCall, [event]);
           return true;
         }
+        if (lastCall !== undefined) eventsOf.get(lastCall)?.push(event);
+        if (event.type === 'wasm.aborted' && lastCall !== undefined) aborted.add(lastCall);
         if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
       }
       if (!(await fill())) return false;
@@ -123,6 +133,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     // The chain's first call is init, whose params carry the actor's id.
     if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
     const init = pendingCalls.shift()!;
+    eventsOf.delete(init);
     const actorId = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
     if (typeof actorId !== 'string') throw new KernelError('invalid-chain', "the chain's first call is not init(id)");
     await readToNextCall();
@@ -163,6 +174,15 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
         // The last call read is issued only when the one after it (or the end) has been read.
         const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
         for (const call of ready) {
+          const events = eventsOf.get(call) ?? [];
+          eventsOf.delete(call);
+          if (aborted.delete(call)) {
+            // Aborted with its worker: it committed nothing, so it is not run again; its events are the recorded
+            // ones, in their place once the calls before it have recorded theirs.
+            await Promise.race([Promise.all(outstanding.splice(0)), diverged]);
+            for (const event of events) actor.record({ type: event.type, data: event.data });
+            continue;
+          }
           outstanding.push(issue(actor, call));
           if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
         }

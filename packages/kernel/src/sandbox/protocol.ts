@@ -1,10 +1,10 @@
-/** Messages between the kernel and a sandbox worker. */
+/** Messages between the kernel and a scheduler worker. */
 import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModules } from '../component/componentCache.js';
-import type { FROM_WORKER, REPORT, TO_WORKER } from './workerProtocol.js';
+import type { FROM_WORKER, INBOX, REPORT, TO_WORKER } from './workerProtocol.js';
 
 // The values both threads use live in workerProtocol.js, which the untranspiled worker imports as is.
-export { CONTROL, FROM_WORKER, REPORT, replyTo, SandboxProtocolError, TO_WORKER } from './workerProtocol.js';
+export { CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, SandboxProtocolError, TO_WORKER } from './workerProtocol.js';
 
 /** One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params. */
 export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[]];
@@ -24,19 +24,29 @@ export interface InstanceSpec {
   readonly memoryLimitBytes: number;
 }
 
-/** Kernel to worker. */
+/** Kernel to worker, on its parent port. */
 export type ToWorker =
+  /** Hands the worker its control block and inbox (once, before its first load). */
+  | { readonly kind: typeof TO_WORKER.bind; readonly control: SharedArrayBuffer; readonly inbox: MessagePort }
   /** Instantiate ahead of time, so a later spawn of the same component only attaches. */
   | ({ readonly kind: typeof TO_WORKER.prepare } & InstanceSpec)
+  /** Instantiates (or adopts the prepared instance of) a component as resident `slot`, with this state. */
   | ({
       readonly kind: typeof TO_WORKER.load;
-      readonly control: SharedArrayBuffer;
-      readonly hostPort: MessagePort;
+      readonly slot: number;
       readonly state: Uint8Array | undefined;
-      /** Absent when the worker is known to have instantiated this component already. */
+      /** Absent when the worker has seen this component already. */
       readonly modules: InstanceSpec['modules'] | undefined;
-    } & Omit<InstanceSpec, 'modules'>)
-  | { readonly kind: typeof TO_WORKER.run; readonly ops: readonly OperationMessage[] };
+    } & Omit<InstanceSpec, 'modules'>);
+
+/** Kernel to worker, on its inbox: read also while the worker is blocked in a host call. */
+export type InboxMessage =
+  | readonly [kind: typeof INBOX.run, slot: number, ops: readonly OperationMessage[]]
+  | readonly [kind: typeof INBOX.reply, reply: HostReplyMessage]
+  /** Stop the resident before its next operation (`halted` follows). */
+  | readonly [kind: typeof INBOX.halt, slot: number]
+  /** Forget the resident: nothing of it runs or is reported any more. */
+  | readonly [kind: typeof INBOX.drop, slot: number];
 
 /** How an operation failed inside the guest. */
 export interface GuestFailure {
@@ -48,10 +58,10 @@ export interface GuestFailure {
 export type FromWorker =
   | { readonly kind: typeof FROM_WORKER.ready }
   | { readonly kind: typeof FROM_WORKER.prepared; readonly key: string; readonly ok: boolean }
-  | { readonly kind: typeof FROM_WORKER.loaded; readonly instantiateMs: number; readonly prepared: boolean }
-  | { readonly kind: typeof FROM_WORKER.loadFailed; readonly message: string }
-  /** What the guest did since the last batch, in order. */
-  | { readonly kind: typeof FROM_WORKER.batch; readonly items: readonly WorkerReport[] };
+  | { readonly kind: typeof FROM_WORKER.loaded; readonly slot: number; readonly instantiateMs: number; readonly prepared: boolean }
+  | { readonly kind: typeof FROM_WORKER.loadFailed; readonly slot: number; readonly message: string }
+  /** What the guests did since the last batch, in order; `slots[i]` is the resident `items[i]` is about. */
+  | { readonly kind: typeof FROM_WORKER.batch; readonly items: readonly WorkerReport[]; readonly slots: readonly number[] };
 
 /**
  * One report of a batch, as a tuple: reports cross threads by structured clone for every operation, and tuples

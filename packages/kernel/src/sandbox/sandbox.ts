@@ -1,23 +1,22 @@
 /**
- * The kernel's side of one actor's sandbox worker: loads the component into it, hands it operations, answers its
- * host calls, and enforces deadlines by terminating the worker when an operation runs past its own.
+ * One actor's sandbox: its resident in a scheduler thread (its own worker when dedicated, a shared one otherwise).
+ * It loads the component there, hands it operations, answers its host calls, and reports what the guest did. When
+ * a shared worker dies for a co-resident's fault, the sandbox moves to a fresh worker from the actor's committed
+ * state: operations that had not started are handed over again, the one that had started is the listener's to end.
  */
-import { MessageChannel, type Worker } from 'node:worker_threads';
-import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import {
-  CONTROL,
-  FROM_WORKER,
-  type FromWorker,
   type GuestFailure,
   type HostReply,
   type HostReplyMessage,
+  INBOX,
   type InstanceSpec,
   type OperationMessage,
   type WorkerReport,
   importTable,
   REPORT,
-  TO_WORKER,
 } from './protocol.js';
+import type { Resident, SchedulerThread } from './schedulerThread.js';
 
 /** What the sandbox reports about each operation, in order. */
 export interface SandboxListener {
@@ -32,6 +31,17 @@ export interface SandboxListener {
   failed(op: number | undefined, failure: SandboxFailure): void;
   /** After `halt()`: the worker has stopped; operations not reported done never ran. */
   halted(): void;
+  /**
+   * A co-resident took the shared worker down. `unfinished` are the operations handed over and not reported done,
+   * in order; the listener ends those it cannot re-run (one that had started) and returns the committed state to
+   * move with and the operations to hand over again.
+   */
+  relocating(
+    unfinished: readonly number[],
+    cause: SandboxFailure,
+  ): { readonly state: Uint8Array | undefined; readonly retry: readonly number[] };
+  /** The sandbox runs in a fresh worker now. */
+  relocated(): void;
 }
 
 /** Why a sandbox stopped running operations. */
@@ -40,131 +50,136 @@ export type SandboxFailure = GuestFailure | { readonly kind: 'operation-timeout'
 /** Options for loading a component into a sandbox. */
 export interface SandboxLoad extends InstanceSpec {
   readonly state: Uint8Array | undefined;
-  /** True when the worker has instantiated this component ahead of time (its modules need not be sent). */
-  readonly prepared: boolean;
 }
 
-/** One actor's worker. */
-export class Sandbox {
-  readonly #worker: Worker;
-  readonly #listener: SandboxListener;
-  readonly #control = new SharedArrayBuffer(CONTROL.bytes);
-  readonly #flags = new Int32Array(this.#control);
-  readonly #startedAt = new Float64Array(this.#control, CONTROL.startedAtByte, 1);
-  readonly #hostPort: MessageChannel;
-  /** Deadline (ms) of each dispatched, unfinished operation. */
-  readonly #timeouts = new Map<number, number>();
-  readonly #clock: Clock;
-  #watchdog: TimerHandle | undefined;
-  #dead = false;
+/** Where a sandbox runs, and where it moves when its shared worker dies. */
+export interface SandboxHome {
+  readonly thread: SchedulerThread;
+  /** The thread that takes over from a dead shared one. */
+  readonly replace: (dead: SchedulerThread) => Promise<SchedulerThread>;
+}
 
+type Handed = { readonly operation: OperationMessage; readonly timeoutMs: number };
+
+/** One actor's sandbox. */
+export class Sandbox {
+  readonly #listener: SandboxListener;
+  readonly #spec: InstanceSpec;
+  readonly #replace: SandboxHome['replace'];
+  readonly #clock: Clock;
   /** The imported functions, numbered as the worker numbers them in its reports. */
   readonly #imports: (readonly [iface: string, fn: string])[];
+  #thread: SchedulerThread;
+  #slot = -1;
+  /** Operations handed over and not reported done, in order. */
+  readonly #handed = new Map<number, Handed>();
+  /** Handed over while the sandbox is moving: sent once it has. */
+  #moving: Handed[] | undefined;
+  #halted = false;
+  #dead = false;
+  #onLoaded: ((outcome: Parameters<Resident['loaded']>[0]) => void) | undefined;
 
-  private constructor(worker: Worker, listener: SandboxListener, imports: InstanceSpec['imports'], clock: Clock) {
-    this.#worker = worker;
-    this.#clock = clock;
-    this.#imports = importTable(imports);
+  private constructor(home: SandboxHome, spec: InstanceSpec, listener: SandboxListener, clock: Clock) {
+    this.#thread = home.thread;
+    this.#replace = home.replace;
+    this.#spec = spec;
     this.#listener = listener;
-    this.#hostPort = new MessageChannel();
-    this.#hostPort.port1.unref();
+    this.#clock = clock;
+    this.#imports = importTable(spec.imports);
   }
 
   /**
-   * Loads a component into `worker`; rejects with the instantiation error if it cannot start. Instantiation may run
+   * Starts loading a component into `home.thread` and returns the sandbox at once: operations handed to it before the
+   * load ends travel with the load (a spawn's `init` costs no extra round trip) and run once it is there. `loaded`
+   * rejects with the instantiation error if it cannot start (the sandbox is then terminated). Instantiation may run
    * guest start code, so it has a deadline like any other guest work; `deadline.limit` names the setting it comes
    * from, for the message. Deadlines are measured and slept on `clock`; the worker stamps an operation's start with
    * the real wall time (`Date.now`), so the clock's `now()` must not run ahead of it (a TestClock starts at it).
    */
-  static async load(
-    worker: Worker,
+  static open(
+    home: SandboxHome,
     load: SandboxLoad,
     listener: SandboxListener,
     deadline: { readonly ms: number; readonly limit: string },
     clock: Clock = systemClock,
-  ): Promise<{ sandbox: Sandbox; instantiateMs: number; prepared: boolean }> {
-    const sandbox = new Sandbox(worker, listener, load.imports, clock);
-    Atomics.store(sandbox.#flags, CONTROL.runningOp, -1);
-    let timer: TimerHandle | undefined;
-    const loaded = new Promise<{ instantiateMs: number; prepared: boolean }>((resolve, reject) => {
-      const onMessage = (message: FromWorker): void => {
-        if (message.kind !== FROM_WORKER.loaded && message.kind !== FROM_WORKER.loadFailed) return; // e.g. a late 'prepared'
-        worker.off('message', onMessage);
-        if (message.kind === FROM_WORKER.loaded) resolve(message);
-        else reject(new Error(message.message));
-      };
-      worker.on('message', onMessage);
-      worker.once('exit', (code) => reject(new Error(`sandbox worker exited with code ${code} while loading`)));
-      timer = clock.setTimeout(
-        () => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)),
-        deadline.ms,
-      );
-    });
-    const { prepared: _prepared, ...spec } = load;
-    const message = {
-      kind: TO_WORKER.load,
-      ...spec,
-      modules: load.prepared ? undefined : load.modules,
-      control: sandbox.#control,
-      hostPort: sandbox.#hostPort.port2,
-    };
-    worker.postMessage(message, [sandbox.#hostPort.port2]);
-    try {
-      const { instantiateMs, prepared } = await loaded;
-      worker.removeAllListeners('exit');
-      sandbox.#listen();
-      return { sandbox, instantiateMs, prepared };
-    } catch (error) {
+  ): { sandbox: Sandbox; loaded: Promise<{ instantiateMs: number; prepared: boolean }> } {
+    const { state, ...spec } = load;
+    const sandbox = new Sandbox(home, spec, listener, clock);
+    const loaded = sandbox.#load(state, deadline).catch(async (error: unknown) => {
       await sandbox.terminate();
       throw error;
-    } finally {
-      clock.clearTimeout(timer);
-    }
+    });
+    return { sandbox, loaded };
   }
 
-  /**
-   * Asks the worker to stop before its next operation; the listener's `halted` (or `done`/`failed` for the ones
-   * already running) follows.
-   */
+  /** Asks the worker to stop this actor before its next operation; `halted` (or `done`/`failed` for one running) follows. */
   halt(): void {
-    Atomics.store(this.#flags, CONTROL.halt, 1);
+    this.#halted = true;
+    if (this.#moving === undefined) this.#thread.post([INBOX.halt, this.#slot]);
   }
 
   /** Queues operations; each is reported to the listener in order. `timeoutMs` bounds each one. */
-  run(ops: readonly { readonly operation: OperationMessage; readonly timeoutMs: number }[]): void {
+  run(ops: readonly Handed[]): void {
     if (this.#dead) throw new Error('sandbox is dead');
+    if (this.#moving !== undefined) {
+      structuredClone(ops.map(({ operation }) => operation)); // refused now, as a post would be
+      this.#moving.push(...ops);
+      return;
+    }
     // Throws (and queues nothing) when the params cannot be cloned to the worker.
-    this.#worker.postMessage({ kind: TO_WORKER.run, ops: ops.map(({ operation }) => operation) });
-    for (const { operation, timeoutMs } of ops) this.#timeouts.set(operation[0], timeoutMs);
-    this.#armWatchdog();
+    this.#thread.post([INBOX.run, this.#slot, ops.map(({ operation }) => operation)]);
+    for (const handed of ops) {
+      this.#handed.set(handed.operation[0], handed);
+      this.#thread.expect(this.#slot, handed.operation[0], handed.timeoutMs);
+    }
+    this.#thread.watch();
   }
 
-  /** Terminates the worker; idempotent. */
+  /** Ends the sandbox (its whole worker when dedicated); idempotent. */
   async terminate(): Promise<void> {
+    if (this.#dead) return;
     this.#dead = true;
-    this.#clearWatchdog();
-    this.#hostPort.port1.close();
-    await this.#worker.terminate();
+    this.#onLoaded?.({ error: 'the sandbox was terminated while loading' });
+    const thread = this.#thread;
+    if (thread.dedicated) return thread.terminate();
+    if (this.#slot >= 0) {
+      thread.detach(this.#slot);
+      thread.post([INBOX.drop, this.#slot]);
+    }
   }
 
-  #listen(): void {
-    this.#worker.on('message', (message: FromWorker) => {
-      if (message.kind !== FROM_WORKER.batch) return;
-      for (const report of message.items) {
-        if (this.#dead) return;
-        this.#handle(report);
+  /** Loads the component into the current thread with `state`; resolves once it is there. */
+  #load(
+    state: Uint8Array | undefined,
+    deadline: { readonly ms: number; readonly limit: string },
+  ): Promise<{ instantiateMs: number; prepared: boolean }> {
+    const thread = this.#thread;
+    return new Promise((resolve, reject) => {
+      const timer = this.#clock.setTimeout(
+        () => reject(new Error(`instantiation ran past its ${deadline.ms} ms deadline (${deadline.limit})`)),
+        deadline.ms,
+      );
+      this.#onLoaded = (outcome) => {
+        this.#clock.clearTimeout(timer);
+        this.#onLoaded = undefined;
+        if ('error' in outcome) reject(new Error(outcome.error));
+        else resolve(outcome);
+      };
+      const resident: Resident = {
+        report: (report) => this.#handle(thread, report),
+        loaded: (outcome) => this.#onLoaded?.(outcome),
+        lost: (culprit, failure) => this.#lost(thread, culprit, failure),
+      };
+      try {
+        this.#slot = thread.load(resident, this.#spec, state);
+      } catch (error) {
+        this.#onLoaded({ error: error instanceof Error ? error.message : String(error) });
       }
     });
-    this.#worker.on('error', (error: Error & { code?: string }) => {
-      const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.#die(this.#runningOp(), { kind: oom ? 'out-of-memory' : 'internal', message: String(error) });
-    });
-    this.#worker.on('exit', (code) => {
-      this.#die(this.#runningOp(), { kind: 'internal', message: `sandbox worker exited unexpectedly (code ${code})` });
-    });
   }
 
-  #handle(report: WorkerReport): void {
+  #handle(thread: SchedulerThread, report: WorkerReport): void {
+    if (this.#dead || thread !== this.#thread) return;
     switch (report[0]) {
       case REPORT.hostCall: {
         const [, op, startedAt, index, args, oneWay, call] = report;
@@ -172,93 +187,95 @@ export class Sandbox {
         const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
         if (oneWay === 0) {
           // A synchronous host function is answered at once: the guest is blocked until it is.
-          if (reply instanceof Promise) void this.#answer(iface, fn, call, reply);
-          else this.#send(iface, fn, call, reply);
+          if (reply instanceof Promise) void this.#answer(thread, iface, fn, call, reply);
+          else this.#send(thread, iface, fn, call, reply);
         }
         break;
       }
       case REPORT.done:
-        this.#timeouts.delete(report[1]);
+        this.#handed.delete(report[1]);
+        thread.finished(this.#slot, report[1]);
         this.#listener.done(report[1], report[2], report[3], report[4]);
         break;
       case REPORT.failed:
-        this.#die(report[1], report[3]);
+        this.#fail(report[1], report[3]);
         break;
       case REPORT.halted:
-        this.#timeouts.clear();
+        this.#handed.clear();
+        thread.detach(this.#slot);
         this.#listener.halted();
         break;
     }
   }
 
-  #runningOp(): number | undefined {
-    const op = Atomics.load(this.#flags, CONTROL.runningOp);
-    return op >= 0 ? op : undefined;
-  }
-
-  async #answer(iface: string, fn: string, call: number, pending: HostReply | Promise<HostReply>): Promise<void> {
+  async #answer(thread: SchedulerThread, iface: string, fn: string, call: number, pending: Promise<HostReply>): Promise<void> {
     let reply: HostReply;
     try {
       reply = await pending;
     } catch (error) {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
-    this.#send(iface, fn, call, reply);
+    this.#send(thread, iface, fn, call, reply);
   }
 
-  /** Posts the reply to blocking host call number `call`; the worker refuses a reply that names another call. */
-  #send(iface: string, fn: string, call: number, reply: HostReply): void {
-    if (this.#dead) return;
+  /** Posts the reply to blocking host call number `call`; a reply for a worker the sandbox has left is dropped. */
+  #send(thread: SchedulerThread, iface: string, fn: string, call: number, reply: HostReply): void {
+    // A shared worker goes on without a dropped resident's call: a late reply there would answer nobody.
+    if (this.#dead || thread !== this.#thread || thread.dead) return;
     try {
-      this.#hostPort.port1.postMessage({ ...reply, call } satisfies HostReplyMessage);
+      thread.post([INBOX.reply, { ...reply, call } satisfies HostReplyMessage]);
     } catch (error) {
       // The host function returned something that cannot cross to the worker: the guest gets an error instead.
-      const unsendable: HostReplyMessage = {
-        ok: false,
-        error: `${iface}#${fn} returned an unsendable value: ${String(error)}`,
-        fatal: true,
-        call,
-      };
-      this.#hostPort.port1.postMessage(unsendable);
+      const unsendable = `${iface}#${fn} returned an unsendable value: ${String(error)}`;
+      thread.post([INBOX.reply, { ok: false, error: unsendable, fatal: true, call }]);
     }
-    Atomics.store(this.#flags, CONTROL.replyReady, 1);
-    Atomics.notify(this.#flags, CONTROL.replyReady);
   }
 
-  #die(op: number | undefined, failure: SandboxFailure): void {
+  #fail(op: number | undefined, failure: SandboxFailure): void {
     if (this.#dead) return;
     void this.terminate();
     this.#listener.failed(op, failure);
   }
 
-  // The watchdog sleeps until the running operation's deadline; V8 cannot interrupt wasm, so it terminates the worker.
-  #armWatchdog(): void {
-    this.#clearWatchdog();
-    if (this.#dead || this.#timeouts.size === 0) return;
-    const running = Atomics.load(this.#flags, CONTROL.runningOp);
-    const timeout = this.#timeouts.get(running);
-    // A queued operation cannot start before now, so none can pass its deadline before now + the smallest timeout.
-    let delay = Math.min(...this.#timeouts.values());
-    if (running >= 0 && timeout !== undefined) {
-      const remaining = this.#startedAt[0]! + timeout - this.#clock.now();
-      if (remaining <= 0) {
-        this.#die(running, { kind: 'operation-timeout', message: `operation ran past its ${timeout} ms deadline` });
-        return;
-      }
-      delay = Math.min(delay, remaining);
-    }
-    this.#watchdog = this.#clock.setTimeout(
-      () => {
-        this.#watchdog = undefined;
-        this.#armWatchdog();
-      },
-      Math.max(1, delay),
-      { unref: true },
-    );
+  #lost(thread: SchedulerThread, culprit: Parameters<Resident['lost']>[0], failure: SandboxFailure): void {
+    if (this.#dead || thread !== this.#thread) return;
+    // Dying while loading is the load's failure (the launcher reports it), not the actor's.
+    if (this.#onLoaded !== undefined) return this.#onLoaded({ error: `sandbox worker died while loading: ${failure.message}` });
+    if (culprit !== undefined) return this.#fail(culprit.op, culprit.failure);
+    if (this.#slot < 0) return;
+    void this.#relocate(thread, failure);
   }
 
-  #clearWatchdog(): void {
-    this.#clock.clearTimeout(this.#watchdog);
-    this.#watchdog = undefined;
+  /** Moves to the thread that replaces `dead`, from the committed state; re-hands what had not started. */
+  async #relocate(dead: SchedulerThread, cause: SandboxFailure): Promise<void> {
+    const unfinished = [...this.#handed.values()];
+    this.#handed.clear();
+    this.#moving = [];
+    const { state, retry } = this.#listener.relocating(
+      unfinished.map(({ operation }) => operation[0]),
+      cause,
+    );
+    const again = new Set(retry);
+    const rerun = unfinished.filter(({ operation }) => again.has(operation[0]));
+    try {
+      this.#thread = await this.#replace(dead);
+      if (this.#dead) return;
+      this.#slot = -1;
+      await this.#load(state, { ms: Math.max(...unfinished.map((h) => h.timeoutMs), 30_000), limit: 'relocation' });
+    } catch (error) {
+      this.#moving = undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      return this.#fail(undefined, { kind: 'internal', message: `it could not be moved to a new worker: ${message}` });
+    }
+    const waiting = [...rerun, ...this.#moving];
+    this.#moving = undefined;
+    if (this.#dead) {
+      this.#dead = false;
+      return void this.terminate();
+    }
+    this.#listener.relocated();
+    // A stop asked for meanwhile: what had not run never will (the listener hears `halted`).
+    if (this.#halted) this.#thread.post([INBOX.halt, this.#slot]);
+    else if (waiting.length > 0) this.run(waiting);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A warm pool of started sandbox workers, so spawning an actor pays neither worker start-up (~60 ms) nor, for the
+ * A warm pool of started workers for dedicated actors, so spawning one pays neither worker start-up (~60 ms) nor, for the
  * component spawned most recently, instantiation: idle workers instantiate it ahead of time, and a spawn of the
  * same component (with the same memory cap) only attaches to one. Workers are never reused across actors: an
  * actor's worker is terminated when the actor ends, and the pool starts a fresh one.
@@ -7,9 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { FROM_WORKER, type FromWorker, type InstanceSpec, TO_WORKER } from './protocol.js';
 
-const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
+const WORKER_URL = new URL('./schedulerWorker.js', import.meta.url);
 
-/** Limits for the JavaScript heap of a worker (the glue's, not the guest's linear memory). */
+/** Limits for the JavaScript heap of a dedicated worker (the glue's, not the guest's linear memory). */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
 
 interface Idle {
@@ -130,9 +130,12 @@ export class WorkerPool {
   }
 }
 
-function startWorker(): Promise<Worker> {
+/** Starts a scheduler worker and resolves once it is ready; `resourceLimits` bound its JavaScript heap. */
+export function startWorker(
+  resourceLimits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } = RESOURCE_LIMITS,
+): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { env: {}, resourceLimits: RESOURCE_LIMITS, stdout: true, stderr: true });
+    const worker = new Worker(WORKER_URL, { env: {}, resourceLimits, stdout: true, stderr: true });
     // The glue may print diagnostics; they are not the kernel's to show.
     worker.stdout.resume();
     worker.stderr.resume();

@@ -6,8 +6,14 @@
  * emits it to dist beside the worker with its declarations. protocol.ts types the messages and re-exports these.
  */
 
-/** Kinds of the messages the kernel posts to a worker. */
-export const TO_WORKER = /** @type {const} */ ({ prepare: 'prepare', load: 'load', run: 'run' });
+/** Kinds of the messages the kernel posts to a worker's parent port (handled between operations, on its event loop). */
+export const TO_WORKER = /** @type {const} */ ({ bind: 'bind', prepare: 'prepare', load: 'load' });
+
+/**
+ * Kinds of the messages the kernel posts to a worker's inbox port: the worker also reads them while it is blocked in
+ * a host call, so they must be handled synchronously. Each one is counted in `CONTROL.signal` after it is posted.
+ */
+export const INBOX = /** @type {const} */ ({ run: 0, reply: 1, halt: 2, drop: 3 });
 
 /** Kinds of the messages a worker posts to the kernel. */
 export const FROM_WORKER = /** @type {const} */ ({
@@ -21,19 +27,36 @@ export const FROM_WORKER = /** @type {const} */ ({
 /** Tags of the reports a batch carries (`WorkerReport` in protocol.ts). */
 export const REPORT = /** @type {const} */ ({ hostCall: 0, done: 1, failed: 2, halted: 3 });
 
-/** Layout of the shared control block: Int32 slots, then a Float64 at `startedAtByte`. */
+/**
+ * Layout of a scheduler worker's shared control block: Int32 slots, then its stack of running operations (innermost
+ * last), each frame 16 bytes: resident slot and operation id (Int32), then when it started (Float64, ms since epoch).
+ */
 export const CONTROL = /** @type {const} */ ({
-  /** Set to 1 by the kernel when a host-call reply is waiting on the host port. */
-  replyReady: 0,
-  /** Id of the operation the guest is running, -1 when idle. */
-  runningOp: 1,
-  /** Set to 1 by the kernel to stop the worker before its next operation. */
-  halt: 2,
-  /** Byte offset of the Float64 holding when that operation started (ms since epoch): after the three Int32 slots, 8-aligned. */
-  startedAtByte: 8,
-  /** Size of the block: the Float64 ends at byte 16. */
-  bytes: 16,
+  /** How many inbox messages the kernel has posted; the worker sleeps on it while blocked in a host call. */
+  signal: 0,
+  /** How many frames the stack holds (0 when idle). */
+  depth: 1,
+  /** Byte offset of the first frame. */
+  stackByte: 16,
+  frameBytes: 16,
+  /**
+   * Most operations on the stack at once: an operation blocked in a host call lets the worker run other residents'
+   * operations above it, up to this depth (beyond it, they wait for the stack to unwind).
+   */
+  maxDepth: 8,
+  /** Size of the block. */
+  bytes: 16 + 8 * 16,
 });
+
+/** Int32 index of the slot of frame `i` (its operation id is at the next index). */
+export function frameSlot(/** @type {number} */ i) {
+  return (CONTROL.stackByte + i * CONTROL.frameBytes) / 4;
+}
+
+/** Float64 index of the start time of frame `i`. */
+export function frameStart(/** @type {number} */ i) {
+  return (CONTROL.stackByte + i * CONTROL.frameBytes + 8) / 8;
+}
 
 /**
  * The two threads disagree about which host call a reply answers: the actor fails rather than the guest getting

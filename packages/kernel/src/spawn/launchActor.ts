@@ -1,6 +1,7 @@
 /**
- * The last step of a spawn (and of a replay): instantiate the component in a pool worker for an actor, then run its
- * `init`. Guest code runs only in the sandbox; the worker pool is refilled, and told what to prepare, after each launch.
+ * The last step of a spawn (and of a replay): place the actor (a pool worker of its own, or a shared scheduler worker,
+ * as its manifest's `isolation` says), instantiate the component there, then run its `init`. Guest code runs only in
+ * the sandbox; the worker pool is refilled, and told what to prepare, after each dedicated launch.
  */
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Clock } from '../clock.js';
@@ -8,9 +9,11 @@ import { fallibleFunctions, importedFunctions, oneWayFunctions, type WitTable } 
 import type { ComponentCache, LoadedComponent } from '../component/componentCache.js';
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError, isKernelError } from '../kernelError.js';
-import type { Manifest } from '../manifest/index.js';
+import type { Isolation, Manifest } from '../manifest/index.js';
 import type { InstanceSpec } from '../sandbox/protocol.js';
 import { Sandbox } from '../sandbox/sandbox.js';
+import type { Placement } from '../sandbox/placement.js';
+import type { SchedulerThread } from '../sandbox/schedulerThread.js';
 import type { WorkerPool } from '../sandbox/workerPool.js';
 
 /**
@@ -29,6 +32,9 @@ export type LaunchActor = (
 export interface LaunchSource {
   readonly cache: ComponentCache;
   readonly pool: WorkerPool;
+  readonly placement: Placement;
+  /** Where actors whose manifest sets no `isolation` run. */
+  readonly defaultIsolation: Isolation;
   /** The clock of the instantiation deadline. */
   readonly clock: Clock;
   /** The WIT interfaces of the system's registry (theater:simple's and those its handlers bring). */
@@ -39,7 +45,16 @@ export interface LaunchSource {
 }
 
 /** Creates the launcher of an actor system. */
-export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isClosing }: LaunchSource): LaunchActor {
+export function createLauncher({
+  cache,
+  pool,
+  placement,
+  defaultIsolation,
+  clock,
+  interfaces,
+  assertOpen,
+  isClosing,
+}: LaunchSource): LaunchActor {
   const fallible = fallibleFunctions(interfaces);
   const oneWay = oneWayFunctions(interfaces);
 
@@ -53,19 +68,32 @@ export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isC
       oneWay,
       memoryLimitBytes: manifest.limits.memoryMb * 2 ** 20,
     };
-    let loaded: Awaited<ReturnType<typeof Sandbox.load>>;
+    const shared = (manifest.isolation ?? defaultIsolation) === 'shared';
+    let loaded: { instantiateMs: number; prepared: boolean };
+    let started: Promise<void> | undefined;
     try {
       assertOpen();
-      const { worker, prepared } = await pool.take(spec.key);
-      loaded = await Sandbox.load(
-        worker,
-        { ...spec, state, prepared },
-        actor.listener,
-        { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
-        clock,
-      );
+      let thread: SchedulerThread;
+      let attached = (): void => {};
+      if (shared) ({ thread, attached } = await placement.shared());
+      else ({ thread } = await placement.dedicated(spec.key));
+      try {
+        const opened = Sandbox.open(
+          { thread, replace: (dead) => placement.replace(dead) },
+          { ...spec, state },
+          actor.listener,
+          { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
+          clock,
+        );
+        // `init` goes with the load, in one round trip; a failed load is reported below, as an instantiation failure.
+        started = actor.start(opened.sandbox, host, state);
+        started.catch(() => {});
+        loaded = await opened.loaded;
+      } finally {
+        attached();
+      }
     } catch (cause) {
-      if (!isClosing()) pool.refill();
+      if (!isClosing() && !shared) pool.refill();
       if (isKernelError(cause, 'system-closed')) {
         actor.abort('init-failed', 'the actor system closed before the actor started');
         await actor.exited;
@@ -77,11 +105,11 @@ export function createLauncher({ cache, pool, clock, interfaces, assertOpen, isC
       throw new KernelError('instantiation-failed', `actor ${manifest.name} could not be instantiated: ${message}`, { cause, actor });
     }
     try {
-      await actor.start(loaded.sandbox, host, state);
+      await started;
     } finally {
       // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
       setImmediate(() => {
-        if (isClosing()) return;
+        if (isClosing() || shared) return;
         // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
         pool.prepare(spec);
         pool.refill();
