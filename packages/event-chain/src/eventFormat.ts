@@ -8,7 +8,7 @@
  * `@ipld/dag-cbor`, which still decodes.
  */
 import * as dagCbor from '@ipld/dag-cbor';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
