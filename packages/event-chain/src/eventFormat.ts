@@ -1,7 +1,8 @@
 /**
- * The persisted event format (version 1): what an event is, its canonical DAG-CBOR encoding, and its hash.
- * Changing anything here changes every hash: it is a breaking change, pinned by the test vectors in
- * `test/eventFormat.test.ts` and specified in the package README.
+ * The persisted event format (versions 1 and 2): what an event is, its canonical DAG-CBOR encoding, and its hash.
+ * The two versions share this envelope and differ only in how `data` is encoded (v1: JSON, v2: binary; see
+ * `eventData.ts`); a chain may hold v1 events followed by v2 events. Changing anything here changes every hash: it
+ * is a breaking change, pinned by the test vectors in `test/eventFormat.test.ts` and specified in the package README.
  *
  * The encoders are written by hand for the two fixed shapes (an event's fields, and a stored event) because they
  * run for every event an actor records; `test/eventFormat.test.ts` checks them byte for byte against
@@ -13,12 +14,16 @@ import { sha256 } from './sha256.js';
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The format version written into every event. */
-export const EVENT_FORMAT_VERSION = 1;
+/** The event format versions: 1 (event data as JSON) and 2 (event data binary). */
+export type EventFormatVersion = 1 | 2;
+
+/** The format version new events are written in. */
+export const EVENT_FORMAT_VERSION = 2;
 
 /** An event as hashed and stored: `hash = sha256(dagCbor({ v, seq, parent, type, data, time }))`. */
 export interface ChainEvent {
-  readonly v: typeof EVENT_FORMAT_VERSION;
+  /** How `data` is encoded (see `encodeEventData`); never lower than the previous event's. */
+  readonly v: EventFormatVersion;
   /** Position in the actor's chain, from 0. */
   readonly seq: number;
   /** Hash of the previous event; `null` for the first. */
@@ -36,12 +41,15 @@ export interface ChainEvent {
 /** The hashed fields of an event. */
 export type EventFields = Omit<ChainEvent, 'hash'>;
 
-/** What a recorder supplies for one step; `createEvent` adds v, seq, parent and hash. */
+/** What a recorder supplies for one step; `createEvent` adds seq, parent and hash. */
 export interface EventInput {
   readonly type: string;
+  /** Encoded in format `v`'s event data encoding. */
   readonly data: Uint8Array;
   /** Wall-clock time, integer ms since the epoch. */
   readonly time: number;
+  /** The format version of `data`; `EVENT_FORMAT_VERSION` when absent (a replay re-records v1 events as v1). */
+  readonly v?: EventFormatVersion;
 }
 
 /** The stored encoding of each event created here, so storing it does not encode it again. */
@@ -64,10 +72,16 @@ export function hashEventFields(fields: EventFields): Uint8Array {
   return sha256(encodeEventFields(fields));
 }
 
-/** Builds the next event of a chain after `previous` (or the first one). */
+/**
+ * Builds the next event of a chain after `previous` (or the first one). Throws a TypeError for malformed input, or a
+ * version lower than `previous`'s (a chain moves to a newer format, never back).
+ */
 export function createEvent(previous: ChainEvent | undefined, input: EventInput): ChainEvent {
+  const v = input.v ?? EVENT_FORMAT_VERSION;
+  if (previous !== undefined && v < previous.v)
+    throw new TypeError(`expected event format version ${previous.v} or later after a version ${previous.v} event, got ${v}`);
   const fields: EventFields = {
-    v: EVENT_FORMAT_VERSION,
+    v,
     seq: previous === undefined ? 0 : previous.seq + 1,
     parent: previous === undefined ? null : previous.hash,
     type: input.type,
@@ -177,8 +191,7 @@ function decodeAnyEncoding(bytes: Uint8Array): ChainEvent {
 }
 
 function assertFields(fields: EventFields): void {
-  if (fields.v !== EVENT_FORMAT_VERSION)
-    throw new TypeError(`expected event format version ${EVENT_FORMAT_VERSION}, got ${String(fields.v)}`);
+  if (fields.v !== 1 && fields.v !== 2) throw new TypeError(`expected event format version 1 or 2, got ${String(fields.v)}`);
   if (!Number.isSafeInteger(fields.seq) || fields.seq < 0)
     throw new TypeError(`expected seq as a non-negative integer, got ${String(fields.seq)}`);
   if (fields.parent !== null && !(fields.parent instanceof Uint8Array && fields.parent.length === 32)) {

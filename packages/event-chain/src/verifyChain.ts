@@ -8,7 +8,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
-import { EVENT_FORMAT_VERSION, createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
+import { createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
 import { sha256 } from './sha256.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
@@ -115,6 +115,7 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   const encode = createEventFieldsEncoder();
   let count = 0;
   let previousHash: Uint8Array | undefined;
+  let previousVersion = 1;
   let nextCheckpoint = 0;
 
   function checkCheckpoint(checkpoint: Checkpoint, eventHash: Uint8Array | undefined): Failure | undefined {
@@ -139,8 +140,11 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   function push(event: ChainEvent): Failure | undefined {
     const index = count;
     if (typeof event !== 'object' || event === null) return fail(index, `event ${index} is malformed: expected an event object`);
-    if (event.v !== EVENT_FORMAT_VERSION) {
-      return fail(index, `event ${index} has format version ${String(event.v)}, expected ${EVENT_FORMAT_VERSION}`);
+    if (event.v !== 1 && event.v !== 2) {
+      return fail(index, `event ${index} has format version ${String(event.v)}, expected 1 or 2`);
+    }
+    if (event.v < previousVersion) {
+      return fail(index, `event ${index} has format version ${event.v} after a version ${previousVersion} event: a chain never moves back`);
     }
     if (event.seq !== index) {
       return fail(
@@ -165,6 +169,7 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
     previousHash = computed;
+    previousVersion = event.v;
     count = index + 1;
     while (nextCheckpoint < checkpoints.length) {
       const checkpoint = checkpoints[nextCheckpoint]!;
