@@ -6,8 +6,8 @@
  * Items: null, false, true; a number is an integer item when it is a safe integer (not -0), else a float64 (NaN
  * always as 0x7ff8000000000000); a bigint is a bignum (tag 2, or tag 3 for a negative one, over minimal big-endian
  * bytes); a string is UTF-8 text; a Uint8Array a byte string; an array an array; any other object a map of its own
- * enumerable string keys in their order, leaving out undefined values. Heads are definite and shortest. `undefined`
- * elsewhere is null, as in JSON.
+ * enumerable string keys in their order, leaving out undefined, function and symbol values. Heads are definite and
+ * shortest. `undefined` (or a function or symbol) elsewhere is null, as in JSON.
  */
 
 const MAX_DEPTH = 1000;
@@ -102,16 +102,21 @@ function writeValue(value: unknown, depth: number): void {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     let count = 0;
-    for (let i = 0; i < keys.length; i++) if (record[keys[i]!] !== undefined) count++;
+    for (let i = 0; i < keys.length; i++) if (!isLeftOut(record[keys[i]!])) count++;
     writeHead(5, count);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const item = record[key];
-      if (item === undefined) continue;
+      if (isLeftOut(item)) continue;
       writeString(key);
       writeValue(item, depth + 1);
     }
   }
+}
+
+/** A property JSON leaves out of a record: undefined, a function or a symbol. */
+function isLeftOut(item: unknown): boolean {
+  return item === undefined || typeof item === 'function' || typeof item === 'symbol';
 }
 
 function writeNumber(value: number): void {
@@ -277,7 +282,8 @@ class Reader {
             this.fail(`a duplicate map key "${key}"`);
           }
           // defineProperty, not assignment: a key named __proto__ must stay a plain property.
-          if (key === '__proto__') Object.defineProperty(record, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+          if (key === '__proto__')
+            Object.defineProperty(record, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
           else record[key] = this.value(depth + 1);
         }
         return record;

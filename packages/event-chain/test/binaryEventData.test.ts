@@ -54,7 +54,11 @@ describe('binary event data (event format v2)', () => {
       ...[0, 1, 23, 24, 255, 256, 70_000].map((length) => new Uint8Array(length).fill(7)),
       [],
       [1, [2, [3]], 'x'],
-      { interface: 'theater:simple/message-server-client', function: 'handle-send', params: [Uint8Array.of(1, 2, 3, 4), [Uint8Array.of(5)]] },
+      {
+        interface: 'theater:simple/message-server-client',
+        function: 'handle-send',
+        params: [Uint8Array.of(1, 2, 3, 4), [Uint8Array.of(5)]],
+      },
       { zeta: 1, alpha: { nested: [null, 'v'] }, skipped: undefined, b: 2n },
       Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i])),
     ];
@@ -80,7 +84,9 @@ describe('binary event data (event format v2)', () => {
   });
 
   it('keeps what JSON loses, and writes what JSON writes as null as null', () => {
-    const decoded = decodeBinaryEventData(encodeBinaryEventData([Number.NaN, -0, Number.NEGATIVE_INFINITY, undefined, () => 1])) as unknown[];
+    const decoded = decodeBinaryEventData(
+      encodeBinaryEventData([Number.NaN, -0, Number.NEGATIVE_INFINITY, undefined, () => 1]),
+    ) as unknown[];
     expect(decoded[0]).toBeNaN();
     expect(Object.is(decoded[1], -0)).toBe(true);
     expect(decoded.slice(2)).toEqual([Number.NEGATIVE_INFINITY, null, null]);

@@ -110,7 +110,11 @@ function mixedVectorChain(): ChainEvent[] {
     { type: 'actor.restart', data: encodeEventData({ name: 'counter', state: null }), time: 1_700_000_000_010 },
     {
       type: 'wasm.call',
-      data: encodeEventData({ interface: 'theater:simple/message-server-client', function: 'handle-send', params: [Uint8Array.of(1, 2, 3, 4), [text('hi')]] }),
+      data: encodeEventData({
+        interface: 'theater:simple/message-server-client',
+        function: 'handle-send',
+        params: [Uint8Array.of(1, 2, 3, 4), [text('hi')]],
+      }),
       time: 1_700_000_000_011,
     },
     { type: 'theater:simple/timing.sleep', data: encodeEventData({ args: [5000n], result: null }), time: 1_700_000_000_012 },
@@ -150,8 +154,13 @@ describe('event format v2', () => {
     expect(() => createEvent(undefined, { type: 'wasm.call', data: text('{}'), time: 1, v: 3 as 2 })).toThrow(
       'expected event format version 1 or 2, got 3',
     );
-    expect(() => decodeStoredEvent(dagCbor.encode({ event: dagCbor.encode({ v: 3, seq: 0, parent: null, type: 't', data: new Uint8Array(0), time: 0 }), hash: new Uint8Array(32) }))).toThrow(
-      'expected event format version 1 or 2, got 3',
-    );
+    expect(() =>
+      decodeStoredEvent(
+        dagCbor.encode({
+          event: dagCbor.encode({ v: 3, seq: 0, parent: null, type: 't', data: new Uint8Array(0), time: 0 }),
+          hash: new Uint8Array(32),
+        }),
+      ),
+    ).toThrow('expected event format version 1 or 2, got 3');
   });
 });

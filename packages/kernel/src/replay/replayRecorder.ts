@@ -4,7 +4,16 @@
  * driver ahead of need and forgotten once compared, so memory stays bounded by the driver's read-ahead.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { bytesEqual, createEvent, decodeEventData, type ChainEvent, type ChainStore, type EventInput } from '@theater/event-chain';
+import {
+  EVENT_FORMAT_VERSION,
+  bytesEqual,
+  createEvent,
+  decodeEventData,
+  encodeEventData,
+  type ChainEvent,
+  type ChainStore,
+  type EventInput,
+} from '@theater/event-chain';
 import type { ActorChain } from '../chain/actorChain.js';
 import type { ReplayDivergence, ReplayedEvent } from './replayResult.js';
 
@@ -64,7 +73,7 @@ export class ReplayRecorder implements ActorChain {
     }
     const expected = this.#expected.get(seq);
     this.#expected.delete(seq);
-    const event = createEvent(this.#head, { ...input, time: expected?.time ?? input.time });
+    const event = createEvent(this.#head, inFormatOf(expected, this.#head, { ...input, time: expected?.time ?? input.time }));
     this.#head = event;
     if (this.divergence !== undefined) return event;
     if (expected === undefined) {
@@ -81,7 +90,7 @@ export class ReplayRecorder implements ActorChain {
         reason: `expected a ${expected.type} event, the replay recorded ${event.type}`,
       });
     } else if (!bytesEqual(expected.data, event.data)) {
-      const reason = decodes(expected.data)
+      const reason = decodes(expected)
         ? `the ${event.type} event's data differs`
         : `the recorded ${event.type} event's data does not decode (the chain holds corrupt data here)`;
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason });
@@ -130,9 +139,22 @@ export class ReplayRecorder implements ActorChain {
   }
 }
 
-function decodes(data: Uint8Array): boolean {
+/**
+ * The input in the recorded event's format version, so that a chain recorded in an older format (v1, JSON data)
+ * replays to the same bytes and hashes: data passed through as recorded (the spawn) keeps its version, data encoded
+ * now is re-encoded. Never older than `head`'s version.
+ */
+function inFormatOf(expected: ChainEvent | undefined, head: ChainEvent | undefined, input: EventInput): EventInput {
+  const from = input.v ?? EVENT_FORMAT_VERSION;
+  const v = Math.max(expected?.v ?? from, head?.v ?? 1) as ChainEvent['v'];
+  if (v === from) return input;
+  if (expected !== undefined && bytesEqual(input.data, expected.data)) return { ...input, v };
+  return { ...input, v, data: encodeEventData(decodeEventData(input.data, from), v) };
+}
+
+function decodes(event: ChainEvent): boolean {
   try {
-    decodeEventData(data);
+    decodeEventData(event.data, event.v);
     return true;
   } catch {
     return false;
@@ -142,7 +164,7 @@ function decodes(data: Uint8Array): boolean {
 function describe(event: ChainEvent): ReplayedEvent {
   let data: unknown;
   try {
-    data = decodeEventData(event.data);
+    data = decodeEventData(event.data, event.v);
   } catch {
     data = { $bytes: Buffer.from(event.data).toString('base64') };
   }
