@@ -53,7 +53,7 @@ const payloads: { name: string; type: string; value: unknown }[] = [
 ];
 
 const codecs = {
-  json: { encode: encodeEventData, decode: decodeEventData },
+  json: { encode: (value: unknown) => encodeEventData(value, 1), decode: (bytes: Uint8Array) => decodeEventData(bytes, 1) },
   binary: { encode: encodeBinaryEventData, decode: decodeBinaryEventData },
 };
 
