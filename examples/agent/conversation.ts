@@ -101,5 +101,5 @@ export function eventText(event: ChainEvent): string {
     if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
     return typeof value === 'bigint' ? String(value) : value;
   };
-  return `${Buffer.from(event.data).toString('utf8')}\n${JSON.stringify(decodeEventData(event.data), readable)}`;
+  return `${Buffer.from(event.data).toString('utf8')}\n${JSON.stringify(decodeEventData(event.data, event.v), readable)}`;
 }

@@ -142,7 +142,7 @@ describe('replay', () => {
         new RegExp(`^event ${lastCall} \\(wasm\\.call\\) cannot be replayed: its data does not decode: `, 'u'),
       ) as unknown,
     });
-    const nullSpawn = rewrite(events, 0, () => text('null'));
+    const nullSpawn = rewrite(events, 0, () => encodeEventData(null));
     await expect(system.replay(fromArray(nullSpawn))).rejects.toMatchObject({
       code: 'invalid-chain',
       message: 'event 0 (actor.spawn) cannot be replayed: expected its data as an object',

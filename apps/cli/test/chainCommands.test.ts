@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeStoredEvent, openChainStore, type ChainEvent } from '@theater/event-chain';
+import { decodeStoredEvent, encodeEventData, openChainStore, type ChainEvent } from '@theater/event-chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventJson } from '../src/lib/chainEventView.js';
 import type { ChainExportJson } from '../src/lib/exportChainTo.js';
@@ -302,7 +302,7 @@ describe('theater replay', () => {
     // verifies (nothing vouches for its end), and the replay shows where the actor did something else.
     const logged = 2;
     const forged = forgedChainFile(new Uint8Array(await readFile(file)), (event) =>
-      event.seq === logged ? Buffer.from(Buffer.from(event.data).toString('utf8').replace('starting', 'STARTING')) : undefined,
+      event.seq === logged ? replaced(event.data, 'starting', 'STARTING') : undefined,
     );
     const forgedFile = join(temp.path, 'forged-output.chain');
     await writeFile(forgedFile, forged);
@@ -409,7 +409,7 @@ describe('theater replay', () => {
 
     const nullSpawn = await saved(
       'null-spawn',
-      forgedChainFile(valid, (event) => (event.seq === 0 ? Buffer.from('null') : undefined)),
+      forgedChainFile(valid, (event) => (event.seq === 0 ? encodeEventData(null) : undefined)),
     );
     const spawn = await theater('replay', nullSpawn);
     expect(spawn.exitCode).toBe(2);
@@ -417,7 +417,7 @@ describe('theater replay', () => {
 
     const noParams = await saved(
       'no-params',
-      forgedChainFile(valid, (event) => (event.seq === 4 ? Buffer.from('{"interface":"x","function":"y"}') : undefined)),
+      forgedChainFile(valid, (event) => (event.seq === 4 ? encodeEventData({ interface: 'x', function: 'y' }) : undefined)),
     );
     const call = await theater('replay', noParams);
     expect(call.exitCode).toBe(2);
@@ -490,4 +490,13 @@ async function expectRefusedAsVerifyRefuses(file: string): Promise<TheaterResult
   expect(replayedJson.exitCode).toBe(verified.exitCode);
   expect(JSON.parse(replayedJson.stdout)).toEqual(JSON.parse(verifiedJson.stdout));
   return replayed;
+}
+
+/** `data` with the first `from` (UTF-8, as event data holds text) replaced by `to`, byte for byte (same length). */
+function replaced(data: Uint8Array, from: string, to: string): Uint8Array {
+  const out = Buffer.from(data);
+  const at = out.indexOf(from);
+  if (at < 0 || Buffer.byteLength(to) !== Buffer.byteLength(from)) throw new Error(`no "${from}" to replace`);
+  out.write(to, at);
+  return new Uint8Array(out);
 }

@@ -46,7 +46,8 @@ export type PayloadBody = { readonly text: string } | { readonly json: unknown }
 
 /** A chain event on the wire: every field, hashes and data as base64, so a client can verify it. */
 export interface WireEvent {
-  readonly v: 1;
+  /** The event format version (1: data is JSON, 2: data is binary; see @theater/event-chain). */
+  readonly v: 1 | 2;
   readonly seq: number;
   readonly parent: string | null;
   readonly type: string;

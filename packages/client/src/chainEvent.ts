@@ -4,7 +4,8 @@ import { fromBase64 } from './payload.js';
 
 /** One event of an actor's chain (structurally `@theater/event-chain`'s ChainEvent). */
 export interface ChainEvent {
-  readonly v: 1;
+  /** The event format version (1: data is JSON, 2: data is binary). */
+  readonly v: 1 | 2;
   readonly seq: number;
   /** Hash of the previous event; null for the first. */
   readonly parent: Uint8Array | null;

@@ -1,24 +1,29 @@
 /**
- * The persisted event format (version 1): what an event is, its canonical DAG-CBOR encoding, and its hash.
- * Changing anything here changes every hash: it is a breaking change, pinned by the test vectors in
- * `test/eventFormat.test.ts` and specified in the package README.
+ * The persisted event format (versions 1 and 2): what an event is, its canonical DAG-CBOR encoding, and its hash.
+ * The two versions share this envelope and differ only in how `data` is encoded (v1: JSON, v2: binary; see
+ * `eventData.ts`); a chain may hold v1 events followed by v2 events. Changing anything here changes every hash: it
+ * is a breaking change, pinned by the test vectors in `test/eventFormat.test.ts` and specified in the package README.
  *
  * The encoders are written by hand for the two fixed shapes (an event's fields, and a stored event) because they
  * run for every event an actor records; `test/eventFormat.test.ts` checks them byte for byte against
  * `@ipld/dag-cbor`, which still decodes.
  */
 import * as dagCbor from '@ipld/dag-cbor';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The format version written into every event. */
-export const EVENT_FORMAT_VERSION = 1;
+/** The event format versions: 1 (event data as JSON) and 2 (event data binary). */
+export type EventFormatVersion = 1 | 2;
+
+/** The format version new events are written in. */
+export const EVENT_FORMAT_VERSION = 2;
 
 /** An event as hashed and stored: `hash = sha256(dagCbor({ v, seq, parent, type, data, time }))`. */
 export interface ChainEvent {
-  readonly v: typeof EVENT_FORMAT_VERSION;
+  /** How `data` is encoded (see `encodeEventData`); never lower than the previous event's. */
+  readonly v: EventFormatVersion;
   /** Position in the actor's chain, from 0. */
   readonly seq: number;
   /** Hash of the previous event; `null` for the first. */
@@ -36,16 +41,49 @@ export interface ChainEvent {
 /** The hashed fields of an event. */
 export type EventFields = Omit<ChainEvent, 'hash'>;
 
-/** What a recorder supplies for one step; `createEvent` adds v, seq, parent and hash. */
+/** What a recorder supplies for one step; `createEvent` adds seq, parent and hash. */
 export interface EventInput {
   readonly type: string;
+  /** Encoded in format `v`'s event data encoding. */
   readonly data: Uint8Array;
   /** Wall-clock time, integer ms since the epoch. */
   readonly time: number;
+  /** The format version of `data`; `EVENT_FORMAT_VERSION` when absent (a replay re-records v1 events as v1). */
+  readonly v?: EventFormatVersion;
 }
 
-/** The stored encoding of each event created here, so storing it does not encode it again. */
-const storedEncodings = new WeakMap<ChainEvent, Uint8Array>();
+/**
+ * An event built by `createEvent`, carrying its stored encoding so storing it does not encode it again. A class with
+ * a private field rather than a WeakMap beside plain objects: a WeakMap entry cost 2.5-4 µs per event (setting it and
+ * collecting it), more than the rest of `createEvent`. The field is invisible to spreading, equality and structured
+ * cloning, which see a plain event.
+ */
+class CreatedEvent implements ChainEvent {
+  readonly v: EventFormatVersion;
+  readonly seq: number;
+  readonly parent: Uint8Array | null;
+  readonly type: string;
+  readonly data: Uint8Array;
+  readonly time: number;
+  readonly hash: Uint8Array;
+  readonly #stored: Uint8Array;
+
+  constructor(fields: EventFields, hash: Uint8Array, stored: Uint8Array) {
+    this.v = fields.v;
+    this.seq = fields.seq;
+    this.parent = fields.parent;
+    this.type = fields.type;
+    this.data = fields.data;
+    this.time = fields.time;
+    this.hash = hash;
+    this.#stored = stored;
+  }
+
+  /** The stored encoding of `event` when `createEvent` built it. */
+  static storedOf(event: ChainEvent): Uint8Array | undefined {
+    return #stored in event ? (event as CreatedEvent).#stored : undefined;
+  }
+}
 
 /**
  * Canonical DAG-CBOR bytes of an event's hashed fields: a map of six entries with keys in canonical order
@@ -64,10 +102,16 @@ export function hashEventFields(fields: EventFields): Uint8Array {
   return sha256(encodeEventFields(fields));
 }
 
-/** Builds the next event of a chain after `previous` (or the first one). */
+/**
+ * Builds the next event of a chain after `previous` (or the first one). Throws a TypeError for malformed input, or a
+ * version lower than `previous`'s (a chain moves to a newer format, never back).
+ */
 export function createEvent(previous: ChainEvent | undefined, input: EventInput): ChainEvent {
+  const v = input.v ?? EVENT_FORMAT_VERSION;
+  if (previous !== undefined && v < previous.v)
+    throw new TypeError(`expected event format version ${previous.v} or later after a version ${previous.v} event, got ${v}`);
   const fields: EventFields = {
-    v: EVENT_FORMAT_VERSION,
+    v,
     seq: previous === undefined ? 0 : previous.seq + 1,
     parent: previous === undefined ? null : previous.hash,
     type: input.type,
@@ -85,22 +129,12 @@ export function createEvent(previous: ChainEvent | undefined, input: EventInput)
   writeFields(stored, fieldsAt, fields, type);
   const hash = sha256(stored.subarray(fieldsAt));
   stored.set(hash, STORED_HASH_AT);
-  const event: ChainEvent = {
-    v: fields.v,
-    seq: fields.seq,
-    parent: fields.parent,
-    type: fields.type,
-    data: fields.data,
-    time: fields.time,
-    hash,
-  };
-  storedEncodings.set(event, stored);
-  return event;
+  return new CreatedEvent(fields, hash, stored);
 }
 
 /** Encodes a whole event for storage or export: DAG-CBOR `{ event: <encoded fields>, hash: <32 bytes> }`. */
 export function encodeStoredEvent(event: ChainEvent): Uint8Array {
-  const cached = storedEncodings.get(event);
+  const cached = CreatedEvent.storedOf(event);
   if (cached !== undefined) return cached;
   const fields = encodeEventFields(event);
   const fieldsAt = STORED_PREFIX_LENGTH + headerLength(fields.length);
@@ -177,8 +211,7 @@ function decodeAnyEncoding(bytes: Uint8Array): ChainEvent {
 }
 
 function assertFields(fields: EventFields): void {
-  if (fields.v !== EVENT_FORMAT_VERSION)
-    throw new TypeError(`expected event format version ${EVENT_FORMAT_VERSION}, got ${String(fields.v)}`);
+  if (fields.v !== 1 && fields.v !== 2) throw new TypeError(`expected event format version 1 or 2, got ${String(fields.v)}`);
   if (!Number.isSafeInteger(fields.seq) || fields.seq < 0)
     throw new TypeError(`expected seq as a non-negative integer, got ${String(fields.seq)}`);
   if (fields.parent !== null && !(fields.parent instanceof Uint8Array && fields.parent.length === 32)) {
@@ -293,8 +326,7 @@ function writeFields(out: Uint8Array, at: number, fields: EventFields, type: Uin
   at = writeHeader(out, at, MAJOR_UINT, fields.seq);
   at = writeText(out, at, KEY_DATA);
   at = writeHeader(out, at, MAJOR_BYTES, fields.data.length);
-  out.set(fields.data, at);
-  at += fields.data.length;
+  at = copy(out, at, fields.data);
   at = writeText(out, at, KEY_TIME);
   at = writeHeader(out, at, MAJOR_UINT, fields.time);
   at = writeText(out, at, KEY_TYPE);
@@ -304,16 +336,24 @@ function writeFields(out: Uint8Array, at: number, fields: EventFields, type: Uin
     out[at++] = CBOR_NULL;
   } else {
     at = writeHeader(out, at, MAJOR_BYTES, fields.parent.length);
-    out.set(fields.parent, at);
-    at += fields.parent.length;
+    at = copy(out, at, fields.parent);
   }
   return at;
 }
 
 function writeText(out: Uint8Array, at: number, utf8Bytes: Uint8Array): number {
   at = writeHeader(out, at, MAJOR_TEXT, utf8Bytes.length);
-  out.set(utf8Bytes, at);
-  return at + utf8Bytes.length;
+  return copy(out, at, utf8Bytes);
+}
+
+/** Copies `bytes` to `at`; returns the offset after them. */
+function copy(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  const length = bytes.length;
+  // A loop beats TypedArray#set for the short runs an event is made of (keys, type, parent): set costs a call into
+  // the runtime each time, and an event makes nine copies.
+  if (length > 64) out.set(bytes, at);
+  else for (let i = 0; i < length; i++) out[at + i] = bytes[i]!;
+  return at + length;
 }
 
 /** Writes a CBOR head (major type and argument, shortest form, big-endian) at `at`; returns the offset after it. */

@@ -11,6 +11,7 @@ export {
   hashEventFields,
   type ChainEvent,
   type EventFields,
+  type EventFormatVersion,
   type EventInput,
 } from './eventFormat.js';
 export { ChainError, isChainError, type ChainErrorCode } from './chainError.js';

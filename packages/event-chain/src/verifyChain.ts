@@ -4,12 +4,12 @@
  * hash, or a checkpoint that is badly signed, untrusted, for another actor, past the end (truncation) or naming
  * a different head.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
-import { EVENT_FORMAT_VERSION, createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
+import { createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
+import { sha256 } from './sha256.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -112,10 +112,10 @@ export interface ChainVerifier {
 export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier {
   const checkpoints = sortedCheckpoints(options.checkpoints ?? []);
   const { trustedKeys, actorId } = options;
-  const hashEvent = createEventHasher();
+  const encode = createEventFieldsEncoder();
   let count = 0;
   let previousHash: Uint8Array | undefined;
-  let spareHash: Uint8Array = new Uint8Array(HASH_LENGTH);
+  let previousVersion = 1;
   let nextCheckpoint = 0;
 
   function checkCheckpoint(checkpoint: Checkpoint, eventHash: Uint8Array | undefined): Failure | undefined {
@@ -140,8 +140,11 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   function push(event: ChainEvent): Failure | undefined {
     const index = count;
     if (typeof event !== 'object' || event === null) return fail(index, `event ${index} is malformed: expected an event object`);
-    if (event.v !== EVENT_FORMAT_VERSION) {
-      return fail(index, `event ${index} has format version ${String(event.v)}, expected ${EVENT_FORMAT_VERSION}`);
+    if (event.v !== 1 && event.v !== 2) {
+      return fail(index, `event ${index} has format version ${String(event.v)}, expected 1 or 2`);
+    }
+    if (event.v < previousVersion) {
+      return fail(index, `event ${index} has format version ${event.v} after a version ${previousVersion} event: a chain never moves back`);
     }
     if (event.seq !== index) {
       return fail(
@@ -160,15 +163,13 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       const [given, expected] = contrast(parent, previousHash);
       return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
-    const computed = spareHash;
-    hashEvent(event, computed);
+    const computed = sha256(encode(event));
     if (!hashEqual(computed, event.hash)) {
       const [recorded, actual] = contrast(event.hash, computed);
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
-    // Two hash buffers take turns as "this event" and "the previous event": no allocation per event.
-    spareHash = previousHash ?? new Uint8Array(HASH_LENGTH);
     previousHash = computed;
+    previousVersion = event.v;
     count = index + 1;
     while (nextCheckpoint < checkpoints.length) {
       const checkpoint = checkpoints[nextCheckpoint]!;
@@ -211,21 +212,6 @@ function shapeProblem(event: ChainEvent): string | undefined {
   if (!Number.isSafeInteger(time) || time < 0) return `expected time as a non-negative integer (ms), got ${String(time)}`;
   if (!(hash instanceof Uint8Array && hash.length === HASH_LENGTH)) return 'expected hash as 32 bytes';
   return undefined;
-}
-
-/**
- * Returns a function that writes the SHA-256 of an event's hashed fields into `out`, encoding them into one reused
- * buffer and resetting the hasher by cloning a fresh one into it, so verifying allocates nothing per event.
- */
-function createEventHasher(): (event: ChainEvent, out: Uint8Array) => void {
-  const fresh = sha256.create();
-  let hasher = sha256.create();
-  const encode = createEventFieldsEncoder();
-  return (event, out) => {
-    hasher = fresh._cloneInto(hasher);
-    hasher.update(encode(event));
-    hasher.digestInto(out);
-  };
 }
 
 function hashEqual(a: Uint8Array, b: Uint8Array): boolean {

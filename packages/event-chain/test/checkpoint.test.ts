@@ -38,7 +38,7 @@ describe('checkpoints', () => {
     await writeFile(join(home, 'keys', 'node.key'), new Uint8Array(32).fill(7), { mode: 0o600 });
     nodeKey = await loadOrCreateNodeKey(join(home, 'keys'));
     otherKey = await loadOrCreateNodeKey(join(home, 'other-keys'));
-    head = createEvent(undefined, { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000 });
+    head = createEvent(undefined, { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000, v: 1 });
     checkpoint = createCheckpoint('counter-1', head, nodeKey, 1_700_000_000_003);
   });
 

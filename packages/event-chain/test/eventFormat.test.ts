@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as dagCbor from '@ipld/dag-cbor';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { encodeEventData } from '../src/eventData.js';
 import { createEvent, decodeStoredEvent, encodeEventFields, encodeStoredEvent, type ChainEvent } from '../src/eventFormat.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
-/** A fixed sequence: changing the format changes these hashes, which is a breaking change. */
+/** A fixed sequence of v1 events: changing the format changes these hashes, which is a breaking change. */
 function vectorChain(): ChainEvent[] {
   const inputs = [
-    { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000 },
-    { type: 'wasm.call', data: text('{"function":"init"}'), time: 1_700_000_000_001 },
-    { type: 'theater:simple/runtime.log', data: text('{"args":["hello"]}'), time: 1_700_000_000_002 },
-    { type: 'wasm.result', data: new Uint8Array(0), time: 1_700_000_000_002 },
+    { type: 'actor.spawn', data: text('{"name":"counter"}'), time: 1_700_000_000_000, v: 1 as const },
+    { type: 'wasm.call', data: text('{"function":"init"}'), time: 1_700_000_000_001, v: 1 as const },
+    { type: 'theater:simple/runtime.log', data: text('{"args":["hello"]}'), time: 1_700_000_000_002, v: 1 as const },
+    { type: 'wasm.result', data: new Uint8Array(0), time: 1_700_000_000_002, v: 1 as const },
   ];
   const events: ChainEvent[] = [];
   for (const input of inputs) events.push(createEvent(events.at(-1), input));
@@ -80,7 +81,7 @@ describe('event format v1', () => {
       for (const length of lengths) {
         const fields = { v: 1 as const, seq: 5, parent, type, data: new Uint8Array(length).fill(3), time: 42 };
         expect(bytesToHex(encodeEventFields(fields))).toBe(bytesToHex(dagCbor.encode(fields)));
-        const event = createEvent(undefined, { type, data: fields.data, time: 42 });
+        const event = createEvent(undefined, { type, data: fields.data, time: 42, v: 1 });
         const stored = dagCbor.encode({
           event: dagCbor.encode({ v: 1, seq: 0, parent: null, type, data: fields.data, time: 42 }),
           hash: event.hash,
@@ -99,5 +100,67 @@ describe('event format v1', () => {
     const truncated = encodeStoredEvent(vectorChain()[1]!).subarray(0, 60);
     expect(() => decodeStoredEvent(truncated)).toThrow();
     expect(() => decodeStoredEvent(dagCbor.encode({ event: 1, hash: 2 }))).toThrow(TypeError);
+  });
+});
+
+/** The v1 vector chain continued by v2 events, whose data is binary: pinned like the v1 vectors. */
+function mixedVectorChain(): ChainEvent[] {
+  const events = vectorChain();
+  const inputs = [
+    { type: 'actor.restart', data: encodeEventData({ name: 'counter', state: null }), time: 1_700_000_000_010 },
+    {
+      type: 'wasm.call',
+      data: encodeEventData({
+        interface: 'theater:simple/message-server-client',
+        function: 'handle-send',
+        params: [Uint8Array.of(1, 2, 3, 4), [text('hi')]],
+      }),
+      time: 1_700_000_000_011,
+    },
+    { type: 'theater:simple/timing.sleep', data: encodeEventData({ args: [5000n], result: null }), time: 1_700_000_000_012 },
+  ];
+  for (const input of inputs) events.push(createEvent(events.at(-1), input));
+  return events;
+}
+
+describe('event format v2', () => {
+  it('is written by default, with the same envelope as v1', () => {
+    const event = createEvent(undefined, { type: 'actor.spawn', data: encodeEventData({ name: 'counter' }), time: 1_700_000_000_000 });
+    expect(event.v).toBe(2);
+    expect(bytesToHex(encodeEventFields(event))).toBe(
+      'a6617602637365710064646174614ea1646e616d6567636f756e7465726474696d651b0000018bcfe5680064747970656b6163746f722e737061776e66706172656e74f6',
+    );
+    expect(bytesToHex(event.hash)).toBe('2a0a8a2a4c07b56e2c6f5472ad8f6414ebad822733af4d3a37e94bbf079f634a');
+  });
+
+  it('continues a v1 chain, hashing the v2 events to known values', () => {
+    const events = mixedVectorChain();
+    expect(events.map((e) => e.v)).toEqual([1, 1, 1, 1, 2, 2, 2]);
+    expect(events.slice(4).map((e) => bytesToHex(e.hash))).toMatchInlineSnapshot(`
+      [
+        "7429d9bf7410491b3b38f83a90058b2f42a2aed5eb11626540b9914ee22c3c32",
+        "fdc407d49706e804efc84d5786760fe55b7cffcd5135d4b18bbe7b45fdd46a37",
+        "6a003daab0a61704c08da18843cf947e827cab8cc253918d9336e672b11cbe18",
+      ]
+    `);
+    for (const event of events) expect(decodeStoredEvent(encodeStoredEvent(event))).toEqual(event);
+  });
+
+  it('refuses a v1 event after a v2 event, and unknown versions', () => {
+    const [first] = mixedVectorChain().slice(-1);
+    expect(() => createEvent(first, { type: 'wasm.call', data: text('{}'), time: 1, v: 1 })).toThrow(
+      'expected event format version 2 or later after a version 2 event, got 1',
+    );
+    expect(() => createEvent(undefined, { type: 'wasm.call', data: text('{}'), time: 1, v: 3 as 2 })).toThrow(
+      'expected event format version 1 or 2, got 3',
+    );
+    expect(() =>
+      decodeStoredEvent(
+        dagCbor.encode({
+          event: dagCbor.encode({ v: 3, seq: 0, parent: null, type: 't', data: new Uint8Array(0), time: 0 }),
+          hash: new Uint8Array(32),
+        }),
+      ),
+    ).toThrow('expected event format version 1 or 2, got 3');
   });
 });

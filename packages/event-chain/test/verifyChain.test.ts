@@ -148,7 +148,7 @@ describe('verifyChain', () => {
 
   it('detects an inserted, correctly hashed event with the right seq but a wrong parent', async () => {
     const fields: EventFields = {
-      v: 1,
+      v: 2,
       seq: 15,
       parent: events[13]!.hash,
       type: 'wasm.call',
@@ -244,9 +244,26 @@ describe('verifyChain', () => {
   });
 
   it('detects an unknown format version', async () => {
-    const chain = tampered(events, 2, (event) => ({ ...event, v: 2 as unknown as 1 }));
+    const chain = tampered(events, 2, (event) => ({ ...event, v: 3 as unknown as 2 }));
 
-    expect(await verifyChain(chain, options)).toEqual({ ok: false, index: 2, reason: 'event 2 has format version 2, expected 1' });
+    expect(await verifyChain(chain, options)).toEqual({ ok: false, index: 2, reason: 'event 2 has format version 3, expected 1 or 2' });
+  });
+
+  it('verifies a v1 chain continued in v2, and detects a version going back', async () => {
+    const v1 = Array.from({ length: 5 }, (_, i) => ({ type: 'wasm.call', data: text(`{"i":${i}}`), time: i, v: 1 as const }));
+    const mixed: ChainEvent[] = [];
+    for (const input of v1) mixed.push(createEvent(mixed.at(-1), input));
+    for (let i = 5; i < 10; i++) mixed.push(createEvent(mixed.at(-1), { type: 'wasm.call', data: Uint8Array.of(0xa0), time: i }));
+    expect(mixed.map((event) => event.v)).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(await verifyChain(mixed)).toEqual({ ok: true, events: 10 });
+
+    const back: EventFields = { ...mixed[9]!, seq: 10, parent: mixed[9]!.hash, v: 1 };
+    const chain = [...mixed, { ...back, hash: hashEventFields(back) }];
+    expect(await verifyChain(chain)).toEqual({
+      ok: false,
+      index: 10,
+      reason: 'event 10 has format version 1 after a version 2 event: a chain never moves back',
+    });
   });
 
   it('detects a first event with a parent and a later event without one', async () => {

@@ -1,5 +1,5 @@
 /** The chain event vocabulary: each type's encoding, pinned byte for byte, and decoders that refuse other shapes. */
-import { createEvent, type ChainEvent } from '@theater/event-chain';
+import { createEvent, decodeEventData, encodeEventData, type ChainEvent, type EventFormatVersion } from '@theater/event-chain';
 import { testActorManifest } from '@theater/test-actors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -32,14 +32,19 @@ const handlers = new HandlerRegistry(
 const loadManifest = (path: string) => loadWith(path, { handlers });
 
 const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const utf8Bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const recorded = (encoded: EncodedEvent, seq = 0): ChainEvent => {
   const event = createEvent(undefined, { ...encoded, time: 1_700_000_000_000 });
   return { ...event, seq };
 };
-const raw = (type: string, json: string, seq = 3): ChainEvent => ({
-  ...createEvent(undefined, { type, data: new TextEncoder().encode(json), time: 0 }),
-  seq,
-});
+/** An event of format `v` holding `json`'s value (as JSON text in v1, binary in v2), whatever its type records. */
+const rawIn = (v: EventFormatVersion, type: string, json: string, seq = 3): ChainEvent => {
+  const data = v === 1 ? new TextEncoder().encode(json) : encodeEventData(JSON.parse(json));
+  return { ...createEvent(undefined, { type, data, time: 0, v }), seq };
+};
+/** The JSON (v1) form of what an encoder wrote: what a v1 chain holds for the same value. */
+const asV1 = (encoded: EncodedEvent): string => utf8(encodeEventData(decodeEventData(encoded.data), 1));
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 /** The decoder's refusal of `event`, checked to name the event and `problem`. */
 function refusal(decode: () => unknown, seq: number, type: string, problem: string): void {
@@ -57,8 +62,18 @@ function refusal(decode: () => unknown, seq: number, type: string, problem: stri
 }
 
 describe('the encoders', () => {
-  it("write each type's fields in the order the chain format has them", () => {
+  it('write event format v2: binary data, pinned byte for byte', () => {
+    const call = wasmCallEvent.encode({ interface: 'i', function: 'f', params: [1n, new Uint8Array([1])] });
+    expect(hex(call.data)).toBe('a369696e7465726661636561696866756e6374696f6e616666706172616d7382c241014101');
+    const result = wasmResultEvent.encode({ interface: 'i', function: 'f', state: new Uint8Array([1, 2, 3, 4]), output: undefined });
+    expect(hex(result.data)).toBe('a469696e7465726661636561696866756e6374696f6e61666573746174654401020304666f7574707574f6');
+    const log = hostCallEvent.encode('theater:simple/runtime.log', { args: ['x'], result: null });
+    expect(hex(log.data)).toBe('a2646172677381617866726573756c74f6');
+  });
+
+  it("write each type's fields in the order the chain format has them (shown in their v1 JSON form)", () => {
     const bytes = new Uint8Array([1]);
+    const utf8 = (data: Uint8Array): string => asV1({ type: 't', data });
     expect(utf8(wasmCallEvent.encode({ interface: 'i', function: 'f', params: [1n, bytes] }).data)).toBe(
       '{"interface":"i","function":"f","params":[{"$bigint":"1"},{"$bytes":"AQ=="}]}',
     );
@@ -92,14 +107,7 @@ describe('the encoders', () => {
     for (const kind of [actorSpawnEvent, actorRestartEvent]) {
       const encoded = kind.encode(data);
       expect(encoded.type).toBe(kind.type);
-      expect(Object.keys(JSON.parse(utf8(encoded.data)) as object)).toEqual([
-        'name',
-        'version',
-        'component',
-        'manifest',
-        'state',
-        'parent',
-      ]);
+      expect(Object.keys(decodeEventData(encoded.data) as object)).toEqual(['name', 'version', 'component', 'manifest', 'state', 'parent']);
       expect(kind.decode(recorded(encoded))).toEqual(JSON.parse(JSON.stringify(data)));
     }
   });
@@ -123,11 +131,17 @@ describe('the decoders', () => {
     expect(hostCallEvent.decode(recorded(hostCallEvent.encode('theater:simple/store.get', host)))).toEqual(host);
     expect(hostCallEvent.decode(recorded(hostCallEvent.encode('theater:simple/store.get', { error: 'e' })))).toEqual({ error: 'e' });
   });
+});
 
-  it('refuse data that is not JSON, not an object, or of another event type, naming the event', () => {
-    expect(() => wasmCallEvent.decode(raw('wasm.call', '{"interface":'))).toThrow(
-      /^event 3 \(wasm\.call\) holds invalid data: its data does not decode: /u,
-    );
+describe.each([1, 2] as const)('the decoders of format v%i', (v) => {
+  const raw = (type: string, json: string, seq = 3): ChainEvent => rawIn(v, type, json, seq);
+
+  it('refuse data that does not decode, is not an object, or is of another event type, naming the event', () => {
+    const truncated = { ...raw('wasm.call', '{"interface":"i"}'), data: v === 1 ? utf8Bytes('{"interface":') : Uint8Array.of(0xa1, 0x61) };
+    expect(() => wasmCallEvent.decode(truncated)).toThrow(/^event 3 \(wasm\.call\) holds invalid data: its data does not decode: /u);
+    // The other version's encoding of a valid record does not decode either: data is read in its event's version.
+    const other = { ...raw('wasm.call', '{}'), data: encodeEventData({ interface: 'i', function: 'f', params: [] }, v === 1 ? 2 : 1) };
+    expect(() => wasmCallEvent.decode(other)).toThrow(/^event 3 \(wasm\.call\) holds invalid data: its data does not decode: /u);
     refusal(() => wasmCallEvent.decode(raw('wasm.call', '[1]')), 3, 'wasm.call', 'expected its data as an object');
     refusal(() => wasmCallEvent.decode(raw('wasm.result', '{}')), 3, 'wasm.result', 'expected an event of type wasm.call');
   });

@@ -183,5 +183,5 @@ export function chainRoutes(app: FastifyInstance, context: ServerContext): void 
 /** A replayed event with its data as JSON (bytes and 64-bit integers in the event-data convention), or null. */
 function replayedEventView(event: ReplayedEvent | undefined): { type: string; data: unknown; hash: string } | null {
   if (event === undefined) return null;
-  return { type: event.type, data: JSON.parse(Buffer.from(encodeEventData(event.data)).toString('utf8')) as unknown, hash: event.hash };
+  return { type: event.type, data: JSON.parse(Buffer.from(encodeEventData(event.data, 1)).toString('utf8')) as unknown, hash: event.hash };
 }

@@ -3,7 +3,8 @@ import type { ChainEvent } from '@theater/event-chain';
 
 /** A chain event on the wire (the client's `WireEvent`). */
 export interface WireEvent {
-  readonly v: 1;
+  /** The event format version (1: data is JSON, 2: data is binary; see @theater/event-chain). */
+  readonly v: 1 | 2;
   readonly seq: number;
   readonly parent: string | null;
   readonly type: string;
@@ -35,7 +36,7 @@ export const wireEventSchema = {
   type: 'object',
   required: ['v', 'seq', 'parent', 'type', 'data', 'time', 'hash'],
   properties: {
-    v: { type: 'integer', enum: [1] },
+    v: { type: 'integer', enum: [1, 2] },
     seq: { type: 'integer', minimum: 0 },
     parent: { type: ['string', 'null'], contentEncoding: 'base64', description: 'SHA-256 of the previous event; null for the first' },
     type: { type: 'string' },

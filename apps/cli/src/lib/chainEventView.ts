@@ -36,7 +36,7 @@ export interface EventJson {
 
 /** The `--json` form of an event. */
 export function toEventJson(event: ChainEvent): EventJson {
-  const decoded = decodeData(event.data);
+  const decoded = decodeData(event);
   return {
     seq: event.seq,
     time: formatTime(event.time),
@@ -64,7 +64,7 @@ export function formatTime(ms: number): string {
  * written compactly; byte strings as `b'text'` when printable, else `0x…` hex with their size.
  */
 export function summarizeEvent(event: ChainEvent, width: number): string {
-  const decoded = decodeData(event.data);
+  const decoded = decodeData(event);
   const text = decoded === undefined ? bytes(event.data, width) : (summarizeKnown(event, width) ?? compact(decoded.value, width));
   return truncate(sanitize(text), width);
 }
@@ -80,10 +80,10 @@ export function sanitize(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, ' ');
 }
 
-function decodeData(data: Uint8Array): { value: unknown } | undefined {
-  if (data.byteLength === 0) return undefined;
+function decodeData(event: ChainEvent): { value: unknown } | undefined {
+  if (event.data.byteLength === 0) return undefined;
   try {
-    return { value: decodeEventData(data) };
+    return { value: decodeEventData(event.data, event.v) };
   } catch {
     return undefined;
   }

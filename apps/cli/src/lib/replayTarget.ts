@@ -104,10 +104,10 @@ function toReplayJson(result: ReplayResult, file?: string): ReplayJson {
 /** The event with its data in its JSON form (a no-op for data that already is). */
 function jsonEvent(event: ReplayedEvent | undefined): ReplayedEvent | undefined {
   if (event === undefined) return undefined;
-  return { type: event.type, data: JSON.parse(Buffer.from(encodeEventData(event.data)).toString('utf8')) as unknown, hash: event.hash };
+  return { type: event.type, data: JSON.parse(Buffer.from(encodeEventData(event.data, 1)).toString('utf8')) as unknown, hash: event.hash };
 }
 
 /** The divergent event as a chain event, for the event summaries `theater events` prints. */
 export function asChainEvent(event: ReplayedEvent): ChainEvent {
-  return { v: 1, seq: 0, parent: null, type: event.type, data: encodeEventData(event.data), time: 0, hash: new Uint8Array(32) };
+  return { v: 1, seq: 0, parent: null, type: event.type, data: encodeEventData(event.data, 1), time: 0, hash: new Uint8Array(32) };
 }

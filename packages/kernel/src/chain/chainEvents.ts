@@ -7,6 +7,8 @@
  *
  * The encodings are the chain format: the field order of each encoder is part of it (`encodeEventData` keeps the
  * order it is given), and changing it changes every recorded hash. `packages/event-chain/README.md` documents them.
+ * Encoders write the current event format (v2, binary data); decoders read each event in its own version, so a
+ * chain recorded as v1 (JSON data) still reads.
  */
 import { decodeEventData, encodeEventData, type ChainEvent } from '@theater/event-chain';
 import type { ActorFailure, FailureReason } from '../actor/actorFailure.js';
@@ -296,10 +298,10 @@ export const hostCallEvent: HostCallEventType = {
   },
 };
 
-/** The event's decoded data; `InvalidChainEventError` when it is not event data (JSON). */
+/** The event's decoded data, in its format version's encoding; `InvalidChainEventError` when it is not event data. */
 function decodedData(event: ChainEvent): unknown {
   try {
-    return decodeEventData(event.data);
+    return decodeEventData(event.data, event.v);
   } catch (error) {
     throw new InvalidChainEventError(event, `its data does not decode: ${error instanceof Error ? error.message : String(error)}`, error);
   }

@@ -11,6 +11,7 @@ import {
   createChainVerifier,
   createEvent,
   decodeEventData,
+  encodeEventData,
   type ChainEvent,
   type ChainStore,
   type EventInput,
@@ -83,12 +84,12 @@ export class ReplayRecorder implements ActorChain {
     const expected = this.#expected.get(seq);
     this.#expected.delete(seq);
     if (expected !== undefined && this.divergence === undefined && matches(expected, this.#head, input)) {
-      // Same type, data, time, seq and parent as the recorded event, whose hash `expect` verified: the replayed
-      // event encodes to the same bytes, so it hashes to the recorded hash and is the recorded event (one hash each).
+      // Same version, type, data, time, seq and parent as the recorded event, whose hash `expect` verified: the
+      // replayed event encodes to the same bytes, so it hashes to the recorded hash and is the recorded event.
       this.#head = expected;
       return expected;
     }
-    const event = createEvent(this.#head, { ...input, time: expected?.time ?? input.time });
+    const event = createEvent(this.#head, inFormatOf(expected, this.#head, { ...input, time: expected?.time ?? input.time }));
     this.#head = event;
     if (this.divergence !== undefined) return event;
     if (expected === undefined) {
@@ -105,7 +106,7 @@ export class ReplayRecorder implements ActorChain {
         reason: `expected a ${expected.type} event, the replay recorded ${event.type}`,
       });
     } else if (!bytesEqual(expected.data, event.data)) {
-      const reason = decodes(expected.data)
+      const reason = decodes(expected)
         ? `the ${event.type} event's data differs`
         : `the recorded ${event.type} event's data does not decode (the chain holds corrupt data here)`;
       this.#diverge({ index: seq, expected: describe(expected), actual: describe(event), reason });
@@ -157,7 +158,7 @@ export class ReplayRecorder implements ActorChain {
 /** True when the event recorded after `head` from `input` would be `expected` (taking its time), field for field. */
 function matches(expected: ChainEvent, head: ChainEvent | undefined, input: EventInput): boolean {
   return (
-    expected.v === EVENT_FORMAT_VERSION &&
+    expected.v === (input.v ?? EVENT_FORMAT_VERSION) &&
     expected.seq === (head === undefined ? 0 : head.seq + 1) &&
     bytesEqual(expected.parent, head?.hash ?? null) &&
     expected.type === input.type &&
@@ -165,9 +166,22 @@ function matches(expected: ChainEvent, head: ChainEvent | undefined, input: Even
   );
 }
 
-function decodes(data: Uint8Array): boolean {
+/**
+ * The input in the recorded event's format version, so that a chain recorded in an older format (v1, JSON data)
+ * replays to the same bytes and hashes: data passed through as recorded (the spawn) keeps its version, data encoded
+ * now is re-encoded. Never older than `head`'s version.
+ */
+function inFormatOf(expected: ChainEvent | undefined, head: ChainEvent | undefined, input: EventInput): EventInput {
+  const from = input.v ?? EVENT_FORMAT_VERSION;
+  const v = Math.max(expected?.v ?? from, head?.v ?? 1) as ChainEvent['v'];
+  if (v === from) return input;
+  if (expected !== undefined && bytesEqual(input.data, expected.data)) return { ...input, v };
+  return { ...input, v, data: encodeEventData(decodeEventData(input.data, from), v) };
+}
+
+function decodes(event: ChainEvent): boolean {
   try {
-    decodeEventData(data);
+    decodeEventData(event.data, event.v);
     return true;
   } catch {
     return false;
@@ -177,7 +191,7 @@ function decodes(data: Uint8Array): boolean {
 function describe(event: ChainEvent): ReplayedEvent {
   let data: unknown;
   try {
-    data = decodeEventData(event.data);
+    data = decodeEventData(event.data, event.v);
   } catch {
     data = { $bytes: Buffer.from(event.data).toString('base64') };
   }
