@@ -1,5 +1,5 @@
 /**
- * The chain log as a journal in front of the level index: every append arriving in one tick (from any actor) is
+ * The chain log as a journal in front of the level index: every append arriving in one turn of the event loop (from any actor) is
  * framed and written to the log with one `write(2)`, and acknowledged after it; the level index is fed from what was
  * written in the background, in batches, off the acknowledgement path. Until indexed, an actor's events are served
  * from memory (its tail). Opening recovers what a crash left un-indexed (chainLogRecovery.ts).
@@ -168,8 +168,9 @@ export async function openLogJournal(index: ChainIndex, options: LogJournalOptio
         queued.push({ actorId, events, frame, resolve, reject });
         if (!writeScheduled) {
           writeScheduled = true;
-          // After this tick's microtasks: every actor's append of this tick goes into the same write.
-          process.nextTick(writeQueued);
+          // At the end of this turn of the event loop: every actor's append of the turn goes into the same write.
+          // (Not process.nextTick: callers that append again as soon as acknowledged would starve I/O and timers.)
+          setImmediate(writeQueued);
         }
       });
     },
