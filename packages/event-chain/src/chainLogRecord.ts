@@ -31,7 +31,8 @@ export function encodeChainLogRecord(actorId: string, events: readonly ChainEven
   const stored = events.map(encodeStoredEvent);
   let payloadBytes = 3 + actor.length;
   for (const bytes of stored) payloadBytes += 4 + bytes.length;
-  if (payloadBytes > RECORD_MAX_BYTES) throw new RangeError(`a chain log record holds at most ${RECORD_MAX_BYTES} bytes, got ${payloadBytes}`);
+  if (payloadBytes > RECORD_MAX_BYTES)
+    throw new RangeError(`a chain log record holds at most ${RECORD_MAX_BYTES} bytes, got ${payloadBytes}`);
   const frame = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadBytes);
   let at = RECORD_HEADER_BYTES;
   frame[at] = KIND_EVENTS;

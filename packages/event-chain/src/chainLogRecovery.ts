@@ -59,9 +59,8 @@ export async function recoverChainLogs(dir: string, index: ChainIndex): Promise<
     }
   }
 
-  let batch: IndexAppend[] = [];
-  let batchEvents = 0;
-  let recoveredEvents = 0;
+  // Every actor's events are checked before anything is written: a log that does not continue a chain changes nothing.
+  const recovered: IndexAppend[] = [];
   for (const [actorId, records] of byActor) {
     records.sort((a, b) => a[0]!.seq - b[0]!.seq);
     let head = await index.head(actorId);
@@ -77,6 +76,13 @@ export async function recoverChainLogs(dir: string, index: ChainIndex): Promise<
       events.push(event);
       head = event;
     }
+    if (events.length > 0) recovered.push({ actorId, events });
+  }
+
+  let batch: IndexAppend[] = [];
+  let batchEvents = 0;
+  let recoveredEvents = 0;
+  for (const { actorId, events } of recovered) {
     for (let first = 0; first < events.length; first += RECOVERY_BATCH_EVENTS) {
       const part = events.slice(first, first + RECOVERY_BATCH_EVENTS);
       batch.push({ actorId, events: part });

@@ -181,7 +181,7 @@ async function appendTornRecord(dbPath: string, logDir: string, actorId: string,
   const size = (await stat(newest)).size;
   if (tear === 'cut') await appendFile(newest, torn.subarray(0, torn.length - 7));
   else {
-    torn[torn.length - 1] ^= 0xff;
+    torn[torn.length - 1] = torn.at(-1)! ^ 0xff;
     await appendFile(newest, torn);
   }
   expect((await stat(newest)).size).toBeGreaterThan(size);
