@@ -87,7 +87,8 @@ ${body}
 }
 
 async function readChains(home: string): Promise<Map<string, ChainEvent[]>> {
-  await using store = await openChainStore(join(home, 'db'));
+  // Opened as the kernel opens a home: the level index brought up to date from the chain log the kill left.
+  await using store = await openChainStore(join(home, 'db'), { log: { dir: join(home, 'chain-log') } });
   const chains = new Map<string, ChainEvent[]>();
   for (const actorId of await store.actors()) {
     const events: ChainEvent[] = [];
