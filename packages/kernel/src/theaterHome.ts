@@ -16,5 +16,11 @@ export interface TheaterHome {
 /** Resolves the home directory: the given one, else `$THEATER_HOME`, else `~/.theater`. */
 export function resolveTheaterHome(root?: string): TheaterHome {
   const dir = resolve(root ?? process.env['THEATER_HOME'] ?? join(homedir(), '.theater'));
-  return { root: dir, cacheDir: join(dir, 'cache'), dbDir: join(dir, 'db'), chainLogDir: join(dir, 'chain-log'), keysDir: join(dir, 'keys') };
+  return {
+    root: dir,
+    cacheDir: join(dir, 'cache'),
+    dbDir: join(dir, 'db'),
+    chainLogDir: join(dir, 'chain-log'),
+    keysDir: join(dir, 'keys'),
+  };
 }
