@@ -30,6 +30,10 @@
  *
  * Nothing follows the last frame. The counts come first so a reader knows where the file ends; the header frame
  * is at most 64 KiB. Both directions stream in constant memory.
+ *
+ * With a journal (the chain log, option `log`), appends go to the journal instead of a level batch, and level is
+ * its index: the journal writes events and heads (and its own positions under `!journal!`) in the background, and
+ * every read joins what level has with the journal's tail of acknowledged, not yet indexed events.
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
