@@ -3,7 +3,8 @@
  * store reopened: during cross-actor requests, no reply is recorded in the requester's chain without the request's
  * handling in the target's chain; during supervisor restarts, the restarted child's chain continues where it was.
  * Every chain verifies and nothing acknowledged is lost. The system appends to the home's chain log; the store is
- * reopened the way the kernel opens it, so what the kill left un-indexed is recovered from the log. Trials: 3 each under `pnpm test`, more with THEATER_FUZZ_RUNS.
+ * reopened the way the kernel opens it, so what the kill left un-indexed is recovered from the log. Trials: 3 each
+ * under `pnpm test`, more with THEATER_FUZZ_RUNS.
  */
 import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
