@@ -175,6 +175,11 @@ interface Subscription {
  */
 export async function openChainStore(path: string, options: ChainStoreOptions = {}): Promise<ChainStore> {
   if (typeof path !== 'string' || path === '') throw new TypeError('expected path as a non-empty string');
+  const log = options.log;
+  if (log !== undefined && (typeof log.dir !== 'string' || log.dir === '')) throw new TypeError('expected log.dir as a non-empty string');
+  if (log?.segmentBytes !== undefined && (!Number.isSafeInteger(log.segmentBytes) || log.segmentBytes < 1)) {
+    throw new RangeError(`expected log.segmentBytes as a positive integer, got ${String(log.segmentBytes)}`);
+  }
   const db: Database = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     await db.open();
@@ -189,11 +194,6 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
     );
   }
   const sync = options.sync ?? false;
-  const log = options.log;
-  if (log !== undefined && (typeof log.dir !== 'string' || log.dir === '')) {
-    await db.close();
-    throw new TypeError('expected log.dir as a non-empty string');
-  }
   const journal: ChainJournalFactory | undefined =
     log === undefined
       ? undefined

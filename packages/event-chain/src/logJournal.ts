@@ -59,6 +59,8 @@ export async function openLogJournal(index: ChainIndex, options: LogJournalOptio
   let indexing: Promise<void> | undefined;
   let indexFailure: unknown;
   let closed = false;
+  /** Segments below this one are deleted (recovery deleted every segment before this writer's first). */
+  let deletedBefore = log.position.segment;
 
   function writeQueued(): void {
     writeScheduled = false;
@@ -151,7 +153,8 @@ export async function openLogJournal(index: ChainIndex, options: LogJournalOptio
       else tails.set(actorId, tail.slice(keep));
     }
     try {
-      log.deleteSegmentsBefore(position.segment);
+      if (position.segment > deletedBefore) log.deleteSegmentsBefore(position.segment);
+      deletedBefore = position.segment;
     } catch {
       // Left for the next run (or the next open's recovery) to delete.
     }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -135,8 +135,10 @@ describe('chain store over a chain log', () => {
     expect(await reopened.read('a')).toEqual(built);
   });
 
-  it('refuses a log option without a directory', async () => {
+  it('refuses a log option without a directory or with a bad segment size, creating nothing', async () => {
     await using home = await tempHome();
     await expect(openChainStore(home.db, { log: { dir: '' } })).rejects.toThrow(TypeError);
+    await expect(openChainStore(home.db, { log: { dir: home.log, segmentBytes: 0 } })).rejects.toThrow(RangeError);
+    await expect(readdir(join(home.db, '..'))).resolves.toEqual([]);
   });
 });
