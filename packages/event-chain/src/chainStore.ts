@@ -574,7 +574,8 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }, openJour
       // Taken before the index is read: an actor the index gets meanwhile is in one or the other.
       const unindexed = journal?.actors() ?? [];
       const indexed = await guard('listing actors', () => headsDb.keys().all());
-      const extra = unindexed.filter((id) => !indexed.includes(id));
+      const known = new Set(indexed);
+      const extra = unindexed.filter((id) => !known.has(id));
       if (extra.length === 0) return indexed;
       // Level's order: by UTF-8 bytes.
       return [...indexed, ...extra].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
