@@ -99,6 +99,38 @@ describe('persistence and checkpoints', () => {
     await expect(second.spawn(await manifestOf('echo'), { id: echo.id })).rejects.toMatchObject({ code: 'actor-exists' });
   });
 
+  it('reads a home written before the chain log (its level database alone), and records new actors through the log', async () => {
+    await using old = await tempDir();
+    const first = createActorSystem({ handlers: defaultHandlers(), home: old.path, poolSize: 1 });
+    const echo = await first.spawn(await manifestOf('echo'));
+    await echo.send(text('one'));
+    await echo.stop();
+    const recorded = await echo.events();
+    const exported: Uint8Array[] = [];
+    for await (const chunk of first.exportChain(echo.id)) exported.push(chunk);
+    await first.close();
+    // The old layout: the chain in `db` only, written by the level store without a log.
+    await using home = await tempDir();
+    {
+      await using store = await openChainStore(join(home.path, 'db'));
+      await store.importChain(Buffer.concat(exported));
+    }
+
+    const second = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    expect(await second.events(echo.id)).toEqual(recorded);
+    const fresh = await second.spawn(await manifestOf('echo'));
+    await fresh.send(text('two'));
+    await fresh.stop();
+    const freshEvents = await fresh.events();
+    expect(freshEvents[0]).toMatchObject({ seq: 0, type: 'actor.spawn', parent: null });
+    await second.close();
+
+    await using third = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    expect(await third.events(echo.id)).toEqual(recorded);
+    expect(await third.events(fresh.id)).toEqual(freshEvents);
+    expect((await (await third.chainStore()).actors()).sort()).toEqual([echo.id, fresh.id].sort());
+  });
+
   for (const handlers of [
     ['runtime', 'message-server'],
     ['runtime', 'message-server', 'timing'],
@@ -235,7 +267,8 @@ for (let i = 0; ; i += 1) {
     const signal = await new Promise((resolve) => child.on('close', (_code, sig) => resolve(sig)));
     expect(signal, stderr).toBe('SIGKILL');
 
-    await using store = await openChainStore(join(home.path, 'db'));
+    // Opened as the kernel opens a home: the level index brought up to date from the chain log the kill left.
+    await using store = await openChainStore(join(home.path, 'db'), { log: { dir: join(home.path, 'chain-log') } });
     const events = await collect(store.stream('durable'));
     const sends = events.filter((e) => e.type === 'wasm.result').length - 1; // minus init
     expect(sends).toBeGreaterThanOrEqual(acked + 1);

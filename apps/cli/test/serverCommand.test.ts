@@ -39,7 +39,8 @@ describe('theater server', () => {
     expect(server.output()).toContain('SIGTERM: stopping the actors');
     expect(existsSync(join(home, 'server.json'))).toBe(false);
 
-    const store = await openChainStore(resolveTheaterHome(home).dbDir);
+    const { dbDir, chainLogDir } = resolveTheaterHome(home);
+    const store = await openChainStore(dbDir, { log: { dir: chainLogDir } });
     try {
       const head = await store.head(id);
       expect(head?.type).toBe('actor.stop');

@@ -87,7 +87,8 @@ describe('a server killed with SIGKILL', () => {
     }
 
     // With the server stopped, the store is free: every chain verifies and holds each acknowledged send.
-    const store = await openChainStore(resolveTheaterHome(home.path).dbDir);
+    const { dbDir, chainLogDir } = resolveTheaterHome(home.path);
+    const store = await openChainStore(dbDir, { log: { dir: chainLogDir } });
     try {
       for (const id of [...counters, parent, child]) {
         const events = await store.read(id);

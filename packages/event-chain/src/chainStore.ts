@@ -30,6 +30,10 @@
  *
  * Nothing follows the last frame. The counts come first so a reader knows where the file ends; the header frame
  * is at most 64 KiB. Both directions stream in constant memory.
+ *
+ * With a journal (the chain log, option `log`), appends go to the journal instead of a level batch, and level is
+ * its index: the journal writes events and heads (and its own positions under `!journal!`) in the background, and
+ * every read joins what level has with the journal's tail of acknowledged, not yet indexed events.
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { Level } from 'level';
@@ -44,6 +48,8 @@ import {
 } from './chainFile.js';
 import { bytesEqual } from './bytesEqual.js';
 import { ChainError } from './chainError.js';
+import type { ChainIndex, ChainJournal, ChainJournalFactory, IndexAppend } from './chainJournal.js';
+import { openLogJournal } from './logJournal.js';
 import { createEvent, decodeStoredEvent, encodeStoredEvent, type ChainEvent, type EventInput } from './eventFormat.js';
 
 /** A range of seqs: `from` (inclusive, default 0), `to` (exclusive, default past the head), at most `limit` events. */
@@ -80,6 +86,13 @@ export interface ChainStoreOptions {
    * (much slower).
    */
   readonly sync?: boolean;
+  /**
+   * A directory for append-only chain logs (created if needed). When given, an append is acknowledged once one
+   * `write(2)` to the log carried it (with every other append of the same tick), and the level database becomes an
+   * index fed from the log in the background and brought up to date from it when the store opens. A database
+   * written without a log opens as an index with nothing to recover. `sync` then fdatasyncs each log write.
+   */
+  readonly log?: { readonly dir: string; readonly segmentBytes?: number };
 }
 
 /** The durable store of actor chains; see the module header for its key layout and file format. */
@@ -162,6 +175,11 @@ interface Subscription {
  */
 export async function openChainStore(path: string, options: ChainStoreOptions = {}): Promise<ChainStore> {
   if (typeof path !== 'string' || path === '') throw new TypeError('expected path as a non-empty string');
+  const log = options.log;
+  if (log !== undefined && (typeof log.dir !== 'string' || log.dir === '')) throw new TypeError('expected log.dir as a non-empty string');
+  if (log?.segmentBytes !== undefined && (!Number.isSafeInteger(log.segmentBytes) || log.segmentBytes < 1)) {
+    throw new RangeError(`expected log.segmentBytes as a positive integer, got ${String(log.segmentBytes)}`);
+  }
   const db: Database = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     await db.open();
@@ -175,7 +193,13 @@ export async function openChainStore(path: string, options: ChainStoreOptions = 
       { cause: error },
     );
   }
-  return storeOver(db, { sync: options.sync ?? false });
+  const sync = options.sync ?? false;
+  const journal: ChainJournalFactory | undefined =
+    log === undefined
+      ? undefined
+      : (index) =>
+          openLogJournal(index, { dir: log.dir, sync, ...(log.segmentBytes === undefined ? {} : { segmentBytes: log.segmentBytes }) });
+  return storeOver(db, { sync }, journal);
 }
 
 /**
@@ -189,11 +213,14 @@ export async function openMemoryChainStore(): Promise<ChainStore> {
   return storeOver(db, { sync: false });
 }
 
-async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise<ChainStore> {
+async function storeOver(db: Database, writeOptions: { sync: boolean }, openJournal?: ChainJournalFactory): Promise<ChainStore> {
   const eventsDb = openSublevel(db, 'events');
   const headsDb = openSublevel(db, 'heads');
   const checkpointsDb = openSublevel(db, 'checkpoints');
   const importsDb = openSublevel(db, 'imports');
+  /** What a journal records about itself in the index (e.g. each log's indexed position). */
+  const journalDb = openSublevel(db, 'journal');
+  let journal: ChainJournal | undefined;
 
   /** Heads of actors this store has appended to or loaded under the actor's lock; never individual events. */
   const heads = new Map<string, ChainEvent>();
@@ -251,12 +278,12 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
 
   /** The head as seen by readers: the cache, else the database (not cached, so it cannot race an append). */
   async function currentHead(actorId: string): Promise<ChainEvent | undefined> {
-    return heads.get(actorId) ?? (await loadHead(actorId));
+    return journal?.head(actorId) ?? heads.get(actorId) ?? (await loadHead(actorId));
   }
 
   /** The head as seen under the actor's lock, where caching it is safe. */
   async function lockedHead(actorId: string): Promise<ChainEvent | undefined> {
-    const cached = heads.get(actorId);
+    const cached = journal?.head(actorId) ?? heads.get(actorId);
     if (cached !== undefined) return cached;
     const loaded = await loadHead(actorId);
     if (loaded !== undefined) heads.set(actorId, loaded);
@@ -265,6 +292,24 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
 
   /** Events of `actorId` with seq in `[from, end)`, read segment by segment through a level iterator. */
   async function* iterateEvents(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<ChainEvent> {
+    if (from >= end) return;
+    // Taken before level is read: every event before the journal's tail is in the index by then.
+    const tail = journal?.tail(actorId) ?? [];
+    yield* iterateIndexed(actorId, from, Math.min(end, tail[0]?.seq ?? end), snapshot);
+    let sinceYield = 0;
+    for (const event of tail) {
+      if (event.seq < from || event.seq >= end) continue;
+      // Read in chunks like the index: a long tail does not hold the thread for the whole read.
+      if (++sinceYield > READ_CHUNK) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      yield event;
+    }
+  }
+
+  /** Events of `actorId` with seq in `[from, end)` as the level index holds them. */
+  async function* iterateIndexed(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<ChainEvent> {
     if (from >= end) return;
     const read = snapshot === undefined ? {} : { snapshot };
     // The segment holding `from` starts at or before it.
@@ -339,15 +384,42 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
   async function writeEvents(actorId: string, events: readonly ChainEvent[]): Promise<void> {
     const head = events[events.length - 1];
     if (head === undefined) return;
+    if (journal !== undefined) {
+      const through = journal;
+      await guard('appending events', () => through.append(actorId, events));
+    } else {
+      await guard('appending events', () => db.batch(indexOps(actorId, events), writeOptions));
+    }
+    heads.set(actorId, head);
+    notify(actorId, events);
+  }
+
+  /** The level operations that store `events` (continuing the indexed head) and the new head. */
+  function indexOps(actorId: string, events: readonly ChainEvent[]): Operation[] {
     const ops: Operation[] = [];
     for (let first = 0; first < events.length; first += SEGMENT_EVENTS) {
       const part = events.slice(first, first + SEGMENT_EVENTS);
       ops.push({ type: 'put', sublevel: eventsDb, key: eventKey(actorId, part[0]!.seq), value: frames(part.map(encodeStoredEvent)) });
     }
-    ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: encodeStoredEvent(head) });
-    await guard('appending events', () => db.batch(ops, writeOptions));
-    heads.set(actorId, head);
-    notify(actorId, events);
+    ops.push({ type: 'put', sublevel: headsDb, key: actorId, value: encodeStoredEvent(events[events.length - 1]!) });
+    return ops;
+  }
+
+  const index: ChainIndex = {
+    async write(appends: readonly IndexAppend[], meta) {
+      const ops: Operation[] = [];
+      for (const { actorId, events } of appends) if (events.length > 0) ops.push(...indexOps(actorId, events));
+      for (const [key, value] of meta) ops.push({ type: 'put', sublevel: journalDb, key, value });
+      if (ops.length > 0) await db.batch(ops, writeOptions);
+    },
+    head: (actorId) => loadHead(actorId),
+    meta: () => journalDb.iterator().all(),
+  };
+  if (openJournal !== undefined) {
+    journal = await guard('recovering the chain log', () => openJournal(index)).catch(async (error: unknown) => {
+      await db.close().catch(noop);
+      throw error;
+    });
   }
 
   async function importStaged(actorId: string, header: ChainFileHeader, file: ChainFileReader): Promise<ImportedChain> {
@@ -443,7 +515,11 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
       for (const set of subscriptions.values()) for (const subscription of set) subscription.active = false;
       subscriptions.clear();
       heads.clear();
-      await db.close();
+      try {
+        await journal?.close();
+      } finally {
+        await db.close();
+      }
     })();
     return closing;
   }
@@ -495,7 +571,14 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
 
     async actors() {
       assertOpen();
-      return guard('listing actors', () => headsDb.keys().all());
+      // Taken before the index is read: an actor the index gets meanwhile is in one or the other.
+      const unindexed = journal?.actors() ?? [];
+      const indexed = await guard('listing actors', () => headsDb.keys().all());
+      const known = new Set(indexed);
+      const extra = unindexed.filter((id) => !known.has(id));
+      if (extra.length === 0) return indexed;
+      // Level's order: by UTF-8 bytes.
+      return [...indexed, ...extra].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     },
 
     async read(actorId, range = {}) {
@@ -595,17 +678,20 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
     async *exportChain(actorId) {
       assertOpen();
       assertActorId(actorId);
+      // The journal's tail is taken before the snapshot: every event before it is in the snapshot.
+      const tail = journal?.tail(actorId) ?? [];
       const snapshot = db.snapshot();
       try {
-        const head = await loadHead(actorId, snapshot);
+        const head = tail.at(-1) ?? (await loadHead(actorId, snapshot));
         if (head === undefined) throw new ChainError('unknown-actor', `actor ${JSON.stringify(actorId)} has no chain`);
         const range = { gte: eventKey(actorId, 0), lt: eventKey(actorId, head.seq + 1), snapshot };
+        const indexedRange = { ...range, lt: eventKey(actorId, tail[0]?.seq ?? head.seq + 1) };
         const events = head.seq + 1;
         const checkpoints = await countKeys(checkpointsDb, range);
         const chunks = createChunker();
         chunks.add(dagCbor.encode({ format: CHAIN_FILE_FORMAT, v: CHAIN_FILE_VERSION, actor: actorId, events, checkpoints }));
         // Segments already hold their events as frames: they are copied to the file as they are.
-        const segments = eventsDb.values(range);
+        const segments = eventsDb.values(indexedRange);
         try {
           for (
             let batch = await guard('exporting events', () => segments.nextv(READ_SEGMENTS));
@@ -619,6 +705,10 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }): Promise
           }
         } finally {
           await segments.close().catch(noop);
+        }
+        for (const event of tail) {
+          const full = chunks.add(encodeStoredEvent(event));
+          if (full !== undefined) yield full;
         }
         const entries = checkpointsDb.iterator(range);
         try {

@@ -1,7 +1,8 @@
 /**
- * Where an actor system keeps chains: persisted actors' chains in the home's level database (opened on first use,
- * so only one system or process holds a home at a time), each `save_chain = false` actor's chain in a store of its
- * own in memory. Heads are signed with the node key under `keys/` at every stop and on request.
+ * Where an actor system keeps chains: persisted actors' chains appended to the home's chain log and indexed in its
+ * level database (opened on first use, so only one system or process holds a home at a time; a home written before
+ * the log existed opens as an index with nothing to recover), each `save_chain = false` actor's chain in a store of
+ * its own in memory. Heads are signed with the node key under `keys/` at every stop and on request.
  */
 import {
   ChainWriter,
@@ -25,8 +26,11 @@ export interface ChainService {
   store(): Promise<ChainStore>;
   /** The node key, loaded (or created) on first use. */
   nodeKey(): Promise<NodeKey>;
-  /** Opens the chain of a new actor in the persistent store, or in memory when it is not saved. */
-  openActorChain(actorId: string, persist: boolean, now: () => number, continuing?: ChainStore): Promise<ActorChain>;
+  /**
+   * Opens the chain of a new actor in the persistent store, or in memory when it is not saved. `fresh`: the id has no
+   * chain (the system generated it, or the spawn just checked), so the store's head is not read.
+   */
+  openActorChain(actorId: string, persist: boolean, now: () => number, continuing?: ChainStore, fresh?: boolean): Promise<ActorChain>;
   /** Signs the head of an actor's chain in `store` and stores the checkpoint; undefined when it has no events. */
   checkpoint(store: ChainStore, actorId: string, time: number): Promise<Checkpoint | undefined>;
   /** Verifies a chain in `store`: hashes, links, and checkpoints signed by this node's key (or `trustedKeys`). */
@@ -42,7 +46,7 @@ export function createChainService(home: TheaterHome): ChainService {
 
   const service: ChainService = {
     store() {
-      persistent ??= openChainStore(home.dbDir);
+      persistent ??= openChainStore(home.dbDir, { log: { dir: home.chainLogDir } });
       // A failed open is retried next time (e.g. once another process has released the home).
       persistent.catch(() => (persistent = undefined));
       return persistent;
@@ -55,9 +59,10 @@ export function createChainService(home: TheaterHome): ChainService {
       return key;
     },
 
-    async openActorChain(actorId, persist, now, continuing) {
+    async openActorChain(actorId, persist, now, continuing, fresh = false) {
       const store = continuing ?? (persist ? await service.store() : await openMemoryChainStore());
-      const writer = new ChainWriter(store, actorId, await store.head(actorId));
+      // Should a chain exist after all, the store refuses the first append (`not-linked`): it never forks.
+      const writer = new ChainWriter(store, actorId, fresh ? undefined : await store.head(actorId));
       return {
         store,
         record: (input) => writer.record(input),

@@ -115,14 +115,16 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
     assertOpen();
     const id = restarting?.id ?? spawnOptions.id ?? randomUUID();
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
-    if (restarting === undefined && manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
+    // A generated id is new: no chain can exist for it, so the store is not asked.
+    const generated = restarting === undefined && spawnOptions.id === undefined;
+    if (restarting === undefined && !generated && manifest.saveChain && (await (await openStore()).head(id)) !== undefined) {
       throw new KernelError('actor-exists', `an actor with id ${id} has run before: its chain is in the store`);
     }
     const parentId = placement.parentId ?? tree.parentOf(id);
     await admit(id, manifest, granted, parentId);
     assertOpen();
     // A restart continues the chain where the last instance left it (in memory too, for save_chain = false).
-    const chain = await chains.openActorChain(id, manifest.saveChain, () => clock.now(), restarting?.chainStore);
+    const chain = await chains.openActorChain(id, manifest.saveChain, () => clock.now(), restarting?.chainStore, restarting === undefined);
     // Checked again: another spawn with this id may have started while the chain was opening.
     if (actors.has(id)) throw new KernelError('actor-exists', `an actor with id ${id} already exists`);
     const actor = new ActorInstance({
