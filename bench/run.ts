@@ -20,7 +20,7 @@ import { erlangRows, measureErlang } from './erlangBench.js';
 import { httpRows, measureHttp } from './httpBench.js';
 import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
 import { repoPath, testActorManifest } from './paths.js';
-import { isolationSupported, placed, type Isolation } from './placement.js';
+import { placed, type Isolation } from './placement.js';
 import { benchRow, tableLine, type BenchRow } from './row.js';
 import { median } from './stats.js';
 import { measureWasmMessaging } from './wasmMessagingBench.js';
@@ -52,10 +52,10 @@ const PREPARED =
   "the warm pool instantiates the last spawned component ahead of time, so a timed spawn may include no instantiate; the baseline's async instantiate waits on the event loop and grows with machine load";
 
 const home = await mkdtemp(join(tmpdir(), 'theater-bench-'));
-const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2 });
-const wired = isolationSupported(system.handlers);
-const unwired = wired ? undefined : 'this kernel has no manifest `isolation` yet: the actors ran in dedicated workers';
-const DENSITY = envNumber('THEATER_BENCH_DENSITY', wired ? 10_000 : 100);
+// One scheduler worker: shared actors are placed on the least-loaded worker, so with more than one a pinger and its
+// target could land apart and the same-worker rows would measure a cross-worker request.
+const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2, schedulerWorkers: 1 });
+const DENSITY = envNumber('THEATER_BENCH_DENSITY', 10_000);
 const rows: BenchRow[] = [];
 const results: Record<string, unknown> = {};
 const skipped: string[] = [];
@@ -119,14 +119,7 @@ try {
         ...(note === undefined ? {} : { note }),
       });
     rows.push(
-      spawnRow(
-        'spawn-small',
-        'small WAT actor, shared',
-        'small',
-        'p50 <= 1.0x baseline',
-        (_v, _b, r) => r !== null && r <= 1,
-        [unwired, PREPARED].filter((line) => line !== undefined).join('; '),
-      ),
+      spawnRow('spawn-small', 'small WAT actor, shared', 'small', 'p50 <= 1.0x baseline', (_v, _b, r) => r !== null && r <= 1, PREPARED),
       spawnRow('spawn-small-dedicated', 'small WAT actor, dedicated worker', 'small-dedicated', 'p50 <= 2 ms', (v) => v <= 2),
       spawnRow('spawn-counter', 'componentize-js counter, dedicated worker', 'counter', 'p50 <= 25 ms', (v) => v <= 25),
     );
@@ -294,7 +287,6 @@ try {
         values: [smallDensity.perActorMb],
         target: '>= 10k small actors at <= 0.5 MB each',
         met: (value) => DENSITY >= 10_000 && value <= 0.5,
-        ...(unwired === undefined ? {} : { note: `${unwired}; N = ${DENSITY} (THEATER_BENCH_DENSITY)` }),
       }),
       benchRow({
         id: 'density-counter',
@@ -303,7 +295,6 @@ try {
         values: [counterDensity.perActorMb],
         target: '<= 5 MB in a shared worker',
         met: (value) => value <= 5,
-        ...(unwired === undefined ? {} : { note: unwired }),
       }),
     );
     results['density'] = { isolation, small: { count: DENSITY, ...smallDensity }, counter: { count: LIVE_COUNTERS, ...counterDensity } };
@@ -372,7 +363,6 @@ const meta = {
   node: process.version,
   cpus: cpus().length,
   loadavg: loadavg(),
-  isolationWired: wired,
   rounds: ROUNDS,
   skipped,
 };

@@ -9,7 +9,7 @@ import { loadManifest, type Actor, type ActorSystem, type Manifest } from '@thea
 import { atomicsRoundTrip, bareTask } from './bareBaselines.js';
 import { loopMessage } from './bareGuestWorker.js';
 import { testActorManifest } from './paths.js';
-import { isolationSupported, placed, type Isolation } from './placement.js';
+import { placed, type Isolation } from './placement.js';
 import { benchRow, type BenchRow } from './row.js';
 
 /** How much each measurement runs. */
@@ -43,8 +43,6 @@ export async function measureWasmMessaging(
   const smallBase = await loadManifest(testActorManifest('small'), { handlers: system.handlers });
   // The receiver's mailbox holds a whole burst: the point is throughput, not back-pressure.
   const smallManifest: Manifest = { ...smallBase, limits: { ...smallBase.limits, mailbox: options.warmup + 4 * options.sends } };
-  const wired = isolationSupported(system.handlers);
-  const unwired = wired ? undefined : 'this kernel has no manifest `isolation` yet: both actors ran in dedicated workers';
 
   const spawnPair = async (isolation: Isolation): Promise<Pair> => ({
     pinger: await system.spawn(placed(pingerManifest, isolation)),
@@ -159,7 +157,6 @@ export async function measureWasmMessaging(
       baselineIs: bareRequestIs,
       target: 'p50 <= 3x baseline and <= 100 µs',
       met: sameWorkerTarget,
-      ...(unwired === undefined ? {} : { note: unwired }),
     }),
     benchRow({
       id: 'request-rt-same-worker-cold',
@@ -168,7 +165,6 @@ export async function measureWasmMessaging(
       values: request.shared.cold,
       baselineValues: bareRequestCold,
       baselineIs: `${bareRequestIs}, fresh instances`,
-      ...(unwired === undefined ? {} : { note: unwired }),
     }),
     benchRow({
       id: 'request-rt-cross-worker',
@@ -198,7 +194,6 @@ export async function measureWasmMessaging(
         baselineIs: bareSendIs,
         target: '>= 30k msg/s and >= 40% of baseline',
         met: sendTarget,
-        ...(unwired === undefined ? {} : { note: unwired }),
       }),
     ),
     benchRow({
@@ -208,7 +203,6 @@ export async function measureWasmMessaging(
       values: sendCold,
       baselineValues: bareSendCold,
       baselineIs: `${bareSendIs}, fresh instances`,
-      ...(unwired === undefined ? {} : { note: unwired }),
     }),
     benchRow({
       id: 'send-per-pair-cross-worker',
@@ -221,6 +215,6 @@ export async function measureWasmMessaging(
   ];
   return {
     rows,
-    results: { isolationWired: wired, request, sends, sendCold, bareRequest, bareRequestCold, bareSend, bareSendCold, atomics },
+    results: { request, sends, sendCold, bareRequest, bareRequestCold, bareSend, bareSendCold, atomics },
   };
 }
