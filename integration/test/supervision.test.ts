@@ -634,10 +634,12 @@ describe.each(PLACEMENTS)('with %s', (_name, placement) => {
       expect(middle.failure?.message).toBe('restart intensity exceeded: more than 2 restarts within 5000 ms');
       expect(system.get(upgraded)).toBeUndefined();
       expect(system.get(steady)).toBeUndefined();
-      // The supervisor heard the trap, then each failed restart as init-failed.
+      // The supervisor heard the trap, then failed restarts as init-failed. The notice of the last one races the
+      // supervisor's own failure (intensity exceeded), so it may not have been handled: CI saw both outcomes.
       expect(middle.state()).toBeDefined();
       const log = (JSON.parse(new TextDecoder().decode(middle.state())) as { log: string[] }).log;
-      expect(log).toEqual([`error ${upgraded} trap`, `error ${upgraded} init-failed`, `error ${upgraded} init-failed`]);
+      const heard = [`error ${upgraded} trap`, `error ${upgraded} init-failed`, `error ${upgraded} init-failed`];
+      expect([heard.slice(0, 2), heard]).toContainEqual(log);
       // Its parent is told.
       await until(async () => (JSON.parse(await ask(top, 'log')) as string[]).length === 1);
       expect(JSON.parse(await ask(top, 'log'))).toEqual([`error ${middleId} internal`]);
