@@ -19,9 +19,13 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `theater server --home <home> ...extra` and resolves once its server.json names it. The process is killed
- * when the test ends, also when the test fails before it stops it.
+ * Starts `theater server --home <home> ...extra` and resolves once its server.json names it and (without `--json`) its
+ * startup lines have arrived: server.json is written before those lines, and the pipe delivers them later. The process
+ * is killed when the test ends, also when the test fails before it stops it.
  */
+/** The last line `theater server` prints once it serves. */
+const STARTUP_LAST_LINE = 'Ctrl-C stops it';
+
 export async function startServerProcess(home: string, extra: readonly string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...theaterNodeArgs(), 'server', '--home', home, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +45,8 @@ export async function startServerProcess(home: string, extra: readonly string[] 
       (text) => JSON.parse(text) as { url: string; pid: number },
       () => undefined,
     );
-    if (info !== undefined && info.pid === child.pid) {
+    const announced = extra.includes('--json') || output.includes(STARTUP_LAST_LINE);
+    if (info !== undefined && info.pid === child.pid && announced) {
       const token = (await readFile(join(home, 'server.token'), 'utf8')).trim();
       return {
         child,
