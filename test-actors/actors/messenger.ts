@@ -6,6 +6,8 @@
  * - `ask <actor> <text>`: request; reply `reply:<their reply>`.
  * - `tell <actor> <text>`: send; reply `sent`.
  * - `askn <n> <actor> <text>` / `telln <n> <actor> <text>`: n requests or sends in a row (benchmarks).
+ * - `sendall <actor>:<text> <actor>:<text> ...`: those sends in a row in one operation, each whatever the previous one
+ *   did; reply: the outcomes as JSON (`sent` or `error:<message>` each).
  * - `defer`: answers nothing now (the request stays outstanding).
  * - `outstanding`: the outstanding request ids, as JSON.
  * - `respond <request-id> <text>` / `cancel <request-id>`: answer or drop a deferred request.
@@ -68,6 +70,13 @@ function command(text: string): string | undefined {
         for (let i = 0; i < Number(first); i++) send(actorId, body);
         return `sent:${first}`;
       });
+    case 'sendall':
+      return JSON.stringify(
+        [first, ...rest].map((pair) => {
+          const [actorId = '', body = ''] = pair.split(':');
+          return attempt(() => (send(actorId, encodeText(body)), 'sent'));
+        }),
+      );
     case 'defer':
       return undefined;
     case 'outstanding':

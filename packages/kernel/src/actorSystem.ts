@@ -85,6 +85,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     defaultIsolation: options.defaultIsolation ?? 'dedicated',
     clock: deadlineClock,
     interfaces: handlers.interfaces,
+    credit: router.credit,
     assertOpen,
     isClosing: () => closing !== undefined,
   });

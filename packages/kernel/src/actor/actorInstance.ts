@@ -169,8 +169,23 @@ export class ActorInstance implements Actor {
     }
     return this.#queue.enqueue(
       { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput },
-      options.outsideBound === true,
+      options.outsideBound === true ? 'outside' : options.reserved === true ? 'reserved' : 'bounded',
     );
+  }
+
+  /** Free mailbox places: neither taken nor reserved. */
+  get room(): number {
+    return this.#queue.room;
+  }
+
+  /** Reserves up to `count` free mailbox places for a sender's credit; returns how many. */
+  reserve(count: number): number {
+    return this.#queue.reserve(count);
+  }
+
+  /** Gives back reserved mailbox places a sender will not use. */
+  release(count: number): void {
+    this.#queue.release(count);
   }
 
   /**

@@ -28,4 +28,6 @@ export type EnqueueOptions = {
   readonly onOutput?: (output: unknown) => void;
   readonly limit?: DeadlineLimit;
   readonly outsideBound?: boolean;
+  /** Takes a mailbox place reserved earlier with `reserve` (a sender's credit, see messaging/sendCredit.ts). */
+  readonly reserved?: boolean;
 };

@@ -31,6 +31,12 @@ export interface Operation {
   aborted: boolean;
 }
 
+/**
+ * Where an operation takes its mailbox place: within the bound, outside it (a system notice, which its sender
+ * bounds), or in a place reserved earlier for a sender's credit (see messaging/sendCredit.ts).
+ */
+export type MailboxPlace = 'bounded' | 'outside' | 'reserved';
+
 /** What an operation is made from (its deadline comes from `limit`). */
 export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput'>;
 
@@ -52,6 +58,8 @@ export class OperationQueue {
   readonly #runner: OperationRunner;
   #nextOp = 0;
   #pumpScheduled = false;
+  /** Mailbox places promised to senders' credit: counted as taken, so the bound holds when they are used. */
+  #reserved = 0;
   /** Waiters for the next completed or rejected operation in the window (used while stopping). */
   readonly #progress: (() => void)[] = [];
 
@@ -70,10 +78,10 @@ export class OperationQueue {
 
   /**
    * Puts an operation in the mailbox and returns its result's promise; a full mailbox is thrown as `mailbox-full`,
-   * unless the operation goes `outsideBound` (a system notice, which its sender bounds).
+   * unless the operation goes `outside` the bound or into a `reserved` place.
    */
-  enqueue(request: OperationRequest, outsideBound = false): Promise<unknown> {
-    if (!outsideBound && this.#waiting() >= this.#mailbox.capacity) throw this.#mailboxFull();
+  enqueue(request: OperationRequest, place: MailboxPlace = 'bounded'): Promise<unknown> {
+    if (place === 'bounded' && this.#waiting() + this.#reserved >= this.#mailbox.capacity) throw this.#mailboxFull();
     let op!: Operation;
     const result = new Promise<unknown>((resolve, reject) => {
       const timeoutMs = request.limit === 'init_timeout_ms' ? this.#limits.initTimeoutMs : this.#limits.callTimeoutMs;
@@ -93,10 +101,28 @@ export class OperationQueue {
         aborted: false,
       };
     });
-    if (outsideBound) this.#mailbox.push(op);
+    if (place === 'reserved') this.#reserved = Math.max(0, this.#reserved - 1);
+    if (place !== 'bounded') this.#mailbox.push(op);
     else if (!this.#mailbox.enqueue(op)) throw this.#mailboxFull();
     this.#schedulePump();
     return result;
+  }
+
+  /** Free mailbox places: neither taken nor reserved. */
+  get room(): number {
+    return Math.max(0, this.#mailbox.capacity - this.#waiting() - this.#reserved);
+  }
+
+  /** Reserves up to `count` free mailbox places (for a sender's credit); returns how many it reserved. */
+  reserve(count: number): number {
+    const reserved = Math.max(0, Math.min(count, this.room));
+    this.#reserved += reserved;
+    return reserved;
+  }
+
+  /** Gives back `count` reserved places that will not be used. */
+  release(count: number): void {
+    this.#reserved = Math.max(0, this.#reserved - count);
   }
 
   /** The operation with this id, if the worker holds it. */

@@ -21,8 +21,7 @@ export function actorMessaging(router: MessageRouter, actorId: string, callTimeo
   const waitMs = Math.max(1, Math.floor(callTimeoutMs / 2));
   const self = { actorId };
   return {
-    // A delivery's own failure is the target's (in its chain, told to its supervisor), not the sender's.
-    send: (to, message) => void router.send(actorId, to, message).catch(() => {}),
+    send: (to, message) => router.sendFromActor(actorId, to, message),
     request: (to, message) => router.request(actorId, to, message, waitMs),
     openChannel: async (to, initial) => (await router.openChannel(self, to, initial, waitMs)).id,
     sendOnChannel: (channelId, message) => router.sendOnChannel(self, channelId, message),

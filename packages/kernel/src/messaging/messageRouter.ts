@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
 import type { MessageGrantCheck } from './messageGrant.js';
+import { SendCredit } from './sendCredit.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
 
@@ -61,6 +62,8 @@ export class MessageRouter {
   readonly #assertReceives: MessageGrantCheck;
   /** The system's clock: request and channel-open timeouts run on it, as operation deadlines do. */
   readonly #clock: Clock;
+  /** Mailbox places promised to actors' workers for their next sends. */
+  readonly credit = new SendCredit();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #channels = new Map<string, Channel>();
   /** Actors blocked in a request or channel open, and on whom. */
@@ -88,6 +91,19 @@ export class MessageRouter {
    */
   send(from: string | undefined, to: MessageTarget, message: Uint8Array): Promise<void> {
     return this.#enqueue('send', from, this.#target('send', from, to), 'handle-send', [message]).then(ignore);
+  }
+
+  /**
+   * An actor's send, with send credit (see sendCredit.ts): one its worker already answered ok is delivered into the
+   * place reserved for it and never throws; any other is a `send` that, once accepted, earns credit for the next. The
+   * sender does not wait for delivery: a delivery's own failure is the target's (in its chain, told to its supervisor).
+   */
+  sendFromActor(from: string, to: string, message: Uint8Array): void {
+    const credited = this.credit.spend(from, to);
+    if (credited !== undefined) return this.#sendCredited(from, credited, message);
+    const target = this.#target('send', from, to);
+    this.#enqueue('send', from, target, 'handle-send', [message]).catch(ignore);
+    this.credit.grant(from, to, target);
   }
 
   /**
@@ -210,8 +226,9 @@ export class MessageRouter {
     notifyClosed(this.#find, otherEnd(channel, from), channelId);
   }
 
-  /** An actor ended: its deferred requests fail, its own requests are dropped, its channels close. */
+  /** An actor ended: its deferred requests fail, its own requests are dropped, its channels close, its credit goes. */
   actorEnded(actorId: string, why: string): void {
+    this.credit.release(actorId);
     for (const request of [...this.#pending.values()]) {
       if (request.owner === actorId) {
         request.settle({ error: new KernelError('actor-not-running', `actor ${actorId} ${why} before answering the request`) });
@@ -252,6 +269,19 @@ export class MessageRouter {
     } catch (error) {
       this.#rejected(kind, from, target.id, error);
       throw error;
+    }
+  }
+
+  /**
+   * Delivers a send the sender's worker already answered ok into its reserved place. A target that stopped meanwhile
+   * refuses it as it refuses what was left in its mailbox: reported to inspectors, not to the sender (whose guest was
+   * told ok, and whose chain says so).
+   */
+  #sendCredited(from: string, target: ActorInstance, message: Uint8Array): void {
+    try {
+      target.enqueue(MESSAGES, 'handle-send', [message], { reserved: true }).catch(ignore);
+    } catch (error) {
+      this.#rejected('send', from, target.id, error);
     }
   }
 

@@ -4,7 +4,18 @@ import type { CompiledModules } from '../component/componentCache.js';
 import type { FROM_WORKER, INBOX, REPORT, TO_WORKER } from './workerProtocol.js';
 
 // The values both threads use live in workerProtocol.js, which the untranspiled worker imports as is.
-export { CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, SandboxProtocolError, TO_WORKER } from './workerProtocol.js';
+export {
+  CONTROL,
+  CREDITED_SEND,
+  FROM_WORKER,
+  frameSlot,
+  frameStart,
+  INBOX,
+  REPORT,
+  replyTo,
+  SandboxProtocolError,
+  TO_WORKER,
+} from './workerProtocol.js';
 
 /** One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params. */
 export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[]];
@@ -85,7 +96,8 @@ export function importTable(imports: InstanceSpec['imports']): (readonly [iface:
 
 /** The kernel's answer to a host call. */
 export type HostReply =
-  | { readonly ok: true; readonly value: unknown }
+  /** `credit`: sends to the same target the worker may answer ok at once, see messaging/sendCredit.ts. */
+  | { readonly ok: true; readonly value: unknown; readonly credit?: number }
   | { readonly ok: false; readonly error: string; readonly fatal: boolean };
 
 /** A host reply as posted to the worker: with the number of the call it answers (see `replyTo`). */

@@ -6,7 +6,7 @@
  * and compiled code, so they start warm.
  */
 import { pathToFileURL } from 'node:url';
-import { SandboxProtocolError } from './workerProtocol.js';
+import { CREDITED_SEND, SandboxProtocolError } from './workerProtocol.js';
 
 /**
  * A guest that traps while one of its memories is within this fraction of the cap most likely failed to allocate
@@ -34,10 +34,11 @@ export class HostFailure extends Error {}
  * @property {boolean} halted The kernel is stopping it: nothing more starts.
  * @property {boolean} ended It failed or was dropped: nothing more runs, and nothing more is reported.
  * @property {boolean} attached False until loaded for an actor: host calls made while instantiating fail.
+ * @property {Map<string, number> | undefined} credits Send credit by target, for the running operation (residentCredit.js).
  */
 
 /**
- * @typedef {(resident: Resident, fn: number, isOneWay: 0 | 1, args: unknown[], returnsResult: boolean) => unknown} HostCall
+ * @typedef {(resident: Resident, fn: number, isOneWay: 0 | 1 | 2, args: unknown[], returnsResult: boolean) => unknown} HostCall
  */
 
 /**
@@ -63,6 +64,7 @@ export async function instantiateResident(spec, hostCall) {
     halted: false,
     ended: false,
     attached: false,
+    credits: undefined,
   };
   const fallible = new Set(spec.fallible);
   const oneWay = new Set(spec.oneWay);
@@ -75,7 +77,9 @@ export async function instantiateResident(spec, hostCall) {
     for (const [jsName, witName] of Object.entries(functions)) {
       const fn = index++;
       const returnsResult = fallible.has(`${iface}#${witName}`);
-      const isOneWay = oneWay.has(`${iface}#${witName}`) ? 1 : 0;
+      // 2: a send, answered from credit when the resident holds some for its target.
+      const credited = iface === CREDITED_SEND.iface && witName === CREDITED_SEND.fn;
+      const isOneWay = oneWay.has(`${iface}#${witName}`) ? 1 : credited ? 2 : 0;
       imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => hostCall(resident, fn, isOneWay, args, returnsResult);
     }
   }

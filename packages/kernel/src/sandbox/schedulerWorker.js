@@ -9,6 +9,7 @@
  * resident whose reply has arrived resumes only once the work nested above it has ended (head-of-line blocking).
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { dropCredit, earnCredit, spendCredit } from './residentCredit.js';
 import { classify, describe, HostFailure, instantiateResident } from './residentInstance.js';
 import { CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, TO_WORKER } from './workerProtocol.js';
 
@@ -295,6 +296,7 @@ function runOne(resident) {
     Atomics.store(control, CONTROL.depth, depth);
     resident.busy = false;
     resident.currentOp = -1;
+    dropCredit(resident);
   }
   if (resident.halted && !resident.ended) end(resident, true);
   else if (resident.ended) free(resident);
@@ -342,13 +344,13 @@ function flush() {
 function hostCall(resident, fn, isOneWay, args, returnsResult) {
   if (!resident.attached || inbox === undefined) throw new HostFailure('host port not ready');
   if (resident.ended) throw new HostFailure('the actor was removed from this worker');
-  if (isOneWay === 1) {
-    report(resident, [REPORT.hostCall, resident.currentOp, resident.startedAt, fn, args, isOneWay, 0]);
+  if (isOneWay === 1 || (isOneWay === 2 && spendCredit(resident, args[0]))) {
+    report(resident, [REPORT.hostCall, resident.currentOp, resident.startedAt, fn, args, 1, 0]);
     if (outbox.length >= MAX_OUTBOX) flush();
     return undefined;
   }
   const call = ++lastCall;
-  report(resident, [REPORT.hostCall, resident.currentOp, resident.startedAt, fn, args, isOneWay, call]);
+  report(resident, [REPORT.hostCall, resident.currentOp, resident.startedAt, fn, args, 0, call]);
   flush();
   outstanding.add(call);
   let reply;
@@ -358,7 +360,10 @@ function hostCall(resident, fn, isOneWay, args, returnsResult) {
     outstanding.delete(call);
     stash.delete(call);
   }
-  if (reply.ok) return reply.value;
+  if (reply.ok) {
+    if (isOneWay === 2) earnCredit(resident, args[0], reply.credit);
+    return reply.value;
+  }
   if (returnsResult && !reply.fatal) throw Object.assign(new Error(reply.error), { payload: reply.error });
   throw new HostFailure(reply.error);
 }

@@ -24,6 +24,12 @@ export const FROM_WORKER = /** @type {const} */ ({
   batch: 'batch',
 });
 
+/**
+ * The one host function whose calls may be answered from send credit (see messaging/sendCredit.ts): the worker
+ * answers ok at once while it holds credit for the target, and reports the call one-way.
+ */
+export const CREDITED_SEND = /** @type {const} */ ({ iface: 'theater:simple/message-server-host', fn: 'send' });
+
 /** Tags of the reports a batch carries (`WorkerReport` in protocol.ts). */
 export const REPORT = /** @type {const} */ ({ hostCall: 0, done: 1, failed: 2, halted: 3 });
 

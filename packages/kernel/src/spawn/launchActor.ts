@@ -3,6 +3,8 @@
  * as its manifest's `isolation` says), instantiate the component there, then run its `init`. Guest code runs only in
  * the sandbox; the worker pool is refilled, and told what to prepare, after each dedicated launch.
  */
+import { withSendCredit } from '../messaging/creditedListener.js';
+import type { SendCredit } from '../messaging/sendCredit.js';
 import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Clock } from '../clock.js';
 import { fallibleFunctions, importedFunctions, oneWayFunctions, type WitTable } from '../component/witFunctions.js';
@@ -39,6 +41,8 @@ export interface LaunchSource {
   readonly clock: Clock;
   /** The WIT interfaces of the system's registry (theater:simple's and those its handlers bring). */
   readonly interfaces: WitTable;
+  /** The send credit of the system's router: each actor's sandbox tells its worker the credit its sends earn. */
+  readonly credit: SendCredit;
   /** Throws `system-closed` once the system is closing. */
   readonly assertOpen: () => void;
   readonly isClosing: () => boolean;
@@ -52,6 +56,7 @@ export function createLauncher({
   defaultIsolation,
   clock,
   interfaces,
+  credit,
   assertOpen,
   isClosing,
 }: LaunchSource): LaunchActor {
@@ -81,7 +86,7 @@ export function createLauncher({
         const opened = Sandbox.open(
           { thread, replace: (dead) => placement.replace(dead) },
           { ...spec, state },
-          actor.listener,
+          withSendCredit(actor.listener, credit, actor.id),
           { ms: manifest.limits.initTimeoutMs, limit: 'limits.init_timeout_ms' },
           clock,
         );
