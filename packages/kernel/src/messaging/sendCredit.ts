@@ -45,7 +45,10 @@ export class SendCredit {
     const left = target.reserve(Math.min(CREDIT, Math.floor(target.room / 2)));
     if (left === 0) return;
     let grants = this.#grants.get(from);
-    if (grants === undefined) this.#grants.set(from, (grants = new Map()));
+    if (grants === undefined) {
+      grants = new Map();
+      this.#grants.set(from, grants);
+    }
     const old = grants.get(to);
     if (old !== undefined) old.target.release(old.left);
     grants.set(to, { target, left });
