@@ -28,8 +28,15 @@ export interface InstanceSpec {
 export type ToWorker =
   /** Hands the worker its control block and inbox (once, before its first load). */
   | { readonly kind: typeof TO_WORKER.bind; readonly control: SharedArrayBuffer; readonly inbox: MessagePort }
-  /** Instantiate ahead of time, so a later spawn of the same component only attaches. */
-  | ({ readonly kind: typeof TO_WORKER.prepare } & InstanceSpec)
+  /**
+   * Instantiate ahead of time, so a later spawn of the same component only attaches. The worker keeps at most `keep`
+   * such spares (default 1), dropping the oldest; `modules` is absent when the worker has seen this component.
+   */
+  | ({
+      readonly kind: typeof TO_WORKER.prepare;
+      readonly keep?: number;
+      readonly modules: InstanceSpec['modules'] | undefined;
+    } & Omit<InstanceSpec, 'modules'>)
   /** Instantiates (or adopts the prepared instance of) a component as resident `slot`, with this state. */
   | ({
       readonly kind: typeof TO_WORKER.load;

@@ -41,9 +41,12 @@ let inbox;
 let received = 0;
 /** @type {Map<number, Resident>} */
 const residents = new Map();
-/** A component instantiated ahead of time, adopted by the next load of its key. */
-/** @type {Resident | undefined} */
-let prepared;
+/**
+ * Components instantiated ahead of time, by key, oldest first: the next load of a key adopts its spare, so it only
+ * attaches. A pool worker keeps one; a shared worker a few (see placement.ts), so later instances start warm.
+ */
+/** @type {Map<string, Resident>} */
+const spares = new Map();
 /** Compiled modules by key: a later load of a component this worker has seen comes without them. */
 /** @type {Map<string, import('./protocol.js').InstanceSpec['modules']>} */
 const modulesByKey = new Map();
@@ -122,14 +125,22 @@ function instantiate(spec) {
   return instantiateResident(spec, hostCall);
 }
 
-/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'prepare' }>} spec */
-async function prepareAhead(spec) {
-  prepared = undefined;
+/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'prepare' }>} message */
+async function prepareAhead(message) {
+  // Room for this one: the oldest spares go first (the kernel mirrors this order, see schedulerThread.ts).
+  spares.delete(message.key);
+  const keep = message.keep ?? 1;
+  for (const key of spares.keys()) {
+    if (spares.size < keep) break;
+    spares.delete(key);
+  }
   try {
-    prepared = await instantiate(spec);
-    port.postMessage({ kind: FROM_WORKER.prepared, key: spec.key, ok: true });
+    const modules = message.modules ?? modulesByKey.get(message.key);
+    if (modules === undefined) throw new Error('no modules came for a component this worker has not seen');
+    spares.set(message.key, await instantiate({ ...message, modules }));
+    port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: true });
   } catch {
-    port.postMessage({ kind: FROM_WORKER.prepared, key: spec.key, ok: false });
+    port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: false });
   }
 }
 
@@ -138,10 +149,10 @@ async function load(message) {
   const started = performance.now();
   const waiting = early.get(message.slot) ?? { ops: [], halted: false, dropped: false };
   try {
-    const adopt = prepared?.key === message.key ? prepared : undefined;
+    const adopt = spares.get(message.key);
     let resident;
     if (adopt !== undefined) {
-      prepared = undefined;
+      spares.delete(message.key);
       resident = adopt;
     } else {
       const modules = message.modules ?? modulesByKey.get(message.key);
