@@ -41,7 +41,7 @@ export class SchedulerThread {
   readonly #residents = new Map<number, Resident>();
   /** Deadline (ms) of each unfinished operation, by resident slot and operation id. */
   readonly #timeouts = new Map<number, Map<number, number>>();
-  /** Components this worker has compiled modules for: later loads of them send none. */
+  /** Components this worker has the spec (compiled modules, imports) of: later loads of them send the key only. */
   readonly #known = new Set<string>();
   /** Components the worker holds (or is making) a spare instance of, oldest first, as the worker keeps them. */
   readonly #spares = new Set<string>();
@@ -97,7 +97,7 @@ export class SchedulerThread {
     this.#residents.set(slot, resident);
     // The worker adopts its spare of this component, if it holds one.
     this.#spares.delete(spec.key);
-    this.#worker.postMessage({ kind: TO_WORKER.load, ...spec, modules: this.#modulesFor(spec), slot, state });
+    this.#worker.postMessage({ kind: TO_WORKER.load, key: spec.key, spec: this.#specFor(spec), slot, state });
     return slot;
   }
 
@@ -119,7 +119,7 @@ export class SchedulerThread {
     });
     this.#prepared.add(promise);
     void promise.then(() => this.#prepared.delete(promise));
-    this.#worker.postMessage({ kind: TO_WORKER.prepare, ...spec, modules: this.#modulesFor(spec), keep });
+    this.#worker.postMessage({ kind: TO_WORKER.prepare, key: spec.key, spec: this.#specFor(spec), keep });
   }
 
   /** Resolves once the worker has finished the preparations asked of it so far. */
@@ -127,11 +127,11 @@ export class SchedulerThread {
     await Promise.all(this.#prepared);
   }
 
-  /** The compiled modules to send with `spec`: none to a worker that has them. */
-  #modulesFor(spec: InstanceSpec): InstanceSpec['modules'] | undefined {
+  /** `spec` to send, or undefined for a worker that has it (the key names it). */
+  #specFor(spec: InstanceSpec): InstanceSpec | undefined {
     if (this.#known.has(spec.key)) return undefined;
     this.#known.add(spec.key);
-    return spec.modules;
+    return spec;
   }
 
   /** Posts to the inbox and signals it (a worker blocked in a host call wakes for it). Throws when not cloneable. */

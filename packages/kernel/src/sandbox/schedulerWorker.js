@@ -47,9 +47,9 @@ const residents = new Map();
  */
 /** @type {Map<string, Resident>} */
 const spares = new Map();
-/** Compiled modules by key: a later load of a component this worker has seen comes without them. */
-/** @type {Map<string, import('./protocol.js').InstanceSpec['modules']>} */
-const modulesByKey = new Map();
+/** What instantiating each component needs, by key: a later load of a component this worker has seen names its key only. */
+/** @type {Map<string, import('./protocol.js').InstanceSpec>} */
+const specs = new Map();
 /** Residents with operations to run, in turn. */
 /** @type {Resident[]} */
 const ready = [];
@@ -119,9 +119,14 @@ function bind(message) {
   });
 }
 
-/** @param {import('./protocol.js').InstanceSpec} spec */
-function instantiate(spec) {
-  modulesByKey.set(spec.key, spec.modules);
+/**
+ * Instantiates the component a load or prepare message names.
+ * @param {{ key: string; spec: import('./protocol.js').InstanceSpec | undefined }} message
+ */
+function instantiate(message) {
+  const spec = message.spec ?? specs.get(message.key);
+  if (spec === undefined) throw new Error('no spec came for a component this worker has not seen');
+  specs.set(spec.key, spec);
   return instantiateResident(spec, hostCall);
 }
 
@@ -135,9 +140,7 @@ async function prepareAhead(message) {
     spares.delete(key);
   }
   try {
-    const modules = message.modules ?? modulesByKey.get(message.key);
-    if (modules === undefined) throw new Error('no modules came for a component this worker has not seen');
-    spares.set(message.key, await instantiate({ ...message, modules }));
+    spares.set(message.key, await instantiate(message));
     port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: true });
   } catch {
     port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: false });
@@ -155,9 +158,7 @@ async function load(message) {
       spares.delete(message.key);
       resident = adopt;
     } else {
-      const modules = message.modules ?? modulesByKey.get(message.key);
-      if (modules === undefined) throw new Error('the component was not instantiated ahead of time and no modules came');
-      resident = await instantiate({ ...message, modules });
+      resident = await instantiate(message);
     }
     resident.slot = message.slot;
     resident.state = message.state;
