@@ -4,12 +4,13 @@
  * hash, or a checkpoint that is badly signed, untrusted, for another actor, past the end (truncation) or naming
  * a different head.
  */
+import { hash } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
 import { createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
-import { sha256 } from './sha256.js';
+import { DecodedEvent } from './decodedEvent.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -114,7 +115,8 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   const { trustedKeys, actorId } = options;
   const encode = createEventFieldsEncoder();
   let count = 0;
-  let previousHash: Uint8Array | undefined;
+  /** The previous event's hash, as computed (a 'binary' digest string). */
+  let previousDigest: string | undefined;
   let previousVersion = 1;
   let nextCheckpoint = 0;
 
@@ -152,30 +154,37 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
         `event at index ${index} has seq ${String(event.seq)}, expected ${index}: an event was inserted, dropped or reordered`,
       );
     }
-    const problem = shapeProblem(event);
-    if (problem !== undefined) return fail(index, `event ${index} is malformed: ${problem}`);
+    // An event decoded from stored bytes carries them (and was checked when decoded): hashing them is what proves
+    // the stored chain unchanged. Any other event is checked and encoded here.
+    let encoded = DecodedEvent.fieldsOf(event);
+    if (encoded === undefined) {
+      const problem = shapeProblem(event);
+      if (problem !== undefined) return fail(index, `event ${index} is malformed: ${problem}`);
+      encoded = encode(event);
+    }
     const parent = event.parent;
-    if (previousHash === undefined) {
+    if (previousDigest === undefined) {
       if (parent !== null) return fail(index, `event 0 has parent ${prefix(parent)}, expected none`);
     } else if (parent === null) {
-      return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(previousHash)})`);
-    } else if (!hashEqual(parent, previousHash)) {
-      const [given, expected] = contrast(parent, previousHash);
+      return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(digestBytes(previousDigest))})`);
+    } else if (!digestEqual(previousDigest, parent)) {
+      const [given, expected] = contrast(parent, digestBytes(previousDigest));
       return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
-    const computed = sha256(encode(event));
-    if (!hashEqual(computed, event.hash)) {
-      const [recorded, actual] = contrast(event.hash, computed);
+    // The digest as a 'binary' string (a char per byte), compared in place: no buffer per event.
+    const computed = hash('sha256', encoded, 'binary');
+    if (!digestEqual(computed, event.hash)) {
+      const [recorded, actual] = contrast(event.hash, digestBytes(computed));
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
-    previousHash = computed;
+    previousDigest = computed;
     previousVersion = event.v;
     count = index + 1;
     while (nextCheckpoint < checkpoints.length) {
       const checkpoint = checkpoints[nextCheckpoint]!;
       if (checkpoint.seq !== index) break;
       nextCheckpoint += 1;
-      const failure = checkCheckpoint(checkpoint, computed);
+      const failure = checkCheckpoint(checkpoint, digestBytes(computed));
       if (failure !== undefined) return failure;
     }
     return undefined;
@@ -214,9 +223,16 @@ function shapeProblem(event: ChainEvent): string | undefined {
   return undefined;
 }
 
-function hashEqual(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < HASH_LENGTH; i++) if (a[i] !== b[i]) return false;
+/** Whether `bytes` (32 of them) are the digest given as a 'binary' string. */
+function digestEqual(digest: string, bytes: Uint8Array): boolean {
+  for (let i = 0; i < HASH_LENGTH; i++) if (digest.charCodeAt(i) !== bytes[i]) return false;
   return true;
+}
+
+function digestBytes(digest: string): Uint8Array {
+  const bytes = new Uint8Array(HASH_LENGTH);
+  for (let i = 0; i < HASH_LENGTH; i++) bytes[i] = digest.charCodeAt(i);
+  return bytes;
 }
 
 /** A short hex prefix of a hash or key, for reasons people read. */
