@@ -292,24 +292,40 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }, openJour
 
   /** Events of `actorId` with seq in `[from, end)`, read segment by segment through a level iterator. */
   async function* iterateEvents(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<ChainEvent> {
+    for await (const batch of iterateEventBatches(actorId, from, end, snapshot)) yield* batch;
+  }
+
+  /**
+   * What `iterateEvents` yields, in batches (a stored segment's events, or a chunk of the journal's tail): one async
+   * step per batch, not per event, for the readers of a whole chain (an async generator step per event and per
+   * nesting level cost more than decoding the event).
+   */
+  async function* iterateEventBatches(
+    actorId: string,
+    from: number,
+    end: number,
+    snapshot?: Snapshot,
+  ): AsyncGenerator<readonly ChainEvent[]> {
     if (from >= end) return;
     // Taken before level is read: every event before the journal's tail is in the index by then.
     const tail = journal?.tail(actorId) ?? [];
     yield* iterateIndexed(actorId, from, Math.min(end, tail[0]?.seq ?? end), snapshot);
-    let sinceYield = 0;
+    let chunk: ChainEvent[] = [];
     for (const event of tail) {
       if (event.seq < from || event.seq >= end) continue;
+      chunk.push(event);
       // Read in chunks like the index: a long tail does not hold the thread for the whole read.
-      if (++sinceYield > READ_CHUNK) {
-        sinceYield = 0;
+      if (chunk.length === READ_CHUNK) {
+        yield chunk;
+        chunk = [];
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      yield event;
     }
+    if (chunk.length > 0) yield chunk;
   }
 
-  /** Events of `actorId` with seq in `[from, end)` as the level index holds them. */
-  async function* iterateIndexed(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<ChainEvent> {
+  /** Events of `actorId` with seq in `[from, end)` as the level index holds them, a segment's worth at a time. */
+  async function* iterateIndexed(actorId: string, from: number, end: number, snapshot?: Snapshot): AsyncGenerator<readonly ChainEvent[]> {
     if (from >= end) return;
     const read = snapshot === undefined ? {} : { snapshot };
     // The segment holding `from` starts at or before it.
@@ -323,11 +339,24 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }, openJour
         if (entries.length === 0) return;
         for (const [key, segment] of entries) {
           let seq = seqOfKey(key);
-          for (const frame of segmentFrames(actorId, segment)) {
-            if (seq >= end) return;
-            if (seq >= from) yield decodeStored(actorId, frame);
-            seq += 1;
+          const batch: ChainEvent[] = [];
+          let past = false;
+          try {
+            for (const frame of segmentFrames(actorId, segment)) {
+              if (seq >= end) {
+                past = true;
+                break;
+              }
+              if (seq >= from) batch.push(decodeStored(actorId, frame));
+              seq += 1;
+            }
+          } catch (error) {
+            // The events before a bad one are still read, as when they were yielded one by one.
+            if (batch.length > 0) yield batch;
+            throw error;
           }
+          if (batch.length > 0) yield batch;
+          if (past) return;
         }
       }
     } finally {
@@ -592,7 +621,9 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }, openJour
       const end = Math.min(to ?? Infinity, head.seq + 1);
       if (from >= end) return [];
       const events: ChainEvent[] = [];
-      for await (const event of iterateEvents(actorId, from, Math.min(end, from + (limit ?? Infinity)))) events.push(event);
+      for await (const batch of iterateEventBatches(actorId, from, Math.min(end, from + (limit ?? Infinity)))) {
+        for (const event of batch) events.push(event);
+      }
       return events;
     },
 
@@ -603,7 +634,7 @@ async function storeOver(db: Database, writeOptions: { sync: boolean }, openJour
       const to = seqOption(range.to, 'to');
       const head = await currentHead(actorId);
       if (head === undefined) return;
-      yield* iterateEvents(actorId, from, Math.min(to ?? Infinity, head.seq + 1));
+      for await (const batch of iterateEventBatches(actorId, from, Math.min(to ?? Infinity, head.seq + 1))) yield* batch;
     },
 
     async putCheckpoint(actorId, seq, bytes) {

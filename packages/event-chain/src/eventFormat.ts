@@ -9,10 +9,12 @@
  * `@ipld/dag-cbor`, which still decodes.
  */
 import * as dagCbor from '@ipld/dag-cbor';
+import { DecodedEvent } from './decodedEvent.js';
 import { sha256 } from './sha256.js';
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM`: a type starting with U+FEFF decodes to itself, so it encodes back to the bytes it came from.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The event format versions: 1 (event data as JSON) and 2 (event data binary). */
 export type EventFormatVersion = 1 | 2;
@@ -148,7 +150,9 @@ export function encodeStoredEvent(event: ChainEvent): Uint8Array {
 
 /**
  * Decodes what `encodeStoredEvent` wrote, without checking the hash (that is `verify`'s job, so a tampered
- * event can still be read and reported). Throws a TypeError when the bytes are not an event at all.
+ * event can still be read and reported). Throws a TypeError when the bytes are not an event at all. An event stored
+ * in the canonical layout comes back frozen, as views of `bytes` (which must then not change), carrying its stored
+ * encoding for verification to hash (see `decodedEvent.ts`).
  */
 export function decodeStoredEvent(bytes: Uint8Array): ChainEvent {
   return decodeCanonical(bytes) ?? decodeAnyEncoding(bytes);
@@ -168,6 +172,7 @@ function decodeCanonical(bytes: Uint8Array): ChainEvent | undefined {
   const reader = new CborReader(bytes, prefix);
   const fieldsLength = reader.header(MAJOR_BYTES);
   if (fieldsLength === undefined || reader.at + fieldsLength !== bytes.length) return undefined;
+  const fieldsAt = reader.at;
   if (reader.byte() !== 0xa6 || !reader.key(KEY_V)) return undefined;
   const v = reader.header(MAJOR_UINT);
   if (!reader.key(KEY_SEQ)) return undefined;
@@ -185,10 +190,12 @@ function decodeCanonical(bytes: Uint8Array): ChainEvent | undefined {
   if (v === undefined || seq === undefined || data === undefined || time === undefined || type === undefined || parent === undefined)
     return undefined;
   if (reader.at !== bytes.length) return undefined;
-  // Views of `bytes`, not copies: reading a chain allocates little.
-  const event = { v, seq, parent, type, data, time, hash: plainView(bytes, STORED_HASH_AT, STORED_HASH_AT + HASH_LENGTH) };
-  assertFields(event as EventFields);
-  return event as ChainEvent;
+  // Views of `bytes`, not copies: reading a chain allocates little, and the event's bytes are the stored ones.
+  const hash = plainView(bytes, STORED_HASH_AT, STORED_HASH_AT + HASH_LENGTH);
+  const fields = plainView(bytes, fieldsAt, bytes.length);
+  const event = new DecodedEvent(v as EventFormatVersion, seq, parent, type, data, time, hash, fields);
+  assertFields(event);
+  return event;
 }
 
 function decodeAnyEncoding(bytes: Uint8Array): ChainEvent {

@@ -4,12 +4,13 @@
  * hash, or a checkpoint that is badly signed, untrusted, for another actor, past the end (truncation) or naming
  * a different head.
  */
+import { hash } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
 import { createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
-import { sha256 } from './sha256.js';
+import { DecodedEvent } from './decodedEvent.js';
 
 /** The verdict: the number of events checked, or the index of the first problem and a sentence describing it. */
 export type VerifyResult = { ok: true; events: number } | { ok: false; index: number; reason: string };
@@ -114,7 +115,11 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
   const { trustedKeys, actorId } = options;
   const encode = createEventFieldsEncoder();
   let count = 0;
-  let previousHash: Uint8Array | undefined;
+  // The computed hashes of this event and the previous one, in two arrays of the verifier's own, swapped per event:
+  // comparing bytes with bytes is 2-3x faster than comparing them with the digest string's chars.
+  let computed = new Uint8Array(HASH_LENGTH);
+  let previousHash = new Uint8Array(HASH_LENGTH);
+  let hasPrevious = false;
   let previousVersion = 1;
   let nextCheckpoint = 0;
 
@@ -152,10 +157,16 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
         `event at index ${index} has seq ${String(event.seq)}, expected ${index}: an event was inserted, dropped or reordered`,
       );
     }
-    const problem = shapeProblem(event);
-    if (problem !== undefined) return fail(index, `event ${index} is malformed: ${problem}`);
+    // An event decoded from stored bytes carries them (and was checked when decoded): hashing them is what proves
+    // the stored chain unchanged. Any other event is checked and encoded here.
+    let encoded = DecodedEvent.fieldsOf(event);
+    if (encoded === undefined) {
+      const problem = shapeProblem(event);
+      if (problem !== undefined) return fail(index, `event ${index} is malformed: ${problem}`);
+      encoded = encode(event);
+    }
     const parent = event.parent;
-    if (previousHash === undefined) {
+    if (!hasPrevious) {
       if (parent !== null) return fail(index, `event 0 has parent ${prefix(parent)}, expected none`);
     } else if (parent === null) {
       return fail(index, `event ${index} has no parent, expected the hash of event ${index - 1} (${prefix(previousHash)})`);
@@ -163,19 +174,24 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       const [given, expected] = contrast(parent, previousHash);
       return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
-    const computed = sha256(encode(event));
+    // The digest as a 'binary' string (a char per byte) copied into `computed`: no buffer allocated per event.
+    const digest = hash('sha256', encoded, 'binary');
+    for (let i = 0; i < HASH_LENGTH; i++) computed[i] = digest.charCodeAt(i);
     if (!hashEqual(computed, event.hash)) {
       const [recorded, actual] = contrast(event.hash, computed);
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);
     }
+    const free = previousHash;
     previousHash = computed;
+    computed = free;
+    hasPrevious = true;
     previousVersion = event.v;
     count = index + 1;
     while (nextCheckpoint < checkpoints.length) {
       const checkpoint = checkpoints[nextCheckpoint]!;
       if (checkpoint.seq !== index) break;
       nextCheckpoint += 1;
-      const failure = checkCheckpoint(checkpoint, computed);
+      const failure = checkCheckpoint(checkpoint, previousHash.slice());
       if (failure !== undefined) return failure;
     }
     return undefined;

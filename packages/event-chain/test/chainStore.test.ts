@@ -211,6 +211,37 @@ describe('chain store: export and import', () => {
   });
 });
 
+describe('chain store: a corrupt stored event', () => {
+  it('reads the events before it, then fails with corrupt-chain', async () => {
+    await using dir = await tempDir();
+    {
+      await using store = await openChainStore(dir.path);
+      await store.append('broken', inputs(10));
+    }
+    // The ten events are one segment of frames (4-byte length, stored event); make event 6 undecodable.
+    const key = '!events!broken\x000000000000000000';
+    const db = new Level<string, Uint8Array>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const segment = (await db.get(key))!.slice();
+    const view = new DataView(segment.buffer, segment.byteOffset, segment.byteLength);
+    let at = 0;
+    for (let i = 0; i < 6; i++) at += 4 + view.getUint32(at);
+    segment[at + 4] = 0xff;
+    await db.put(key, segment);
+    await db.close();
+    await using store = await openChainStore(dir.path);
+    const read: ChainEvent[] = [];
+    const error = await expectCode(
+      (async () => {
+        for await (const event of store.stream('broken')) read.push(event);
+      })(),
+      'corrupt-chain',
+    );
+    expect(error.message).toContain('a stored event of actor "broken" cannot be decoded');
+    expect(read.map((event) => event.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    await expectCode(store.read('broken'), 'corrupt-chain');
+  });
+});
+
 describe('chain store: lifecycle and memory', () => {
   it('refuses to open a database another store holds open', async () => {
     await using dir = await tempDir();
