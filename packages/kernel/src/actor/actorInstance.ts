@@ -54,7 +54,9 @@ export class ActorInstance implements Actor {
     this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
       ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
       run: (batch) =>
-        this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
+        this.#sandbox!.run(
+          batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs, replyTo: op.replyTo })),
+        ),
     });
     this.listener = createActorListener({
       name: this.name,
@@ -103,6 +105,14 @@ export class ActorInstance implements Actor {
   /** Resolves once every event recorded so far is written to `chainStore`. */
   flush(): Promise<void> {
     return this.#recorder.flush();
+  }
+
+  /**
+   * The actor's next commits wait for `durable` too: it went on with a reply given in place, before the events of the
+   * actor that gave it were durable (see directReply.ts).
+   */
+  commitAfter(durable: Promise<void>): void {
+    this.#recorder.after(durable);
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
@@ -168,7 +178,7 @@ export class ActorInstance implements Actor {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
     return this.#queue.enqueue(
-      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput },
+      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput, replyTo: options.replyTo },
       options.outsideBound === true,
     );
   }

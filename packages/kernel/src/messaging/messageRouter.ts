@@ -12,6 +12,7 @@ import type { Inspector, MessageKind, MessageRejection } from '../inspection.js'
 import type { MessageGrantCheck } from './messageGrant.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
+import { currentBlockingCall, type ReplyTo } from '../sandbox/directReply.js';
 
 import { MESSAGE_CLIENT as MESSAGES } from './messageGrant.js';
 const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>([
@@ -100,12 +101,24 @@ export class MessageRouter {
     const targetId = target.id;
     if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
+    // The requester is blocked in this host call: a target in the same worker may answer it in place (directReply.ts).
+    const blocking = from === undefined ? undefined : currentBlockingCall();
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
         settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
+      /** A failure that came after the worker had answered in place, before it reported so. */
+      let refused: KernelError | undefined;
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
         if (this.#pending.get(id) !== request) return;
+        if (blocking !== undefined) {
+          // Once the worker gave the requester the target's reply, that reply is the request's outcome.
+          if ('error' in outcome && !blocking.thread.claimReply(blocking.call)) {
+            refused = outcome.error;
+            return;
+          }
+          blocking.thread.withdrawReply(blocking.call);
+        }
         this.#pending.delete(id);
         this.#clock.clearTimeout(timer);
         if (from !== undefined) this.#blockedOn.delete(from);
@@ -116,6 +129,16 @@ export class MessageRouter {
       this.#pending.set(id, request);
       if (from !== undefined) this.#blockedOn.set(from, targetId);
       const replyOf = (output: unknown): Uint8Array | undefined => (output as [Uint8Array | undefined] | undefined)?.[0];
+      const replyTo: ReplyTo | undefined = blocking && {
+        ...blocking,
+        answered: (output) => {
+          // The worker died before reporting its answer: the kernel's outcome stands after all.
+          if (output === undefined) return void (refused !== undefined && settle({ error: refused }));
+          // The requester went on before the target's events were durable: its commit waits for them.
+          this.#find(from!)?.commitAfter(target.flush());
+          settle({ reply: replyOf(output)! });
+        },
+      };
       let answered: Promise<unknown>;
       try {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
@@ -123,6 +146,7 @@ export class MessageRouter {
           onOutput: (output) => {
             if (replyOf(output) === undefined) request.deferred = true;
           },
+          replyTo,
         });
       } catch (error) {
         settle({ error: asKernelError(error) });
@@ -245,7 +269,7 @@ export class MessageRouter {
     target: ActorInstance,
     fn: string,
     params: readonly unknown[],
-    options?: { readonly onOutput: (output: unknown) => void },
+    options?: { readonly onOutput: (output: unknown) => void; readonly replyTo?: ReplyTo | undefined },
   ): Promise<unknown> {
     try {
       return target.enqueue(MESSAGES, fn, params, options);
