@@ -107,14 +107,6 @@ export class ActorInstance implements Actor {
     return this.#recorder.flush();
   }
 
-  /**
-   * The actor's next commits wait for `durable` too: it went on with a reply given in place, before the events of the
-   * actor that gave it were durable (see directReply.ts).
-   */
-  commitAfter(durable: Promise<void>): void {
-    this.#recorder.after(durable);
-  }
-
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
   record(event: EncodedEvent): void {
     this.#recorder.record(event);

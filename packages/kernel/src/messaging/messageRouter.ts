@@ -134,9 +134,13 @@ export class MessageRouter {
         answered: (output) => {
           // The worker died before reporting its answer: the kernel's outcome stands after all.
           if (output === undefined) return void (refused !== undefined && settle({ error: refused }));
-          // The requester went on before the target's events were durable: its commit waits for them.
-          this.#find(from!)?.commitAfter(target.flush());
-          settle({ reply: replyOf(output)! });
+          // Recorded in the requester's chain once the target's events are durable (its later reports wait behind it,
+          // see sandbox.ts), so no log holds the reply without the target's handling of the request.
+          const reply = { reply: replyOf(output)! };
+          target.flush().then(
+            () => settle(reply),
+            () => settle(reply),
+          );
         },
       };
       let answered: Promise<unknown>;

@@ -3,7 +3,8 @@
  * the kernel dispatches a blocking host call it names that call (withBlockingCall), so a request made by it can offer
  * the target's reply to the requester in place; the target's handle-request is handed over marked with the call, and
  * the worker resumes the requester as soon as the target returns a reply (directReplyCells.js decides who answers).
- * The kernel still records everything as before, in order: the target's events, then the requester's host call.
+ * The kernel still records everything as before, in order: the target's events, then (once they are durable) the
+ * requester's host call; the requester's later reports wait until it is recorded, so none of its host calls runs before.
  */
 import type { SchedulerThread } from './schedulerThread.js';
 

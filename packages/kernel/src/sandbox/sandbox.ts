@@ -193,7 +193,11 @@ export class Sandbox {
   }
 
   #handle(thread: SchedulerThread, report: WorkerReport): void {
-    if (this.#dead || thread !== this.#thread) return;
+    if (this.#dead || thread !== this.#thread) {
+      // Its requester was answered in place all the same: that reply settles the request.
+      if (report[0] === REPORT.done && report[5] > 0) thread.answeredInWorker(report[5], report[4]);
+      return;
+    }
     if (this.#held !== undefined) {
       this.#held.push(report);
       return;
@@ -218,6 +222,8 @@ export class Sandbox {
         this.#handed.delete(report[1]);
         thread.finished(this.#slot, report[1]);
         this.#listener.done(report[1], report[2], report[3], report[4]);
+        // After its own events: the requester it answered in place is recorded after them (see directReply.ts).
+        if (report[5] > 0) thread.answeredInWorker(report[5], report[4]);
         break;
       case REPORT.failed:
         this.#fail(report[1], report[3]);

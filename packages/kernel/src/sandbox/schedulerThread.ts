@@ -174,9 +174,10 @@ export class SchedulerThread {
       const { items, slots } = message;
       for (let i = 0; i < items.length && !this.#dead; i++) {
         const item = items[i]!;
-        this.#residents.get(slots[i]!)?.report(item);
-        // After the target's own report, so its events are recorded before the requester's answer.
-        if (item[0] === REPORT.done && item[5] > 0) this.#answered(item[5], item[4]);
+        const resident = this.#residents.get(slots[i]!);
+        if (resident !== undefined) resident.report(item);
+        // A target the kernel has let go of still answered its requester in place: that reply settles the request.
+        else if (item[0] === REPORT.done && item[5] > 0) this.answeredInWorker(item[5], item[4]);
       }
     } else if (message.kind === FROM_WORKER.loaded) {
       this.#residents.get(message.slot)?.loaded(message);
@@ -187,8 +188,11 @@ export class SchedulerThread {
     }
   }
 
-  /** The worker resumed the requester blocked in `call` with its target's `output`. */
-  #answered(call: number, output: unknown): void {
+  /**
+   * The worker resumed the requester blocked in `call` with its target's `output` (reported by a `done`): told once
+   * the target's report is handled, so its events are recorded before the requester's answer.
+   */
+  answeredInWorker(call: number, output: unknown): void {
     this.#answeredInWorker.add(call);
     const answered = this.#offered.get(call);
     this.#offered.delete(call);
