@@ -21,6 +21,14 @@ export interface ReplyTo extends BlockingCall {
 
 let current: BlockingCall | undefined;
 
+/**
+ * Whether a blocking call of `iface#fn` may be answered in place: only message-server-host's `request`, whose reply
+ * is the target's reply as it is (a host function that made a request and answered something else must not be).
+ */
+export function answersWithReply(iface: string, fn: string): boolean {
+  return fn === 'request' && iface === 'theater:simple/message-server-host';
+}
+
 /** Runs the dispatch of a blocking host call with it named as the current one. */
 export function withBlockingCall<T>(blocking: BlockingCall, dispatch: () => T): T {
   const outer = current;

@@ -16,7 +16,7 @@ import {
   importTable,
   REPORT,
 } from './protocol.js';
-import { type ReplyTo, withBlockingCall } from './directReply.js';
+import { answersWithReply, type ReplyTo, withBlockingCall } from './directReply.js';
 import type { Resident, SchedulerThread } from './schedulerThread.js';
 
 /** What the sandbox reports about each operation, in order. */
@@ -210,7 +210,9 @@ export class Sandbox {
           this.#listener.hostCall(op, startedAt, iface, fn, args);
           break;
         }
-        const reply = withBlockingCall({ thread, call }, () => this.#listener.hostCall(op, startedAt, iface, fn, args));
+        const reply = answersWithReply(iface, fn)
+          ? withBlockingCall({ thread, call }, () => this.#listener.hostCall(op, startedAt, iface, fn, args))
+          : this.#listener.hostCall(op, startedAt, iface, fn, args);
         // A synchronous host function is answered at once: the guest is blocked until it is.
         if (reply instanceof Promise) {
           this.#held = [];
