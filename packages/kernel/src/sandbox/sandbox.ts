@@ -210,12 +210,14 @@ export class Sandbox {
           this.#listener.hostCall(op, startedAt, iface, fn, args);
           break;
         }
-        const reply = answersWithReply(iface, fn)
+        const inPlace = answersWithReply(iface, fn);
+        const reply = inPlace
           ? withBlockingCall({ thread, call }, () => this.#listener.hostCall(op, startedAt, iface, fn, args))
           : this.#listener.hostCall(op, startedAt, iface, fn, args);
         // A synchronous host function is answered at once: the guest is blocked until it is.
         if (reply instanceof Promise) {
-          this.#held = [];
+          // A call the worker may answer in place: the guest's next reports wait until this one is recorded.
+          if (inPlace) this.#held = [];
           void this.#answer(thread, iface, fn, call, reply);
         } else this.#send(thread, iface, fn, call, reply);
         break;
@@ -246,7 +248,7 @@ export class Sandbox {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
     this.#send(thread, iface, fn, call, reply);
-    if (thread === this.#thread) this.#release(thread);
+    if (thread === this.#thread && this.#held !== undefined) this.#release(thread);
   }
 
   /** Handles the reports held while a blocking call was pending, until one of them blocks again. */
