@@ -15,8 +15,6 @@ export class ActorRecorder {
   readonly #chain: ActorChain;
   readonly #now: () => number;
   readonly #broken: (error: unknown) => void;
-  /** What the next flush waits for besides this chain (see `after`), until it has passed. */
-  #barrier: Promise<void> | undefined;
 
   /** `broken` hears, on a microtask, of an event the chain could not take (the actor then fails). */
   constructor(chain: ActorChain, now: () => number, broken: (error: unknown) => void) {
@@ -34,22 +32,9 @@ export class ActorRecorder {
     return this.#chain.read(range);
   }
 
-  /** Resolves once every event recorded so far is durable (and what `after` added). */
+  /** Resolves once every event recorded so far is durable. */
   flush(): Promise<void> {
-    const barrier = this.#barrier;
-    return barrier === undefined ? this.#chain.flush() : Promise.all([this.#chain.flush(), barrier]).then(nothing);
-  }
-
-  /** Flushes from now on also wait for `durable` (another actor's events this one's next commit depends on). */
-  after(durable: Promise<void>): void {
-    const barrier = this.#barrier === undefined ? durable : Promise.all([this.#barrier, durable]).then(nothing);
-    this.#barrier = barrier;
-    barrier.then(
-      () => {
-        if (this.#barrier === barrier) this.#barrier = undefined;
-      },
-      () => {},
-    );
+    return this.#chain.flush();
   }
 
   /** Records an actor's last event, then makes the chain durable and signs its head (also when recording failed). */
@@ -105,8 +90,6 @@ export class ActorRecorder {
 export function chainWriteFailed(name: string, id: string, cause: unknown): KernelError {
   return new KernelError('chain-write-failed', `the chain of actor ${name} (${id}) could not be written: ${messageOf(cause)}`, { cause });
 }
-
-function nothing(): void {}
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
