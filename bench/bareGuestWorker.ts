@@ -35,7 +35,13 @@ export type BareTask =
 
 type State = Uint8Array | undefined;
 type Exports = Record<string, Record<string, (...args: unknown[]) => unknown>>;
-type Glue = { instantiate(get: (file: string) => WebAssembly.Module, imports: object): Exports | Promise<Exports> };
+type Glue = {
+  instantiate(
+    get: (file: string) => WebAssembly.Module,
+    imports: object,
+    instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
+  ): Exports | Promise<Exports>;
+};
 
 const CLIENT = 'theater:simple/message-server-client';
 const HOST = 'theater:simple/message-server-host';
@@ -54,7 +60,27 @@ async function load(dir: string): Promise<(imports: object) => Promise<Exports>>
   const modules: Record<string, WebAssembly.Module> = {};
   for (const file of coreModules) modules[file] = await WebAssembly.compile(await readFile(join(dir, file)));
   const glue = (await import(pathToFileURL(join(dir, 'actor.js')).href)) as Glue;
-  return async (imports) => glue.instantiate((file) => modules[file]!, imports);
+  // As the kernel's workers do (residentInstance.js, withoutJspi): core instances made synchronously, with a
+  // WebAssembly.promising that throws at once, so jco's JSPI probe does not re-parse the glue on every export. The
+  // baseline gets the same fix the kernel has, or spawn would be compared with an 8 ms handicap.
+  return async (imports) => {
+    const wasm = WebAssembly as unknown as { promising?: unknown };
+    const stubbed = wasm.promising === undefined;
+    if (stubbed) wasm.promising = noJspi;
+    try {
+      return await glue.instantiate(
+        (file) => modules[file]!,
+        imports,
+        (module: WebAssembly.Module, moduleImports?: WebAssembly.Imports) => new WebAssembly.Instance(module, moduleImports),
+      );
+    } finally {
+      if (stubbed) delete wasm.promising;
+    }
+  };
+}
+
+function noJspi(): never {
+  throw new TypeError('WebAssembly.promising is not available');
 }
 
 const record = (previous: ChainEvent | undefined, event: EncodedEvent): ChainEvent =>

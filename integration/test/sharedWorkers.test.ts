@@ -130,4 +130,24 @@ describe('a shared scheduler worker', () => {
     expect(decode(await a.request(text(`ask ${echo.id} hi`)))).toBe('reply:echo:hi');
     expect(decode(await a.request(text(`ask ${b.id} ask ${echo.id} deep`)))).toBe('reply:reply:echo:deep');
   });
+
+  it('starts later instances of a component from spares made ahead of time, each fresh, for a few components in turn', async () => {
+    await using system = await testSystem(packed);
+    const first = await system.spawn(await manifestOf('echo'));
+    for (let i = 0; i < 3; i++) await first.send(text(`n${i}`));
+    await system.spawn(await manifestOf('messenger'));
+    await system.warm();
+    const second = await system.spawn(await manifestOf('echo'));
+    const messenger = await system.spawn(await manifestOf('messenger'));
+    expect(system.spawnTimings(second.id)?.prepared).toBe(true);
+    expect(system.spawnTimings(messenger.id)?.prepared).toBe(true);
+    // The spare never ran for anyone: the new actor starts from its own init, beside the first's state.
+    expect(countOf(second)).toBe(0);
+    await second.send(text('one'));
+    expect([countOf(first), countOf(second)]).toEqual([3, 1]);
+    expect(decode(await messenger.request(text(`ask ${second.id} hi`)))).toBe('reply:echo:hi');
+    await second.stop();
+    expect(await system.verify(second.id)).toMatchObject({ ok: true });
+    expect(await system.replay(second.id)).toMatchObject({ ok: true });
+  });
 });

@@ -174,7 +174,9 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       inspectors.add(inspector);
       return () => inspectors.delete(inspector);
     },
-    warm: () => pool.warm(),
+    warm: async () => {
+      await Promise.all([pool.warm(), placement.warm()]);
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

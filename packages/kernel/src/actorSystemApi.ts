@@ -107,7 +107,7 @@ export interface ActorSystem extends AsyncDisposable {
   openChannel(actorId: string, initial: Uint8Array, listener: ExternalChannelEnd): Promise<ExternalChannel>;
   /** Subscribes to inspection events; returns the unsubscribe function. */
   inspect(inspector: Inspector): () => void;
-  /** Waits until the pool has its ready workers (useful before measuring spawns). */
+  /** Waits until the pool has its ready workers and the shared workers their spare instances (useful before measuring spawns). */
   warm(): Promise<void>;
   /** Stops every actor and releases every worker. Idempotent. */
   close(): Promise<void>;

@@ -80,12 +80,15 @@ export async function instantiate(_getCoreModule, imports) {
       kind: TO_WORKER.load,
       slot: 0,
       key: 'probe',
-      gluePath,
-      modules: {},
-      imports: { 'test:probe/host': { lookup: 'lookup' } },
-      fallible: [],
-      oneWay: [],
-      memoryLimitBytes: 2 ** 20,
+      spec: {
+        key: 'probe',
+        gluePath,
+        modules: {},
+        imports: { 'test:probe/host': { lookup: 'lookup' } },
+        fallible: [],
+        oneWay: [],
+        memoryLimitBytes: 2 ** 20,
+      },
       state: undefined,
     });
     expect(await next(FROM_WORKER.loaded)).toMatchObject({ kind: FROM_WORKER.loaded, slot: 0 });

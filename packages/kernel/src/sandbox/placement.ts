@@ -3,8 +3,10 @@
  * pool (today's one worker per actor); a `shared` one goes to the least-loaded of a small set of shared scheduler
  * workers (about one per core), started when first needed, skipping any blocked in a host call (one more starts when
  * all are). A shared worker that dies is replaced in its place, and its surviving residents move to the replacement.
+ * A shared worker keeps a spare instance of the components it hosted last, so a later spawn of one only attaches.
  */
 import type { Clock } from '../clock.js';
+import type { InstanceSpec } from './protocol.js';
 import { SchedulerThread } from './schedulerThread.js';
 import { startWorker, type WorkerPool } from './workerPool.js';
 
@@ -13,6 +15,12 @@ import { startWorker, type WorkerPool } from './workerPool.js';
  * it is sized for many; a dedicated worker keeps the pool's smaller limit.
  */
 const SHARED_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 4096, maxYoungGenerationSizeMb: 64 };
+
+/**
+ * Spare instances a shared worker keeps, one per component (the components spawned there most recently): enough for
+ * a few kinds of actors spawned in turn, while an unused spare costs one idle instance (a componentize-js one ~4 MB).
+ */
+const SPARES_PER_SHARED_WORKER = 4;
 
 interface SharedEntry {
   readonly thread: Promise<SchedulerThread>;
@@ -89,6 +97,17 @@ export class Placement {
       entry.placing--;
       throw error;
     }
+  }
+
+  /** Asks shared `thread` to instantiate `spec` ahead of time, for the next spawn of it placed there. */
+  spare(thread: SchedulerThread, spec: InstanceSpec): void {
+    if (!this.#closed && !thread.dedicated) thread.prepare(spec, SPARES_PER_SHARED_WORKER);
+  }
+
+  /** Resolves once the shared workers have their spares ready. */
+  async warm(): Promise<void> {
+    const threads = await Promise.allSettled(this.#shared.map((entry) => entry?.thread));
+    await Promise.all(threads.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.warm() : undefined)));
   }
 
   /** The thread that takes the place of dead shared thread `dead` (the same one for all its residents). */

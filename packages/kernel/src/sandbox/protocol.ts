@@ -42,16 +42,25 @@ export interface InstanceSpec {
 export type ToWorker =
   /** Hands the worker its control block and inbox (once, before its first load). */
   | { readonly kind: typeof TO_WORKER.bind; readonly control: SharedArrayBuffer; readonly inbox: MessagePort }
-  /** Instantiate ahead of time, so a later spawn of the same component only attaches. */
-  | ({ readonly kind: typeof TO_WORKER.prepare } & InstanceSpec)
-  /** Instantiates (or adopts the prepared instance of) a component as resident `slot`, with this state. */
-  | ({
+  /**
+   * Instantiate component `key` ahead of time, so a later spawn of it only attaches. The worker keeps at most `keep`
+   * such spares (default 1), dropping the oldest. `spec` is absent when the worker has seen this component.
+   */
+  | {
+      readonly kind: typeof TO_WORKER.prepare;
+      readonly key: string;
+      readonly spec: InstanceSpec | undefined;
+      readonly keep?: number;
+    }
+  /** Instantiates (or adopts the prepared instance of) component `key` as resident `slot`, with this state. */
+  | {
       readonly kind: typeof TO_WORKER.load;
+      readonly key: string;
+      /** Absent when the worker has seen this component already. */
+      readonly spec: InstanceSpec | undefined;
       readonly slot: number;
       readonly state: Uint8Array | undefined;
-      /** Absent when the worker has seen this component already. */
-      readonly modules: InstanceSpec['modules'] | undefined;
-    } & Omit<InstanceSpec, 'modules'>);
+    };
 
 /** Kernel to worker, on its inbox: read also while the worker is blocked in a host call. */
 export type InboxMessage =

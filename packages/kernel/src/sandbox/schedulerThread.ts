@@ -43,8 +43,14 @@ export class SchedulerThread {
   readonly #residents = new Map<number, Resident>();
   /** Deadline (ms) of each unfinished operation, by resident slot and operation id. */
   readonly #timeouts = new Map<number, Map<number, number>>();
-  /** Components this worker has compiled modules for: later loads of them send none. */
+  /** Components this worker has the spec (compiled modules, imports) of: later loads of them send the key only. */
   readonly #known = new Set<string>();
+  /** Components the worker holds (or is making) a spare instance of, oldest first, as the worker keeps them. */
+  readonly #spares = new Set<string>();
+  /** Preparations not finished yet, by key, in the order asked (the worker answers in that order). */
+  readonly #preparing = new Map<string, (() => void)[]>();
+  /** Settle as those finish: `warm()` waits for them. */
+  readonly #prepared = new Set<Promise<void>>();
   readonly #clock: Clock;
   /** Blocking calls the worker may answer in place (see directReply.ts), and whom to tell when it did. */
   readonly #offered = new Map<number, (output: unknown) => void>();
@@ -95,10 +101,43 @@ export class SchedulerThread {
     if (this.#dead) throw new Error('sandbox worker is dead');
     const slot = this.#nextSlot++;
     this.#residents.set(slot, resident);
-    const modules = this.#known.has(spec.key) ? undefined : spec.modules;
-    this.#known.add(spec.key);
-    this.#worker.postMessage({ kind: TO_WORKER.load, ...spec, modules, slot, state });
+    // The worker adopts its spare of this component, if it holds one.
+    this.#spares.delete(spec.key);
+    this.#worker.postMessage({ kind: TO_WORKER.load, key: spec.key, spec: this.#specFor(spec), slot, state });
     return slot;
+  }
+
+  /**
+   * Asks the worker to instantiate `spec` ahead of time (unless it holds a spare of it already), keeping at most
+   * `keep` spares: the next load of it only attaches.
+   */
+  prepare(spec: InstanceSpec, keep: number): void {
+    if (this.#dead || this.#spares.has(spec.key)) return;
+    for (const key of this.#spares) {
+      if (this.#spares.size < keep) break;
+      this.#spares.delete(key);
+    }
+    this.#spares.add(spec.key);
+    const promise = new Promise<void>((resolve) => {
+      const waiting = this.#preparing.get(spec.key);
+      if (waiting === undefined) this.#preparing.set(spec.key, [resolve]);
+      else waiting.push(resolve);
+    });
+    this.#prepared.add(promise);
+    void promise.then(() => this.#prepared.delete(promise));
+    this.#worker.postMessage({ kind: TO_WORKER.prepare, key: spec.key, spec: this.#specFor(spec), keep });
+  }
+
+  /** Resolves once the worker has finished the preparations asked of it so far. */
+  async warm(): Promise<void> {
+    await Promise.all(this.#prepared);
+  }
+
+  /** `spec` to send, or undefined for a worker that has it (the key names it). */
+  #specFor(spec: InstanceSpec): InstanceSpec | undefined {
+    if (this.#known.has(spec.key)) return undefined;
+    this.#known.add(spec.key);
+    return spec;
   }
 
   /** Posts to the inbox and signals it (a worker blocked in a host call wakes for it). Throws when not cloneable. */
@@ -162,6 +201,8 @@ export class SchedulerThread {
       this.#dead = true;
       this.#clearWatchdog();
       this.#residents.clear();
+      for (const waiting of this.#preparing.values()) for (const resolve of waiting) resolve();
+      this.#preparing.clear();
       this.#inbox.port1.close();
       await this.#worker.terminate();
     })();
@@ -179,6 +220,12 @@ export class SchedulerThread {
         // A target the kernel has let go of still answered its requester in place: that reply settles the request.
         else if (item[0] === REPORT.done && item[5] > 0) this.answeredInWorker(item[5], item[4]);
       }
+    } else if (message.kind === FROM_WORKER.prepared) {
+      // A failed preparation leaves no spare (a load after it instantiates as usual).
+      if (!message.ok) this.#spares.delete(message.key);
+      const waiting = this.#preparing.get(message.key);
+      waiting?.shift()?.();
+      if (waiting?.length === 0) this.#preparing.delete(message.key);
     } else if (message.kind === FROM_WORKER.loaded) {
       this.#residents.get(message.slot)?.loaded(message);
     } else if (message.kind === FROM_WORKER.loadFailed) {

@@ -43,12 +43,15 @@ let inbox;
 let received = 0;
 /** @type {Map<number, Resident>} */
 const residents = new Map();
-/** A component instantiated ahead of time, adopted by the next load of its key. */
-/** @type {Resident | undefined} */
-let prepared;
-/** Compiled modules by key: a later load of a component this worker has seen comes without them. */
-/** @type {Map<string, import('./protocol.js').InstanceSpec['modules']>} */
-const modulesByKey = new Map();
+/**
+ * Components instantiated ahead of time, by key, oldest first: the next load of a key adopts its spare, so it only
+ * attaches. A pool worker keeps one; a shared worker a few (see placement.ts), so later instances start warm.
+ */
+/** @type {Map<string, Resident>} */
+const spares = new Map();
+/** What instantiating each component needs, by key: a later load of a component this worker has seen names its key only. */
+/** @type {Map<string, import('./protocol.js').InstanceSpec>} */
+const specs = new Map();
 /** Residents with operations to run, in turn. */
 /** @type {Resident[]} */
 const ready = [];
@@ -118,20 +121,31 @@ function bind(message) {
   });
 }
 
-/** @param {import('./protocol.js').InstanceSpec} spec */
-function instantiate(spec) {
-  modulesByKey.set(spec.key, spec.modules);
+/**
+ * Instantiates the component a load or prepare message names.
+ * @param {{ key: string; spec: import('./protocol.js').InstanceSpec | undefined }} message
+ */
+function instantiate(message) {
+  const spec = message.spec ?? specs.get(message.key);
+  if (spec === undefined) throw new Error('no spec came for a component this worker has not seen');
+  specs.set(spec.key, spec);
   return instantiateResident(spec, hostCall);
 }
 
-/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'prepare' }>} spec */
-async function prepareAhead(spec) {
-  prepared = undefined;
+/** @param {Extract<import('./protocol.js').ToWorker, { kind: 'prepare' }>} message */
+async function prepareAhead(message) {
+  // Room for this one: the oldest spares go first (the kernel mirrors this order, see schedulerThread.ts).
+  spares.delete(message.key);
+  const keep = message.keep ?? 1;
+  for (const key of spares.keys()) {
+    if (spares.size < keep) break;
+    spares.delete(key);
+  }
   try {
-    prepared = await instantiate(spec);
-    port.postMessage({ kind: FROM_WORKER.prepared, key: spec.key, ok: true });
+    spares.set(message.key, await instantiate(message));
+    port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: true });
   } catch {
-    port.postMessage({ kind: FROM_WORKER.prepared, key: spec.key, ok: false });
+    port.postMessage({ kind: FROM_WORKER.prepared, key: message.key, ok: false });
   }
 }
 
@@ -140,15 +154,13 @@ async function load(message) {
   const started = performance.now();
   const waiting = early.get(message.slot) ?? { ops: [], halted: false, dropped: false };
   try {
-    const adopt = prepared?.key === message.key ? prepared : undefined;
+    const adopt = spares.get(message.key);
     let resident;
     if (adopt !== undefined) {
-      prepared = undefined;
+      spares.delete(message.key);
       resident = adopt;
     } else {
-      const modules = message.modules ?? modulesByKey.get(message.key);
-      if (modules === undefined) throw new Error('the component was not instantiated ahead of time and no modules came');
-      resident = await instantiate({ ...message, modules });
+      resident = await instantiate(message);
     }
     resident.slot = message.slot;
     resident.state = message.state;

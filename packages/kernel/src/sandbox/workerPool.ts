@@ -119,7 +119,7 @@ export class WorkerPool {
         resolve();
       };
       worker.on('message', onMessage);
-      worker.postMessage({ kind: TO_WORKER.prepare, ...spec });
+      worker.postMessage({ kind: TO_WORKER.prepare, key: spec.key, spec });
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * The last step of a spawn (and of a replay): place the actor (a pool worker of its own, or a shared scheduler worker,
  * as its manifest's `isolation` says), instantiate the component there, then run its `init`. Guest code runs only in
- * the sandbox; the worker pool is refilled, and told what to prepare, after each dedicated launch.
+ * the sandbox. After each launch the next spawn of the component is prepared for: the worker pool is refilled and
+ * its idle workers instantiate it ahead of time (dedicated), or the shared worker makes a spare instance (shared).
  */
 import { withSendCredit } from '../messaging/creditedListener.js';
 import type { SendCredit } from '../messaging/sendCredit.js';
@@ -76,9 +77,9 @@ export function createLauncher({
     const shared = (manifest.isolation ?? defaultIsolation) === 'shared';
     let loaded: { instantiateMs: number; prepared: boolean };
     let started: Promise<void> | undefined;
+    let thread: SchedulerThread | undefined;
     try {
       assertOpen();
-      let thread: SchedulerThread;
       let attached = (): void => {};
       if (shared) ({ thread, attached } = await placement.shared());
       else ({ thread } = await placement.dedicated(spec.key));
@@ -114,8 +115,12 @@ export function createLauncher({
     } finally {
       // After the caller has its actor: starting a worker blocks this thread for about a millisecond.
       setImmediate(() => {
-        if (isClosing() || shared) return;
-        // The next spawn of this component will likely follow: idle workers instantiate it ahead of time.
+        if (isClosing()) return;
+        // The next spawn of this component will likely follow: it is instantiated ahead of time.
+        if (shared) {
+          if (thread !== undefined && !thread.dead) placement.spare(thread, spec);
+          return;
+        }
         pool.prepare(spec);
         pool.refill();
       });
