@@ -54,9 +54,7 @@ export class ActorInstance implements Actor {
     this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
       ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
       run: (batch) =>
-        this.#sandbox!.run(
-          batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs, replyTo: op.replyTo })),
-        ),
+        this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
     });
     this.listener = createActorListener({
       name: this.name,
@@ -170,7 +168,7 @@ export class ActorInstance implements Actor {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
     return this.#queue.enqueue(
-      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput, replyTo: options.replyTo },
+      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput },
       options.outsideBound === true ? 'outside' : options.reserved === true ? 'reserved' : 'bounded',
     );
   }

@@ -3,7 +3,6 @@ import type { ActorChain } from '../chain/actorChain.js';
 import type { Inspector } from '../inspection.js';
 import type { Manifest } from '../manifest/index.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
-import type { ReplyTo } from '../sandbox/directReply.js';
 import type { DeadlineLimit } from './operationQueue.js';
 
 /** Everything an actor needs from its system. */
@@ -27,8 +26,6 @@ export interface ActorInstanceOptions {
 /** How an operation is enqueued: `onOutput` (see `enqueue`), the limit its deadline comes from (`init`'s own), and `outsideBound` for system notices the mailbox bound must not refuse. */
 export type EnqueueOptions = {
   readonly onOutput?: (output: unknown) => void;
-  /** A request's offer to answer its requester in place (see directReply.ts). */
-  readonly replyTo?: ReplyTo | undefined;
   readonly limit?: DeadlineLimit;
   readonly outsideBound?: boolean;
   /** Takes a mailbox place reserved earlier with `reserve` (a sender's credit, see messaging/sendCredit.ts). */

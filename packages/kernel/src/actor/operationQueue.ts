@@ -6,7 +6,6 @@
  */
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
-import type { ReplyTo } from '../sandbox/directReply.js';
 import { Mailbox } from './mailbox.js';
 
 /** How many operations may be handed to the worker ahead of their results. */
@@ -27,8 +26,6 @@ export interface Operation {
   readonly reject: (error: unknown) => void;
   /** Told the output the moment the guest returns it, before it is durable (see `ActorInstance.enqueue`). */
   readonly onOutput: ((output: unknown) => void) | undefined;
-  /** A handle-request whose reply the worker may give its requester in place (see directReply.ts). */
-  readonly replyTo: ReplyTo | undefined;
   callRecorded: boolean;
   /** Set when the operation was aborted after it had started: its pending host calls record nothing more. */
   aborted: boolean;
@@ -41,7 +38,7 @@ export interface Operation {
 export type MailboxPlace = 'bounded' | 'outside' | 'reserved';
 
 /** What an operation is made from (its deadline comes from `limit`). */
-export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput' | 'replyTo'>;
+export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput'>;
 
 /** Where the queue hands operations to. */
 export interface OperationRunner {
@@ -100,7 +97,6 @@ export class OperationQueue {
         resolve,
         reject,
         onOutput: request.onOutput,
-        replyTo: request.replyTo,
         callRecorded: false,
         aborted: false,
       };

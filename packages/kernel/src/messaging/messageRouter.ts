@@ -13,7 +13,6 @@ import type { MessageGrantCheck } from './messageGrant.js';
 import { SendCredit } from './sendCredit.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
-import { currentBlockingCall, type ReplyTo } from '../sandbox/directReply.js';
 
 import { MESSAGE_CLIENT as MESSAGES } from './messageGrant.js';
 const REJECTIONS: ReadonlySet<string> = new Set<MessageRejection>([
@@ -117,24 +116,12 @@ export class MessageRouter {
     const targetId = target.id;
     if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
     const id = randomUUID();
-    // The requester is blocked in this host call: a target in the same worker may answer it in place (directReply.ts).
-    const blocking = from === undefined ? undefined : currentBlockingCall();
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
         settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
-      /** A failure that came after the worker had answered in place, before it reported so. */
-      let refused: KernelError | undefined;
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
         if (this.#pending.get(id) !== request) return;
-        if (blocking !== undefined) {
-          // Once the worker gave the requester the target's reply, that reply is the request's outcome.
-          if ('error' in outcome && !blocking.thread.claimReply(blocking.call)) {
-            refused = outcome.error;
-            return;
-          }
-          blocking.thread.withdrawReply(blocking.call);
-        }
         this.#pending.delete(id);
         this.#clock.clearTimeout(timer);
         if (from !== undefined) this.#blockedOn.delete(from);
@@ -145,20 +132,6 @@ export class MessageRouter {
       this.#pending.set(id, request);
       if (from !== undefined) this.#blockedOn.set(from, targetId);
       const replyOf = (output: unknown): Uint8Array | undefined => (output as [Uint8Array | undefined] | undefined)?.[0];
-      const replyTo: ReplyTo | undefined = blocking && {
-        ...blocking,
-        answered: (output) => {
-          // The worker died before reporting its answer: the kernel's outcome stands after all.
-          if (output === undefined) return void (refused !== undefined && settle({ error: refused }));
-          // Recorded in the requester's chain once the target's events are durable (its later reports wait behind it,
-          // see sandbox.ts), so no log holds the reply without the target's handling of the request.
-          const reply = { reply: replyOf(output)! };
-          target.flush().then(
-            () => settle(reply),
-            () => settle(reply),
-          );
-        },
-      };
       let answered: Promise<unknown>;
       try {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
@@ -166,7 +139,6 @@ export class MessageRouter {
           onOutput: (output) => {
             if (replyOf(output) === undefined) request.deferred = true;
           },
-          replyTo,
         });
       } catch (error) {
         settle({ error: asKernelError(error) });
@@ -290,7 +262,7 @@ export class MessageRouter {
     target: ActorInstance,
     fn: string,
     params: readonly unknown[],
-    options?: { readonly onOutput: (output: unknown) => void; readonly replyTo?: ReplyTo | undefined },
+    options?: { readonly onOutput: (output: unknown) => void },
   ): Promise<unknown> {
     try {
       return target.enqueue(MESSAGES, fn, params, options);

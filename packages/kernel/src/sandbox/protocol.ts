@@ -17,11 +17,8 @@ export {
   TO_WORKER,
 } from './workerProtocol.js';
 
-/**
- * One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params, and for
- * a handle-request the worker may answer in place, the requester's blocking call (see directReply.ts).
- */
-export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[], answers?: number];
+/** One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params. */
+export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[]];
 
 /** What a worker needs to instantiate a component (before any actor is attached to it). */
 export interface InstanceSpec {
@@ -96,8 +93,7 @@ export type WorkerReport =
    * the blocking calls of this worker from 1 (0 for a one-way call): the reply must carry it back.
    */
   | readonly [tag: typeof REPORT.hostCall, op: number, startedAt: number, fn: number, args: readonly unknown[], oneWay: 0 | 1, call: number]
-  /** `answered`: the blocking call the worker answered in place with this output's reply, else 0. */
-  | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown, answered: number]
+  | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown]
   | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure]
   /** The worker saw `halt` and runs nothing more. */
   | readonly [tag: typeof REPORT.halted];

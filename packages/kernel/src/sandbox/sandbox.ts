@@ -16,7 +16,6 @@ import {
   importTable,
   REPORT,
 } from './protocol.js';
-import { answersWithReply, type ReplyTo, withBlockingCall } from './directReply.js';
 import type { Resident, SchedulerThread } from './schedulerThread.js';
 
 /** What the sandbox reports about each operation, in order. */
@@ -60,7 +59,7 @@ export interface SandboxHome {
   readonly replace: (dead: SchedulerThread) => Promise<SchedulerThread>;
 }
 
-type Handed = { readonly operation: OperationMessage; readonly timeoutMs: number; readonly replyTo?: ReplyTo | undefined };
+type Handed = { readonly operation: OperationMessage; readonly timeoutMs: number };
 
 /** One actor's sandbox. */
 export class Sandbox {
@@ -78,11 +77,6 @@ export class Sandbox {
   #moving: Handed[] | undefined;
   #halted = false;
   #dead = false;
-  /**
-   * Reports that came while a blocking host call's reply was pending, handled once it is recorded: only a call the
-   * worker answered in place (directReply.ts) lets the guest go on before the kernel's reply.
-   */
-  #held: WorkerReport[] | undefined;
   #onLoaded: ((outcome: Parameters<Resident['loaded']>[0]) => void) | undefined;
 
   private constructor(home: SandboxHome, spec: InstanceSpec, listener: SandboxListener, clock: Clock) {
@@ -132,16 +126,8 @@ export class Sandbox {
       this.#moving.push(...ops);
       return;
     }
-    const thread = this.#thread;
-    // A request from a co-resident blocked in a host call: the worker may answer it with this operation's reply.
-    const messages = ops.map(({ operation, replyTo }): OperationMessage => {
-      if (replyTo === undefined || replyTo.thread !== thread) return operation;
-      thread.offerReply(replyTo.call, replyTo.answered);
-      const [id, iface, fn, params] = operation;
-      return [id, iface, fn, params, replyTo.call];
-    });
     // Throws (and queues nothing) when the params cannot be cloned to the worker.
-    thread.post([INBOX.run, this.#slot, messages]);
+    this.#thread.post([INBOX.run, this.#slot, ops.map(({ operation }) => operation)]);
     for (const handed of ops) {
       this.#handed.set(handed.operation[0], handed);
       this.#thread.expect(this.#slot, handed.operation[0], handed.timeoutMs);
@@ -193,41 +179,23 @@ export class Sandbox {
   }
 
   #handle(thread: SchedulerThread, report: WorkerReport): void {
-    if (this.#dead || thread !== this.#thread) {
-      // Its requester was answered in place all the same: that reply settles the request.
-      if (report[0] === REPORT.done && report[5] > 0) thread.answeredInWorker(report[5], report[4]);
-      return;
-    }
-    if (this.#held !== undefined) {
-      this.#held.push(report);
-      return;
-    }
+    if (this.#dead || thread !== this.#thread) return;
     switch (report[0]) {
       case REPORT.hostCall: {
         const [, op, startedAt, index, args, oneWay, call] = report;
         const [iface, fn] = this.#imports[index] ?? ['(unknown)', `#${index}`];
-        if (oneWay === 1) {
-          this.#listener.hostCall(op, startedAt, iface, fn, args);
-          break;
+        const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
+        if (oneWay === 0) {
+          // A synchronous host function is answered at once: the guest is blocked until it is.
+          if (reply instanceof Promise) void this.#answer(thread, iface, fn, call, reply);
+          else this.#send(thread, iface, fn, call, reply);
         }
-        const inPlace = answersWithReply(iface, fn);
-        const reply = inPlace
-          ? withBlockingCall({ thread, call }, () => this.#listener.hostCall(op, startedAt, iface, fn, args))
-          : this.#listener.hostCall(op, startedAt, iface, fn, args);
-        // A synchronous host function is answered at once: the guest is blocked until it is.
-        if (reply instanceof Promise) {
-          // A call the worker may answer in place: the guest's next reports wait until this one is recorded.
-          if (inPlace) this.#held = [];
-          void this.#answer(thread, iface, fn, call, reply);
-        } else this.#send(thread, iface, fn, call, reply);
         break;
       }
       case REPORT.done:
         this.#handed.delete(report[1]);
         thread.finished(this.#slot, report[1]);
         this.#listener.done(report[1], report[2], report[3], report[4]);
-        // After its own events: the requester it answered in place is recorded after them (see directReply.ts).
-        if (report[5] > 0) thread.answeredInWorker(report[5], report[4]);
         break;
       case REPORT.failed:
         this.#fail(report[1], report[3]);
@@ -248,28 +216,10 @@ export class Sandbox {
       reply = { ok: false, error: `internal error in ${iface}#${fn}: ${String(error)}`, fatal: true };
     }
     this.#send(thread, iface, fn, call, reply);
-    if (thread === this.#thread && this.#held !== undefined) this.#release(thread);
-  }
-
-  /** Handles the reports held while a blocking call was pending, until one of them blocks again. */
-  #release(thread: SchedulerThread): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (let i = 0; i < held.length; i++) {
-      // Handling a held report may have blocked again (TypeScript cannot see #handle set it).
-      const blocked = this.#held as WorkerReport[] | undefined;
-      if (blocked !== undefined) {
-        blocked.push(...held.slice(i));
-        return;
-      }
-      this.#handle(thread, held[i]!);
-    }
   }
 
   /** Posts the reply to blocking host call number `call`; a reply for a worker the sandbox has left is dropped. */
   #send(thread: SchedulerThread, iface: string, fn: string, call: number, reply: HostReply): void {
-    // The worker gave the guest its target's reply in place (directReply.ts): recorded now, not posted.
-    if (thread.repliedInWorker(call)) return;
     // A shared worker goes on without a dropped resident's call: a late reply there would answer nobody.
     if (this.#dead || thread !== this.#thread || thread.dead) return;
     try {
@@ -300,8 +250,6 @@ export class Sandbox {
   async #relocate(dead: SchedulerThread, cause: SandboxFailure): Promise<void> {
     const unfinished = [...this.#handed.values()];
     this.#handed.clear();
-    // Reports of the dead worker are never handled.
-    this.#held = undefined;
     this.#moving = [];
     const { state, retry } = this.#listener.relocating(
       unfinished.map(({ operation }) => operation[0]),

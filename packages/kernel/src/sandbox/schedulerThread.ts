@@ -14,11 +14,9 @@ import {
   frameStart,
   type InboxMessage,
   type InstanceSpec,
-  REPORT,
   TO_WORKER,
   type WorkerReport,
 } from './protocol.js';
-import { claimReply, offerReply } from './directReplyCells.js';
 import type { SandboxFailure } from './sandbox.js';
 
 /** What a thread tells one resident. */
@@ -52,10 +50,6 @@ export class SchedulerThread {
   /** Settle as those finish: `warm()` waits for them. */
   readonly #prepared = new Set<Promise<void>>();
   readonly #clock: Clock;
-  /** Blocking calls the worker may answer in place (see directReply.ts), and whom to tell when it did. */
-  readonly #offered = new Map<number, (output: unknown) => void>();
-  /** Calls the worker answered in place: the kernel's reply to them is not posted. */
-  readonly #answeredInWorker = new Set<number>();
   #nextSlot = 0;
   #watchdog: TimerHandle | undefined;
   #dead = false;
@@ -148,27 +142,6 @@ export class SchedulerThread {
     Atomics.notify(this.#flags, CONTROL.signal);
   }
 
-  /** Lets the worker answer blocking call `call` with its target's reply; `answered` hears the target's output. */
-  offerReply(call: number, answered: (output: unknown) => void): void {
-    this.#offered.set(call, answered);
-    offerReply(this.#flags, call);
-  }
-
-  /** Claims blocking call `call` for the kernel's answer; false when the worker answered it in place (still to be reported). */
-  claimReply(call: number): boolean {
-    return this.#dead || claimReply(this.#flags, call);
-  }
-
-  /** The request made by blocking call `call` has settled: an offer for it lapses. */
-  withdrawReply(call: number): void {
-    this.#offered.delete(call);
-  }
-
-  /** True (once) when the worker answered blocking call `call` in place: the kernel's reply must not be posted. */
-  repliedInWorker(call: number): boolean {
-    return this.#answeredInWorker.delete(call);
-  }
-
   /** Bounds operation `op` of `slot` by `timeoutMs` from when it starts. */
   expect(slot: number, op: number, timeoutMs: number): void {
     const ops = this.#timeouts.get(slot);
@@ -213,13 +186,7 @@ export class SchedulerThread {
     if (this.#dead) return;
     if (message.kind === FROM_WORKER.batch) {
       const { items, slots } = message;
-      for (let i = 0; i < items.length && !this.#dead; i++) {
-        const item = items[i]!;
-        const resident = this.#residents.get(slots[i]!);
-        if (resident !== undefined) resident.report(item);
-        // A target the kernel has let go of still answered its requester in place: that reply settles the request.
-        else if (item[0] === REPORT.done && item[5] > 0) this.answeredInWorker(item[5], item[4]);
-      }
+      for (let i = 0; i < items.length && !this.#dead; i++) this.#residents.get(slots[i]!)?.report(items[i]!);
     } else if (message.kind === FROM_WORKER.prepared) {
       // A failed preparation leaves no spare (a load after it instantiates as usual).
       if (!message.ok) this.#spares.delete(message.key);
@@ -233,17 +200,6 @@ export class SchedulerThread {
       this.detach(message.slot);
       resident?.loaded({ error: message.message });
     }
-  }
-
-  /**
-   * The worker resumed the requester blocked in `call` with its target's `output` (reported by a `done`): told once
-   * the target's report is handled, so its events are recorded before the requester's answer.
-   */
-  answeredInWorker(call: number, output: unknown): void {
-    this.#answeredInWorker.add(call);
-    const answered = this.#offered.get(call);
-    this.#offered.delete(call);
-    answered?.(output);
   }
 
   /** The innermost operation on the worker's stack, if any. */
@@ -262,16 +218,12 @@ export class SchedulerThread {
     if (this.#dead) return;
     const blamed = culprit ?? this.#innermost();
     const residents = [...this.#residents];
-    const offered = [...this.#offered.values()];
-    this.#offered.clear();
     void this.terminate();
     for (const [slot, resident] of residents) {
       if (slot === blamed?.slot) resident.lost({ op: blamed.op, failure }, failure);
       else if (this.dedicated) resident.lost({ op: undefined, failure }, failure);
       else resident.lost(undefined, failure);
     }
-    // A reply the worker gave in place and never reported: the kernel settles its request after all.
-    for (const answered of offered) answered(undefined);
   }
 
   // The watchdog sleeps until the earliest deadline of an operation on the stack; V8 cannot interrupt wasm, so it

@@ -9,7 +9,6 @@
  * resident whose reply has arrived resumes only once the work nested above it has ended (head-of-line blocking).
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
-import { takeReply } from './directReplyCells.js';
 import { dropCredit, earnCredit, spendCredit } from './residentCredit.js';
 import { classify, describe, HostFailure, instantiateResident } from './residentInstance.js';
 import { CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, TO_WORKER } from './workerProtocol.js';
@@ -299,10 +298,7 @@ function runOne(resident) {
     if (typeof fn !== 'function') throw new TypeError(`the component has no export ${iface}#${name}`);
     const result = fn.call(target, resident.state, params);
     resident.state = result[0];
-    if (!resident.ended) {
-      const answered = op[4] === undefined ? 0 : answerInPlace(op[4], result[1]);
-      report(resident, [REPORT.done, id, opStarted, resident.state, result[1], answered]);
-    }
+    if (!resident.ended) report(resident, [REPORT.done, id, opStarted, resident.state, result[1]]);
   } catch (error) {
     // The resident has failed: nothing of it runs after this operation; the worker and its other residents live on.
     if (!resident.ended) report(resident, [REPORT.failed, id, opStarted, classify(resident, error)]);
@@ -316,18 +312,6 @@ function runOne(resident) {
   }
   if (resident.halted && !resident.ended) end(resident, true);
   else if (resident.ended) free(resident);
-}
-
-/**
- * Resumes the co-resident blocked in `call` with the reply of a handle-request's `output`, unless there is none (a
- * deferred reply) or the kernel has answered the call (see directReplyCells.js). Returns `call` when it did, else 0.
- * @param {number} call @param {unknown} output
- */
-function answerInPlace(call, output) {
-  const reply = Array.isArray(output) ? output[0] : undefined;
-  if (reply === undefined || !outstanding.has(call) || stash.has(call) || !takeReply(control, call)) return 0;
-  stash.set(call, { ok: true, value: reply, call });
-  return call;
 }
 
 /**

@@ -50,12 +50,8 @@ export const CONTROL = /** @type {const} */ ({
    * operations above it, up to this depth (beyond it, they wait for the stack to unwind).
    */
   maxDepth: 8,
-  /** Byte offset of the reply cells (see directReplyCells.js), after the frames. */
-  replyCellByte: 16 + 8 * 16,
-  /** How many reply cells: more than blocking calls can be outstanding at once (one per frame). */
-  replyCells: 32,
   /** Size of the block. */
-  bytes: 16 + 8 * 16 + 32 * 4,
+  bytes: 16 + 8 * 16,
 });
 
 /** Int32 index of the slot of frame `i` (its operation id is at the next index). */
