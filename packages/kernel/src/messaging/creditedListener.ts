@@ -12,7 +12,7 @@ export function withSendCredit(listener: SandboxListener, credit: SendCredit, ac
     hostCall(op, startedAt, iface, fn, args) {
       const reply = listener.hostCall(op, startedAt, iface, fn, args);
       if (fn !== CREDITED_SEND.fn || iface !== CREDITED_SEND.iface) return reply;
-      const fresh = credit.takeFresh(actorId);
+      const fresh = credit.takeFresh(actorId, String(args[0]));
       // A send is answered synchronously; the worker holds the credit only when the guest saw ok.
       if (fresh === undefined || reply instanceof Promise || !reply.ok) return reply;
       return { ...reply, credit: fresh };

@@ -100,7 +100,13 @@ export class MessageRouter {
    */
   sendFromActor(from: string, to: string, message: Uint8Array): void {
     const credited = this.credit.spend(from, to);
-    if (credited !== undefined) return this.#sendCredited(from, credited, message);
+    if (credited !== undefined) {
+      const current = this.#find(to);
+      // The target was restarted under its id after the credit was granted: the send goes to the instance running
+      // now, into a place of its mailbox like any send (the old instance's reserved places ended with it).
+      if (current !== undefined && current !== credited) return this.#sendToReplacement(from, current, message);
+      return this.#sendCredited(from, credited, message);
+    }
     const target = this.#target('send', from, to);
     this.#enqueue('send', from, target, 'handle-send', [message]).catch(ignore);
     this.credit.grant(from, to, target);
@@ -282,6 +288,18 @@ export class MessageRouter {
       target.enqueue(MESSAGES, 'handle-send', [message], { reserved: true }).catch(ignore);
     } catch (error) {
       this.#rejected('send', from, target.id, error);
+    }
+  }
+
+  /**
+   * Delivers a send the sender's worker already answered ok to the instance that replaced its credited target. A
+   * refusal (full, not running) is reported to inspectors, not to the sender, as for `#sendCredited`.
+   */
+  #sendToReplacement(from: string, target: ActorInstance, message: Uint8Array): void {
+    try {
+      this.#enqueue('send', from, this.#target('send', from, target), 'handle-send', [message]).catch(ignore);
+    } catch {
+      // Reported to inspectors by #target / #enqueue.
     }
   }
 

@@ -11,7 +11,8 @@
  * kernel knows which sends the guest was already told were ok: those are recorded ok, as the guest saw them. A
  * credited send whose target stopped (or failed, or was replaced) before the kernel delivered it is like a message
  * already in the target's mailbox when it stopped: it is not delivered, the sender's chain holds the ok the guest
- * saw, and inspectors hear `message.rejected` (`actor-not-running`), as for any refused message.
+ * saw, and inspectors hear `message.rejected` (`actor-not-running`), as for any refused message. A target restarted
+ * under its id since the grant gets such sends as ordinary ones (see `MessageRouter.sendFromActor`).
  */
 import type { ActorInstance } from '../actor/actorInstance.js';
 
@@ -28,11 +29,15 @@ interface Grant {
 export class SendCredit {
   /** By sender, then by the target id as the sender named it. */
   readonly #grants = new Map<string, Map<string, Grant>>();
-  /** Credit granted by the send being answered, by sender: taken by the sender's listener for the reply. */
-  readonly #fresh = new Map<string, number>();
+  /**
+   * Credit granted by the send being answered, by sender, with the target it is for: taken by the sender's listener
+   * for the reply to that send only (a send made for the actor by other means, e.g. a handler's, leaves none behind).
+   */
+  readonly #fresh = new Map<string, { readonly to: string; readonly left: number }>();
 
   /** The target of a send `from` was promised a place for (the place is taken), else undefined. */
   spend(from: string, to: string): ActorInstance | undefined {
+    this.#fresh.delete(from);
     const grant = this.#grants.get(from)?.get(to);
     if (grant === undefined || grant.left === 0) return undefined;
     grant.left--;
@@ -41,6 +46,7 @@ export class SendCredit {
 
   /** After `target` accepted a blocking send of `from` (named `to`): reserves credit for the sender's next sends. */
   grant(from: string, to: string, target: ActorInstance): void {
+    this.#fresh.delete(from);
     // Half the free room at most: one eager sender leaves room for the others.
     const left = target.reserve(Math.min(CREDIT, Math.floor(target.room / 2)));
     if (left === 0) return;
@@ -52,14 +58,15 @@ export class SendCredit {
     const old = grants.get(to);
     if (old !== undefined) old.target.release(old.left);
     grants.set(to, { target, left });
-    this.#fresh.set(from, left);
+    this.#fresh.set(from, { to, left });
   }
 
-  /** The credit the send just answered earned its sender (told to its worker with the reply), if any. */
-  takeFresh(from: string): number | undefined {
+  /** The credit the send to `to` just answered earned its sender (told to its worker with the reply), if any. */
+  takeFresh(from: string, to: string): number | undefined {
     const fresh = this.#fresh.get(from);
-    if (fresh !== undefined) this.#fresh.delete(from);
-    return fresh;
+    if (fresh === undefined) return undefined;
+    this.#fresh.delete(from);
+    return fresh.to === to ? fresh.left : undefined;
   }
 
   /** The sender's operation ended (or the sender did): its unused places go back to their targets. */
