@@ -15,7 +15,7 @@ import { defaultHandlers } from '@theater/handlers';
 import { measureApi } from './apiBench.js';
 import { bareInstantiate, bareTask } from './bareBaselines.js';
 import { measureVerify } from './chainBench.js';
-import { measureDensity } from './densityBench.js';
+import { measureDensityApart } from './densityProcess.js';
 import { erlangRows, measureErlang } from './erlangBench.js';
 import { httpRows, measureHttp } from './httpBench.js';
 import { requestRoundTrip, restartLatency, sendThroughput } from './messagingBench.js';
@@ -277,10 +277,9 @@ try {
   if (runs('density')) {
     section(`density: ${DENSITY} idle small actors, ${LIVE_COUNTERS} counters`);
     const isolation: Isolation = 'shared';
-    // Counters first: RSS freed by stopping 10k small actors is not all returned at once, so a measurement after it
-    // read as negative.
-    const counterDensity = await measureDensity(system, counter, { count: LIVE_COUNTERS, isolation });
-    const smallDensity = await measureDensity(system, small, { count: DENSITY, isolation });
+    // Each in a fresh process of its own: see densityProcess.ts.
+    const counterDensity = await measureDensityApart(repoPath('examples', 'counter', 'manifest.toml'), LIVE_COUNTERS);
+    const smallDensity = await measureDensityApart(testActorManifest('small'), DENSITY);
     rows.push(
       benchRow({
         id: 'density-small',
