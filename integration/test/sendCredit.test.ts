@@ -140,4 +140,32 @@ describe.each(PLACEMENTS)('with %s', (_name, placement) => {
     // Without credit now (a new operation): a send to the stopped T is refused to the guest.
     expect(await ask(a, `tell ${t.id} five`)).toMatch(/^error:actor-not-(running|found): /u);
   });
+
+  it('delivers sends credited before their target restarted to the instance running under its id now', async () => {
+    await using system = await testSystem(placement);
+    const a = await messenger(system);
+    const t = await messenger(system);
+    const c = await messenger(system);
+    // A earns credit for T, then blocks in a request C defers; T restarts meanwhile; A's next sends to T are credited.
+    const outcomes = sendAll(a, [
+      [t, 'one'],
+      [`?${c.id}`, 'defer'],
+      [t, 'two'],
+      [t, 'three'],
+    ]);
+    const [requestId] = await waitFor(
+      async () => JSON.parse(await ask(c, 'outstanding')) as string[],
+      (ids) => ids.length === 1,
+    );
+    const restarted = await system.restart(t.id);
+    expect(await ask(c, `respond ${requestId} ok`)).toBe('responded');
+    expect(await outcomes).toEqual(['sent', 'reply:ok', 'sent', 'sent']);
+    const log = await waitFor(
+      () => logOf(restarted),
+      (entries) => entries.includes('send three'),
+    );
+    expect(log.slice(-2)).toEqual(['send two', 'send three']);
+    expect(await recordedSends(system, a)).toEqual(['ok', 'ok', 'ok']);
+    expect(await system.replay(a.id)).toMatchObject({ ok: true });
+  });
 });

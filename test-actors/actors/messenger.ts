@@ -71,9 +71,11 @@ function command(text: string): string | undefined {
         return `sent:${first}`;
       });
     case 'sendall':
+      // `sendall <actor>:<text> ...`: sends in a row, in one operation; `?<actor>:<text>` is a request among them.
       return JSON.stringify(
         [first, ...rest].map((pair) => {
           const [actorId = '', body = ''] = pair.split(':');
+          if (actorId.startsWith('?')) return attempt(() => `reply:${decodeText(request(actorId.slice(1), encodeText(body)))}`);
           return attempt(() => (send(actorId, encodeText(body)), 'sent'));
         }),
       );
