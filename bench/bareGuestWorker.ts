@@ -65,8 +65,8 @@ async function load(dir: string): Promise<(imports: object) => Promise<Exports>>
   // baseline gets the same fix the kernel has, or spawn would be compared with an 8 ms handicap.
   return async (imports) => {
     const wasm = WebAssembly as unknown as { promising?: unknown };
-    const stubbed = wasm.promising === undefined;
-    if (stubbed) wasm.promising = noJspi;
+    const probeRefused = wasm.promising === undefined;
+    if (probeRefused) wasm.promising = noJspi;
     try {
       return await glue.instantiate(
         (file) => modules[file]!,
@@ -74,7 +74,7 @@ async function load(dir: string): Promise<(imports: object) => Promise<Exports>>
         (module: WebAssembly.Module, moduleImports?: WebAssembly.Imports) => new WebAssembly.Instance(module, moduleImports),
       );
     } finally {
-      if (stubbed) delete wasm.promising;
+      if (probeRefused) delete wasm.promising;
     }
   };
 }

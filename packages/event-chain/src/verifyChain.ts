@@ -4,11 +4,11 @@
  * hash, or a checkpoint that is badly signed, untrusted, for another actor, past the end (truncation) or naming
  * a different head.
  */
-import { hash } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import type { StoredCheckpoint } from './chainStore.js';
 import { bytesEqual } from './bytesEqual.js';
+import { sha256Into } from './sha256.js';
 import { createEventFieldsEncoder, type ChainEvent } from './eventFormat.js';
 import { DecodedEvent } from './decodedEvent.js';
 
@@ -174,9 +174,8 @@ export function createChainVerifier(options: VerifyOptions = {}): ChainVerifier 
       const [given, expected] = contrast(parent, previousHash);
       return fail(index, `event ${index} has parent ${given}, expected the hash of event ${index - 1} (${expected})`);
     }
-    // The digest as a 'binary' string (a char per byte) copied into `computed`: no buffer allocated per event.
-    const digest = hash('sha256', encoded, 'binary');
-    for (let i = 0; i < HASH_LENGTH; i++) computed[i] = digest.charCodeAt(i);
+    // Into `computed`: no buffer allocated per event.
+    sha256Into(encoded, computed);
     if (!hashEqual(computed, event.hash)) {
       const [recorded, actual] = contrast(event.hash, computed);
       return fail(index, `event ${index} does not match its hash: recorded ${recorded}, computed ${actual} from its contents`);

@@ -110,7 +110,8 @@ export async function instantiateResident(spec, hostCall) {
  * `try { WebAssembly.promising(f) } catch { f }`; without JSPI (this Node) each try throws "not a function", and V8
  * builds that message by re-parsing the calling function: the glue's whole instantiate generator, every time. That
  * made a small component's instantiation ~8 ms instead of ~0.2 (a componentize-js one's 34 ms instead of 10). The
- * stub takes the same fallback; it exists only during the synchronous call, so nothing else in this worker sees it.
+ * throwing function sends the glue down the same fallback at once; it is in place only during the synchronous call,
+ * so nothing else in this worker sees it.
  * @template T @param {() => T} instantiate @returns {T}
  */
 function withoutJspi(instantiate) {
