@@ -3,7 +3,14 @@
  * it requires), and `message-server-host`, the actor's own sends, requests, deferred replies and channels, routed
  * by the kernel. Every refusal comes back to the guest as `err(<code>: <message>)`.
  */
-import { HostCallError, isKernelError, optionlessHandler, type HandlerDefinition, type HostInterfaces } from '@theater/kernel';
+import {
+  forwardsReply,
+  HostCallError,
+  isKernelError,
+  optionlessHandler,
+  type HandlerDefinition,
+  type HostInterfaces,
+} from '@theater/kernel';
 
 type MessageServerHost = Pick<HostInterfaces, 'theater:simple/message-server-host'>;
 
@@ -33,7 +40,8 @@ export const messageServerHandler: HandlerDefinition<MessageServerHandlerConfig>
     return {
       'theater:simple/message-server-host': {
         send: (actorId, msg) => guard(() => messaging.send(actorId, msg.slice())),
-        request: (actorId, msg) => guardAsync(() => messaging.request(actorId, msg.slice())),
+        // Its result is the target's reply as is: a co-resident target's reply may reach the guest from the worker.
+        request: forwardsReply((actorId: string, msg: Uint8Array) => guardAsync(() => messaging.request(actorId, msg.slice()))),
         openChannel: (actorId, initialMsg) => guardAsync(() => messaging.openChannel(actorId, initialMsg.slice())),
         sendOnChannel: (channelId, msg) => guard(() => messaging.sendOnChannel(channelId, msg.slice())),
         closeChannel: (channelId) => guard(() => messaging.closeChannel(channelId)),

@@ -27,6 +27,7 @@ export {
 } from './handler.js';
 export { HandlerRegistry, type HandlerSource } from './handlerRegistry.js';
 export { REDACTED, redacting, type Redaction } from './redaction.js';
+export { forwardsReply } from './sandbox/directAnswer.js';
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { TestClock } from './testClock.js';
 export {

@@ -5,6 +5,7 @@
  * result. What the sandbox reports is handled by `actorListener.ts`, host calls by `hostDispatch.ts`.
  */
 import type { ChainEvent, ChainStore, ReadRange } from '@theater/event-chain';
+import { systemClock } from '../clock.js';
 import { actorFailEvent, actorStopEvent, type EncodedEvent } from '../chain/chainEvents.js';
 import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
@@ -41,6 +42,8 @@ export class ActorInstance implements Actor {
   #shutdownRequest: { data: ActorState } | undefined;
   #resolveExit!: (exit: ActorExit) => void;
   #stopping: Promise<void> | undefined;
+  /** What the next commits wait for besides the actor's own chain (a co-resident's result it saw early). */
+  #commitAfter: Promise<unknown> | undefined;
 
   constructor(options: ActorInstanceOptions) {
     this.id = options.id;
@@ -54,7 +57,9 @@ export class ActorInstance implements Actor {
     this.#queue = new OperationQueue(`actor ${this.name} (${this.id})`, options.manifest.limits, {
       ready: () => this.#sandbox !== undefined && this.#status === 'running' && this.#shutdownRequest === undefined,
       run: (batch) =>
-        this.#sandbox!.run(batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs }))),
+        this.#sandbox!.run(
+          batch.map((op) => ({ operation: [op.id, op.iface, toJsName(op.fn), op.params], timeoutMs: op.timeoutMs, answers: op.answers })),
+        ),
     });
     this.listener = createActorListener({
       name: this.name,
@@ -70,6 +75,7 @@ export class ActorInstance implements Actor {
       },
       fail: (failure) => this.#fail(failure),
       committed: () => this.#state,
+      commitAfter: () => this.#commitAfter,
       relocated: () => this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
     });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
@@ -103,6 +109,18 @@ export class ActorInstance implements Actor {
   /** Resolves once every event recorded so far is written to `chainStore`. */
   flush(): Promise<void> {
     return this.#recorder.flush();
+  }
+
+  /**
+   * The actor's guest saw another actor's result before it was durable (a direct answer, see
+   * sandbox/directAnswer.ts): its operations' callers hear their results only once `durable` settles too.
+   */
+  commitAfter(durable: Promise<unknown>): void {
+    const after = Promise.all([this.#commitAfter, durable.catch(() => {})]);
+    this.#commitAfter = after;
+    void after.then(() => {
+      if (this.#commitAfter === after) this.#commitAfter = undefined;
+    });
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
@@ -168,7 +186,7 @@ export class ActorInstance implements Actor {
       throw new KernelError('export-missing', `actor ${this.name} (${this.id}) does not export ${iface}#${fn}`);
     }
     return this.#queue.enqueue(
-      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput },
+      { iface, fn, params, limit: options.limit ?? 'call_timeout_ms', onOutput: options.onOutput, answers: options.answers },
       options.outsideBound === true ? 'outside' : options.reserved === true ? 'reserved' : 'bounded',
     );
   }
@@ -215,7 +233,9 @@ export class ActorInstance implements Actor {
     this.#failure = failure;
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
     this.#queue.rejectAll(error);
-    void this.#sandbox?.terminate();
+    // A result the worker already gave a co-resident requester is awaited: it goes in the chain before the failure.
+    const kept = this.#queue.kept(error, this.#options.clock ?? systemClock);
+    void kept.then(() => this.#sandbox?.terminate());
     this.#options.inspector({
       type: 'actor.failed',
       actorId: this.id,
@@ -224,8 +244,8 @@ export class ActorInstance implements Actor {
       message: failure.message,
     });
     // The exit is reported once the failure is in the chain and the head is signed, or the chain has failed.
-    void this.#recorder
-      .end(actorFailEvent.encode(failure))
+    void kept
+      .then(() => this.#recorder.end(actorFailEvent.encode(failure)))
       .catch(() => {})
       .then(() => this.#resolveExit({ status: 'failed', failure }));
   }
@@ -245,6 +265,7 @@ export class ActorInstance implements Actor {
     }
     if ((this.#status as ActorStatus) === 'failed') return void (await this.exited);
     this.#queue.rejectAll(refused);
+    await this.#queue.kept(refused, this.#options.clock ?? systemClock);
     await this.#sandbox?.terminate();
     this.#status = 'stopped';
     try {

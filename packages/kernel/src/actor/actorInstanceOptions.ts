@@ -1,8 +1,10 @@
 /** What an actor instance is made with: everything it needs from its system, and how an operation is enqueued. */
 import type { ActorChain } from '../chain/actorChain.js';
+import type { Clock } from '../clock.js';
 import type { Inspector } from '../inspection.js';
 import type { Manifest } from '../manifest/index.js';
 import type { MessageRouter } from '../messaging/messageRouter.js';
+import type { DirectAnswer } from '../sandbox/directAnswer.js';
 import type { DeadlineLimit } from './operationQueue.js';
 
 /** Everything an actor needs from its system. */
@@ -15,6 +17,8 @@ export interface ActorInstanceOptions {
   readonly chain: ActorChain;
   readonly inspector: Inspector;
   readonly now: () => number;
+  /** Sleeps on it while an ending actor waits for results it owes (default: the system clock). */
+  readonly clock?: Clock;
   /** The export functions the component has, as `interface#wit-name`. */
   readonly exports: ReadonlySet<string>;
   /** Routes requests (with deferred replies) to actors. */
@@ -30,4 +34,6 @@ export type EnqueueOptions = {
   readonly outsideBound?: boolean;
   /** Takes a mailbox place reserved earlier with `reserve` (a sender's credit, see messaging/sendCredit.ts). */
   readonly reserved?: boolean;
+  /** The operation answers a co-resident's request, which the worker may answer directly (see sandbox/directAnswer.ts). */
+  readonly answers?: DirectAnswer | undefined;
 };

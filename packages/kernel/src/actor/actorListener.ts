@@ -29,6 +29,8 @@ export interface ListenedActor {
   fail(failure: ActorFailure): void;
   /** The state of the last operation reported done. */
   committed(): ActorState;
+  /** What commits wait for besides the actor's own chain, if anything (see `ActorInstance.commitAfter`). */
+  commitAfter(): Promise<unknown> | undefined;
   /** The actor's sandbox moved to a fresh worker. */
   relocated(): void;
 }
@@ -54,7 +56,8 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
       recorder.recordResult(op, startedAt, state, output);
       op.onOutput?.(output);
       // The caller hears the result only once its events are durable; flushes resolve in recording order.
-      recorder.flush().then(
+      const after = actor.commitAfter();
+      (after === undefined ? recorder.flush() : Promise.all([recorder.flush(), after])).then(
         () => op.resolve(output),
         (error: unknown) => {
           op.reject(chainWriteFailed(actor.name, actor.id, error));

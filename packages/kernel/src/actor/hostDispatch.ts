@@ -8,6 +8,7 @@ import { toJsName } from '../component/interfaceDeclarations.js';
 import type { HostReply } from '../sandbox/protocol.js';
 import { hostCallEvent, type EncodedEvent } from '../chain/chainEvents.js';
 import { redactedHostCall, redactionOf } from '../redaction.js';
+import { callImplementation } from '../sandbox/directAnswer.js';
 
 const NOTHING_WITHHELD: readonly string[] = [];
 
@@ -66,13 +67,17 @@ export function dispatchHostCall(
     );
     return { ok: false, error: message, fatal: false };
   };
+  // An async call is recorded once: when it settles, or before, when the worker gave the guest its reply
+  // (sandbox/directAnswer.ts), whichever comes first.
+  let settled: HostReply | undefined;
+  const settleOnce = (outcome: { value: unknown } | { error: unknown }): HostReply => (settled ??= settle(outcome));
   try {
-    const value = implementation(...args);
+    const value = callImplementation(implementation, args, (reply) => void settleOnce({ value: reply }));
     // Synchronous host functions are recorded at once, keeping the chain in the order the guest acted.
     if (!(value instanceof Promise)) return settle({ value });
     return value.then(
-      (resolved: unknown) => settle({ value: resolved }),
-      (error: unknown) => settle({ error }),
+      (resolved: unknown) => settleOnce({ value: resolved }),
+      (error: unknown) => settleOnce({ error }),
     );
   } catch (error) {
     return settle({ error });

@@ -4,8 +4,10 @@
  * one to the other. Handing work ahead never widens the mailbox: an operation in the window counts as waiting until
  * the one before it has its result.
  */
+import type { Clock, TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
+import type { DirectAnswer } from '../sandbox/directAnswer.js';
 import { Mailbox } from './mailbox.js';
 
 /** How many operations may be handed to the worker ahead of their results. */
@@ -26,6 +28,8 @@ export interface Operation {
   readonly reject: (error: unknown) => void;
   /** Told the output the moment the guest returns it, before it is durable (see `ActorInstance.enqueue`). */
   readonly onOutput: ((output: unknown) => void) | undefined;
+  /** A co-resident's request this operation answers, which the worker may answer directly (see directAnswer.ts). */
+  readonly answers: DirectAnswer | undefined;
   callRecorded: boolean;
   /** Set when the operation was aborted after it had started: its pending host calls record nothing more. */
   aborted: boolean;
@@ -38,7 +42,7 @@ export interface Operation {
 export type MailboxPlace = 'bounded' | 'outside' | 'reserved';
 
 /** What an operation is made from (its deadline comes from `limit`). */
-export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput'>;
+export type OperationRequest = Pick<Operation, 'iface' | 'fn' | 'params' | 'limit' | 'onOutput' | 'answers'>;
 
 /** Where the queue hands operations to. */
 export interface OperationRunner {
@@ -97,6 +101,7 @@ export class OperationQueue {
         resolve,
         reject,
         onOutput: request.onOutput,
+        answers: request.answers,
         callRecorded: false,
         aborted: false,
       };
@@ -162,11 +167,35 @@ export class OperationQueue {
     for (const op of this.#mailbox.drain()) op.reject(error);
   }
 
-  /** Refuses the operations the worker holds (it halted, or the actor ended). */
+  /**
+   * Refuses the operations the worker holds (it halted, or the actor ended), except one whose reply the worker has
+   * already given a co-resident requester (see sandbox/directAnswer.ts): its result is on its way, and `kept` waits
+   * for it, so the chain holds what the requester saw.
+   */
   rejectInFlight(error: KernelError): void {
+    for (const op of [...this.#inFlight.values()]) {
+      if (op.answers !== undefined && !op.answers.thread.claim(op.answers)) continue;
+      op.reject(error);
+      this.#inFlight.delete(op.id);
+    }
+    this.#notifyProgress();
+  }
+
+  /**
+   * Resolves once the operations `rejectInFlight` kept have their results, or their deadlines have passed (they are
+   * refused then); at once when it kept none.
+   */
+  async kept(error: KernelError, clock: Clock): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: TimerHandle | undefined;
+    const waited = Math.max(...[...this.#inFlight.values()].map((op) => op.timeoutMs));
+    const deadline = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, waited, { unref: true })));
+    let passed = false;
+    void deadline.then(() => (passed = true));
+    while (this.#inFlight.size > 0 && !passed) await Promise.race([this.progress(), deadline]);
+    clock.clearTimeout(timer);
     for (const op of this.#inFlight.values()) op.reject(error);
     this.#inFlight.clear();
-    this.#notifyProgress();
   }
 
   /** Refuses everything: the operations the worker holds, then those in the mailbox. */

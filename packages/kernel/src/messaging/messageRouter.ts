@@ -11,6 +11,7 @@ import type { ActorInstance } from '../actor/actorInstance.js';
 import type { Inspector, MessageKind, MessageRejection } from '../inspection.js';
 import type { MessageGrantCheck } from './messageGrant.js';
 import { SendCredit } from './sendCredit.js';
+import { takeDirectSite, type DirectAnswer } from '../sandbox/directAnswer.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KernelError } from '../kernelError.js';
 
@@ -47,7 +48,11 @@ interface PendingRequest {
   readonly from: string | undefined;
   /** True once the owner returned no reply and must answer with respond-to-request. */
   deferred: boolean;
-  readonly settle: (outcome: { reply: Uint8Array } | { error: KernelError }) => void;
+  /**
+   * Settles the request. Once the requester's worker gave it the target's reply directly (sandbox/directAnswer.ts),
+   * an error no longer can, unless `force`d (the requester ended).
+   */
+  readonly settle: (outcome: { reply: Uint8Array } | { error: KernelError }, force?: boolean) => void;
 }
 
 interface Channel {
@@ -118,6 +123,8 @@ export class MessageRouter {
    * when the target cancels it, or at once for a request cycle.
    */
   request(from: string | undefined, to: MessageTarget, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    // Taken first: a marked host function's request made now may be answered by a co-resident directly.
+    const site = from === undefined ? undefined : takeDirectSite();
     const target = this.#target('request', from, to);
     const targetId = target.id;
     if (from !== undefined) this.#assertNoCycle(from, targetId, 'request');
@@ -126,8 +133,40 @@ export class MessageRouter {
       const timer = this.#clock.setTimeout(() => {
         settle({ error: new KernelError('request-timeout', `actor ${targetId} did not answer the request within ${timeoutMs} ms`) });
       }, timeoutMs);
-      const settle = (outcome: { reply: Uint8Array } | { error: KernelError }): void => {
+      /** An error that came after the worker had answered: it settles the request only if that answer is lost. */
+      let overtaken: KernelError | undefined;
+      const direct: DirectAnswer | undefined =
+        site === undefined
+          ? undefined
+          : {
+              thread: site.thread,
+              call: site.call,
+              cell: -1,
+              taken: false,
+              answered: (reply) => {
+                site.record(reply);
+                // The requester's commit must not get ahead of its target's: it waits until the target's events
+                // (the result that made the reply) are durable.
+                if (from !== undefined) this.#find(from)?.commitAfter(target.flush());
+                settle({ reply });
+              },
+              lost: () => {
+                if (direct?.taken !== true) return;
+                const error =
+                  overtaken ?? new KernelError('actor-not-running', `the worker of actor ${from} died while it waited for a reply`);
+                settle({ error }, true);
+              },
+            };
+      const settle = (outcome: { reply: Uint8Array } | { error: KernelError }, force = false): void => {
         if (this.#pending.get(id) !== request) return;
+        if (direct !== undefined) {
+          if (force || direct.thread.claim(direct)) direct.thread.release(direct);
+          else if ('error' in outcome) {
+            // The worker gave the requester the target's reply: that is its outcome (its report records it).
+            overtaken = outcome.error;
+            return;
+          }
+        }
         this.#pending.delete(id);
         this.#clock.clearTimeout(timer);
         if (from !== undefined) this.#blockedOn.delete(from);
@@ -145,6 +184,7 @@ export class MessageRouter {
           onOutput: (output) => {
             if (replyOf(output) === undefined) request.deferred = true;
           },
+          answers: direct,
         });
       } catch (error) {
         settle({ error: asKernelError(error) });
@@ -239,7 +279,7 @@ export class MessageRouter {
       if (request.owner === actorId) {
         request.settle({ error: new KernelError('actor-not-running', `actor ${actorId} ${why} before answering the request`) });
       } else if (request.from === actorId) {
-        request.settle({ error: new KernelError('actor-not-running', `the requesting actor ${actorId} ${why}`) });
+        request.settle({ error: new KernelError('actor-not-running', `the requesting actor ${actorId} ${why}`) }, true);
       }
     }
     this.#blockedOn.delete(actorId);
@@ -268,7 +308,7 @@ export class MessageRouter {
     target: ActorInstance,
     fn: string,
     params: readonly unknown[],
-    options?: { readonly onOutput: (output: unknown) => void },
+    options?: { readonly onOutput: (output: unknown) => void; readonly answers: DirectAnswer | undefined },
   ): Promise<unknown> {
     try {
       return target.enqueue(MESSAGES, fn, params, options);

@@ -5,6 +5,7 @@ import type { FROM_WORKER, INBOX, REPORT, TO_WORKER } from './workerProtocol.js'
 
 // The values both threads use live in workerProtocol.js, which the untranspiled worker imports as is.
 export {
+  answerCell,
   CONTROL,
   CREDITED_SEND,
   FROM_WORKER,
@@ -14,11 +15,15 @@ export {
   REPORT,
   replyTo,
   SandboxProtocolError,
+  SHUTDOWN,
   TO_WORKER,
 } from './workerProtocol.js';
 
-/** One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params. */
-export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[]];
+/**
+ * One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params, and the
+ * answer cell of the co-resident request it answers, if one was offered (see directAnswer.ts).
+ */
+export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[], cell?: number];
 
 /** What a worker needs to instantiate a component (before any actor is attached to it). */
 export interface InstanceSpec {
@@ -96,7 +101,12 @@ export type WorkerReport =
   | readonly [tag: typeof REPORT.done, op: number, startedAt: number, state: Uint8Array | undefined, output: unknown]
   | readonly [tag: typeof REPORT.failed, op: number, startedAt: number, failure: GuestFailure]
   /** The worker saw `halt` and runs nothing more. */
-  | readonly [tag: typeof REPORT.halted];
+  | readonly [tag: typeof REPORT.halted]
+  /**
+   * The worker gave blocking call number `call` of operation `op` the reply of a co-resident's request, from answer
+   * cell `cell` (see directAnswer.ts): the kernel answers that call with it and sends no reply of its own.
+   */
+  | readonly [tag: typeof REPORT.answered, op: number, call: number, cell: number, reply: Uint8Array];
 
 /** The imported functions as `[interface, wit-name]`, in the order both threads number them. */
 export function importTable(imports: InstanceSpec['imports']): (readonly [iface: string, fn: string])[] {

@@ -6,7 +6,7 @@
  * and compiled code, so they start warm.
  */
 import { pathToFileURL } from 'node:url';
-import { CREDITED_SEND, SandboxProtocolError } from './workerProtocol.js';
+import { CREDITED_SEND, SandboxProtocolError, SHUTDOWN } from './workerProtocol.js';
 
 /**
  * A guest that traps while one of its memories is within this fraction of the cap most likely failed to allocate
@@ -32,6 +32,7 @@ export class HostFailure extends Error {}
  * @property {boolean} busy True while its operation is on the stack (nothing else of it may run).
  * @property {boolean} ready True while it sits in the ready queue.
  * @property {boolean} halted The kernel is stopping it: nothing more starts.
+ * @property {boolean} stopping It asked to stop (SHUTDOWN): nothing more starts after its running operation.
  * @property {boolean} ended It failed or was dropped: nothing more runs, and nothing more is reported.
  * @property {boolean} attached False until loaded for an actor: host calls made while instantiating fail.
  * @property {Map<string, number> | undefined} credits Send credit by target, for the running operation (residentCredit.js).
@@ -62,6 +63,7 @@ export async function instantiateResident(spec, hostCall) {
     busy: false,
     ready: false,
     halted: false,
+    stopping: false,
     ended: false,
     attached: false,
     credits: undefined,
@@ -80,7 +82,11 @@ export async function instantiateResident(spec, hostCall) {
       // 2: a send, answered from credit when the resident holds some for its target.
       const credited = iface === CREDITED_SEND.iface && witName === CREDITED_SEND.fn;
       const isOneWay = oneWay.has(`${iface}#${witName}`) ? 1 : credited ? 2 : 0;
-      imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => hostCall(resident, fn, isOneWay, args, returnsResult);
+      const stops = iface === SHUTDOWN.iface && witName === SHUTDOWN.fn;
+      imports[iface][jsName] = (/** @type {unknown[]} */ ...args) => {
+        if (stops) resident.stopping = true;
+        return hostCall(resident, fn, isOneWay, args, returnsResult);
+      };
     }
   }
   const glue = await import(pathToFileURL(spec.gluePath).href);

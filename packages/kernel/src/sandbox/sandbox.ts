@@ -5,6 +5,7 @@
  * state: operations that had not started are handed over again, the one that had started is the listener's to end.
  */
 import { systemClock, type Clock } from '../clock.js';
+import { atHostCall, type DirectAnswer } from './directAnswer.js';
 import {
   type GuestFailure,
   type HostReply,
@@ -59,7 +60,8 @@ export interface SandboxHome {
   readonly replace: (dead: SchedulerThread) => Promise<SchedulerThread>;
 }
 
-type Handed = { readonly operation: OperationMessage; readonly timeoutMs: number };
+/** An operation to hand over; `answers` when it is a request a co-resident may be answered from directly. */
+type Handed = { readonly operation: OperationMessage; readonly timeoutMs: number; readonly answers?: DirectAnswer | undefined };
 
 /** One actor's sandbox. */
 export class Sandbox {
@@ -77,6 +79,8 @@ export class Sandbox {
   #moving: Handed[] | undefined;
   #halted = false;
   #dead = false;
+  /** Blocking calls of this actor the worker answered directly (see directAnswer.ts): the kernel posts no reply. */
+  readonly #answeredHere = new Set<number>();
   #onLoaded: ((outcome: Parameters<Resident['loaded']>[0]) => void) | undefined;
 
   private constructor(home: SandboxHome, spec: InstanceSpec, listener: SandboxListener, clock: Clock) {
@@ -126,8 +130,19 @@ export class Sandbox {
       this.#moving.push(...ops);
       return;
     }
-    // Throws (and queues nothing) when the params cannot be cloned to the worker.
-    this.#thread.post([INBOX.run, this.#slot, ops.map(({ operation }) => operation)]);
+    const thread = this.#thread;
+    const operations = ops.map(({ operation, answers }) =>
+      answers?.thread === thread && thread.offer(answers)
+        ? ([operation[0], operation[1], operation[2], operation[3], answers.cell] satisfies OperationMessage)
+        : operation,
+    );
+    try {
+      // Throws (and queues nothing) when the params cannot be cloned to the worker.
+      thread.post([INBOX.run, this.#slot, operations]);
+    } catch (error) {
+      for (const { answers } of ops) if (answers !== undefined) thread.claim(answers);
+      throw error;
+    }
     for (const handed of ops) {
       this.#handed.set(handed.operation[0], handed);
       this.#thread.expect(this.#slot, handed.operation[0], handed.timeoutMs);
@@ -184,7 +199,10 @@ export class Sandbox {
       case REPORT.hostCall: {
         const [, op, startedAt, index, args, oneWay, call] = report;
         const [iface, fn] = this.#imports[index] ?? ['(unknown)', `#${index}`];
-        const reply = this.#listener.hostCall(op, startedAt, iface, fn, args);
+        const reply =
+          oneWay === 0
+            ? atHostCall(thread, call, () => this.#listener.hostCall(op, startedAt, iface, fn, args))
+            : this.#listener.hostCall(op, startedAt, iface, fn, args);
         if (oneWay === 0) {
           // A synchronous host function is answered at once: the guest is blocked until it is.
           if (reply instanceof Promise) void this.#answer(thread, iface, fn, call, reply);
@@ -205,6 +223,13 @@ export class Sandbox {
         thread.detach(this.#slot);
         this.#listener.halted();
         break;
+      case REPORT.answered: {
+        // Recorded now, before the reports of what the guest did next.
+        const [, , call, cell, reply] = report;
+        this.#answeredHere.add(call);
+        thread.answered(cell, call, reply);
+        break;
+      }
     }
   }
 
@@ -220,6 +245,8 @@ export class Sandbox {
 
   /** Posts the reply to blocking host call number `call`; a reply for a worker the sandbox has left is dropped. */
   #send(thread: SchedulerThread, iface: string, fn: string, call: number, reply: HostReply): void {
+    // The worker gave the guest this call's answer already: the kernel's, now recorded, is the same reply.
+    if (this.#answeredHere.delete(call)) return;
     // A shared worker goes on without a dropped resident's call: a late reply there would answer nobody.
     if (this.#dead || thread !== this.#thread || thread.dead) return;
     try {
@@ -250,6 +277,8 @@ export class Sandbox {
   async #relocate(dead: SchedulerThread, cause: SandboxFailure): Promise<void> {
     const unfinished = [...this.#handed.values()];
     this.#handed.clear();
+    // Call numbers are the dead worker's: the new one numbers its calls afresh.
+    this.#answeredHere.clear();
     this.#moving = [];
     const { state, retry } = this.#listener.relocating(
       unfinished.map(({ operation }) => operation[0]),

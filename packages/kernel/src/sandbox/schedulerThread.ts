@@ -6,7 +6,9 @@
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import type { DirectAnswer } from './directAnswer.js';
 import {
+  answerCell,
   CONTROL,
   FROM_WORKER,
   type FromWorker,
@@ -49,6 +51,8 @@ export class SchedulerThread {
   readonly #preparing = new Map<string, (() => void)[]>();
   /** Settle as those finish: `warm()` waits for them. */
   readonly #prepared = new Set<Promise<void>>();
+  /** Requests offered an answer cell (see directAnswer.ts), by cell. */
+  readonly #cells = new Map<number, DirectAnswer>();
   readonly #clock: Clock;
   #nextSlot = 0;
   #watchdog: TimerHandle | undefined;
@@ -142,6 +146,64 @@ export class SchedulerThread {
     Atomics.notify(this.#flags, CONTROL.signal);
   }
 
+  /**
+   * Offers `request` an answer cell, so the worker may give the target's reply to the requester directly (see
+   * directAnswer.ts); false when none is free (the reply then goes through the kernel, as any other).
+   */
+  offer(request: DirectAnswer): boolean {
+    if (this.#dead || this.dedicated || request.cell >= 0 || request.taken) return false;
+    for (let cell = 0; cell < CONTROL.cells; cell++) {
+      if (this.#cells.has(cell)) continue;
+      this.#cells.set(cell, request);
+      request.cell = cell;
+      Atomics.store(this.#flags, answerCell(cell), request.call);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes back the cell offered to `request`, if the worker has not taken it: true when the kernel may answer the
+   * request itself (nothing was offered, or the offer is withdrawn), false when the worker gave the requester the
+   * target's reply (its `answered` report follows).
+   */
+  claim(request: DirectAnswer): boolean {
+    if (request.taken) return false;
+    if (request.cell < 0 || this.#dead) return true;
+    const index = answerCell(request.cell);
+    if (Atomics.compareExchange(this.#flags, index, request.call, 0) !== request.call) {
+      request.taken = true;
+      return false;
+    }
+    this.#cells.delete(request.cell);
+    request.cell = -1;
+    return true;
+  }
+
+  /**
+   * Frees the cell of a request settled for good (its requester ended): a worker that has not taken it no longer
+   * can, and one that has is not heard.
+   */
+  release(request: DirectAnswer): void {
+    if (request.cell < 0) return;
+    if (this.#cells.get(request.cell) === request) {
+      this.#cells.delete(request.cell);
+      if (!this.#dead) Atomics.store(this.#flags, answerCell(request.cell), 0);
+    }
+    request.cell = -1;
+  }
+
+  /** The worker reports it gave the requester holding `cell` the target's reply: the cell is free again. */
+  answered(cell: number, call: number, reply: Uint8Array): void {
+    const request = this.#cells.get(cell);
+    if (request === undefined || request.call !== call) return;
+    this.#cells.delete(cell);
+    Atomics.store(this.#flags, answerCell(cell), 0);
+    request.cell = -1;
+    request.taken = true;
+    request.answered(reply);
+  }
+
   /** Bounds operation `op` of `slot` by `timeoutMs` from when it starts. */
   expect(slot: number, op: number, timeoutMs: number): void {
     const ops = this.#timeouts.get(slot);
@@ -174,6 +236,9 @@ export class SchedulerThread {
       this.#dead = true;
       this.#clearWatchdog();
       this.#residents.clear();
+      const offered = [...this.#cells.values()];
+      this.#cells.clear();
+      for (const request of offered) request.lost();
       for (const waiting of this.#preparing.values()) for (const resolve of waiting) resolve();
       this.#preparing.clear();
       this.#inbox.port1.close();

@@ -11,7 +11,7 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { dropCredit, earnCredit, spendCredit } from './residentCredit.js';
 import { classify, describe, HostFailure, instantiateResident } from './residentInstance.js';
-import { CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, TO_WORKER } from './workerProtocol.js';
+import { answerCell, CONTROL, FROM_WORKER, frameSlot, frameStart, INBOX, REPORT, replyTo, TO_WORKER } from './workerProtocol.js';
 
 /** One-way calls queued beyond this are sent at once, so a guest logging in a loop cannot build a huge batch. */
 const MAX_OUTBOX = 256;
@@ -63,8 +63,9 @@ let lastFlush = 0;
 let depth = 0;
 /** Number of the last blocking host call; the kernel's reply must carry it (see replyTo). */
 let lastCall = 0;
-/** Blocking calls on the stack, and replies that came for one of them while another, nested above, waited. */
-const outstanding = new Set();
+/** Blocking calls on the stack (with the resident waiting in each), and replies that came for one of them while another, nested above, waited. */
+/** @type {Map<number, Resident>} */
+const outstanding = new Map();
 /** @type {Map<number, import('./protocol.js').HostReplyMessage>} */
 const stash = new Map();
 /** Calls of residents dropped while they waited: a reply the kernel had already sent for one is ignored. */
@@ -201,7 +202,7 @@ function receive(message, counted = true) {
   switch (message[0]) {
     case INBOX.run: {
       const resident = residents.get(message[1]);
-      if (resident === undefined || resident.ended || resident.halted) return;
+      if (resident === undefined || resident.ended || resident.halted || resident.stopping) return;
       for (const op of message[2]) resident.queue.push(op);
       if (!resident.ready) {
         resident.ready = true;
@@ -254,7 +255,7 @@ function takeReady() {
     if (resident.busy) continue;
     ready.splice(i, 1);
     resident.ready = false;
-    if (resident.ended || resident.halted || resident.queue.length === 0) return takeReady();
+    if (resident.ended || resident.halted || resident.stopping || resident.queue.length === 0) return takeReady();
     return resident;
   }
   return undefined;
@@ -281,7 +282,7 @@ function runOne(resident) {
     resident.ready = true;
     ready.push(resident);
   }
-  const [id, iface, name, params] = op;
+  const [id, iface, name, params, cell] = op;
   const opStarted = Date.now();
   const frame = depth;
   control[frameSlot(frame)] = resident.slot;
@@ -298,7 +299,10 @@ function runOne(resident) {
     if (typeof fn !== 'function') throw new TypeError(`the component has no export ${iface}#${name}`);
     const result = fn.call(target, resident.state, params);
     resident.state = result[0];
-    if (!resident.ended) report(resident, [REPORT.done, id, opStarted, resident.state, result[1]]);
+    if (!resident.ended) {
+      report(resident, [REPORT.done, id, opStarted, resident.state, result[1]]);
+      if (cell !== undefined) answerDirectly(cell, result[1]);
+    }
   } catch (error) {
     // The resident has failed: nothing of it runs after this operation; the worker and its other residents live on.
     if (!resident.ended) report(resident, [REPORT.failed, id, opStarted, classify(resident, error)]);
@@ -309,9 +313,28 @@ function runOne(resident) {
     resident.busy = false;
     resident.currentOp = -1;
     dropCredit(resident);
+    if (resident.stopping) resident.queue.length = 0;
   }
   if (resident.halted && !resident.ended) end(resident, true);
   else if (resident.ended) free(resident);
+}
+
+/**
+ * An operation offered answer cell `cell` (see directAnswer.ts) returned `output`: when it holds a reply and the
+ * requester still waits, the requester gets the reply now, unless the kernel claimed the cell first. The answer is
+ * reported after the operation's result, and sent at once: the kernel records it once the result is durable.
+ * @param {number} cell @param {unknown} output
+ */
+function answerDirectly(cell, output) {
+  const index = answerCell(cell);
+  const call = Atomics.load(control, index);
+  const requester = call > 0 ? outstanding.get(call) : undefined;
+  const reply = Array.isArray(output) ? output[0] : undefined;
+  if (requester === undefined || requester.ended || !(reply instanceof Uint8Array)) return;
+  if (Atomics.compareExchange(control, index, call, -call) !== call) return;
+  stash.set(call, { ok: true, value: reply, call });
+  report(requester, [REPORT.answered, requester.currentOp, call, cell, reply]);
+  flush();
 }
 
 /**
@@ -364,7 +387,7 @@ function hostCall(resident, fn, isOneWay, args, returnsResult) {
   const call = ++lastCall;
   report(resident, [REPORT.hostCall, resident.currentOp, resident.startedAt, fn, args, 0, call]);
   flush();
-  outstanding.add(call);
+  outstanding.set(call, resident);
   let reply;
   try {
     reply = awaitReply(resident, call);

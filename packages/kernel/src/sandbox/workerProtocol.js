@@ -30,8 +30,14 @@ export const FROM_WORKER = /** @type {const} */ ({
  */
 export const CREDITED_SEND = /** @type {const} */ ({ iface: 'theater:simple/message-server-host', fn: 'send' });
 
+/**
+ * The host function by which a guest asks to stop once its running operation has committed: the worker starts
+ * nothing more of it (operations handed over behind that one never run; the kernel refuses them).
+ */
+export const SHUTDOWN = /** @type {const} */ ({ iface: 'theater:simple/runtime', fn: 'shutdown' });
+
 /** Tags of the reports a batch carries (`WorkerReport` in protocol.ts). */
-export const REPORT = /** @type {const} */ ({ hostCall: 0, done: 1, failed: 2, halted: 3 });
+export const REPORT = /** @type {const} */ ({ hostCall: 0, done: 1, failed: 2, halted: 3, answered: 4 });
 
 /**
  * Layout of a scheduler worker's shared control block: Int32 slots, then its stack of running operations (innermost
@@ -50,9 +56,21 @@ export const CONTROL = /** @type {const} */ ({
    * operations above it, up to this depth (beyond it, they wait for the stack to unwind).
    */
   maxDepth: 8,
+  /** Byte offset of the answer cells (see directAnswer.ts), after the stack: each an Int32. */
+  cellByte: 16 + 8 * 16,
+  /** How many requests between co-residents may wait for a direct answer at once. */
+  cells: 32,
   /** Size of the block. */
-  bytes: 16 + 8 * 16,
+  bytes: 16 + 8 * 16 + 32 * 4,
 });
+
+/**
+ * Int32 index of answer cell `i`: 0 when free; the requester's host call number while the kernel offers it; that
+ * number negated once the worker has taken it (and given the requester the target's reply).
+ */
+export function answerCell(/** @type {number} */ i) {
+  return CONTROL.cellByte / 4 + i;
+}
 
 /** Int32 index of the slot of frame `i` (its operation id is at the next index). */
 export function frameSlot(/** @type {number} */ i) {

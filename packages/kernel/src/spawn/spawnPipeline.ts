@@ -135,6 +135,7 @@ export function createSpawnPipeline(source: SpawnSource): SpawnPipeline {
       chain,
       inspector: emit,
       now: () => clock.now(),
+      clock,
       exports: exportedFunctions(component, handlers.interfaces),
       router,
       // Children stop before their parent does.
