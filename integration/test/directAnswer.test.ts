@@ -81,6 +81,28 @@ describe('requests between co-residents of one worker', () => {
     await expectConsistent(system, [a, b]);
   });
 
+  it('give a request that timed out while its target was busy its timeout, and the next one its own reply', async () => {
+    await using system = await testSystem(packed);
+    const a = await system.spawn(withCallTimeout(await manifestOf('messenger'), 1_000));
+    const b = await system.spawn(withCallTimeout(await manifestOf('messenger'), 1_600));
+    const spinner = await system.spawn({ ...withCallTimeout(await manifestOf('spinner'), 1_500), isolation: 'dedicated' });
+    // a's operation starts first and asks b; b is busy above it for ~800 ms (asking the spinner), so a's first
+    // request times out at 500 ms (the kernel claims its answer cell back). b then answers it, late: that reply must
+    // go nowhere, and a's next request gets its own.
+    const both = a.request(text(`sendall ?${b.id}:first ?${b.id}:second`));
+    const busy = b.request(text(`ask ${spinner.id} spin`));
+    const replies = JSON.parse(decode(await both)) as string[];
+    expect(replies[0]).toMatch(/^error:.*request-timeout/);
+    expect(replies[1]).toBe('reply:echo:second');
+    expect(decode(await busy)).toMatch(/^reply:error:|^error:/);
+    const outcomes = await requestsOf(system, a);
+    expect(outcomes.map((outcome) => (outcome.result === undefined ? 'error' : decode(outcome.result as Uint8Array)))).toEqual([
+      'error',
+      'echo:second',
+    ]);
+    await expectConsistent(system, [a, b]);
+  });
+
   it('keep in the chain of a target that stops itself each reply a requester got from it, in every interleaving', async () => {
     await using system = await testSystem(packed);
     const messenger = await manifestOf('messenger');

@@ -75,6 +75,7 @@ export class ActorInstance implements Actor {
       },
       fail: (failure) => this.#fail(failure),
       committed: () => this.#state,
+      stopping: () => this.#shutdownRequest !== undefined || this.#status !== 'running',
       commitAfter: () => this.#commitAfter,
       relocated: () => this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
     });
@@ -112,15 +113,23 @@ export class ActorInstance implements Actor {
   }
 
   /**
-   * The actor's guest saw another actor's result before it was durable (a direct answer, see
-   * sandbox/directAnswer.ts): its operations' callers hear their results only once `durable` settles too.
+   * The actor's guest saw a result of actor `from` before it was durable (a reply): its operations' callers hear their
+   * results only once `durable` resolves too, and not at all if it rejects (the actor then fails: its state holds
+   * what may be lost). Never cleared: each later result waits at least as long, so results stay in order.
    */
-  commitAfter(durable: Promise<unknown>): void {
-    const after = Promise.all([this.#commitAfter, durable.catch(() => {})]);
-    this.#commitAfter = after;
-    void after.then(() => {
-      if (this.#commitAfter === after) this.#commitAfter = undefined;
+  commitAfter(from: string, durable: Promise<unknown>): void {
+    const seen = durable.catch((error: unknown) => {
+      throw new Error(`a reply of actor ${from} could not be made durable: ${messageOf(error)}`);
     });
+    const after = this.#commitAfter === undefined ? seen : Promise.all([this.#commitAfter, seen]);
+    // Heard by the next result; until then (or if none comes) a rejection is not an unhandled one.
+    after.catch(() => {});
+    this.#commitAfter = after;
+  }
+
+  /** Resolves once this actor's events, and the results of others they depend on, are durable. */
+  durable(): Promise<unknown> {
+    return this.#commitAfter === undefined ? this.flush() : Promise.all([this.flush(), this.#commitAfter]);
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */
@@ -234,6 +243,8 @@ export class ActorInstance implements Actor {
     const error = new KernelError('actor-failed', `actor ${this.name} (${this.id}) failed (${failure.reason}): ${failure.message}`);
     this.#queue.rejectAll(error);
     // A result the worker already gave a co-resident requester is awaited: it goes in the chain before the failure.
+    // The worker starts nothing more meanwhile.
+    if (this.#queue.inFlight > 0) this.#sandbox?.halt();
     const kept = this.#queue.kept(error, this.#options.clock ?? systemClock);
     void kept.then(() => this.#sandbox?.terminate());
     this.#options.inspector({

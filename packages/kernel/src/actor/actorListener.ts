@@ -31,6 +31,8 @@ export interface ListenedActor {
   committed(): ActorState;
   /** What commits wait for besides the actor's own chain, if anything (see `ActorInstance.commitAfter`). */
   commitAfter(): Promise<unknown> | undefined;
+  /** True once the actor asked to stop, or is stopping or ended: nothing handed over runs any more. */
+  stopping(): boolean;
   /** The actor's sandbox moved to a fresh worker. */
   relocated(): void;
 }
@@ -84,7 +86,8 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
         // dead worker, so running it again from the committed state is invisible. One that had made a host call
         // cannot be run again (the call's effects happened): it ends, recorded, and its caller hears why.
         if (!op.callRecorded) {
-          retry.push(opId);
+          // Nothing handed over after a stop was asked for runs (it is refused as the actor stops).
+          if (!actor.stopping()) retry.push(opId);
           continue;
         }
         op.aborted = true;

@@ -174,7 +174,7 @@ export class OperationQueue {
    */
   rejectInFlight(error: KernelError): void {
     for (const op of [...this.#inFlight.values()]) {
-      if (op.answers !== undefined && !op.answers.thread.claim(op.answers)) continue;
+      if (op.answers !== undefined && !op.answers.thread.dead && !op.answers.thread.claim(op.answers)) continue;
       op.reject(error);
       this.#inFlight.delete(op.id);
     }

@@ -136,18 +136,17 @@ export class MessageRouter {
       /** An error that came after the worker had answered: it settles the request only if that answer is lost. */
       let overtaken: KernelError | undefined;
       const direct: DirectAnswer | undefined =
-        site === undefined
+        site === undefined || from === undefined
           ? undefined
           : {
               thread: site.thread,
               call: site.call,
               cell: -1,
               taken: false,
+              closed: false,
               answered: (reply) => {
                 site.record(reply);
-                // The requester's commit must not get ahead of its target's: it waits until the target's events
-                // (the result that made the reply) are durable.
-                if (from !== undefined) this.#find(from)?.commitAfter(target.flush());
+                this.#heard(from, target);
                 settle({ reply });
               },
               lost: () => {
@@ -160,12 +159,13 @@ export class MessageRouter {
       const settle = (outcome: { reply: Uint8Array } | { error: KernelError }, force = false): void => {
         if (this.#pending.get(id) !== request) return;
         if (direct !== undefined) {
-          if (force || direct.thread.claim(direct)) direct.thread.release(direct);
-          else if ('error' in outcome) {
+          if (force) direct.thread.release(direct);
+          else if (!direct.thread.claim(direct) && 'error' in outcome) {
             // The worker gave the requester the target's reply: that is its outcome (its report records it).
             overtaken = outcome.error;
             return;
           }
+          direct.closed = true;
         }
         this.#pending.delete(id);
         this.#clock.clearTimeout(timer);
@@ -182,7 +182,14 @@ export class MessageRouter {
         // Marked deferred as soon as the guest returns no reply: its very next operation may answer it.
         answered = this.#enqueue('request', from, target, 'handle-request', [id, message], {
           onOutput: (output) => {
-            if (replyOf(output) === undefined) request.deferred = true;
+            const reply = replyOf(output);
+            if (reply === undefined) request.deferred = true;
+            else if (from !== undefined) {
+              // An actor hears the reply once the target's result is recorded, before it is durable; its own
+              // results wait for that (a caller outside the system hears only what is durable).
+              this.#heard(from, target);
+              settle({ reply });
+            }
           },
           answers: direct,
         });
@@ -198,6 +205,14 @@ export class MessageRouter {
         (error: unknown) => settle({ error: asKernelError(error) }),
       );
     });
+  }
+
+  /**
+   * Actor `from` has a reply of `target` that may not be durable yet: its results are acknowledged only once the
+   * target's events, and what they depend on in turn, are.
+   */
+  #heard(from: string, target: ActorInstance): void {
+    this.#find(from)?.commitAfter(target.id, target.durable());
   }
 
   /** Ids of the requests `owner` deferred and has not answered. */

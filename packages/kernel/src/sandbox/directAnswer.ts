@@ -5,7 +5,8 @@
  * cell in the worker's control block holding A's host call number; the worker takes it (compare-exchange to the
  * negated number) when B returns a reply, and reports the answer in A's reports. Whoever claims the cell first
  * decides A's reply: the kernel claims it before giving A anything else (a timeout, B's failure), and once the worker
- * has taken it the kernel gives A the reply the worker gave, recorded in A's chain once B's events are durable.
+ * has taken it the kernel gives A the reply the worker gave: recorded in A's chain when the worker reports it, while
+ * A's results are acknowledged only once B's events (and what they in turn depend on) are durable.
  *
  * Only a host function whose result is exactly the target's reply may be answered this way: the message-server
  * handler's `request` is marked with `forwardsReply`.
@@ -21,6 +22,8 @@ export interface DirectAnswer {
   cell: number;
   /** Set once the worker has taken the cell: the requester saw the target's reply. */
   taken: boolean;
+  /** Set once the request is settled: it is offered no cell any more. */
+  closed: boolean;
   /** The worker gave the requester `reply` (it is reported in the requester's reports). */
   answered(reply: Uint8Array): void;
   /** The requester's thread died with the cell offered or taken. */

@@ -15,15 +15,14 @@ export {
   REPORT,
   replyTo,
   SandboxProtocolError,
-  SHUTDOWN,
   TO_WORKER,
 } from './workerProtocol.js';
 
 /**
- * One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params, and the
- * answer cell of the co-resident request it answers, if one was offered (see directAnswer.ts).
+ * One export call to make: id, export interface (`theater:simple/actor`), JS function name (`init`), params, and, for
+ * a co-resident's request offered an answer cell (see directAnswer.ts), the cell and the requester's call number.
  */
-export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[], cell?: number];
+export type OperationMessage = readonly [id: number, iface: string, fn: string, params: readonly unknown[], cell?: number, call?: number];
 
 /** What a worker needs to instantiate a component (before any actor is attached to it). */
 export interface InstanceSpec {
@@ -103,10 +102,10 @@ export type WorkerReport =
   /** The worker saw `halt` and runs nothing more. */
   | readonly [tag: typeof REPORT.halted]
   /**
-   * The worker gave blocking call number `call` of operation `op` the reply of a co-resident's request, from answer
+   * The worker gave blocking call number `call` the reply of a co-resident's request, from answer
    * cell `cell` (see directAnswer.ts): the kernel answers that call with it and sends no reply of its own.
    */
-  | readonly [tag: typeof REPORT.answered, op: number, call: number, cell: number, reply: Uint8Array];
+  | readonly [tag: typeof REPORT.answered, call: number, cell: number, reply: Uint8Array];
 
 /** The imported functions as `[interface, wit-name]`, in the order both threads number them. */
 export function importTable(imports: InstanceSpec['imports']): (readonly [iface: string, fn: string])[] {

@@ -133,7 +133,7 @@ export class Sandbox {
     const thread = this.#thread;
     const operations = ops.map(({ operation, answers }) =>
       answers?.thread === thread && thread.offer(answers)
-        ? ([operation[0], operation[1], operation[2], operation[3], answers.cell] satisfies OperationMessage)
+        ? ([operation[0], operation[1], operation[2], operation[3], answers.cell, answers.call] satisfies OperationMessage)
         : operation,
     );
     try {
@@ -225,7 +225,7 @@ export class Sandbox {
         break;
       case REPORT.answered: {
         // Recorded now, before the reports of what the guest did next.
-        const [, , call, cell, reply] = report;
+        const [, call, cell, reply] = report;
         this.#answeredHere.add(call);
         thread.answered(cell, call, reply);
         break;
@@ -245,10 +245,10 @@ export class Sandbox {
 
   /** Posts the reply to blocking host call number `call`; a reply for a worker the sandbox has left is dropped. */
   #send(thread: SchedulerThread, iface: string, fn: string, call: number, reply: HostReply): void {
-    // The worker gave the guest this call's answer already: the kernel's, now recorded, is the same reply.
-    if (this.#answeredHere.delete(call)) return;
     // A shared worker goes on without a dropped resident's call: a late reply there would answer nobody.
     if (this.#dead || thread !== this.#thread || thread.dead) return;
+    // The worker gave the guest this call's answer already: the kernel's, now recorded, is the same reply.
+    if (this.#answeredHere.delete(call)) return;
     try {
       thread.post([INBOX.reply, { ...reply, call } satisfies HostReplyMessage]);
     } catch (error) {

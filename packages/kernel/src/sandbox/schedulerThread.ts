@@ -151,7 +151,7 @@ export class SchedulerThread {
    * directAnswer.ts); false when none is free (the reply then goes through the kernel, as any other).
    */
   offer(request: DirectAnswer): boolean {
-    if (this.#dead || this.dedicated || request.cell >= 0 || request.taken) return false;
+    if (this.#dead || this.dedicated || request.cell >= 0 || request.taken || request.closed) return false;
     for (let cell = 0; cell < CONTROL.cells; cell++) {
       if (this.#cells.has(cell)) continue;
       this.#cells.set(cell, request);
@@ -238,7 +238,10 @@ export class SchedulerThread {
       this.#residents.clear();
       const offered = [...this.#cells.values()];
       this.#cells.clear();
-      for (const request of offered) request.lost();
+      for (const request of offered) {
+        request.cell = -1;
+        request.lost();
+      }
       for (const waiting of this.#preparing.values()) for (const resolve of waiting) resolve();
       this.#preparing.clear();
       this.#inbox.port1.close();

@@ -282,7 +282,7 @@ function runOne(resident) {
     resident.ready = true;
     ready.push(resident);
   }
-  const [id, iface, name, params, cell] = op;
+  const [id, iface, name, params, cell, call] = op;
   const opStarted = Date.now();
   const frame = depth;
   control[frameSlot(frame)] = resident.slot;
@@ -301,7 +301,7 @@ function runOne(resident) {
     resident.state = result[0];
     if (!resident.ended) {
       report(resident, [REPORT.done, id, opStarted, resident.state, result[1]]);
-      if (cell !== undefined) answerDirectly(cell, result[1]);
+      if (cell !== undefined && call !== undefined) answerDirectly(cell, call, result[1]);
     }
   } catch (error) {
     // The resident has failed: nothing of it runs after this operation; the worker and its other residents live on.
@@ -320,21 +320,20 @@ function runOne(resident) {
 }
 
 /**
- * An operation offered answer cell `cell` (see directAnswer.ts) returned `output`: when it holds a reply and the
- * requester still waits, the requester gets the reply now, unless the kernel claimed the cell first. The answer is
- * reported after the operation's result, and sent at once: the kernel records it once the result is durable.
- * @param {number} cell @param {unknown} output
+ * An operation offered answer cell `cell` for blocking call `call` (see directAnswer.ts) returned `output`: when it
+ * holds a reply and the call still waits, the requester gets the reply now, unless the kernel claimed the cell
+ * first. Only `call` is compared: a cell freed and offered again holds another call's number. The answer is
+ * reported after the operation's result, in the requester's reports: the kernel records it there.
+ * @param {number} cell @param {number} call @param {unknown} output
  */
-function answerDirectly(cell, output) {
-  const index = answerCell(cell);
-  const call = Atomics.load(control, index);
-  const requester = call > 0 ? outstanding.get(call) : undefined;
+function answerDirectly(cell, call, output) {
+  const requester = outstanding.get(call);
   const reply = Array.isArray(output) ? output[0] : undefined;
   if (requester === undefined || requester.ended || !(reply instanceof Uint8Array)) return;
-  if (Atomics.compareExchange(control, index, call, -call) !== call) return;
+  if (Atomics.compareExchange(control, answerCell(cell), call, -call) !== call) return;
   stash.set(call, { ok: true, value: reply, call });
-  report(requester, [REPORT.answered, requester.currentOp, call, cell, reply]);
-  flush();
+  // Sent with the requester's next blocking call or at the end of its operation: nobody needs it sooner.
+  report(requester, [REPORT.answered, call, cell, reply]);
 }
 
 /**
