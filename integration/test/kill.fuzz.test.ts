@@ -44,14 +44,14 @@ interface Killed {
  * Runs `body` (a module run in a child process with `system` and `home` in scope) and SIGKILLs the child `delayMs`
  * after it has printed the `after`-th mark (`acked <n>` lines by default; `restarting <n>` for restarts).
  */
-async function runAndKill(home: string, body: string, after: number, delayMs: number, mark = 'acked'): Promise<Killed> {
+async function runAndKill(home: string, body: string, after: number, delayMs: number, mark = 'acked', systemOptions = ''): Promise<Killed> {
   const script = join(home, 'child.mts');
   await writeFile(
     script,
     `import { createActorSystem, loadManifest } from ${JSON.stringify(kernel)};
 import { defaultHandlers } from ${JSON.stringify(handlers)};
 const home = process.argv[2];
-const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2 });
+const system = createActorSystem({ handlers: defaultHandlers(), home, poolSize: 2, ${systemOptions} });
 const text = (value) => new TextEncoder().encode(value);
 const decode = (bytes) => new TextDecoder().decode(bytes);
 const ack = (i) => process.stdout.write('acked ' + i + '\\n');
@@ -106,11 +106,17 @@ type Data = Record<string, unknown>;
 const dataOf = (event: ChainEvent): Data => decodeEventData(event.data) as Data;
 const bytesText = (value: unknown): string => (value instanceof Uint8Array ? decode(value) : String(value));
 
-describe('kill -9 during cross-actor requests', () => {
+/** Requester and target in workers of their own, and both in one shared worker (which answers the requests itself). */
+const REQUEST_PLACEMENTS = [
+  ['in workers of their own', ''],
+  ['in one shared worker', "defaultIsolation: 'shared', schedulerWorkers: 1"],
+] as const;
+
+describe.each(REQUEST_PLACEMENTS)('kill -9 during cross-actor requests, actors %s', (placement, systemOptions) => {
   it(
     "never leaves a reply in the requester's chain without the request handled in the target's chain",
     async () => {
-      const trials = fuzzTrials('kill -9 during cross-actor requests', 3, 100);
+      const trials = fuzzTrials(`kill -9 during cross-actor requests, actors ${placement}`, 3, 100);
       for (let trial = 0; trial < trials; trial++) {
         const next = random(fuzzSeed() + trial);
         await using home = await tempDir();
@@ -131,6 +137,8 @@ async function worker() {
 await Promise.all([worker(), worker()]);`,
           2 + Math.floor(next() * 40),
           Math.floor(next() * 40),
+          'acked',
+          systemOptions,
         );
         const chains = await readChains(home.path);
         const requester = chains.get('requester') ?? [];

@@ -23,6 +23,8 @@ export class ChainWriter {
   #writing = false;
   #failure: unknown;
   #waiters: Waiter[] = [];
+  /** What the next write waits for (see `writeAfter`). */
+  #barrier: Promise<unknown> | undefined;
 
   /** `head` is the actor's last stored event when its chain continues (a restart), else undefined. */
   constructor(store: ChainStore, actorId: string, head: ChainEvent | undefined) {
@@ -50,6 +52,18 @@ export class ChainWriter {
     return event;
   }
 
+  /**
+   * Holds the writes of events not written yet until `before` resolves: the actor has seen something (another actor's
+   * reply) that is not durable yet, and nothing it did since may be durable before it. A rejection breaks the writer
+   * as a failed write does.
+   */
+  writeAfter(before: Promise<unknown>): void {
+    const barrier = this.#barrier === undefined ? before : Promise.all([this.#barrier, before]);
+    // Heard by the next write; until then a rejection is not an unhandled one.
+    barrier.catch(() => {});
+    this.#barrier = barrier;
+  }
+
   /** Resolves once every event recorded so far is durable; rejects if a write failed (the writer is then broken). */
   flush(): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#broken());
@@ -63,6 +77,11 @@ export class ChainWriter {
       const batch = this.#pending;
       this.#pending = [];
       try {
+        const barrier = this.#barrier;
+        if (barrier !== undefined) {
+          await barrier;
+          if (this.#barrier === barrier) this.#barrier = undefined;
+        }
         await this.#store.appendEvents(this.actorId, batch);
       } catch (error) {
         this.#failure = error;

@@ -58,4 +58,36 @@ describe('chain writer', () => {
     expect(isChainError(error, 'storage-failed')).toBe(true);
     expect(() => writer.record(input(1))).toThrow(/could not be written/);
   });
+
+  it('writes nothing recorded after writeAfter until what it waits for is durable, then all of it in order', async () => {
+    await using store = await openMemoryChainStore();
+    const writer = new ChainWriter(store, 'a', undefined);
+    writer.record(input(0));
+    await writer.flush();
+    let release!: () => void;
+    writer.writeAfter(new Promise<void>((resolve) => (release = resolve)));
+    const later = [1, 2].map((i) => writer.record(input(i)));
+    let durable = false;
+    const flushed = writer.flush().then(() => (durable = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(durable).toBe(false);
+    expect((await store.read('a')).map((e) => e.seq)).toEqual([0]);
+    release();
+    await flushed;
+    const stored = await store.read('a');
+    expect(stored.map((e) => e.seq)).toEqual([0, 1, 2]);
+    expect(stored.slice(1).map((e) => Buffer.from(e.hash).toString('hex'))).toEqual(later.map((e) => Buffer.from(e.hash).toString('hex')));
+    expect(await verifyChain(store.stream('a'))).toEqual({ ok: true, events: 3 });
+  });
+
+  it('breaks, failing its flushes, when what a writeAfter waits for fails', async () => {
+    await using store = await openMemoryChainStore();
+    const writer = new ChainWriter(store, 'a', undefined);
+    writer.writeAfter(Promise.reject(new Error('the other chain broke')));
+    writer.record(input(0));
+    const error: unknown = await writer.flush().catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toMatch(/could not be written|the other chain broke/);
+    expect(await store.read('a')).toEqual([]);
+  });
 });

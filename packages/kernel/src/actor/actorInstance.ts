@@ -42,8 +42,6 @@ export class ActorInstance implements Actor {
   #shutdownRequest: { data: ActorState } | undefined;
   #resolveExit!: (exit: ActorExit) => void;
   #stopping: Promise<void> | undefined;
-  /** What the next commits wait for besides the actor's own chain (a co-resident's result it saw early). */
-  #commitAfter: Promise<unknown> | undefined;
 
   constructor(options: ActorInstanceOptions) {
     this.id = options.id;
@@ -76,7 +74,6 @@ export class ActorInstance implements Actor {
       fail: (failure) => this.#fail(failure),
       committed: () => this.#state,
       stopping: () => this.#shutdownRequest !== undefined || this.#status !== 'running',
-      commitAfter: () => this.#commitAfter,
       relocated: () => this.#options.inspector({ type: 'actor.relocated', actorId: this.id, parentId: this.parentId, name: this.name }),
     });
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
@@ -113,23 +110,17 @@ export class ActorInstance implements Actor {
   }
 
   /**
-   * The actor's guest saw a result of actor `from` before it was durable (a reply): its operations' callers hear their
-   * results only once `durable` resolves too, and not at all if it rejects (the actor then fails: its state holds
-   * what may be lost). Never cleared: each later result waits at least as long, so results stay in order.
+   * The actor's guest saw a result of actor `from` before it was durable (a reply): nothing of its chain recorded from
+   * now on is written before `durable` resolves, so its events (and the results its callers hear, which wait for
+   * them) never get ahead of what they depend on, also after a crash. If it rejects, the actor's chain breaks and the
+   * actor fails: its state holds what may be lost.
    */
   commitAfter(from: string, durable: Promise<unknown>): void {
-    const seen = durable.catch((error: unknown) => {
-      throw new Error(`a reply of actor ${from} could not be made durable: ${messageOf(error)}`);
-    });
-    const after = this.#commitAfter === undefined ? seen : Promise.all([this.#commitAfter, seen]);
-    // Heard by the next result; until then (or if none comes) a rejection is not an unhandled one.
-    after.catch(() => {});
-    this.#commitAfter = after;
-  }
-
-  /** Resolves once this actor's events, and the results of others they depend on, are durable. */
-  durable(): Promise<unknown> {
-    return this.#commitAfter === undefined ? this.flush() : Promise.all([this.flush(), this.#commitAfter]);
+    this.#recorder.writeAfter(
+      durable.catch((error: unknown) => {
+        throw new Error(`a reply of actor ${from} could not be made durable: ${messageOf(error)}`);
+      }),
+    );
   }
 
   /** Records an event in the actor's chain (durable by the next flush); an actor whose chain broke fails. */

@@ -29,8 +29,6 @@ export interface ListenedActor {
   fail(failure: ActorFailure): void;
   /** The state of the last operation reported done. */
   committed(): ActorState;
-  /** What commits wait for besides the actor's own chain, if anything (see `ActorInstance.commitAfter`). */
-  commitAfter(): Promise<unknown> | undefined;
   /** True once the actor asked to stop, or is stopping or ended: nothing handed over runs any more. */
   stopping(): boolean;
   /** The actor's sandbox moved to a fresh worker. */
@@ -58,8 +56,7 @@ export function createActorListener(actor: ListenedActor): SandboxListener {
       recorder.recordResult(op, startedAt, state, output);
       op.onOutput?.(output);
       // The caller hears the result only once its events are durable; flushes resolve in recording order.
-      const after = actor.commitAfter();
-      (after === undefined ? recorder.flush() : Promise.all([recorder.flush(), after])).then(
+      recorder.flush().then(
         () => op.resolve(output),
         (error: unknown) => {
           op.reject(chainWriteFailed(actor.name, actor.id, error));

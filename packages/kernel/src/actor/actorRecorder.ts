@@ -37,6 +37,11 @@ export class ActorRecorder {
     return this.#chain.flush();
   }
 
+  /** Holds the chain's writes not made yet until `before` resolves (a rejection breaks the chain: the actor fails). */
+  writeAfter(before: Promise<unknown>): void {
+    this.#chain.writeAfter(before);
+  }
+
   /** Records an actor's last event, then makes the chain durable and signs its head (also when recording failed). */
   async end(event: EncodedEvent): Promise<void> {
     try {

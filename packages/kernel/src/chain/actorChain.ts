@@ -9,6 +9,8 @@ export interface ActorChain {
   record(input: EventInput): ChainEvent;
   /** Resolves once every event recorded so far is durable. */
   flush(): Promise<void>;
+  /** Holds the writes of events not written yet until `before` resolves; a rejection breaks the chain. */
+  writeAfter(before: Promise<unknown>): void;
   /** The events in `range`, oldest first, including every one recorded so far. */
   read(range?: ReadRange): Promise<ChainEvent[]>;
   /** Signs the current head (a checkpoint); called at every stop and failure. */

@@ -67,6 +67,7 @@ export function createChainService(home: TheaterHome): ChainService {
         store,
         record: (input) => writer.record(input),
         flush: () => writer.flush(),
+        writeAfter: (before) => writer.writeAfter(before),
         async read(range) {
           await writer.flush();
           return store.read(actorId, range);

@@ -145,8 +145,8 @@ export class MessageRouter {
               taken: false,
               closed: false,
               answered: (reply) => {
-                site.record(reply);
                 this.#heard(from, target);
+                site.record(reply);
                 settle({ reply });
               },
               lost: () => {
@@ -208,11 +208,11 @@ export class MessageRouter {
   }
 
   /**
-   * Actor `from` has a reply of `target` that may not be durable yet: its results are acknowledged only once the
-   * target's events, and what they depend on in turn, are.
+   * Actor `from` has a reply of `target` that may not be durable yet: nothing of its chain is written before the
+   * target's events are (and those wait in turn for what they depend on).
    */
   #heard(from: string, target: ActorInstance): void {
-    this.#find(from)?.commitAfter(target.id, target.durable());
+    this.#find(from)?.commitAfter(target.id, target.flush());
   }
 
   /** Ids of the requests `owner` deferred and has not answered. */

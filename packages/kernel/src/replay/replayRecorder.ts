@@ -140,6 +140,10 @@ export class ReplayRecorder implements ActorChain {
     return Promise.resolve();
   }
 
+  writeAfter(): void {
+    // A replay writes nothing.
+  }
+
   read(): Promise<ChainEvent[]> {
     // A replayed actor's chain is compared, not kept: its handlers get no history.
     return Promise.resolve([]);
