@@ -50,6 +50,26 @@ describe('loadOrCreateNodeKey', () => {
     expect(new Uint8Array(await readFile(join(keysDir, 'node.pub')))).toEqual(key.publicKey);
   });
 
+  it('signs as RFC 8032 says (test 1), and as @noble/curves does for any message', async () => {
+    await mkdir(keysDir, { mode: 0o700 });
+    const secretKey = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
+    await writeFile(join(keysDir, 'node.key'), secretKey, { mode: 0o600 });
+
+    const key = await loadOrCreateNodeKey(keysDir);
+
+    expect(Buffer.from(key.publicKey).toString('hex')).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    expect(Buffer.from(key.sign(new Uint8Array(0))).toString('hex')).toBe(
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    );
+    for (const length of [1, 31, 32, 33, 200, 4096]) {
+      const message = new Uint8Array(length).map((_, i) => (i * 31 + length) & 0xff);
+      const signature = key.sign(message);
+      expect(signature).toBeInstanceOf(Uint8Array);
+      expect(signature).toEqual(ed25519.sign(message, secretKey));
+      expect(ed25519.verify(signature, message, key.publicKey)).toBe(true);
+    }
+  });
+
   it('creates exactly one key when first used concurrently', async () => {
     const keys = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateNodeKey(keysDir)));
 
