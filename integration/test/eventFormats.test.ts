@@ -65,5 +65,7 @@ describe('event format versions', () => {
     expect(events.slice(v1.length).every((event) => event.v === 2)).toBe(true);
     expect(events.slice(v1.length).map((event) => event.type)).toContain('actor.restart');
     expect(await verifyChain(events)).toEqual({ ok: true, events: events.length });
+    // Both lifetimes replay, each in the format it was recorded in.
+    expect(await resumed.replay(echo.id)).toMatchObject({ ok: true, events: events.length, divergence: undefined });
   });
 });

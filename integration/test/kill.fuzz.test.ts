@@ -2,7 +2,8 @@
  * `kill -9` at random moments (from THEATER_FUZZ_SEED) of a child process running an actor system, then the chain
  * store reopened: during cross-actor requests, no reply is recorded in the requester's chain without the request's
  * handling in the target's chain; during supervisor restarts, the restarted child's chain continues where it was.
- * Every chain verifies and nothing acknowledged is lost. The system appends to the home's chain log; the store is
+ * Every chain verifies and replays (each incarnation, the last one cut wherever the kill came), and nothing
+ * acknowledged is lost. The system appends to the home's chain log; the store is
  * reopened the way the kernel opens it, so what the kill left un-indexed is recovered from the log. Trials: 3 each
  * under `pnpm test`, more with THEATER_FUZZ_RUNS.
  */
@@ -14,6 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeEventData, openChainStore, verifyChain, type ChainEvent } from '@theater/event-chain';
 import { testActorManifest } from '@theater/test-actors';
 import { fuzzSeed, fuzzTrials } from '@theater/test-actors/fuzz';
+import { createActorSystem } from '@theater/kernel';
+import { defaultHandlers } from '@theater/handlers';
 import { decode, tempDir, testActorsDir } from './helpers.js';
 
 const kernel = pathToFileURL(fileURLToPath(new URL('../../packages/kernel/src/index.ts', import.meta.url))).href;
@@ -102,6 +105,20 @@ async function readChains(home: string): Promise<Map<string, ChainEvent[]>> {
   return chains;
 }
 
+/** Replays each chain in a system of its own: every one matches, hash for hash. */
+async function expectReplays(chains: ReadonlyMap<string, ChainEvent[]>): Promise<void> {
+  await using home = await tempDir();
+  await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+  for (const [id, events] of chains) {
+    async function* recorded(): AsyncGenerator<ChainEvent> {
+      yield* events;
+    }
+    const result = await system.replay(recorded());
+    expect(result.divergence, `replay of ${id}`).toBeUndefined();
+    expect(result).toMatchObject({ ok: true, events: events.length });
+  }
+}
+
 type Data = Record<string, unknown>;
 const dataOf = (event: ChainEvent): Data => decodeEventData(event.data) as Data;
 const bytesText = (value: unknown): string => (value instanceof Uint8Array ? decode(value) : String(value));
@@ -167,6 +184,8 @@ await Promise.all([worker(), worker()]);`,
         }
         // Nothing acknowledged is lost.
         for (let i = 0; i <= acked; i++) expect(replied).toContain(`msg-${i}`);
+        // Each chain, cut wherever the kill came, replays hash for hash.
+        await expectReplays(chains);
         console.info(
           `kill -9 trial ${trial}: ${acked + 1} acknowledged, ${replied.length} replies recorded, ${handled.size} handled by the target, ${Math.max(0, handled.size - replied.length)} handled without a recorded reply (in flight)`,
         );
@@ -238,6 +257,8 @@ for (let i = 0; ; i++) {
         }
         // Every acknowledged send was counted.
         expect(count).toBeGreaterThanOrEqual(acked + 1);
+        // Every incarnation replays, the last one cut wherever the kill came.
+        await expectReplays(chains);
         console.info(
           `kill -9 restart trial ${trial}: ${acked + 1} sends acknowledged, ${count} counted in the chain (${count - acked - 1} in flight), ${restarts} restarts recorded, the chain ends with ${events.at(-1)?.type}`,
         );

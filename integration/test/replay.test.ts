@@ -227,3 +227,105 @@ describe('replay', () => {
     expect(await system.replay(echo.id)).toMatchObject({ ok: true, events: 1 + 3 + 40 * 3 + 1 });
   });
 });
+
+/** The chain `events` with the events `drop` picks left out, re-hashed: a valid chain of that history. */
+function without(events: readonly ChainEvent[], drop: (event: ChainEvent) => boolean): ChainEvent[] {
+  const out: ChainEvent[] = [];
+  for (const event of events) if (!drop(event)) out.push(createEvent(out.at(-1), { type: event.type, data: event.data, time: event.time }));
+  return out;
+}
+
+describe('replay across lifetimes', () => {
+  /** Echo through a stop, a resume, a restart while it runs, and a stop: three lifetimes in one chain. */
+  async function recordLifetimes(system: ActorSystem): Promise<{ id: string; events: ChainEvent[] }> {
+    const echo = await system.spawn(await manifestOf('echo'));
+    await echo.request(text('stored'));
+    await echo.send(text('one'));
+    await echo.stop();
+    const resumed = await system.resume(echo.id);
+    await resumed.request(text('chain'));
+    await resumed.send(text('two'));
+    const restarted = await system.restart(echo.id);
+    await restarted.request(text('echo me'));
+    await restarted.stop();
+    return { id: echo.id, events: await system.events(echo.id) };
+  }
+
+  it('replays a chain through a stop, a resume and a restart, hash for hash', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { id, events } = await recordLifetimes(system);
+    expect(events.filter((e) => e.type === 'actor.restart')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'actor.stop')).toHaveLength(3);
+    expect(await system.replay(id)).toMatchObject({ ok: true, actorId: id, events: events.length, divergence: undefined });
+    // From a chain file too.
+    const file = new Uint8Array(Buffer.concat(await collect(system.exportChain(id))));
+    expect(await system.replay(readChainFile(file).events())).toMatchObject({ ok: true, events: events.length });
+  });
+
+  it('replays a failed lifetime, then the resumed one', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const trapper = await system.spawn(await manifestOf('trapper'));
+    await trapper.request(text('trap')).catch(() => {});
+    await trapper.exited;
+    const resumed = await system.resume(trapper.id);
+    await resumed.stop();
+    const events = await system.events(trapper.id);
+    expect(events.map((e) => e.type)).toContain('actor.fail');
+    expect(await system.replay(trapper.id)).toMatchObject({ ok: true, events: events.length });
+  });
+
+  it('replays a lifetime whose process ended without a stop, or in the middle of a call', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordLifetimes(system);
+    const firstStop = events.findIndex((e) => e.type === 'actor.stop');
+    // Killed after its last call: no stop before the resume.
+    const killed = without(events, (e) => e.seq === firstStop);
+    expect(await system.replay(fromArray(killed))).toMatchObject({ ok: true, events: killed.length });
+    // Killed inside its last call (a send that logged): it recorded a call and a host call, no result, no stop.
+    expect(events[firstStop - 1]?.type).toBe('wasm.result');
+    const cut = without(events, (e) => e.seq === firstStop || e.seq === firstStop - 1);
+    expect(await system.replay(fromArray(cut))).toMatchObject({ ok: true, events: cut.length });
+    // And the last lifetime cut the same way, at the chain's end.
+    const lastResult = events.findLastIndex((e) => e.type === 'wasm.result');
+    const cutAtEnd = events.slice(0, lastResult);
+    expect(await system.replay(fromArray(cutAtEnd))).toMatchObject({ ok: true, events: cutAtEnd.length });
+    // Killed while it restarted: before the restarted init was recorded, and inside it (it logged, no result).
+    const restart = events.findIndex((e) => e.type === 'actor.restart');
+    expect(events.slice(restart + 1, restart + 3).map((e) => e.type)).toEqual(['wasm.call', 'theater:simple/runtime.log']);
+    for (const end of [restart + 1, restart + 3]) {
+      expect(await system.replay(fromArray(events.slice(0, end)))).toMatchObject({ ok: true, events: end });
+    }
+  });
+
+  it('reports a divergence in a later lifetime at its event', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordLifetimes(system);
+    const getChain = events.findIndex((e) => e.type === 'theater:simple/runtime.get-chain');
+    expect(getChain).toBeGreaterThan(events.findIndex((e) => e.type === 'actor.restart'));
+    const altered = rewrite(events, getChain, () => encodeEventData({ args: [], result: [] }));
+    const result = await system.replay(fromArray(altered));
+    expect(result).toMatchObject({
+      ok: false,
+      events: getChain + 1,
+      divergence: { index: getChain + 1, expected: { type: 'wasm.result' } },
+    });
+  });
+
+  it('refuses a lifetime that does not begin with init, naming its restart event', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordLifetimes(system);
+    const restart = events.findIndex((e) => e.type === 'actor.restart');
+    // The resumed lifetime's init and its events left out: a send is the first call after the restart.
+    const initResult = events.findIndex((e, i) => i > restart && e.type === 'wasm.result');
+    const noInit = without(events, (e) => e.seq > restart && e.seq <= initResult);
+    await expect(system.replay(fromArray(noInit))).rejects.toMatchObject({
+      code: 'invalid-chain',
+      message: `the first call after event ${restart} (actor.restart) is not init(id) of the chain's actor`,
+    });
+  });
+});

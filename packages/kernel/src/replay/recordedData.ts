@@ -8,6 +8,7 @@
 import type { ChainEvent } from '@theater/event-chain';
 import {
   InvalidChainEventError,
+  actorRestartEvent,
   actorSpawnEvent,
   actorStopEvent,
   hostCallEvent,
@@ -22,6 +23,11 @@ import { KernelError } from '../kernelError.js';
 /** The recorded spawn: its component hash, manifest (the fields a replay reads), initial state and parent. */
 export function recordedSpawn(event: ChainEvent): SpawnEventData {
   return forReplay(event, actorSpawnEvent.decode);
+}
+
+/** A recorded restart (or resume): the component, manifest and state the actor started again with. */
+export function recordedRestart(event: ChainEvent): SpawnEventData {
+  return forReplay(event, actorRestartEvent.decode);
 }
 
 /** A recorded export call: its interface, function and params. */

@@ -17,8 +17,9 @@ import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { MessageRouter } from '../messaging/messageRouter.js';
-import { recordedCall, recordedSpawn, recordedStop } from './recordedData.js';
-import type { WasmCallEventData } from '../chain/chainEvents.js';
+import { recordedRestart, recordedSpawn } from './recordedData.js';
+import type { SpawnEventData, WasmCallEventData } from '../chain/chainEvents.js';
+import { RecordedChainCursor } from './recordedChainCursor.js';
 import { replayHost } from './replayHost.js';
 import { ReplayRecorder } from './replayRecorder.js';
 import type { ReplayResult } from './replayResult.js';
@@ -59,163 +60,91 @@ export interface ReplayContext {
 /** Replays the chain given as batches of events in seq order (read from a store, or from a chain file). */
 export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>, context: ReplayContext): Promise<ReplayResult> {
   const started = performance.now();
-  const reader = batches[Symbol.asyncIterator]();
-  let batch: readonly ChainEvent[] = [];
-  let batchAt = 0;
-  let done = false;
-  let lastSeq = -1;
-  let stopRecorded: { by: string } | undefined;
-  const pendingCalls: WasmCallEventData[] = [];
-  /** The events of each pending call (its `wasm.call` first), and the calls aborted when their shared worker died. */
-  const eventsOf = new Map<WasmCallEventData, ChainEvent[]>();
-  const aborted = new Set<WasmCallEventData>();
-  let lastCall: WasmCallEventData | undefined;
   const store = await openMemoryChainStore();
   let stopReplay: () => void = () => {};
   const diverged = new Promise<void>((resolve) => (stopReplay = resolve));
   const recorder = new ReplayRecorder(store, () => stopReplay());
+  const cursor = new RecordedChainCursor(batches, recorder);
   let replayed: ActorInstance | undefined;
 
-  /** Loads the next batch when the current one is used up; false at the end of the chain. */
-  const fill = async (): Promise<boolean> => {
-    // Reading in batches keeps the store's (or file's) iteration out of the per-event path.
-    while (batchAt >= batch.length) {
-      if (done) return false;
-      const next = await reader.next();
-      if (next.done === true) {
-        done = true;
-        recorder.end(lastSeq);
-        return false;
-      }
-      batch = next.value;
-      batchAt = 0;
-    }
-    return true;
-  };
-
-  /** Hands the next event of the loaded batch to the recorder. */
-  const take = (): ChainEvent => {
-    const event = batch[batchAt++]!;
-    // What is replayed is verified as it is read (links, hashes, order): a tampered chain never replays as a match.
-    recorder.expect(event);
-    lastSeq = event.seq;
-    return event;
-  };
-
-  /** Reads the next recorded event into the recorder; undefined at the end of the chain. */
-  const readNext = async (): Promise<ChainEvent | undefined> => ((await fill()) ? take() : undefined);
-
-  /** Reads up to the next export call (queued in `pendingCalls`) or the end; false at the end. */
-  const readToNextCall = async (): Promise<boolean> => {
-    for (;;) {
-      // Events of a loaded batch are taken without a promise each; only the next batch is awaited.
-      while (batchAt < batch.length) {
-        const event = take();
-        if (event.type === 'wasm.call') {
-          lastCall = recordedCall(event);
-          pendingCalls.push(lastCall);
-          eventsOf.set(lastCall, [event]);
-          return true;
-        }
-        if (lastCall !== undefined) eventsOf.get(lastCall)?.push(event);
-        if (event.type === 'wasm.aborted' && lastCall !== undefined) aborted.add(lastCall);
-        if (event.type === 'actor.stop') stopRecorded = recordedStop(event);
-      }
-      if (!(await fill())) return false;
-    }
-  };
-
   try {
-    const spawnEvent = await readNext();
+    const spawnEvent = await cursor.readNext();
     if (spawnEvent?.type !== 'actor.spawn') throw new KernelError('invalid-chain', 'the chain does not begin with an actor.spawn event');
     const spawn = recordedSpawn(spawnEvent);
-    const component = await context.loadComponent(spawn.component, spawn.manifest);
-    // The chain's first call is init, whose params carry the actor's id.
-    if (!(await readToNextCall())) throw new KernelError('invalid-chain', 'the chain has no init call');
-    const init = pendingCalls.shift()!;
-    eventsOf.delete(init);
-    const actorId = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
-    if (typeof actorId !== 'string') throw new KernelError('invalid-chain', "the chain's first call is not init(id)");
-    await readToNextCall();
-
-    const actor = new ActorInstance({
-      id: actorId,
-      manifest: spawn.manifest,
-      componentHash: component.hash,
-      chain: recorder,
-      inspector: () => {},
-      now: context.now,
-      exports: exportedFunctions(component, context.interfaces),
-      // A replayed actor talks to no one: its host calls are answered from the chain, and the router finds no
-      // actor to deliver to, so it has no grant to check.
-      router: new MessageRouter(
-        () => undefined,
-        () => {},
-      ),
-    });
-    replayed = actor;
-    // The spawn is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
-    recorder.record({ type: spawnEvent.type, data: spawnEvent.data, time: spawnEvent.time });
-    const host = replayHost(importedFunctions(component, context.interfaces), recorder, (data) => actor.requestShutdown(data));
-
-    // Never more calls waiting than the recorded actor's mailbox holds, or the replay would be refused mailbox-full.
-    const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING, spawn.manifest.limits.mailbox));
-    const replay = async (): Promise<void> => {
-      await context.launch(actor, component, spawn.manifest, spawn.state ?? undefined, host).catch(ignoreActorEnd);
-      const outstanding: Promise<unknown>[] = [];
-      // The first group is small, so the guest starts while the next groups are read.
-      let issueBatch = FIRST_ISSUE_BATCH;
-      for (;;) {
-        if (recorder.divergence !== undefined || actor.status !== 'running') break;
-        // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
-        let more = true;
-        while (more && pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD) more = await readToNextCall();
-        issueBatch = Math.min(ISSUE_BATCH, issueBatch * 4);
-        // The last call read is issued only when the one after it (or the end) has been read.
-        const ready = more ? pendingCalls.splice(0, pendingCalls.length - 1) : pendingCalls.splice(0);
-        for (const call of ready) {
-          const events = eventsOf.get(call) ?? [];
-          eventsOf.delete(call);
-          if (aborted.delete(call)) {
-            // Aborted with its worker: it committed nothing, so it is not run again; its events are the recorded
-            // ones, in their place once the calls before it have recorded theirs.
-            await Promise.race([Promise.all(outstanding.splice(0)), diverged]);
-            for (const event of events) actor.record({ type: event.type, data: event.data });
-            continue;
-          }
-          outstanding.push(issue(actor, call));
-          if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
-        }
-        // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
-        while (recorder.waiting > READ_AHEAD && outstanding.length > 0 && recorder.divergence === undefined) {
-          await Promise.race([outstanding.shift(), diverged]);
-        }
-        if (!more) break;
+    let replayedComponent: string | undefined;
+    let actorId: string | undefined;
+    // One lifetime per start of the actor: the spawn, then each restart or resume, each from the state it records.
+    for (let start: ChainEvent | undefined = spawnEvent; start !== undefined; start = cursor.nextLifetime()) {
+      const lifetime = start === spawnEvent ? spawn : recordedRestart(start);
+      // Each lifetime's first call is init, whose params carry the actor's id.
+      if ((await cursor.readToNextCall()) !== 'call') {
+        // Its process was killed before init was recorded: nothing of it ran.
+        recordAsRecorded(recorder, start);
+        continue;
       }
-      await Promise.race([Promise.all(outstanding), diverged]);
-      if (recorder.divergence === undefined && actor.status === 'running' && stopRecorded?.by === 'request') {
-        // Stopped from outside, as the recorded actor was.
-        await actor.stop().catch(ignoreActorEnd);
+      const init = cursor.pendingCalls.shift()!;
+      const id = init.interface === ACTOR && init.function === 'init' ? init.params[0] : undefined;
+      if (typeof id !== 'string' || (actorId !== undefined && id !== actorId)) {
+        throw new KernelError(
+          'invalid-chain',
+          `the first call after event ${start.seq} (${start.type}) is not init(id) of the chain's actor`,
+        );
       }
-    };
-    await Promise.race([replay(), diverged]);
-    if (actor.status === 'running' || actor.status === 'starting') {
-      // Diverged, or the recorded chain ends with the actor running: stop the replay without comparing the stop.
-      recorder.ignoreRest();
-      await actor.stop().catch(ignoreActorEnd);
+      actorId = id;
+      const more = (await cursor.readToNextCall()) === 'call';
+      const { events: initEvents, ended: initEnded } = cursor.takeEvents(init);
+      if (initEnded === 'interrupted') {
+        // Killed during init: it committed nothing, and its events are taken as they are.
+        for (const event of [start, ...initEvents]) recordAsRecorded(recorder, event);
+        continue;
+      }
+      const component = await context.loadComponent(lifetime.component, lifetime.manifest);
+      replayedComponent ??= component.hash;
+      replayed = new ActorInstance({
+        id,
+        manifest: lifetime.manifest,
+        componentHash: component.hash,
+        chain: recorder,
+        inspector: () => {},
+        now: context.now,
+        exports: exportedFunctions(component, context.interfaces),
+        // A replayed actor talks to no one: its host calls are answered from the chain, and the router finds no
+        // actor to deliver to, so it has no grant to check.
+        router: new MessageRouter(
+          () => undefined,
+          () => {},
+        ),
+      });
+      // The spawn (or restart) is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
+      recordAsRecorded(recorder, start);
+      await Promise.race([replayLifetime(replayed, component, lifetime, more), diverged]);
+      if (recorder.divergence !== undefined) break;
+      // A lifetime that ended before its recorded end leaves the rest of the chain unreplayed: `ended` reports it.
+      const last = !cursor.atRestart;
+      if (replayed.status === 'running' || replayed.status === 'starting') {
+        // The recorded lifetime ends with the actor running: its process ended (or the chain was read) while it ran.
+        // The replay stops it without comparing the stop: after the chain's last event, or, before a restart, with
+        // its events left out (the recorded chain has none).
+        if (last) recorder.ignoreRest();
+        else recorder.discarding = true;
+        await replayed.stop().catch(ignoreActorEnd);
+      }
+      await replayed.exited;
+      recorder.discarding = false;
+      if (last) break;
     }
-    await actor.exited;
+    if (actorId === undefined) throw new KernelError('invalid-chain', 'the chain has no init call');
     if (recorder.divergence === undefined) {
       // One more recorded event than the replay produced is enough to report that it ended early.
-      await readNext();
+      await cursor.readNext();
       recorder.ended();
     }
     return {
       ok: recorder.divergence === undefined,
       actorId,
-      events: recorder.divergence?.index ?? lastSeq + 1,
+      events: recorder.divergence?.index ?? cursor.lastSeq + 1,
       recordedComponent: spawn.component,
-      replayedComponent: component.hash,
+      replayedComponent: replayedComponent ?? spawn.component,
       divergence: recorder.divergence,
       durationMs: performance.now() - started,
     };
@@ -227,9 +156,59 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     }
     throw error;
   } finally {
-    await reader.return?.();
+    await cursor.close();
     await store.close();
   }
+
+  /**
+   * Launches one lifetime of the actor (its init) and issues its recorded calls in order; `more` is false when the
+   * lifetime has no call after init. Stops the actor at the end when the lifetime ended with a stop from outside.
+   */
+  async function replayLifetime(actor: ActorInstance, component: LoadedComponent, lifetime: SpawnEventData, more: boolean): Promise<void> {
+    const host = replayHost(importedFunctions(component, context.interfaces), recorder, (data) => actor.requestShutdown(data));
+    await context.launch(actor, component, lifetime.manifest, lifetime.state ?? undefined, host).catch(ignoreActorEnd);
+    // Never more calls waiting than the recorded actor's mailbox holds, or the replay would be refused mailbox-full.
+    const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING, lifetime.manifest.limits.mailbox));
+    const outstanding: Promise<unknown>[] = [];
+    // The first group is small, so the guest starts while the next groups are read.
+    let issueBatch = FIRST_ISSUE_BATCH;
+    for (;;) {
+      if (recorder.divergence !== undefined || actor.status !== 'running') break;
+      // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
+      while (more && cursor.pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD)
+        more = (await cursor.readToNextCall()) === 'call';
+      issueBatch = Math.min(ISSUE_BATCH, issueBatch * 4);
+      // The last call read is issued only when the one after it (or the lifetime's end) has been read.
+      const ready = more ? cursor.pendingCalls.splice(0, cursor.pendingCalls.length - 1) : cursor.pendingCalls.splice(0);
+      for (const call of ready) {
+        const { events, ended } = cursor.takeEvents(call);
+        if (ended !== 'normally') {
+          // Aborted with its worker, or cut short with its process: it committed nothing, so it is not run again;
+          // its events are the recorded ones, in their place once the calls before it have recorded theirs.
+          await Promise.race([Promise.all(outstanding.splice(0)), diverged]);
+          for (const event of events) actor.record({ type: event.type, data: event.data });
+          continue;
+        }
+        outstanding.push(issue(actor, call));
+        if (outstanding.length >= maxOutstanding) await Promise.all(outstanding.splice(0, Math.ceil(outstanding.length / 2)));
+      }
+      // Calls already issued consume what was read ahead; events of the call not issued yet must be read on.
+      while (recorder.waiting > READ_AHEAD && outstanding.length > 0 && recorder.divergence === undefined) {
+        await Promise.race([outstanding.shift(), diverged]);
+      }
+      if (!more) break;
+    }
+    await Promise.race([Promise.all(outstanding), diverged]);
+    if (recorder.divergence === undefined && actor.status === 'running' && cursor.stopRecorded?.by === 'request') {
+      // Stopped from outside, as the recorded actor was.
+      await actor.stop().catch(ignoreActorEnd);
+    }
+  }
+}
+
+/** Records `event` as the chain holds it: an input of the replay, or what a call that committed nothing left. */
+function recordAsRecorded(recorder: ReplayRecorder, event: ChainEvent): void {
+  recorder.record({ type: event.type, data: event.data, time: event.time });
 }
 
 /**

@@ -31,6 +31,11 @@ export class ReplayRecorder implements ActorChain {
   #lastSeq = Infinity;
   /** Set once the driver stops the actor itself: the stop it records is not part of the comparison. */
   #ignoreFrom = Infinity;
+  /**
+   * Set while the driver ends a lifetime the recorded chain ends without an event (its process was killed before a
+   * restart): what the actor records then is dropped, not compared and not chained.
+   */
+  discarding = false;
   divergence: ReplayDivergence | undefined;
 
   constructor(store: ChainStore, onDivergence: (divergence: ReplayDivergence) => void) {
@@ -76,6 +81,7 @@ export class ReplayRecorder implements ActorChain {
   }
 
   record(input: EventInput): ChainEvent {
+    if (this.discarding) return createEvent(this.#head, input);
     const seq = this.recorded;
     if (seq >= this.#ignoreFrom) {
       this.#head = createEvent(this.#head, input);
