@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { defaultHandlers } from '@theater/handlers';
 import { createEvent, decodeEventData, encodeEventData, readChainFile, verifyChain, type ChainEvent } from '@theater/event-chain';
-import { createActorSystem, type ActorSystem } from '@theater/kernel';
+import { actorFailEvent, actorStopEvent, createActorSystem, wasmAbortedEvent, type ActorSystem, type EncodedEvent } from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
 import { manifestOf, tempDir, text } from './helpers.js';
 
@@ -228,11 +228,16 @@ describe('replay', () => {
   });
 });
 
-/** The chain `events` with the events `drop` picks left out, re-hashed: a valid chain of that history. */
-function without(events: readonly ChainEvent[], drop: (event: ChainEvent) => boolean): ChainEvent[] {
+/** `events` linked and hashed again in their order: a valid chain of that history. */
+function rechain(events: readonly ChainEvent[]): ChainEvent[] {
   const out: ChainEvent[] = [];
-  for (const event of events) if (!drop(event)) out.push(createEvent(out.at(-1), { type: event.type, data: event.data, time: event.time }));
+  for (const event of events) out.push(createEvent(out.at(-1), { type: event.type, data: event.data, time: event.time }));
   return out;
+}
+
+/** The chain `events` with the events `drop` picks left out, re-hashed. */
+function without(events: readonly ChainEvent[], drop: (event: ChainEvent) => boolean): ChainEvent[] {
+  return rechain(events.filter((event) => !drop(event)));
 }
 
 describe('replay across lifetimes', () => {
@@ -313,6 +318,92 @@ describe('replay across lifetimes', () => {
       events: getChain + 1,
       divergence: { index: getChain + 1, expected: { type: 'wasm.result' } },
     });
+  });
+
+  it('replays lifetimes whose stop or failure a kill lost: the instance stopped itself, or trapped, then resumed', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const echo = await system.spawn(await manifestOf('echo'));
+    await echo.request(text('shutdown'));
+    await echo.exited;
+    await (await system.resume(echo.id)).stop();
+    const trapper = await system.spawn(await manifestOf('trapper'));
+    await trapper.request(text('trap')).catch(() => {});
+    await trapper.exited;
+    await (await system.resume(trapper.id)).stop();
+    for (const [id, lost] of [
+      [echo.id, 'actor.stop'],
+      [trapper.id, 'actor.fail'],
+    ] as const) {
+      const events = await system.events(id);
+      const end = events.findIndex((e) => e.type === lost);
+      // The result before it was durable; the end the instance recorded by itself was not.
+      const killed = without(events, (e) => e.seq === end);
+      expect(await system.replay(fromArray(killed)), `${lost} lost mid-chain`).toMatchObject({ ok: true, events: killed.length });
+      const cut = events.slice(0, end);
+      expect(await system.replay(fromArray(cut)), `${lost} lost at the end`).toMatchObject({ ok: true, events: cut.length });
+    }
+  });
+
+  it('replays lifetimes ended from outside: failed while starting, stopped while starting, failed after a call', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordLifetimes(system);
+    const firstStop = events.findIndex((e) => e.type === 'actor.stop');
+    const restart = events.find((e) => e.type === 'actor.restart')!;
+    const as = (event: ChainEvent, encoded: EncodedEvent): ChainEvent => ({ ...event, type: encoded.type, data: encoded.data });
+    const startFailed = actorFailEvent.encode({
+      reason: 'init-failed',
+      message: 'the actor system closed before it started',
+      during: undefined,
+    });
+    const startStopped = actorStopEvent.encode({ by: 'request', data: null });
+    for (const end of [startFailed, startStopped]) {
+      // A restart whose instance never ran init, in the middle of the chain and at its end.
+      const mid = rechain([...events.slice(0, firstStop + 1), restart, as(restart, end), ...events.slice(firstStop + 1)]);
+      expect(await system.replay(fromArray(mid)), end.type).toMatchObject({ ok: true, events: mid.length });
+      const atEnd = rechain([...events, restart, as(restart, end)]);
+      expect(await system.replay(fromArray(atEnd)), end.type).toMatchObject({ ok: true, events: atEnd.length });
+    }
+    // Failed from outside after its last call (its supervisor's restart intensity), then resumed.
+    const intensity = actorFailEvent.encode({ reason: 'internal', message: 'restart intensity exceeded', during: undefined });
+    const failed = rechain(events.map((e) => (e.seq === firstStop ? as(e, intensity) : e)));
+    expect(await system.replay(fromArray(failed))).toMatchObject({ ok: true, events: failed.length });
+    // Its last call aborted with its shared worker, then stopped: the stop is replayed once.
+    const abort = wasmAbortedEvent.encode({
+      interface: 'theater:simple/message-server-client',
+      function: 'handle-send',
+      message: 'its worker died',
+    });
+    const aborted = rechain(events.map((e) => (e.seq === firstStop - 1 ? as(e, abort) : e)));
+    expect(await system.replay(fromArray(aborted))).toMatchObject({ ok: true, events: aborted.length });
+    expect(await system.replay(fromArray(aborted.slice(0, firstStop + 1)))).toMatchObject({ ok: true, events: firstStop + 1 });
+  });
+
+  it('stops every replayed instance, also when the replay diverges', async () => {
+    await using home = await tempDir();
+    await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
+    const { events } = await recordLifetimes(system);
+    // Replayed instances are no system's actors: the kernel's own class is watched to see each one that starts.
+    const source = new URL('../../packages/kernel/src/actor/actorInstance.ts', import.meta.url).href;
+    type Instance = { readonly status: string };
+    const { ActorInstance } = (await import(source)) as { ActorInstance: { prototype: { start: (...args: unknown[]) => unknown } } };
+    const started: Instance[] = [];
+    const start = ActorInstance.prototype.start;
+    ActorInstance.prototype.start = function (this: Instance, ...args: unknown[]) {
+      started.push(this);
+      return start.apply(this, args);
+    };
+    try {
+      const getChain = events.findIndex((e) => e.type === 'theater:simple/runtime.get-chain');
+      const altered = rewrite(events, getChain, () => encodeEventData({ args: [], result: [] }));
+      expect(await system.replay(fromArray(altered))).toMatchObject({ ok: false });
+      expect(await system.replay(fromArray(events))).toMatchObject({ ok: true });
+    } finally {
+      ActorInstance.prototype.start = start;
+    }
+    // Two lifetimes of the diverging replay, three of the other.
+    expect(started.map((actor) => actor.status)).toEqual(['stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
   });
 
   it('refuses a lifetime that does not begin with init, naming its restart event', async () => {

@@ -10,14 +10,21 @@
  */
 import type { ChainEvent } from '@theater/event-chain';
 import type { WasmCallEventData } from '../chain/chainEvents.js';
-import { recordedCall, recordedStop } from './recordedData.js';
+import { recordedCall } from './recordedData.js';
 import type { ReplayRecorder } from './replayRecorder.js';
 
 /** What reading up to the next call found. */
 export type ReadOutcome = 'call' | 'lifetime-end' | 'chain-end';
 
-/** Event types that end an export call: it returned, returned an error, was aborted with its worker, or failed the actor. */
-const CALL_ENDS = new Set(['wasm.result', 'wasm.error', 'wasm.aborted', 'actor.fail']);
+/**
+ * Event types that end an export call: it returned, returned an error (a trap: `actor.fail` follows), or was aborted
+ * with its shared worker. An `actor.fail` alone, in the middle of a call, is a failure from outside (the call
+ * committed nothing).
+ */
+const CALL_ENDS = new Set(['wasm.result', 'wasm.error', 'wasm.aborted']);
+
+/** Events of the actor's lifecycle, never of a call. */
+const LIFECYCLE = new Set(['actor.stop', 'actor.fail']);
 
 export class RecordedChainCursor {
   readonly #reader: AsyncIterator<readonly ChainEvent[]>;
@@ -30,10 +37,12 @@ export class RecordedChainCursor {
   /** The events of each pending call (its `wasm.call` first). */
   readonly #eventsOf = new Map<WasmCallEventData, ChainEvent[]>();
   #lastCall: WasmCallEventData | undefined;
+  /** Set once the last call read has its end event. */
+  #lastCallEnded = false;
+  /** The current lifetime's events that belong to no call (its `actor.stop` or `actor.fail`), in order. */
+  readonly lifecycle: ChainEvent[] = [];
   /** The `actor.restart` that ends the current lifetime, once read. */
   #restart: ChainEvent | undefined;
-  /** Who stopped the actor in the current lifetime, once its `actor.stop` is read. */
-  stopRecorded: { readonly by: string } | undefined;
   /** The seq of the last event read. */
   lastSeq = -1;
 
@@ -57,18 +66,27 @@ export class RecordedChainCursor {
         if (event.type === 'wasm.call') {
           const call = recordedCall(event);
           this.#lastCall = call;
+          this.#lastCallEnded = false;
           this.pendingCalls.push(call);
           this.#eventsOf.set(call, [event]);
           return 'call';
         }
         if (event.type === 'actor.restart') {
           this.#restart = event;
+          // What the last instance records past this lifetime's last event is not compared (see ReplayRecorder).
+          this.#recorder.bound(event.seq - 1);
           return 'lifetime-end';
         }
-        if (this.#lastCall !== undefined) this.#eventsOf.get(this.#lastCall)?.push(event);
-        if (event.type === 'actor.stop') this.stopRecorded = recordedStop(event);
+        if (LIFECYCLE.has(event.type) || this.#lastCall === undefined || this.#lastCallEnded) this.lifecycle.push(event);
+        else {
+          this.#eventsOf.get(this.#lastCall)?.push(event);
+          this.#lastCallEnded = CALL_ENDS.has(event.type);
+        }
       }
-      if (!(await this.#fill())) return 'chain-end';
+      if (!(await this.#fill())) {
+        this.#recorder.bound(this.lastSeq);
+        return 'chain-end';
+      }
     }
   }
 
@@ -88,14 +106,18 @@ export class RecordedChainCursor {
   }
 
   /**
-   * Moves on to the next lifetime: its `actor.restart` event, or undefined when the chain has no more. The calls of
-   * the lifetime that ended must all have been taken.
+   * Moves on to the next lifetime, once the last one's instance has ended: its `actor.restart` event, or undefined
+   * when the chain has no more.
    */
   nextLifetime(): ChainEvent | undefined {
     const restart = this.#restart;
     this.#restart = undefined;
     this.#lastCall = undefined;
-    this.stopRecorded = undefined;
+    this.#lastCallEnded = false;
+    this.lifecycle.length = 0;
+    this.pendingCalls.length = 0;
+    this.#eventsOf.clear();
+    if (restart !== undefined) this.#recorder.bound(Infinity);
     return restart;
   }
 

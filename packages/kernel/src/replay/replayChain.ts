@@ -8,6 +8,11 @@
  * The chain is read as a stream. An export call is issued only once the chain has been read up to the next call, so
  * every event it can record is at hand when it records it; reading stays at most READ_AHEAD events ahead of the
  * replay, and at most MAX_OUTSTANDING calls wait in the actor's mailbox.
+ *
+ * A chain holds one lifetime per start of the actor (its spawn, then each `actor.restart`): each replays on a fresh
+ * instance from what its start event records, and ends as the recorded one did. A lifetime cut by a killed process
+ * ends where its recorded events end: a call it left without a result committed nothing and is not run (like an
+ * aborted one), and what the instance would record past that point is dropped (see ReplayRecorder's bound).
  */
 import { openMemoryChainStore, type ChainEvent } from '@theater/event-chain';
 import { ActorInstance } from '../actor/actorInstance.js';
@@ -17,7 +22,7 @@ import type { ActorState, HostImplementation } from '../handler.js';
 import { KernelError } from '../kernelError.js';
 import type { Manifest } from '../manifest/index.js';
 import { MessageRouter } from '../messaging/messageRouter.js';
-import { recordedRestart, recordedSpawn } from './recordedData.js';
+import { recordedRestart, recordedSpawn, recordedStop } from './recordedData.js';
 import type { SpawnEventData, WasmCallEventData } from '../chain/chainEvents.js';
 import { RecordedChainCursor } from './recordedChainCursor.js';
 import { replayHost } from './replayHost.js';
@@ -78,8 +83,8 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       const lifetime = start === spawnEvent ? spawn : recordedRestart(start);
       // Each lifetime's first call is init, whose params carry the actor's id.
       if ((await cursor.readToNextCall()) !== 'call') {
-        // Its process was killed before init was recorded: nothing of it ran.
-        recordAsRecorded(recorder, start);
+        // Nothing of it ran: its process was killed, its instance failed to start, or the system closed first.
+        for (const event of [start, ...cursor.lifecycle]) recordAsRecorded(recorder, event);
         continue;
       }
       const init = cursor.pendingCalls.shift()!;
@@ -94,8 +99,8 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       const more = (await cursor.readToNextCall()) === 'call';
       const { events: initEvents, ended: initEnded } = cursor.takeEvents(init);
       if (initEnded === 'interrupted') {
-        // Killed during init: it committed nothing, and its events are taken as they are.
-        for (const event of [start, ...initEvents]) recordAsRecorded(recorder, event);
+        // Cut short during init (killed, or failed from outside): it committed nothing; its events are taken as they are.
+        for (const event of [start, ...initEvents, ...cursor.lifecycle]) recordAsRecorded(recorder, event);
         continue;
       }
       const component = await context.loadComponent(lifetime.component, lifetime.manifest);
@@ -118,20 +123,8 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       // The spawn (or restart) is the replay's input, not its behaviour: it is recorded as it was, whichever component runs.
       recordAsRecorded(recorder, start);
       await Promise.race([replayLifetime(replayed, component, lifetime, more), diverged]);
-      if (recorder.divergence !== undefined) break;
-      // A lifetime that ended before its recorded end leaves the rest of the chain unreplayed: `ended` reports it.
-      const last = !cursor.atRestart;
-      if (replayed.status === 'running' || replayed.status === 'starting') {
-        // The recorded lifetime ends with the actor running: its process ended (or the chain was read) while it ran.
-        // The replay stops it without comparing the stop: after the chain's last event, or, before a restart, with
-        // its events left out (the recorded chain has none).
-        if (last) recorder.ignoreRest();
-        else recorder.discarding = true;
-        await replayed.stop().catch(ignoreActorEnd);
-      }
-      await replayed.exited;
-      recorder.discarding = false;
-      if (last) break;
+      await endLifetime(replayed);
+      if (recorder.divergence !== undefined || !cursor.atRestart) break;
     }
     if (actorId === undefined) throw new KernelError('invalid-chain', 'the chain has no init call');
     if (recorder.divergence === undefined) {
@@ -162,7 +155,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
 
   /**
    * Launches one lifetime of the actor (its init) and issues its recorded calls in order; `more` is false when the
-   * lifetime has no call after init. Stops the actor at the end when the lifetime ended with a stop from outside.
+   * lifetime has no call after init.
    */
   async function replayLifetime(actor: ActorInstance, component: LoadedComponent, lifetime: SpawnEventData, more: boolean): Promise<void> {
     const host = replayHost(importedFunctions(component, context.interfaces), recorder, (data) => actor.requestShutdown(data));
@@ -199,10 +192,28 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
       if (!more) break;
     }
     await Promise.race([Promise.all(outstanding), diverged]);
-    if (recorder.divergence === undefined && actor.status === 'running' && cursor.stopRecorded?.by === 'request') {
-      // Stopped from outside, as the recorded actor was.
-      await actor.stop().catch(ignoreActorEnd);
+  }
+
+  /**
+   * Ends a lifetime's instance once its calls are replayed: as the recorded one ended, when it ended from outside;
+   * then checks that the replay produced each of the lifetime's recorded events. What the instance records past the
+   * lifetime's last recorded event is dropped (see ReplayRecorder), so a lifetime cut by a killed process, or by the
+   * end of the chain, ends without a stop or failure it never recorded.
+   */
+  async function endLifetime(actor: ActorInstance): Promise<void> {
+    const next = recorder.nextExpected();
+    if (recorder.divergence === undefined && actor.status === 'running' && next !== undefined) {
+      // Stopped from outside, as the recorded actor was: the stop is compared.
+      if (next.type === 'actor.stop' && recordedStop(next).by === 'request') await actor.stop().catch(ignoreActorEnd);
+      // Failed from outside (its supervisor's restart intensity, a system closing while it started): taken as recorded.
+      else if (next.type === 'actor.fail') recordAsRecorded(recorder, next);
     }
+    // An instance that stops or fails by itself records its end before it exits.
+    if (actor.status !== 'running' && actor.status !== 'starting') await Promise.race([actor.exited, diverged]);
+    recorder.lifetimeEnded();
+    if (recorder.divergence !== undefined) recorder.ignoreRest();
+    await actor.stop().catch(ignoreActorEnd);
+    await actor.exited;
   }
 }
 

@@ -32,10 +32,11 @@ export class ReplayRecorder implements ActorChain {
   /** Set once the driver stops the actor itself: the stop it records is not part of the comparison. */
   #ignoreFrom = Infinity;
   /**
-   * Set while the driver ends a lifetime the recorded chain ends without an event (its process was killed before a
-   * restart): what the actor records then is dropped, not compared and not chained.
+   * The seq of the current lifetime's last recorded event, once it is known (see recordedChainCursor.ts). What the
+   * replayed instance records past it is dropped, not compared and not chained: the recorded lifetime was cut there
+   * (its process was killed before the instance stopped or failed, or before the chain was read).
    */
-  discarding = false;
+  #bound = Infinity;
   divergence: ReplayDivergence | undefined;
 
   constructor(store: ChainStore, onDivergence: (divergence: ReplayDivergence) => void) {
@@ -80,8 +81,32 @@ export class ReplayRecorder implements ActorChain {
     this.#ignoreFrom = this.recorded;
   }
 
+  /** The current lifetime's recorded events end at `seq` (Infinity: not known yet, or the next lifetime began). */
+  bound(seq: number): void {
+    this.#bound = seq;
+  }
+
+  /**
+   * Reports a divergence when the replayed lifetime ended before producing each of its recorded events (the rest of
+   * the chain is then not replayed).
+   */
+  lifetimeEnded(): void {
+    const seq = this.recorded;
+    if (this.divergence !== undefined || seq > this.#bound || seq >= this.#ignoreFrom) return;
+    const missing = this.#expected.get(seq);
+    this.#diverge({
+      index: seq,
+      expected: missing === undefined ? undefined : describe(missing),
+      actual: undefined,
+      reason:
+        this.#bound === Infinity
+          ? `the replayed actor ended after ${seq} events; the chain goes on`
+          : `the replayed lifetime ended after ${seq} events; the recorded one runs to event ${this.#bound}`,
+    });
+  }
+
   record(input: EventInput): ChainEvent {
-    if (this.discarding) return createEvent(this.#head, input);
+    if (this.recorded > this.#bound) return createEvent(this.#head, input);
     const seq = this.recorded;
     if (seq >= this.#ignoreFrom) {
       this.#head = createEvent(this.#head, input);
