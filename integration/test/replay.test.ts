@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { defaultHandlers } from '@theater/handlers';
 import { createEvent, decodeEventData, encodeEventData, readChainFile, verifyChain, type ChainEvent } from '@theater/event-chain';
-import { actorFailEvent, actorStopEvent, createActorSystem, wasmAbortedEvent, type ActorSystem, type EncodedEvent } from '@theater/kernel';
+import {
+  actorFailEvent,
+  actorStopEvent,
+  createActorSystem,
+  wasmAbortedEvent,
+  type Actor,
+  type ActorSystem,
+  type EncodedEvent,
+} from '@theater/kernel';
 import { testActorComponent } from '@theater/test-actors';
 import { manifestOf, tempDir, text } from './helpers.js';
 
@@ -33,14 +41,29 @@ async function recordEcho(system: ActorSystem, how: 'stop' | 'shutdown' | 'runni
   return { id: echo.id, events: await echo.events() };
 }
 
-/** Rebuilds a chain from `from` on with `change` applied, re-hashing every event: a valid chain of another history. */
-function rewrite(events: readonly ChainEvent[], from: number, change: (event: ChainEvent) => Uint8Array): ChainEvent[] {
-  const out = events.slice(0, from);
-  for (const event of events.slice(from)) {
-    const data = event.seq === from ? change(event) : event.data;
-    out.push(createEvent(out.at(-1), { type: event.type, data, time: event.time }));
-  }
+/** `events` linked and hashed again in their order: a valid chain of that history. */
+function rechain(events: readonly ChainEvent[]): ChainEvent[] {
+  const out: ChainEvent[] = [];
+  for (const event of events) out.push(createEvent(out.at(-1), { type: event.type, data: event.data, time: event.time }));
   return out;
+}
+
+/** The chain with event `from`'s data changed by `change`, re-hashed: a valid chain of another history. */
+function rewrite(events: readonly ChainEvent[], from: number, change: (event: ChainEvent) => Uint8Array): ChainEvent[] {
+  return rechain(events.map((event) => (event.seq === from ? { ...event, data: change(event) } : event)));
+}
+
+/** The chain `events` with the events `drop` picks left out, re-hashed. */
+function without(events: readonly ChainEvent[], drop: (event: ChainEvent) => boolean): ChainEvent[] {
+  return rechain(events.filter((event) => !drop(event)));
+}
+
+/** A trapper made to trap: it failed, its chain ends with `actor.fail`. */
+async function trapped(system: ActorSystem): Promise<Actor> {
+  const trapper = await system.spawn(await manifestOf('trapper'));
+  await trapper.request(text('trap')).catch(() => {});
+  await trapper.exited;
+  return trapper;
 }
 
 describe('replay', () => {
@@ -71,9 +94,7 @@ describe('replay', () => {
   it('replays an actor that failed, reproducing the trap', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
-    const trapper = await system.spawn(await manifestOf('trapper'));
-    await trapper.request(text('trap')).catch(() => {});
-    await trapper.exited;
+    const trapper = await trapped(system);
     const events = await trapper.events();
     expect(await system.replay(trapper.id)).toMatchObject({ ok: true, events: events.length });
   });
@@ -228,18 +249,6 @@ describe('replay', () => {
   });
 });
 
-/** `events` linked and hashed again in their order: a valid chain of that history. */
-function rechain(events: readonly ChainEvent[]): ChainEvent[] {
-  const out: ChainEvent[] = [];
-  for (const event of events) out.push(createEvent(out.at(-1), { type: event.type, data: event.data, time: event.time }));
-  return out;
-}
-
-/** The chain `events` with the events `drop` picks left out, re-hashed. */
-function without(events: readonly ChainEvent[], drop: (event: ChainEvent) => boolean): ChainEvent[] {
-  return rechain(events.filter((event) => !drop(event)));
-}
-
 describe('replay across lifetimes', () => {
   /** Echo through a stop, a resume, a restart while it runs, and a stop: three lifetimes in one chain. */
   async function recordLifetimes(system: ActorSystem): Promise<{ id: string; events: ChainEvent[] }> {
@@ -271,9 +280,7 @@ describe('replay across lifetimes', () => {
   it('replays a failed lifetime, then the resumed one', async () => {
     await using home = await tempDir();
     await using system = createActorSystem({ handlers: defaultHandlers(), home: home.path, poolSize: 1 });
-    const trapper = await system.spawn(await manifestOf('trapper'));
-    await trapper.request(text('trap')).catch(() => {});
-    await trapper.exited;
+    const trapper = await trapped(system);
     const resumed = await system.resume(trapper.id);
     await resumed.stop();
     const events = await system.events(trapper.id);
@@ -327,9 +334,7 @@ describe('replay across lifetimes', () => {
     await echo.request(text('shutdown'));
     await echo.exited;
     await (await system.resume(echo.id)).stop();
-    const trapper = await system.spawn(await manifestOf('trapper'));
-    await trapper.request(text('trap')).catch(() => {});
-    await trapper.exited;
+    const trapper = await trapped(system);
     await (await system.resume(trapper.id)).stop();
     for (const [id, lost] of [
       [echo.id, 'actor.stop'],

@@ -13,9 +13,6 @@ import type { WasmCallEventData } from '../chain/chainEvents.js';
 import { recordedCall } from './recordedData.js';
 import type { ReplayRecorder } from './replayRecorder.js';
 
-/** What reading up to the next call found. */
-export type ReadOutcome = 'call' | 'lifetime-end' | 'chain-end';
-
 /**
  * Event types that end an export call: it returned, returned an error (a trap: `actor.fail` follows), or was aborted
  * with its shared worker. An `actor.fail` alone, in the middle of a call, is a failure from outside (the call
@@ -56,9 +53,12 @@ export class RecordedChainCursor {
     return (await this.#fill()) ? this.#take() : undefined;
   }
 
-  /** Reads up to the next export call (queued in `pendingCalls`), the end of the lifetime, or the end of the chain. */
-  async readToNextCall(): Promise<ReadOutcome> {
-    if (this.#restart !== undefined) return 'lifetime-end';
+  /**
+   * Reads up to the next export call (queued in `pendingCalls`); false at the end of the lifetime (`atRestart`) or of
+   * the chain.
+   */
+  async readToNextCall(): Promise<boolean> {
+    if (this.#restart !== undefined) return false;
     for (;;) {
       // Events of a loaded batch are taken without a promise each; only the next batch is awaited.
       while (this.#batchAt < this.#batch.length) {
@@ -69,13 +69,13 @@ export class RecordedChainCursor {
           this.#lastCallEnded = false;
           this.pendingCalls.push(call);
           this.#eventsOf.set(call, [event]);
-          return 'call';
+          return true;
         }
         if (event.type === 'actor.restart') {
           this.#restart = event;
           // What the last instance records past this lifetime's last event is not compared (see ReplayRecorder).
           this.#recorder.bound(event.seq - 1);
-          return 'lifetime-end';
+          return false;
         }
         if (LIFECYCLE.has(event.type) || this.#lastCall === undefined || this.#lastCallEnded) this.lifecycle.push(event);
         else {
@@ -85,7 +85,7 @@ export class RecordedChainCursor {
       }
       if (!(await this.#fill())) {
         this.#recorder.bound(this.lastSeq);
-        return 'chain-end';
+        return false;
       }
     }
   }

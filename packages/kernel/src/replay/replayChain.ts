@@ -82,7 +82,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     for (let start: ChainEvent | undefined = spawnEvent; start !== undefined; start = cursor.nextLifetime()) {
       const lifetime = start === spawnEvent ? spawn : recordedRestart(start);
       // Each lifetime's first call is init, whose params carry the actor's id.
-      if ((await cursor.readToNextCall()) !== 'call') {
+      if (!(await cursor.readToNextCall())) {
         // Nothing of it ran: its process was killed, its instance failed to start, or the system closed first.
         for (const event of [start, ...cursor.lifecycle]) recordAsRecorded(recorder, event);
         continue;
@@ -96,7 +96,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
         );
       }
       actorId = id;
-      const more = (await cursor.readToNextCall()) === 'call';
+      const more = await cursor.readToNextCall();
       const { events: initEvents, ended: initEnded } = cursor.takeEvents(init);
       if (initEnded === 'interrupted') {
         // Cut short during init (killed, or failed from outside): it committed nothing; its events are taken as they are.
@@ -168,8 +168,7 @@ export async function replayChain(batches: AsyncIterable<readonly ChainEvent[]>,
     for (;;) {
       if (recorder.divergence !== undefined || actor.status !== 'running') break;
       // Calls are read (and then issued) in groups, so they reach the worker in batches like a burst of sends.
-      while (more && cursor.pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD)
-        more = (await cursor.readToNextCall()) === 'call';
+      while (more && cursor.pendingCalls.length <= issueBatch && recorder.waiting <= READ_AHEAD) more = await cursor.readToNextCall();
       issueBatch = Math.min(ISSUE_BATCH, issueBatch * 4);
       // The last call read is issued only when the one after it (or the lifetime's end) has been read.
       const ready = more ? cursor.pendingCalls.splice(0, cursor.pendingCalls.length - 1) : cursor.pendingCalls.splice(0);
